@@ -1,0 +1,5 @@
+"""``python -m isoprov`` runs the command line."""
+
+from isoprov.cli import main
+
+main()

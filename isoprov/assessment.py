@@ -1,0 +1,188 @@
+"""Self-assessments (bản tự đánh giá, chấm điểm) and their checks against a criteria set (SPEC §2–3)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from pydantic import ConfigDict, Field, field_validator, model_validator
+
+from isoprov.criteria import CriteriaSet, Criterion
+from isoprov.diagnostics import Diagnostic, Severity
+from isoprov.loading import PathKey, YamlDocument
+from isoprov.validation import Model
+from isoprov.vietnamese import format_number
+
+
+class Agency(Model):
+    """The assessed agency (cơ quan được đánh giá)."""
+
+    code: str = Field(min_length=1, description="Mã cơ quan, duy nhất trong một kỳ đánh giá")
+    name: str = Field(min_length=1, description="Tên cơ quan")
+    level: str = Field(min_length=1, description="Cấp: tinh, huyen, xa (theo bộ tiêu chí)")
+
+
+class ScoreEntry(Model):
+    """Points for one criterion: the agency's own (tự chấm) and the team's (thẩm định).
+
+    Shorthand: a bare number is the self score, ``"1.1": 2``.
+    """
+
+    self_points: Decimal | None = Field(None, alias="self", description="Điểm tự chấm")
+    team: Decimal | None = Field(None, description="Điểm thẩm định của đoàn đánh giá")
+    evidence: tuple[str, ...] = Field((), description="Tài liệu kiểm chứng")
+    note: str = Field("", description="Ghi chú")
+    na: str | None = Field(None, description="Lý do không áp dụng (chỉ với tiêu chí cho phép)")
+
+    model_config = ConfigDict(**Model.model_config, populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return {"self": value}
+        if isinstance(value, str):
+            raise ValueError(
+                f"điểm phải là một số (ví dụ 2 hoặc 1.5), không phải `{value}`; "
+                "hoặc một bảng {self: ..., team: ..., evidence: [...]}"
+            )
+        return value
+
+    @field_validator("evidence", mode="before")
+    @classmethod
+    def _one_evidence(cls, value: Any) -> Any:
+        return (value,) if isinstance(value, str) else value
+
+    @field_validator("na", mode="before")
+    @classmethod
+    def _na_reason(cls, value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, str) or not value.strip():
+            raise ValueError("`na` phải ghi lý do không áp dụng, ví dụ `na: Cơ quan không có TTHC liên thông`")
+        return value
+
+    @model_validator(mode="after")
+    def _na_excludes_points(self) -> ScoreEntry:
+        if self.na is not None and (self.self_points is not None or self.team is not None):
+            raise ValueError("tiêu chí đã khai báo không áp dụng (`na`) thì không chấm điểm `self`/`team`")
+        if self.na is None and self.self_points is None and self.team is None:
+            raise ValueError("cần ít nhất một trong `self`, `team` hoặc `na`")
+        return self
+
+    @property
+    def final(self) -> Decimal | None:
+        """Final points: the team's where given, otherwise the agency's own."""
+        return self.team if self.team is not None else self.self_points
+
+
+class Assessment(Model):
+    """One agency's self-assessment for one criteria set and period."""
+
+    agency: Agency
+    criteria: str = Field(min_length=1, description="Mã bộ tiêu chí")
+    period: str = Field(min_length=1, description="Kỳ đánh giá, ví dụ 2020")
+    scores: dict[str, ScoreEntry] = Field(default_factory=dict, description="Điểm theo mã tiêu chí")
+
+
+def check_assessment(
+    a: Assessment, cs: CriteriaSet, doc: YamlDocument, *, strict: bool = False
+) -> list[Diagnostic]:
+    """Errors and warnings of SPEC §3 for one assessment against its criteria set."""
+    out: list[Diagnostic] = []
+    level = a.agency.level
+    if level not in cs.levels:
+        out.append(
+            doc.diagnostic(
+                ("agency", "level"),
+                f"cấp `{level}` không có trong bộ tiêu chí `{cs.id}`; các cấp hợp lệ: {', '.join(cs.levels)}",
+            )
+        )
+        return out
+    for cid, entry in a.scores.items():
+        path: PathKey = ("scores", cid)
+        criterion = cs.index.get(cid)
+        if criterion is None:
+            out.append(doc.diagnostic(path, f"mã tiêu chí `{cid}` không có trong bộ tiêu chí `{cs.id}`", key=True))
+            continue
+        if not criterion.is_leaf:
+            out.append(
+                doc.diagnostic(
+                    path,
+                    f"`{cid}` là nhóm tiêu chí; chỉ chấm điểm các tiêu chí con "
+                    f"({', '.join(ch.id for ch in criterion.children)})",
+                    key=True,
+                )
+            )
+            continue
+        out.extend(_check_entry(criterion, entry, path, level, doc))
+    severity = Severity.ERROR if strict else Severity.WARNING
+    for leaf in cs.leaves:
+        if leaf.kind == "score" and leaf.applies_to(level) and leaf.id not in a.scores:
+            out.append(
+                doc.diagnostic(
+                    ("scores",),
+                    f"tiêu chí `{leaf.id}` ({leaf.title}) chưa được chấm; tính 0 điểm",
+                    key=True,
+                    severity=severity,
+                    code="missing-entry",
+                )
+            )
+    return out
+
+
+def _check_entry(
+    c: Criterion, entry: ScoreEntry, path: PathKey, level: str, doc: YamlDocument
+) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    if not c.applies_to(level):
+        out.append(
+            doc.diagnostic(
+                path,
+                f"tiêu chí `{c.id}` không áp dụng cho cấp `{level}`; điểm này bị bỏ qua",
+                key=True,
+                severity=Severity.WARNING,
+                code="not-applicable-level",
+            )
+        )
+        return out
+    if entry.na is not None:
+        if not c.na:
+            out.append(
+                doc.diagnostic(
+                    (*path, "na"),
+                    f"tiêu chí `{c.id}` không cho phép khai báo không áp dụng (`na`)",
+                )
+            )
+        return out
+    assert c.max is not None  # leaves are checked to have a max
+    positive = False
+    for field, value in (("self", entry.self_points), ("team", entry.team)):
+        if value is None:
+            continue
+        at: PathKey = (*path, field) if (*path, field) in doc.source.values else path
+        problem = _points_problem(c, value)
+        if problem:
+            out.append(doc.diagnostic(at, problem))
+        positive = positive or value > 0
+    if positive and c.evidence and not entry.evidence:
+        out.append(
+            doc.diagnostic(
+                path,
+                f"tiêu chí `{c.id}` có điểm lớn hơn 0 nhưng chưa có tài liệu kiểm chứng (`evidence`)",
+                key=True,
+                severity=Severity.WARNING,
+                code="no-evidence",
+            )
+        )
+    return out
+
+
+def _points_problem(c: Criterion, value: Decimal) -> str | None:
+    assert c.max is not None
+    if not Decimal(0) <= value <= c.max:
+        return f"điểm {format_number(value)} nằm ngoài khoảng cho phép 0..{format_number(c.max)} của tiêu chí `{c.id}`"
+    if c.options is not None and value not in {o.points for o in c.options}:
+        allowed = ", ".join(format_number(o.points) for o in c.options)
+        return f"điểm {format_number(value)} không phải một mức của tiêu chí `{c.id}`; các mức cho phép: {allowed}"
+    return None

@@ -1,0 +1,236 @@
+"""Scoring a batch of assessment files: load → validate → check → score → rank.
+
+One bad file never stops the others: each file's problems become diagnostics and every valid
+file is still scored. This is the core behind ``isoprov score`` and the score report document.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing as mp
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from isoprov.assessment import Assessment, check_assessment
+from isoprov.catalog import YAML_SUFFIXES, Catalog
+from isoprov.diagnostics import Diagnostic, InputError, Severity, has_errors
+from isoprov.loading import YamlDocument, load_yaml
+from isoprov.loading import gc_paused as _gc_paused
+from isoprov.registry import RegisteredAgency, Registry, missing_agencies
+from isoprov.scoring import Result, rank, score
+from isoprov.validation import validate_document
+
+FORM_SUFFIXES = (".xlsx",)
+
+
+@dataclass
+class Batch:
+    """What scoring a batch produced."""
+
+    results: list[Result] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    submitted: set[str] = field(default_factory=set)
+    missing: list[RegisteredAgency] = field(default_factory=list)
+    level_order: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+
+def assessment_files(paths: Iterable[Path]) -> list[tuple[Path, bool]]:
+    """Files to score, in path order, each with whether it was named explicitly.
+
+    Folders are searched recursively for ``.yaml``, ``.yml`` and ``.xlsx``; hidden files and
+    Excel lock files (``~$…``) are skipped.
+    """
+    out: list[tuple[Path, bool]] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in (*YAML_SUFFIXES, *FORM_SUFFIXES)
+                and not p.name.startswith((".", "~$"))
+            )
+            out.extend((p, False) for p in found)
+        else:
+            out.append((path, True))
+    return out
+
+
+def looks_like_assessment(data: Any) -> bool:
+    """A folder may also hold criteria sets, budgets, registries and documents: skip those."""
+    return isinstance(data, dict) and ("agency" in data or "scores" in data)
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome:
+    """What one assessment file gave, before batch-wide rules (duplicates, ranks) apply."""
+
+    path: Path
+    diagnostics: tuple[Diagnostic, ...] = ()
+    skipped: bool = False
+    agency_code: str | None = None
+    key: tuple[str, str, str] | None = None  # criteria set, period, agency code
+    levels: tuple[str, ...] = ()
+    duplicate_at: tuple[str, ...] = ()  # path in the document of the agency code, for that error
+    result: Result | None = None
+
+
+def score_paths(
+    paths: Iterable[Path],
+    catalog: Catalog,
+    *,
+    strict: bool = False,
+    registry: Registry | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Batch:
+    """Score every assessment under ``paths`` against the sets ``catalog`` finds.
+
+    Files are scored independently (in parallel worker processes for large batches); the
+    batch-wide rules then apply in path order: the first file of an agency is kept.
+    """
+    batch = Batch()
+    files = assessment_files(paths)
+    seen: dict[tuple[str, str, str], str] = {}
+    with _gc_paused():
+        for i, outcome in enumerate(_outcomes(files, catalog, strict)):
+            if progress is not None:
+                progress(i, len(files))
+            _collect(outcome, batch, seen)
+        for key in seen:
+            catalog.get(key[0])  # gathers the criteria sets' own problems once, in this process
+    batch.diagnostics[:0] = catalog.diagnostics  # criteria problems first
+    catalog.diagnostics.clear()
+    batch.results = rank(batch.results)
+    batch.results.sort(key=lambda r: (r.criteria, r.period, batch.level_order.get(r.level, 99)))
+    if registry is not None:
+        batch.missing = missing_agencies(registry, batch.submitted)
+    return batch
+
+
+def _collect(outcome: FileOutcome, batch: Batch, seen: dict[tuple[str, str, str], str]) -> None:
+    if outcome.skipped:
+        return
+    if outcome.agency_code is not None:
+        batch.submitted.add(outcome.agency_code)
+    for k, level in enumerate(outcome.levels):
+        batch.level_order.setdefault(level, k)
+    key = outcome.key
+    if key is not None and key in seen:
+        criteria, period, code = key
+        [first, *_] = outcome.duplicate_at or ("",)
+        batch.diagnostics.append(
+            Diagnostic(
+                file=str(outcome.path),
+                message=f"cơ quan `{code}` đã có bản tự đánh giá kỳ {period} theo bộ tiêu chí "
+                f"`{criteria}` trong tệp {seen[key]}; tệp này bị bỏ qua",
+                line=int(first) if first else None,
+                column=int(outcome.duplicate_at[1]) if len(outcome.duplicate_at) > 1 else None,
+                path="agency.code",
+            )
+        )
+        return
+    if key is not None:
+        seen[key] = str(outcome.path)
+    batch.diagnostics.extend(outcome.diagnostics)
+    if outcome.result is not None:
+        batch.results.append(outcome.result)
+
+
+#: Below this many files, worker processes cost more than they save.
+PARALLEL_THRESHOLD = 200
+
+
+def _outcomes(files: list[tuple[Path, bool]], catalog: Catalog, strict: bool) -> Iterator[FileOutcome]:
+    workers = min(os.cpu_count() or 1, 8)
+    if len(files) < PARALLEL_THRESHOLD or workers < 2 or "fork" not in mp.get_all_start_methods():
+        for path, explicit in files:
+            yield score_file(path, explicit, catalog, strict)
+        return
+    global _WORKER_JOB
+    _WORKER_JOB = (files, catalog.explicit, catalog.search, strict)
+    try:
+        # fork: workers inherit the imported modules and the job, nothing is re-imported
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            yield from pool.map(_score_index, range(len(files)), chunksize=max(1, len(files) // (workers * 8)))
+    finally:
+        _WORKER_JOB = None
+
+
+_WORKER_JOB: tuple[list[tuple[Path, bool]], list[Path], list[Path], bool] | None = None
+_WORKER_CATALOG: Catalog | None = None
+
+
+def _score_index(index: int) -> FileOutcome:
+    global _WORKER_CATALOG
+    assert _WORKER_JOB is not None
+    files, explicit, search, strict = _WORKER_JOB
+    if _WORKER_CATALOG is None:
+        gc.disable()  # a worker lives for one batch; its objects are not cyclic
+        _WORKER_CATALOG = Catalog(explicit=explicit, search=search)
+        _WORKER_CATALOG.load_explicit()
+    path, explicit_file = files[index]
+    outcome = score_file(path, explicit_file, _WORKER_CATALOG, strict)
+    _WORKER_CATALOG.diagnostics.clear()  # reported once by the parent process
+    return outcome
+
+
+def _load(path: Path) -> tuple[Assessment, YamlDocument]:
+    if path.suffix.lower() in FORM_SUFFIXES:
+        from isoprov.excel import read_assessment_form  # openpyxl only when a form is read
+
+        return read_assessment_form(path)
+    doc = load_yaml(path)
+    return validate_document(Assessment, doc), doc
+
+
+def score_file(path: Path, explicit: bool, catalog: Catalog, strict: bool) -> FileOutcome:
+    """Load, validate, check and score one file (pure apart from reading it)."""
+    try:
+        if not explicit and path.suffix.lower() in YAML_SUFFIXES:
+            doc = load_yaml(path)
+            if not looks_like_assessment(doc.data):
+                return FileOutcome(path, skipped=True)
+            assessment = validate_document(Assessment, doc)
+        else:
+            assessment, doc = _load(path)
+    except InputError as exc:
+        return FileOutcome(path, tuple(exc.diagnostics))
+    code = assessment.agency.code
+    cs = catalog.get(assessment.criteria)
+    if cs is None:
+        invalid = catalog.invalid.get(assessment.criteria)
+        if invalid is not None:
+            problem = f"có lỗi (xem các lỗi của tệp {invalid}); chưa thể chấm điểm"
+        else:
+            known = ", ".join(catalog.known_ids()) or "không có"
+            problem = f"không tìm thấy; các bộ tiêu chí hiện có: {known}"
+        message = f"bộ tiêu chí `{assessment.criteria}` {problem}"
+        return FileOutcome(path, (doc.diagnostic(("criteria",), message),), agency_code=code)
+    where = doc.diagnostic(("agency", "code"), "")
+    diagnostics = check_assessment(assessment, cs, doc, strict=strict)
+    result = None
+    if not has_errors(diagnostics):
+        warnings = [_warning_text(d) for d in diagnostics if d.severity is not Severity.ERROR]
+        result = score(assessment, cs, file=str(path), warnings=warnings)
+    return FileOutcome(
+        path,
+        tuple(diagnostics),
+        agency_code=code,
+        key=(cs.id, assessment.period, code),
+        levels=cs.levels,
+        duplicate_at=(str(where.line or ""), str(where.column or "")),
+        result=result,
+    )
+
+
+def _warning_text(d: Diagnostic) -> str:
+    where = f"dòng {d.line}: " if d.line is not None else ""
+    return f"{where}{d.message}"

@@ -1,0 +1,194 @@
+"""The ``isoprov`` command line: declares commands and their options, nothing else.
+
+Each command's body lives in :mod:`isoprov.commands` and is imported when the command runs,
+so that ``isoprov --help`` never pays for openpyxl, jinja2 or the Word library.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from isoprov import __version__
+
+app = typer.Typer(
+    name="isoprov",
+    help="Công cụ ISO 9001 cho cơ quan hành chính: chấm điểm, dự toán kinh phí, soạn văn bản.",
+    no_args_is_help=True,
+    add_completion=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+budget_app = typer.Typer(help="Dự toán kinh phí: kiểm tra và viết số tiền bằng chữ.", no_args_is_help=True)
+app.add_typer(budget_app, name="budget")
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class BudgetFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class DocumentKind(StrEnum):
+    plan = "plan"
+    decision = "decision"
+    notice = "notice"
+    report = "report"
+
+
+class SchemaKind(StrEnum):
+    criteria = "criteria"
+    assessment = "assessment"
+    budget = "budget"
+    document = "document"
+    norms = "norms"
+    agencies = "agencies"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"isoprov {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="In phiên bản rồi thoát.")
+    ] = False,
+) -> None:
+    """Công cụ ISO 9001 cho cơ quan hành chính: chấm điểm, dự toán kinh phí, soạn văn bản."""
+
+
+CriteriaOption = Annotated[
+    list[Path] | None,
+    typer.Option("--criteria", help="Tệp hoặc thư mục bộ tiêu chí (có thể lặp lại)."),
+]
+
+
+@app.command()
+def score(
+    paths: Annotated[list[Path], typer.Argument(help="Tệp tự đánh giá (.yaml, .xlsx) hoặc thư mục.")],
+    criteria: CriteriaOption = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="Dạng kết quả: table, json, csv.")
+    ] = OutputFormat.table,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Ghi kết quả ra tệp Excel.")] = None,
+    detail: Annotated[bool, typer.Option("--detail", help="Thêm điểm từng tiêu chí.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Tiêu chí áp dụng mà chưa chấm là lỗi, không chỉ cảnh báo.")
+    ] = False,
+    agencies: Annotated[
+        Path | None, typer.Option("--agencies", help="Danh sách cơ quan phải nộp (để liệt kê cơ quan chưa nộp).")
+    ] = None,
+) -> None:
+    """Chấm điểm các bản tự đánh giá: tổng điểm, xếp loại, xếp hạng."""
+    from isoprov.commands import score as command
+
+    raise typer.Exit(command.run(paths, criteria or [], output_format.value, xlsx, detail, strict, agencies))
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Tệp hoặc thư mục cần kiểm tra.")],
+    criteria: CriteriaOption = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Cảnh báo cũng là lỗi.")] = False,
+) -> None:
+    """Kiểm tra tệp (bộ tiêu chí, tự đánh giá, dự toán, văn bản) mà không lập báo cáo."""
+    from isoprov.commands import validate as command
+
+    raise typer.Exit(command.run(paths, criteria or [], strict))
+
+
+@budget_app.command("check")
+def budget_check(
+    files: Annotated[list[Path], typer.Argument(help="Tệp dự toán (.yaml).")],
+    output_format: Annotated[
+        BudgetFormat, typer.Option("--format", help="Dạng kết quả: table, json.")
+    ] = BudgetFormat.table,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Ghi dự toán ra tệp Excel có công thức.")] = None,
+    norms: Annotated[
+        list[Path] | None, typer.Option("--norms", help="Tệp hoặc thư mục định mức bổ sung.")
+    ] = None,
+) -> None:
+    """Kiểm tra dự toán: số lượng × định mức, tổng cộng, bằng chữ, định mức tối đa."""
+    from isoprov.commands import budget as command
+
+    raise typer.Exit(command.run_check(files, output_format.value, xlsx, norms or []))
+
+
+@budget_app.command("words")
+def budget_words(
+    amount: Annotated[str, typer.Argument(help="Số tiền (đồng), ví dụ 126000000 hoặc 126.000.000.")],
+) -> None:
+    """Viết số tiền bằng chữ: 126000000 → Một trăm hai mươi sáu triệu đồng chẵn."""
+    from isoprov.commands import budget as command
+
+    raise typer.Exit(command.run_words(amount))
+
+
+@app.command()
+def render(
+    kind: Annotated[DocumentKind, typer.Argument(help="Loại văn bản: plan, decision, notice, report.")],
+    data: Annotated[Path, typer.Argument(help="Tệp dữ liệu văn bản (.yaml).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Tệp kết quả: .docx, .md hoặc .html.")],
+    template: Annotated[
+        Path | None, typer.Option("--template", help="Mẫu Jinja của người dùng (chạy trong sandbox).")
+    ] = None,
+) -> None:
+    """Soạn văn bản hành chính theo Nghị định 30/2020/NĐ-CP."""
+    from isoprov.commands import render as command
+
+    raise typer.Exit(command.run(kind.value, data, output, template))
+
+
+@app.command()
+def form(
+    criteria_ref: Annotated[str, typer.Argument(metavar="CRITERIA", help="Tệp bộ tiêu chí hoặc mã bộ tiêu chí.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Tệp Excel cần tạo.")],
+    criteria: CriteriaOption = None,
+    agency_code: Annotated[str | None, typer.Option("--agency-code", help="Mã cơ quan điền sẵn.")] = None,
+    agency_name: Annotated[str | None, typer.Option("--agency-name", help="Tên cơ quan điền sẵn.")] = None,
+    level: Annotated[str | None, typer.Option("--level", help="Cấp cơ quan điền sẵn.")] = None,
+    period: Annotated[str | None, typer.Option("--period", help="Kỳ đánh giá điền sẵn.")] = None,
+) -> None:
+    """Tạo biểu mẫu Excel tự đánh giá cho một bộ tiêu chí."""
+    from isoprov.commands import form as command
+
+    raise typer.Exit(
+        command.run(criteria_ref, output, criteria or [], agency_code, agency_name, level, period)
+    )
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Thư mục làm việc cần tạo.")],
+    force: Annotated[bool, typer.Option("--force", help="Ghi cả vào thư mục đã có tệp.")] = False,
+) -> None:
+    """Tạo thư mục làm việc mẫu: bộ tiêu chí, tự đánh giá, dự toán, kế hoạch."""
+    from isoprov.commands import init as command
+
+    raise typer.Exit(command.run(directory, force))
+
+
+@app.command()
+def schema(
+    kind: Annotated[SchemaKind, typer.Argument(help="Loại tệp: criteria, assessment, budget, document, …")],
+) -> None:
+    """In JSON Schema của một loại tệp (để trình soạn thảo gợi ý và kiểm tra)."""
+    from isoprov.commands import schema as command
+
+    raise typer.Exit(command.run(kind.value))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,1 @@
+"""The bodies of the CLI commands; :mod:`isoprov.cli` only declares them."""

@@ -1,0 +1,49 @@
+"""What every command shares: consoles, printing diagnostics, usage errors."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+
+from isoprov.diagnostics import Diagnostic, ExitCode, Severity
+
+# Piped or redirected output is read in files and e-mails, not 80-column terminals: give tables
+# room so Vietnamese agency names stay on one line.
+stdout = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
+
+
+def usage_error(message: str) -> NoReturn:
+    """Exit 2 with a Vietnamese message on stderr."""
+    stderr.print(f"[bold red]Lỗi cách dùng:[/] {message}", markup=True)
+    raise typer.Exit(ExitCode.USAGE)
+
+
+def require_paths(paths: Iterable[Path]) -> list[Path]:
+    """Every PATH must exist: a missing one is a usage error (exit 2)."""
+    out = list(paths)
+    for p in out:
+        if not p.exists():
+            usage_error(f"không tìm thấy đường dẫn `{p}`")
+    return out
+
+
+def print_diagnostics(diagnostics: Iterable[Diagnostic]) -> None:
+    """Print diagnostics to stderr, one line each: ``file:line:col: lỗi path: message``."""
+    for d in diagnostics:
+        stderr.print(d.text(), style=_STYLE[d.severity], markup=False, highlight=False)
+
+
+def emit(text: str) -> None:
+    """Write machine output (JSON, CSV) to stdout exactly, without rich's wrapping."""
+    sys.stdout.write(text)
+    if not text.endswith("\n"):
+        sys.stdout.write("\n")
+    sys.stdout.flush()

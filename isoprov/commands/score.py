@@ -1,0 +1,203 @@
+"""``isoprov score``: print ranked results as a table, JSON or CSV; optionally an Excel export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+
+from isoprov.batch import Batch, score_paths
+from isoprov.catalog import Catalog
+from isoprov.commands.common import emit, print_diagnostics, require_paths, stderr, stdout
+from isoprov.diagnostics import ExitCode, InputError, Severity
+from isoprov.jsonout import dumps
+from isoprov.registry import Registry, load_registry
+from isoprov.scoring import Result
+from isoprov.vietnamese import format_number
+
+LEVEL_NAMES = {"tinh": "Cấp tỉnh", "huyen": "Cấp huyện", "xa": "Cấp xã"}
+PROGRESS_THRESHOLD = 50
+
+
+def level_name(level: str) -> str:
+    return LEVEL_NAMES.get(level, f"Cấp {level}")
+
+
+def run(
+    paths: list[Path],
+    criteria: list[Path],
+    output_format: str,
+    xlsx: Path | None,
+    detail: bool,
+    strict: bool,
+    agencies: Path | None,
+) -> int:
+    """Score, report, and return the exit code."""
+    require_paths([*paths, *criteria, *([agencies] if agencies else [])])
+    catalog = Catalog.default(criteria)
+    catalog.load_explicit()
+    registry: Registry | None = None
+    early = []
+    if agencies is not None:
+        try:
+            registry = load_registry(agencies)
+        except InputError as exc:
+            early.extend(exc.diagnostics)
+    with _progress() as tick:
+        batch = score_paths(paths, catalog, strict=strict, registry=registry, progress=tick)
+    batch.diagnostics[:0] = early
+    if output_format == "json":
+        emit(dumps(json_report(batch)))
+        print_diagnostics(d for d in batch.diagnostics if d.severity is Severity.ERROR)
+    elif output_format == "csv":
+        emit(csv_report(batch, detail))
+        print_diagnostics(batch.diagnostics)
+    else:
+        print_table(batch, detail)
+        print_diagnostics(batch.diagnostics)
+    if xlsx is not None:
+        from isoprov.excel import write_score_export  # openpyxl only when asked
+
+        write_score_export(batch, xlsx)
+        stderr.print(f"Đã ghi {xlsx}")
+    return int(ExitCode.INVALID if not batch.ok else ExitCode.OK)
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr for large batches, only when stderr is a terminal."""
+    if not stderr.is_terminal:
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=stderr, transient=True) as bar:
+        task = None
+
+        def tick(done: int, total: int) -> None:
+            nonlocal task
+            if total < PROGRESS_THRESHOLD:
+                return
+            if task is None:
+                task = bar.add_task("Đang chấm điểm", total=total)
+            bar.update(task, completed=done + 1)
+
+        yield tick
+
+
+def result_json(r: Result) -> dict[str, Any]:
+    """One result as SPEC §4 gives it, key for key."""
+    return {
+        "file": r.file,
+        "agency": {"code": r.agency_code, "name": r.agency_name, "level": r.level},
+        "criteria": r.criteria,
+        "period": r.period,
+        "self_total": r.self_total,
+        "total": r.total,
+        "band": r.band,
+        "rank": r.rank,
+        "groups": [{"id": g.id, "earned": g.earned, "possible": g.possible} for g in r.groups],
+        "warnings": list(r.warnings),
+    }
+
+
+def json_report(batch: Batch) -> dict[str, Any]:
+    return {
+        "results": [result_json(r) for r in batch.results],
+        "errors": [d.as_json() for d in batch.diagnostics if d.severity is Severity.ERROR],
+        "missing": [{"code": a.code, "name": a.name} for a in batch.missing],
+    }
+
+
+_CSV_SUMMARY = ["rank", "agency_code", "agency_name", "level", "self_total", "total", "difference",
+                "band", "criteria", "period", "file"]
+_CSV_DETAIL = ["agency_code", "agency_name", "level", "criterion", "title", "max", "self", "team",
+               "final", "applicable", "na_reason", "evidence_count", "file"]
+
+
+def csv_report(batch: Batch, detail: bool) -> str:
+    """CSV for spreadsheets and scripts: one row per agency (``--detail``: per criterion)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    if detail:
+        writer.writerow(_CSV_DETAIL)
+        for r in batch.results:
+            for d in r.details:
+                writer.writerow([
+                    r.agency_code, r.agency_name, r.level, d.id, d.title, _num(d.max), _num(d.self_points),
+                    _num(d.team), _num(d.final), "yes" if d.applicable else "no", d.na_reason or "",
+                    d.evidence_count, r.file,
+                ])
+    else:
+        writer.writerow(_CSV_SUMMARY)
+        for r in batch.results:
+            writer.writerow([
+                r.rank, r.agency_code, r.agency_name, r.level, _num(r.self_total), _num(r.total),
+                _num(r.difference), r.band, r.criteria, r.period, r.file,
+            ])
+    return buffer.getvalue()
+
+
+def _num(value: Decimal | None) -> str:
+    from isoprov.jsonout import plain_decimal
+
+    return "" if value is None else plain_decimal(value)
+
+
+def _vn(value: Decimal | None, places: int | None = None) -> str:
+    return "" if value is None else format_number(value, places)
+
+
+def _signed(value: Decimal) -> str:
+    text = format_number(value, 2)
+    return f"+{text}" if value > 0 else text
+
+
+def print_table(batch: Batch, detail: bool) -> None:
+    """Rich tables on stdout, one per criteria set, period and level."""
+    if not batch.results:
+        stdout.print("Không có bản tự đánh giá hợp lệ nào để chấm điểm.")
+    for (criteria, period, level), group in groupby(batch.results, key=lambda r: (r.criteria, r.period, r.level)):
+        rows = list(group)
+        table = Table(title=f"{level_name(level)} — kỳ {period} — bộ tiêu chí {criteria}", title_justify="left")
+        table.add_column("Hạng", justify="right")
+        table.add_column("Cơ quan")
+        table.add_column("Cấp")
+        table.add_column("Tự chấm", justify="right")
+        table.add_column("Thẩm định", justify="right")
+        table.add_column("Chênh lệch", justify="right")
+        table.add_column("Xếp loại")
+        for r in rows:
+            table.add_row(
+                str(r.rank), f"{r.agency_name} ({r.agency_code})", r.level, _vn(r.self_total, 2),
+                _vn(r.total, 2), _signed(r.difference), r.band,
+            )
+        stdout.print(table)
+    if detail:
+        for r in batch.results:
+            print_detail(r)
+    if batch.missing:
+        stdout.print("[bold]Cơ quan chưa nộp bản tự đánh giá:[/]")
+        for a in batch.missing:
+            stdout.print(f"  - {a.name} ({a.code})", markup=False)
+
+
+def print_detail(r: Result) -> None:
+    table = Table(title=f"Chi tiết: {r.agency_name} ({r.agency_code}) — {format_number(r.total, 2)} điểm",
+                  title_justify="left")
+    for name, justify in (("Mã", "left"), ("Tiêu chí", "left"), ("Tối đa", "right"), ("Tự chấm", "right"),
+                          ("Thẩm định", "right"), ("Điểm", "right"), ("Kiểm chứng", "right")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for d in r.details:
+        final = "Không áp dụng" if d.na_reason else ("—" if not d.applicable else _vn(d.final))
+        table.add_row(d.id, d.title, _vn(d.max), _vn(d.self_points), _vn(d.team), final, str(d.evidence_count))
+    stdout.print(table)
+    for w in r.warnings:
+        stdout.print(f"  cảnh báo: {w}", style="yellow", markup=False)

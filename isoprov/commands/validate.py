@@ -1,0 +1,147 @@
+"""``isoprov validate``: check any isoprov file (criteria set, assessment, form, registry, budget,
+norms, document) without computing reports. The kind of each YAML file is told by its keys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from isoprov.assessment import Assessment, check_assessment
+from isoprov.batch import FORM_SUFFIXES, assessment_files
+from isoprov.catalog import Catalog, load_criteria_set
+from isoprov.commands.common import print_diagnostics, require_paths, stdout
+from isoprov.diagnostics import Diagnostic, ExitCode, InputError, Severity, has_errors
+from isoprov.loading import YamlDocument, load_yaml
+from isoprov.registry import Registry
+from isoprov.validation import validate_document
+
+KIND_NAMES = {
+    "criteria": "bộ tiêu chí",
+    "assessment": "bản tự đánh giá",
+    "agencies": "danh sách cơ quan",
+    "budget": "dự toán",
+    "norms": "định mức",
+    "document": "văn bản",
+}
+
+
+def detect_kind(data: Any) -> str | None:
+    """Which kind of isoprov file a YAML mapping is, from its top-level keys."""
+    if not isinstance(data, dict):
+        return None
+    if "agency" in data or "scores" in data:
+        return "assessment"
+    if "bands" in data or isinstance(data.get("criteria"), list):
+        return "criteria"
+    if "items" in data:
+        return "budget"
+    if "agencies" in data:
+        return "agencies"
+    if "caps" in data:
+        return "norms"
+    if "header" in data or "signature" in data or "sections" in data:
+        return "document"
+    return None
+
+
+def run(paths: list[Path], criteria: list[Path], strict: bool) -> int:
+    """Validate every file under ``paths``; print one line per file and the problems found."""
+    require_paths([*paths, *criteria])
+    catalog = Catalog.default(criteria)
+    catalog.load_explicit()
+    everything: list[Diagnostic] = list(catalog.diagnostics)
+    catalog.diagnostics.clear()
+    for path, _ in assessment_files(paths):
+        kind, diagnostics = validate_file(path, catalog, strict)
+        diagnostics.extend(catalog.diagnostics)
+        catalog.diagnostics.clear()
+        everything.extend(diagnostics)
+        label = KIND_NAMES.get(kind or "", "không rõ loại")
+        if has_errors(diagnostics):
+            stdout.print(f"[red]✗[/] {path} ({label})")
+        elif diagnostics:
+            stdout.print(f"[yellow]![/] {path} ({label}; {len(diagnostics)} cảnh báo/ghi chú)")
+        else:
+            stdout.print(f"[green]✓[/] {path} ({label})")
+    print_diagnostics(everything)
+    failed = has_errors(everything) or (strict and any(d.severity is Severity.WARNING for d in everything))
+    return int(ExitCode.INVALID if failed else ExitCode.OK)
+
+
+def validate_file(path: Path, catalog: Catalog, strict: bool) -> tuple[str | None, list[Diagnostic]]:
+    """The kind of one file and its diagnostics."""
+    if path.suffix.lower() in FORM_SUFFIXES:
+        try:
+            from isoprov.excel import read_assessment_form
+
+            assessment, form = read_assessment_form(path)
+        except InputError as exc:
+            return "assessment", exc.diagnostics
+        return "assessment", _check_against_set(assessment, form, catalog, strict)
+    try:
+        doc = load_yaml(path)
+    except InputError as exc:
+        return None, exc.diagnostics
+    kind = detect_kind(doc.data)
+    if kind is None:
+        keys = ", ".join(sorted(doc.data)) if isinstance(doc.data, dict) else ""
+        return None, [
+            doc.diagnostic(
+                (),
+                "không nhận ra loại tệp (bộ tiêu chí, tự đánh giá, dự toán, văn bản…)"
+                + (f"; các khóa ở cấp cao nhất: {keys}" if keys else ""),
+            )
+        ]
+    try:
+        return kind, VALIDATORS[kind](path, doc, catalog, strict)
+    except InputError as exc:
+        return kind, exc.diagnostics
+
+
+def _criteria(path: Path, doc: YamlDocument, catalog: Catalog, strict: bool) -> list[Diagnostic]:
+    return load_criteria_set(path)[1]
+
+
+def _assessment(path: Path, doc: YamlDocument, catalog: Catalog, strict: bool) -> list[Diagnostic]:
+    return _check_against_set(validate_document(Assessment, doc), doc, catalog, strict)
+
+
+def _check_against_set(a: Assessment, doc: YamlDocument, catalog: Catalog, strict: bool) -> list[Diagnostic]:
+    cs = catalog.get(a.criteria)
+    if cs is None:
+        return [doc.diagnostic(("criteria",), f"bộ tiêu chí `{a.criteria}` không tìm thấy hoặc có lỗi")]
+    return check_assessment(a, cs, doc, strict=strict)
+
+
+def _agencies(path: Path, doc: YamlDocument, catalog: Catalog, strict: bool) -> list[Diagnostic]:
+    validate_document(Registry, doc)
+    return []
+
+
+def _budget(path: Path, doc: YamlDocument, catalog: Catalog, strict: bool) -> list[Diagnostic]:
+    from isoprov.budget import validate_budget_document
+
+    return validate_budget_document(doc)
+
+
+def _norms(path: Path, doc: YamlDocument, catalog: Catalog, strict: bool) -> list[Diagnostic]:
+    from isoprov.norms import validate_norms_document
+
+    return validate_norms_document(doc)
+
+
+def _document(path: Path, doc: YamlDocument, catalog: Catalog, strict: bool) -> list[Diagnostic]:
+    from isoprov.document import validate_document_file
+
+    return validate_document_file(path, doc)
+
+
+VALIDATORS: dict[str, Callable[[Path, YamlDocument, Catalog, bool], list[Diagnostic]]] = {
+    "criteria": _criteria,
+    "assessment": _assessment,
+    "agencies": _agencies,
+    "budget": _budget,
+    "norms": _norms,
+    "document": _document,
+}

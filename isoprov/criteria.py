@@ -1,0 +1,208 @@
+"""Criteria sets (bộ tiêu chí đánh giá, chấm điểm) and their own checks (SPEC §1)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+from typing import Literal
+
+from pydantic import Field
+
+from isoprov.diagnostics import Diagnostic
+from isoprov.loading import PathKey, YamlDocument
+from isoprov.validation import Model
+from isoprov.vietnamese import format_number
+
+CriterionKind = Literal["score", "bonus", "penalty"]
+
+
+class Option(Model):
+    """A fixed point level of a criterion (mức điểm), e.g. "đầy đủ, đúng hạn: 2 điểm"."""
+
+    points: Decimal = Field(description="Số điểm của mức này, trong khoảng 0..max")
+    label: str = Field("", description="Mô tả mức điểm")
+
+
+class Band(Model):
+    """A classification band (xếp loại): total ≥ ``min`` gets ``label``."""
+
+    label: str = Field(description="Tên mức xếp loại, ví dụ Tốt, Khá")
+    min: Decimal = Field(description="Điểm tối thiểu để đạt mức này")
+
+
+class Criterion(Model):
+    """A criterion (tiêu chí): a group with ``children`` or a leaf with ``max``."""
+
+    id: str = Field(min_length=1, description="Mã tiêu chí, duy nhất trong bộ (ví dụ 1.1)")
+    title: str = Field(min_length=1, description="Nội dung tiêu chí")
+    max: Decimal | None = Field(None, ge=0, description="Điểm tối đa")
+    kind: CriterionKind = Field(
+        "score", description="score: tiêu chí chấm điểm; bonus: điểm thưởng; penalty: điểm trừ"
+    )
+    children: tuple[Criterion, ...] = Field((), description="Tiêu chí con (nếu là nhóm)")
+    options: tuple[Option, ...] | None = Field(None, description="Các mức điểm được phép")
+    evidence: bool = Field(False, description="Điểm > 0 phải có tài liệu kiểm chứng")
+    levels: tuple[str, ...] | None = Field(None, description="Chỉ áp dụng cho các cấp này")
+    na: bool = Field(False, description="Cơ quan được khai báo không áp dụng, kèm lý do")
+    guidance: str = Field("", description="Hướng dẫn chấm điểm, tài liệu kiểm chứng cần có")
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    def applies_to(self, level: str) -> bool:
+        return self.levels is None or level in self.levels
+
+
+class CriteriaSet(Model):
+    """A published criteria set (bộ tiêu chí) with its scale, levels and bands."""
+
+    id: str = Field(min_length=1, description="Mã bộ tiêu chí; bản tự đánh giá tham chiếu mã này")
+    title: str = Field(min_length=1, description="Tên bộ tiêu chí")
+    source: str = Field("", description="Văn bản ban hành (ví dụ Quyết định 2532/QĐ-UBND)")
+    scale: Decimal = Field(Decimal(100), gt=0, description="Thang điểm báo cáo kết quả")
+    levels: tuple[str, ...] = Field(min_length=1, description="Các cấp cơ quan: tinh, huyen, xa")
+    bands: tuple[Band, ...] = Field(min_length=1, description="Xếp loại, từ cao xuống thấp")
+    criteria: tuple[Criterion, ...] = Field(min_length=1, description="Danh sách tiêu chí")
+
+    @cached_property
+    def index(self) -> dict[str, Criterion]:
+        """Every criterion by id (first one wins when ids repeat: the check reports the rest)."""
+        out: dict[str, Criterion] = {}
+        for entry in self.walk():
+            out.setdefault(entry.criterion.id, entry.criterion)
+        return out
+
+    @cached_property
+    def leaves(self) -> tuple[Criterion, ...]:
+        return tuple(e.criterion for e in self.walk() if e.criterion.is_leaf)
+
+    @cached_property
+    def group_of(self) -> dict[str, str]:
+        """Leaf id → id of its top-level criterion (the group reported per agency)."""
+        return {e.criterion.id: e.top.id for e in self.walk() if e.criterion.is_leaf}
+
+    def walk(self) -> Iterator[CriterionAt]:
+        """All criteria depth-first, with their path in the file and their top-level criterion."""
+        for i, top in enumerate(self.criteria):
+            yield from _walk(top, ("criteria", i), top)
+
+    def band_for(self, total: Decimal) -> str:
+        """The first band whose ``min`` ≤ total."""
+        for band in self.bands:
+            if band.min <= total:
+                return band.label
+        return self.bands[-1].label
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionAt:
+    criterion: Criterion
+    path: PathKey
+    top: Criterion
+
+
+def _walk(criterion: Criterion, path: PathKey, top: Criterion) -> Iterator[CriterionAt]:
+    yield CriterionAt(criterion, path, top)
+    for j, child in enumerate(criterion.children):
+        yield from _walk(child, (*path, "children", j), top)
+
+
+def check_criteria_set(cs: CriteriaSet, doc: YamlDocument) -> list[Diagnostic]:
+    """The checks of SPEC §1 that a schema cannot express, each located in the file."""
+    out: list[Diagnostic] = []
+    first: dict[str, PathKey] = {}
+    known_levels = set(cs.levels)
+    for at in cs.walk():
+        c, path = at.criterion, at.path
+        if c.id in first:
+            line = doc.source.locate(first[c.id])
+            where = f" (lần đầu ở dòng {line.line})" if line else ""
+            out.append(doc.diagnostic((*path, "id"), f"mã tiêu chí `{c.id}` bị trùng{where}"))
+        else:
+            first[c.id] = path
+        out.extend(_check_shape(c, path, top_level=len(path) == 2, doc=doc))
+        for k, level in enumerate(c.levels or ()):
+            if level not in known_levels:
+                out.append(
+                    doc.diagnostic(
+                        (*path, "levels", k),
+                        f"cấp `{level}` không có trong `levels` của bộ tiêu chí "
+                        f"({', '.join(cs.levels)})",
+                    )
+                )
+    out.extend(_check_bands(cs, doc))
+    return out
+
+
+def _check_shape(c: Criterion, path: PathKey, *, top_level: bool, doc: YamlDocument) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    if c.kind != "score":
+        if not top_level or c.children:
+            out.append(doc.diagnostic(path, f"điểm thưởng/điểm trừ `{c.id}` phải là tiêu chí lá ở cấp cao nhất"))
+        if c.max is None:
+            out.append(doc.diagnostic(path, f"tiêu chí `{c.id}` thiếu `max`"))
+        return out
+    if c.children:
+        if c.options is not None:
+            out.append(doc.diagnostic((*path, "options"), "nhóm tiêu chí không có `options`; chỉ tiêu chí lá mới có"))
+        child_sum = sum((ch.max or Decimal(0) for ch in c.children if ch.kind == "score"), Decimal(0))
+        if c.max is not None and c.max != child_sum:
+            out.append(
+                doc.diagnostic(
+                    (*path, "max"),
+                    f"nhóm `{c.id}` khai báo max = {format_number(c.max)} nhưng tổng điểm tối đa "
+                    f"các tiêu chí con là {format_number(child_sum)}",
+                )
+            )
+        for j, ch in enumerate(c.children):
+            if ch.kind != "score":
+                out.append(doc.diagnostic((*path, "children", j, "kind"),
+                                          "điểm thưởng/điểm trừ chỉ được đặt ở cấp cao nhất"))
+        return out
+    if c.max is None:
+        out.append(doc.diagnostic(path, f"tiêu chí lá `{c.id}` thiếu `max` (điểm tối đa)"))
+        return out
+    if c.options is not None:
+        values = [o.points for o in c.options]
+        for k, value in enumerate(values):
+            if not Decimal(0) <= value <= c.max:
+                out.append(
+                    doc.diagnostic(
+                        (*path, "options", k, "points"),
+                        f"mức điểm {format_number(value)} nằm ngoài khoảng 0..{format_number(c.max)}",
+                    )
+                )
+        if c.max not in values:
+            out.append(
+                doc.diagnostic(
+                    (*path, "options"),
+                    f"các mức điểm của `{c.id}` phải có mức bằng điểm tối đa {format_number(c.max)}",
+                    key=True,
+                )
+            )
+    return out
+
+
+def _check_bands(cs: CriteriaSet, doc: YamlDocument) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for k in range(1, len(cs.bands)):
+        if cs.bands[k].min >= cs.bands[k - 1].min:
+            out.append(
+                doc.diagnostic(
+                    ("bands", k, "min"),
+                    f"xếp loại phải theo thứ tự giảm dần: `{cs.bands[k].label}` "
+                    f"({format_number(cs.bands[k].min)}) không thấp hơn `{cs.bands[k - 1].label}` "
+                    f"({format_number(cs.bands[k - 1].min)})",
+                )
+            )
+    if cs.bands[-1].min != 0:
+        out.append(
+            doc.diagnostic(
+                ("bands", len(cs.bands) - 1, "min"),
+                f"mức xếp loại cuối cùng phải có min = 0 (đang là {format_number(cs.bands[-1].min)})",
+            )
+        )
+    return out

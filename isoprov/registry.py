@@ -1,0 +1,36 @@
+"""The agency registry (danh sách cơ quan phải nộp) used to list missing submissions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+
+from isoprov.loading import load_yaml
+from isoprov.validation import Model, validate_document
+
+
+class RegisteredAgency(Model):
+    """An agency that must submit a self-assessment."""
+
+    code: str = Field(min_length=1, description="Mã cơ quan")
+    name: str = Field(min_length=1, description="Tên cơ quan")
+    level: str | None = Field(None, description="Cấp: tinh, huyen, xa")
+
+
+class Registry(Model):
+    """Danh sách cơ quan phải nộp bản tự đánh giá trong một kỳ."""
+
+    period: str | None = Field(None, description="Kỳ đánh giá (nếu chỉ áp dụng cho một kỳ)")
+    criteria: str | None = Field(None, description="Mã bộ tiêu chí (nếu chỉ áp dụng cho một bộ)")
+    agencies: tuple[RegisteredAgency, ...] = Field(description="Các cơ quan phải nộp")
+
+
+def load_registry(path: Path) -> Registry:
+    """Load and validate a registry file; raises :class:`isoprov.diagnostics.InputError`."""
+    return validate_document(Registry, load_yaml(path))
+
+
+def missing_agencies(registry: Registry, submitted: set[str]) -> list[RegisteredAgency]:
+    """Registered agencies whose code is not among the submitted ones, in registry order."""
+    return [a for a in registry.agencies if a.code not in submitted]

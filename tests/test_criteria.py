@@ -1,0 +1,46 @@
+"""Criteria sets (SPEC §1): the model and every check, each bad set its own file."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from isoprov.catalog import load_criteria_set
+
+DATA = Path(__file__).parent / "data" / "criteria"
+
+
+def test_valid_set_loads_with_its_structure() -> None:
+    cs, diagnostics = load_criteria_set(DATA / "valid.yaml")
+    assert diagnostics == []
+    assert cs is not None
+    assert [leaf.id for leaf in cs.leaves] == ["1.1", "1.2", "2.1", "2.2", "T", "D"]
+    assert cs.group_of["2.2"] == "2"
+    assert cs.index["1.1"].options is not None
+    assert cs.band_for(Decimal("89.99")) == "Khá"
+    assert cs.band_for(Decimal(90)) == "Tốt"
+    assert cs.band_for(Decimal(0)) == "Yếu"
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "fragment"),
+    [
+        ("duplicate-id.yaml", 11, "`1.1` bị trùng (lần đầu ở dòng 10)"),
+        ("group-max.yaml", 9, "khai báo max = 12 nhưng tổng điểm tối đa các tiêu chí con là 10"),
+        ("option-range.yaml", 15, "mức điểm 3 nằm ngoài khoảng 0..2"),
+        ("option-no-max.yaml", 13, "phải có mức bằng điểm tối đa 2"),
+        ("unknown-level.yaml", 10, "cấp `huyen` không có trong `levels`"),
+        ("bands-order.yaml", 6, "thứ tự giảm dần"),
+        ("bands-not-zero.yaml", 6, "min = 0"),
+        ("unknown-key.yaml", 10, "khóa `maks` không được phép"),
+    ],
+)
+def test_each_bad_set_is_reported_at_its_line(name: str, line: int, fragment: str) -> None:
+    cs, diagnostics = load_criteria_set(DATA / name)
+    assert cs is None
+    matching = [d for d in diagnostics if fragment in d.message]
+    assert matching, [d.text() for d in diagnostics]
+    assert matching[0].line == line
+    assert matching[0].file.endswith(name)

@@ -1,0 +1,84 @@
+"""Small shared pieces: exact JSON, atomic writes, diagnostics text, start-up imports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from isoprov.atomic import write_atomic, write_text_atomic
+from isoprov.diagnostics import Diagnostic, Severity, format_path
+from isoprov.jsonout import dumps, plain_decimal
+
+
+def test_json_writes_decimals_exactly() -> None:
+    text = dumps({"a": Decimal("82.250"), "b": Decimal("126"), "c": [Decimal("0.10"), None, True, "Tốt"]})
+    assert json.loads(text, parse_float=Decimal) == {"a": Decimal("82.25"), "b": 126,
+                                                     "c": [Decimal("0.1"), None, True, "Tốt"]}
+    assert '"Tốt"' in text  # not \\u-escaped
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=4, min_value=-10**12, max_value=10**12))
+def test_plain_decimal_round_trips(value: Decimal) -> None:
+    text = plain_decimal(value)
+    assert "E" not in text and "e" not in text
+    assert Decimal(text) == value
+
+
+def test_json_refuses_floats_and_other_objects() -> None:
+    with pytest.raises(TypeError):
+        dumps({"x": object()})
+
+
+def test_atomic_write_leaves_nothing_on_failure(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    target.write_text("cũ", encoding="utf-8")
+
+    def broken(tmp: Path) -> None:
+        tmp.write_text("một nửa", encoding="utf-8")
+        raise RuntimeError("hỏng giữa chừng")
+
+    with pytest.raises(RuntimeError):
+        write_atomic(target, broken)
+    assert target.read_text(encoding="utf-8") == "cũ"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
+def test_atomic_write_replaces_when_complete(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "out.txt"
+    write_text_atomic(target, "mới")
+    assert target.read_text(encoding="utf-8") == "mới"
+
+
+def test_diagnostic_text_names_file_line_column_and_path() -> None:
+    d = Diagnostic("a.yaml", "điểm 11 nằm ngoài khoảng", 12, 5, format_path(("scores", "2.3", "self")),
+                   Severity.ERROR)
+    assert d.text() == 'a.yaml:12:5: lỗi scores."2.3".self: điểm 11 nằm ngoài khoảng'
+    assert d.as_json() == {"file": "a.yaml", "line": 12, "column": 5,
+                           "message": 'scores."2.3".self: điểm 11 nằm ngoài khoảng'}
+
+
+def test_format_path() -> None:
+    assert format_path(("items", 4, "breakdown", 2, "rate")) == "items[4].breakdown[2].rate"
+    assert format_path(("scores", "T")) == "scores.T"
+
+
+def test_start_up_does_not_import_heavy_libraries() -> None:
+    code = (
+        "import sys; import isoprov.cli; "
+        "heavy = [m for m in ('openpyxl', 'jinja2', 'docx', 'pydantic', 'yaml') if m in sys.modules]; "
+        "print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == ""
+
+
+def test_version(cli) -> None:  # type: ignore[no-untyped-def]
+    run = cli("--version")
+    assert run.exit_code == 0 and run.stdout.startswith("isoprov ")

@@ -1,0 +1,129 @@
+"""The loading layer: UTF-8, safe YAML, duplicate keys, alias bombs, NFC, Decimal, marks."""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from isoprov.diagnostics import InputError
+from isoprov.loading import decode_text, load_yaml, parse_yaml
+
+
+def errors_of(text: str) -> list[str]:
+    with pytest.raises(InputError) as exc:
+        parse_yaml(text, "t.yaml")
+    return [d.text() for d in exc.value.diagnostics]
+
+
+def test_numbers_are_decimals_built_from_their_text() -> None:
+    doc = parse_yaml("a: 8.1\nb: 2\nc: 0.1\nd: 1_000\ne: 012\n", "t.yaml")
+    assert doc.data == {"a": Decimal("8.1"), "b": Decimal(2), "c": Decimal("0.1"),
+                        "d": Decimal(1000), "e": Decimal(12)}
+    assert all(type(v) is Decimal for v in doc.data.values())
+    assert str(doc.data["c"]) == "0.1"  # never through a binary float
+
+
+def test_leading_zero_plain_numbers_are_numbers() -> None:
+    assert parse_yaml("q: 08\nr: '08'\n", "t.yaml").data == {"q": Decimal(8), "r": "08"}
+
+
+def test_mapping_keys_stay_the_text_the_user_wrote() -> None:
+    doc = parse_yaml("1.1: 2\n1.10: 3\n2: 1\n", "t.yaml")
+    assert list(doc.data) == ["1.1", "1.10", "2"]
+
+
+def test_text_is_normalised_to_nfc() -> None:
+    decomposed = unicodedata.normalize("NFD", "Sở Nội vụ")
+    doc = parse_yaml(f"name: {decomposed}\n{decomposed}: 1\n", "t.yaml")
+    assert doc.data["name"] == "Sở Nội vụ"
+    assert "Sở Nội vụ" in doc.data
+
+
+def test_marks_give_line_and_column_of_values_and_keys() -> None:
+    doc = parse_yaml("agency:\n  code: X\nscores:\n  '1.1': {self: 2}\n", "t.yaml")
+    assert doc.source.values[("scores", "1.1", "self")].line == 4
+    assert doc.source.values[("scores", "1.1", "self")].column == 17
+    assert doc.source.keys[("agency", "code")].line == 2
+
+
+def test_duplicate_keys_are_errors_with_both_lines() -> None:
+    [message] = errors_of("a: 1\nb: 2\na: 3\n")
+    assert "t.yaml:3:1" in message
+    assert "hai lần" in message and "dòng 1" in message
+
+
+def test_object_tags_are_refused() -> None:
+    [message] = errors_of("a: !!python/object/apply:os.system ['echo x']\n")
+    assert "không được phép" in message and "t.yaml:1:4" in message
+
+
+def test_custom_tags_are_refused() -> None:
+    [message] = errors_of("a: !env HOME\n")
+    assert "thẻ YAML" in message
+
+
+def test_alias_bomb_fails_fast() -> None:
+    lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    started = time.perf_counter()
+    [message] = errors_of("\n".join(lines) + "\n")
+    assert time.perf_counter() - started < 1.0
+    assert "quá lớn" in message
+
+
+def test_a_few_aliases_are_fine() -> None:
+    doc = parse_yaml("base: &b {x: 1}\nother: *b\n", "t.yaml")
+    assert doc.data["other"] == {"x": Decimal(1)}
+
+
+def test_merge_keys_are_refused_clearly() -> None:
+    [message] = errors_of("base: &b {x: 1}\nother:\n  <<: *b\n")
+    assert "<<" in message
+
+
+def test_empty_and_comment_only_files() -> None:
+    assert "rỗng" in errors_of("")[0]
+    assert "rỗng" in errors_of("# chỉ có chú thích\n")[0]
+
+
+def test_syntax_error_is_located_and_vietnamese() -> None:
+    [message] = errors_of("a: 1\n b: 2\n")
+    assert message.startswith("t.yaml:2:")
+    assert "cú pháp YAML" in message
+
+
+def test_two_documents_are_refused() -> None:
+    assert "một tài liệu" in errors_of("a: 1\n---\nb: 2\n")[0]
+
+
+def test_bom_is_accepted() -> None:
+    assert decode_text("\ufeffa: 1".encode(), "t.yaml") == "a: 1"
+
+
+def test_windows_1258_is_a_clear_error() -> None:
+    with pytest.raises(InputError) as exc:
+        decode_text(b"name: S\xf5\xd2 N\xf4\xf2i v\xf2\n", "cp.yaml")
+    [d] = exc.value.diagnostics
+    assert d.line == 1 and d.column == 8
+    assert "UTF-8" in d.message and "Windows-1258" in d.message
+
+
+def test_utf16_is_a_clear_error() -> None:
+    with pytest.raises(InputError) as exc:
+        decode_text("a: 1".encode("utf-16"), "u.yaml")
+    assert "UTF-16" in exc.value.diagnostics[0].message
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as exc:
+        load_yaml(tmp_path / "nope.yaml")
+    assert "không đọc được" in exc.value.diagnostics[0].message
+
+
+def test_deep_nesting_is_refused() -> None:
+    assert "quá sâu" in errors_of("a: " + "[" * 300 + "]" * 300 + "\n")[0]

@@ -1,0 +1,213 @@
+"""`isoprov score` end to end: every error of SPEC §2–3 is its own file, reported with its line
+and a Vietnamese message, exit 1, while the valid files in the same run are still scored."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Run
+
+VALID = ["valid-skhcn.yaml", "valid-snv.yaml", "valid-stc.yaml", "valid-xa.yaml"]
+
+
+@pytest.fixture
+def score_json(cli: Callable[..., Run], data: Path) -> Callable[..., tuple[Run, Any]]:
+    def run(*paths: Path | str, extra: tuple[str, ...] = ()) -> tuple[Run, Any]:
+        result = cli("score", *paths, "--criteria", data / "criteria" / "valid.yaml", "--format", "json", *extra)
+        return result, result.json()
+
+    return run
+
+
+def test_valid_files_score_rank_and_band(score_json: Callable[..., tuple[Run, Any]], data: Path) -> None:
+    run, out = score_json(*(data / "assessment" / f for f in VALID))
+    assert run.exit_code == 0, run.stderr
+    assert out["errors"] == [] and out["missing"] == []
+    by_code = {r["agency"]["code"]: r for r in out["results"]}
+    # by hand: SNV 18/20×100 − 2 = 88; STC 17.6/20×100 = 88 (a tie); SKHCN 11/14×100 + 1 = 79.57
+    assert (by_code["SNV"]["total"], by_code["SNV"]["rank"]) == (88, 1)
+    assert (by_code["STC"]["total"], by_code["STC"]["rank"]) == (88, 1)
+    assert (by_code["SKHCN"]["total"], by_code["SKHCN"]["rank"]) == (79.57, 3)
+    assert by_code["SKHCN"]["self_total"] == 93.86
+    assert by_code["XA-TIENHUNG"]["rank"] == 1  # ranked among its own level
+    assert by_code["XA-TIENHUNG"]["band"] == "Tốt"
+    assert by_code["SNV"]["band"] == "Khá"
+
+
+def test_json_matches_the_spec_key_for_key(score_json: Callable[..., tuple[Run, Any]], data: Path) -> None:
+    _, out = score_json(data / "assessment" / "valid-skhcn.yaml", data / "assessment" / "empty.yaml")
+    assert list(out) == ["results", "errors", "missing"]
+    result = out["results"][0]
+    assert list(result) == ["file", "agency", "criteria", "period", "self_total", "total", "band", "rank",
+                            "groups", "warnings"]
+    assert list(result["agency"]) == ["code", "name", "level"]
+    assert result["groups"] == [{"id": "1", "earned": 2, "possible": 4}, {"id": "2", "earned": 9, "possible": 10}]
+    assert list(out["errors"][0]) == ["file", "line", "column", "message"]
+
+
+def test_json_numbers_are_exact_decimals(cli: Callable[..., Run], data: Path) -> None:
+    import json
+
+    run = cli("score", data / "assessment" / "valid-skhcn.yaml", "--criteria", data / "criteria" / "valid.yaml",
+              "--format", "json")
+    parsed = json.loads(run.stdout, parse_float=Decimal)
+    assert parsed["results"][0]["total"] == Decimal("79.57")
+    assert '"total": 79.57' in run.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "fragment"),
+    [
+        ("not-utf8.yaml", 1, "không phải UTF-8"),
+        ("empty.yaml", 1, "tệp rỗng"),
+        ("only-comment.yaml", 1, "tệp rỗng"),
+        ("top-level-list.yaml", 1, "không phải danh sách"),
+        ("syntax.yaml", 6, "cú pháp YAML"),
+        ("unknown-key.yaml", 5, "khóa `sefl` không được phép ở đây; có phải ý bạn là `self`?"),
+        ("unknown-top-key.yaml", 3, "khóa `periode` không được phép"),
+        ("unknown-criterion.yaml", 6, "mã tiêu chí `9.9` không có trong bộ tiêu chí"),
+        ("group-scored.yaml", 5, "`1` là nhóm tiêu chí"),
+        ("out-of-range.yaml", 6, "điểm 11 nằm ngoài khoảng cho phép 0..10"),
+        ("team-out-of-range.yaml", 5, "điểm -1 nằm ngoài khoảng cho phép 0..10"),
+        ("not-option.yaml", 5, "điểm 3 không phải một mức của tiêu chí `1.1`; các mức cho phép: 4, 2, 0"),
+        ("points-text.yaml", 5, "điểm phải là một số"),
+        ("na-not-allowed.yaml", 5, "không cho phép khai báo không áp dụng"),
+        ("na-no-reason.yaml", 5, "phải ghi lý do không áp dụng"),
+        ("unknown-level.yaml", 1, "cấp `thanhpho` không có trong bộ tiêu chí"),
+        ("unknown-criteria-set.yaml", 2, "bộ tiêu chí `khong-ton-tai` không tìm thấy"),
+        ("zz-duplicate-agency.yaml", 1, "cơ quan `SKHCN` đã có bản tự đánh giá kỳ 2020"),
+        ("duplicate-key.yaml", 7, "khóa `1.1` xuất hiện hai lần (lần đầu ở dòng 5)"),
+        ("alias-bomb.yaml", 1, "mở rộng quá lớn"),
+        ("python-tag.yaml", 1, "không được phép"),
+    ],
+)
+def test_each_bad_assessment_fails_alone(
+    score_json: Callable[..., tuple[Run, Any]], data: Path, name: str, line: int, fragment: str
+) -> None:
+    folder = data / "assessment"
+    run, out = score_json(*(folder / f for f in VALID), folder / name)
+    assert run.exit_code == 1
+    errors = [e for e in out["errors"] if e["file"].endswith(name)]
+    assert errors, out["errors"]
+    assert any(fragment in e["message"] and e["line"] == line for e in errors), errors
+    assert all(e["column"] is None or e["column"] >= 1 for e in errors)
+    # the valid files of the same run are still scored
+    assert {r["agency"]["code"] for r in out["results"]} == {"SKHCN", "SNV", "STC", "XA-TIENHUNG"}
+    assert "Traceback" not in run.stderr
+    assert name in run.stderr  # also reported for people, on stderr
+
+
+def test_duplicate_agency_keeps_the_first_file_in_path_order(
+    score_json: Callable[..., tuple[Run, Any]], data: Path
+) -> None:
+    _, out = score_json(data / "assessment" / "valid-skhcn.yaml", data / "assessment" / "zz-duplicate-agency.yaml")
+    [kept] = out["results"]
+    assert kept["file"].endswith("valid-skhcn.yaml")
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [("missing-entry.yaml", "chưa được chấm"), ("no-evidence.yaml", "tài liệu kiểm chứng"),
+     ("wrong-level-leaf.yaml", "không áp dụng cho cấp `xa`")],
+)
+def test_warnings_do_not_fail_the_run(
+    score_json: Callable[..., tuple[Run, Any]], data: Path, name: str, code: str
+) -> None:
+    run, out = score_json(data / "assessment-warn" / name)
+    assert run.exit_code == 0
+    [result] = out["results"]
+    assert any(code in w for w in result["warnings"]), result["warnings"]
+    assert all(w.startswith("dòng ") for w in result["warnings"])
+
+
+def test_strict_turns_missing_entries_into_errors(score_json: Callable[..., tuple[Run, Any]], data: Path) -> None:
+    run, out = score_json(data / "assessment-warn" / "missing-entry.yaml", extra=("--strict",))
+    assert run.exit_code == 1
+    assert out["results"] == []
+    assert "chưa được chấm" in out["errors"][0]["message"]
+
+
+def test_wrong_level_leaf_is_ignored(score_json: Callable[..., tuple[Run, Any]], data: Path) -> None:
+    _, out = score_json(data / "assessment-warn" / "wrong-level-leaf.yaml")
+    assert out["results"][0]["total"] == 100  # 2.1 (tinh, huyen only) is not counted for xa
+
+
+def test_missing_path_is_a_usage_error(cli: Callable[..., Run], tmp_path: Path) -> None:
+    run = cli("score", tmp_path / "khong-co.yaml")
+    assert run.exit_code == 2
+    assert "không tìm thấy" in run.stderr
+
+
+def test_folders_are_searched_and_other_kinds_skipped(
+    cli: Callable[..., Run], data: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "nop"
+    (folder / "sub").mkdir(parents=True)
+    for name in VALID[:2]:
+        (folder / "sub" / name).write_bytes((data / "assessment" / name).read_bytes())
+    (folder / "du-toan.yaml").write_text("title: Dự toán\nitems: []\n", encoding="utf-8")
+    (folder / "bo-tieu-chi.yaml").write_bytes((data / "criteria" / "valid.yaml").read_bytes())
+    run = cli("score", folder, "--criteria", folder / "bo-tieu-chi.yaml", "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    assert len(run.json()["results"]) == 2
+
+
+def test_registry_lists_agencies_that_did_not_submit(
+    score_json: Callable[..., tuple[Run, Any]], data: Path, tmp_path: Path
+) -> None:
+    registry = tmp_path / "co-quan.yaml"
+    registry.write_text(
+        "period: '2020'\nagencies:\n  - {code: SKHCN, name: Sở Khoa học và Công nghệ, level: tinh}\n"
+        "  - {code: SNGV, name: Sở Ngoại vụ, level: tinh}\n",
+        encoding="utf-8",
+    )
+    run, out = score_json(data / "assessment" / "valid-skhcn.yaml", extra=("--agencies", str(registry)))
+    assert run.exit_code == 0
+    assert out["missing"] == [{"code": "SNGV", "name": "Sở Ngoại vụ"}]
+
+
+def test_table_output_is_grouped_by_level_in_vietnamese(cli: Callable[..., Run], data: Path) -> None:
+    run = cli("score", *(data / "assessment" / f for f in VALID), "--criteria", data / "criteria" / "valid.yaml")
+    assert run.exit_code == 0
+    assert "Cấp tỉnh" in run.stdout and "Cấp xã" in run.stdout
+    assert "79,57" in run.stdout and "93,86" in run.stdout and "-14,29" in run.stdout
+    assert run.stdout.index("Cấp tỉnh") < run.stdout.index("Cấp xã")
+
+
+def test_detail_adds_per_criterion_rows(cli: Callable[..., Run], data: Path) -> None:
+    run = cli("score", data / "assessment" / "valid-skhcn.yaml", "--criteria", data / "criteria" / "valid.yaml",
+              "--detail")
+    assert "Chi tiết" in run.stdout and "Quyết định thành lập Ban chỉ đạo ISO" in run.stdout
+    assert "Không áp dụng" in run.stdout
+
+
+def test_csv_summary_and_detail(cli: Callable[..., Run], data: Path) -> None:
+    args = ("score", *(data / "assessment" / f for f in VALID), "--criteria", data / "criteria" / "valid.yaml",
+            "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(cli(*args).stdout)))
+    assert {r["agency_code"]: r["total"] for r in rows}["SKHCN"] == "79.57"
+    detail = list(csv.DictReader(io.StringIO(cli(*args, "--detail").stdout)))
+    assert len(detail) == 4 * 6
+    assert {(r["agency_code"], r["criterion"]): r["final"] for r in detail}[("SNV", "2.1")] == "8"
+
+
+def test_invalid_criteria_set_is_reported_and_blocks_its_assessments(
+    cli: Callable[..., Run], data: Path, tmp_path: Path
+) -> None:
+    assessment = tmp_path / "a.yaml"
+    assessment.write_text(
+        "agency: {code: X, name: Cơ quan X, level: tinh}\ncriteria: sai-tong\nperiod: '2020'\nscores: {'1.1': 5}\n",
+        encoding="utf-8",
+    )
+    run = cli("score", assessment, "--criteria", data / "criteria" / "group-max.yaml", "--format", "json")
+    assert run.exit_code == 1
+    messages = [e["message"] for e in run.json()["errors"]]
+    assert any("khai báo max = 12" in m for m in messages)
+    assert any("có lỗi" in m for m in messages)

@@ -1,0 +1,59 @@
+"""`isoprov validate`: every kind of file, told apart by its keys, checked without reports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.conftest import Run
+
+
+def test_valid_criteria_and_assessments(cli: Callable[..., Run], data: Path) -> None:
+    run = cli("validate", data / "criteria" / "valid.yaml", data / "assessment" / "valid-skhcn.yaml",
+              "--criteria", data / "criteria" / "valid.yaml")
+    assert run.exit_code == 0, run.stderr
+    assert "✓" in run.stdout and "bộ tiêu chí" in run.stdout and "bản tự đánh giá" in run.stdout
+
+
+def test_bad_criteria_set(cli: Callable[..., Run], data: Path) -> None:
+    run = cli("validate", data / "criteria" / "group-max.yaml")
+    assert run.exit_code == 1
+    assert "group-max.yaml:9:" in run.stderr and "khai báo max = 12" in run.stderr
+
+
+def test_bad_assessment_is_checked_against_its_set(cli: Callable[..., Run], data: Path) -> None:
+    run = cli("validate", data / "assessment" / "out-of-range.yaml", "--criteria", data / "criteria" / "valid.yaml")
+    assert run.exit_code == 1
+    assert "out-of-range.yaml:6:17" in run.stderr
+
+
+def test_warnings_fail_only_with_strict(cli: Callable[..., Run], data: Path) -> None:
+    args = ("validate", data / "assessment-warn" / "no-evidence.yaml", "--criteria", data / "criteria" / "valid.yaml")
+    assert cli(*args).exit_code == 0
+    assert cli(*args, "--strict").exit_code == 1
+
+
+def test_registry(cli: Callable[..., Run], tmp_path: Path) -> None:
+    good = tmp_path / "co-quan.yaml"
+    good.write_text("agencies:\n  - {code: SNV, name: Sở Nội vụ}\n", encoding="utf-8")
+    bad = tmp_path / "co-quan-sai.yaml"
+    bad.write_text("agencies:\n  - {code: SNV}\n", encoding="utf-8")
+    assert cli("validate", good).exit_code == 0
+    run = cli("validate", bad)
+    assert run.exit_code == 1 and "thiếu trường bắt buộc `name`" in run.stderr
+
+
+def test_unknown_kind(cli: Callable[..., Run], tmp_path: Path) -> None:
+    odd = tmp_path / "la.yaml"
+    odd.write_text("foo: 1\n", encoding="utf-8")
+    run = cli("validate", odd)
+    assert run.exit_code == 1 and "không nhận ra loại tệp" in run.stderr
+
+
+def test_hostile_files_are_refused_fast(cli: Callable[..., Run], data: Path) -> None:
+    names = ["alias-bomb.yaml", "python-tag.yaml", "not-utf8.yaml", "empty.yaml", "top-level-list.yaml"]
+    run = cli("validate", *(data / "assessment" / n for n in names))
+    assert run.exit_code == 1
+    for n in names:
+        assert n in run.stderr
+    assert "Traceback" not in run.stderr + run.stdout
