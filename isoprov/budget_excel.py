@@ -1,0 +1,246 @@
+"""``isoprov budget check --xlsx``: budgets as Excel sheets with live formulas.
+
+One sheet per budget, laid out like the appendix of a plan: TT, nội dung, đơn vị, số lượng,
+định mức, hệ số nhân, thành tiền kê khai, thành tiền tính lại, diễn giải. The recomputed amount
+is a formula (``=D5*E5*F5``; a lump sum with a breakdown sums its sub-items; the total row sums
+the items), so a user who changes a quantity or rate in Excel or LibreOffice sees every total
+follow. A conditional format marks a recomputed amount that differs from the declared one.
+
+openpyxl is imported inside the functions only: ``isoprov --help`` must not pay for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from isoprov.atomic import write_atomic
+from isoprov.budget import BudgetReport, ItemResult
+from isoprov.diagnostics import SEVERITY_LABEL
+from isoprov.jsonout import plain_decimal
+
+HEADERS = (
+    "TT", "Nội dung", "Đơn vị", "Số lượng", "Định mức", "Hệ số nhân",
+    "Thành tiền (kê khai)", "Thành tiền (tính lại)", "Diễn giải, ghi chú",
+)
+WIDTHS = (6, 60, 10, 10, 12, 10, 16, 16, 48)
+HEADER_ROW = 4
+FIRST_ROW = HEADER_ROW + 1
+# Column letters of the figures, fixed by HEADERS.
+QTY, RATE, TIMES, DECLARED, COMPUTED = "D", "E", "F", "G", "H"
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SHEET_FORBIDDEN = set('[]:*?/\\')
+
+
+def number_format(value: Decimal) -> str:
+    """An Excel number format that shows ``value`` in full, grouped by thousands.
+
+    Format codes are stored in the file with the invariant marks (``,`` groups thousands,
+    ``.`` is the decimal point); Excel and LibreOffice display them with the reader's locale,
+    so a Vietnamese desktop shows ``126.000.000`` and ``24,4``. A single ``#,##0.###`` code
+    would leave a dangling decimal mark after whole numbers (``126,``), so each cell gets
+    exactly the decimals its value needs: ``#,##0`` for whole numbers, ``#,##0.0`` for 24,4.
+    """
+    exponent = value.normalize().as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return "#,##0" + ("." + "0" * places if places else "")
+
+
+def exact(value: Decimal) -> Decimal:
+    """The same value without exponent or trailing zeros, so the file holds plain digits."""
+    return Decimal(plain_decimal(value))
+
+
+def write_budget_xlsx(reports: Sequence[BudgetReport], target: Path) -> None:
+    """Write one sheet per budget to ``target`` atomically."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    if wb.active is not None:
+        wb.remove(wb.active)
+    used: set[str] = set()
+    for report in reports:
+        ws = wb.create_sheet(_sheet_title(report, used))
+        _fill_sheet(ws, report)
+    write_atomic(Path(target), lambda tmp: wb.save(tmp))
+
+
+def _sheet_title(report: BudgetReport, used: set[str]) -> str:
+    base = "".join("_" if c in _SHEET_FORBIDDEN else c for c in Path(report.file).stem)[:28] or "Dự toán"
+    title, n = base, 2
+    while title.lower() in used:
+        title = f"{base[:26]}-{n}"
+        n += 1
+    used.add(title.lower())
+    return title
+
+
+def put_text(ws: Any, row: int, column: int, text: str) -> Any:
+    """Write user text as text: never a formula, whatever it starts with.
+
+    openpyxl turns any string starting with ``=`` into a formula, and Excel re-reads ``+``,
+    ``-``, ``@`` (and a leading tab or CR) as one when the cell is edited; so such text is
+    forced to a string cell with the quote prefix Excel itself uses for "this is text".
+    """
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    cell = ws.cell(row=row, column=column)
+    clean = ILLEGAL_CHARACTERS_RE.sub("", text)
+    cell.value = clean
+    if clean.startswith(_FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def put_number(ws: Any, row: int, column: int, value: Decimal, *, shown: Decimal | None = None) -> Any:
+    cell = ws.cell(row=row, column=column, value=exact(value))
+    cell.number_format = number_format(value if shown is None else shown)
+    return cell
+
+
+def put_formula(ws: Any, row: int, column: int, formula: str, value: Decimal) -> Any:
+    """A live formula; ``value`` (what it computes to now) only picks the number format."""
+    cell = ws.cell(row=row, column=column, value=formula)
+    cell.number_format = number_format(value)
+    return cell
+
+
+def _fill_sheet(ws: Any, report: BudgetReport) -> None:
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    last_col = get_column_letter(len(HEADERS))
+    ws.merge_cells(f"A1:{last_col}1")
+    put_text(ws, 1, 1, report.budget.title.upper()).font = Font(bold=True, size=13)
+    ws["A1"].alignment = Alignment(horizontal="center", wrap_text=True)
+    ws.merge_cells(f"A2:{last_col}2")
+    put_text(ws, 2, 1, f"Đơn vị tính: {report.unit}").font = Font(italic=True)
+    ws["A2"].alignment = Alignment(horizontal="right")
+
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for col, (header, width) in enumerate(zip(HEADERS, WIDTHS, strict=True), start=1):
+        cell = put_text(ws, HEADER_ROW, col, header)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.border = border
+        ws.column_dimensions[get_column_letter(col)].width = width
+
+    rows = list(report.rows())
+    row_of = {id(r): FIRST_ROW + k for k, r in enumerate(rows)}
+    for r in rows:
+        _item_row(ws, report, r, row_of)
+    last = FIRST_ROW + len(rows) - 1
+    for row in ws.iter_rows(min_row=FIRST_ROW, max_row=last, max_col=len(HEADERS)):
+        for cell in row:
+            cell.border = border
+
+    total_row = last + 1
+    top_rows = [row_of[id(r)] for r in report.items]
+    put_text(ws, total_row, 2, "Tổng cộng").font = Font(bold=True)
+    declared = [r.declared_vnd for r in report.items if r.declared_vnd is not None]
+    declared_sum = report.in_unit(sum(declared, Decimal(0)))
+    for column, value in ((DECLARED, declared_sum), (COMPUTED, report.total)):
+        cells = ",".join(f"{column}{n}" for n in top_rows)
+        cell = put_formula(ws, total_row, _col(column), f"=SUM({cells})", value)
+        cell.font = Font(bold=True)
+    for cell in ws[total_row][: len(HEADERS)]:
+        cell.border = border
+        cell.fill = PatternFill("solid", fgColor="F2F2F2")
+
+    below = total_row + 1
+    allocated = report.budget.allocated
+    if allocated is not None:
+        allocated_value = report.in_unit(allocated.to_vnd(report.unit))
+        put_text(ws, below, 2, "Kinh phí được giao")
+        put_number(ws, below, _col(COMPUTED), allocated_value)
+        put_text(ws, below + 1, 2, "Còn lại (kinh phí được giao − tổng cộng)")
+        put_formula(ws, below + 1, _col(COMPUTED), f"={COMPUTED}{below}-{COMPUTED}{total_row}",
+                    allocated_value - report.total)
+        below += 2
+    words = report.total_in_words or "(không viết được bằng chữ: tổng không phải số nguyên đồng)"
+    ws.merge_cells(f"A{below}:{last_col}{below}")
+    put_text(ws, below, 1, f"(Bằng chữ: {words})").font = Font(italic=True)
+    ws.cell(row=below, column=1).alignment = Alignment(horizontal="center")
+
+    if report.findings:
+        put_text(ws, below + 2, 2, "Kết quả kiểm tra").font = Font(bold=True)
+        for k, f in enumerate(report.findings, start=below + 3):
+            put_text(ws, k, 1, f.code)
+            put_text(ws, k, 2, f"dòng {f.line}: {SEVERITY_LABEL[f.severity]}: {f.message}")
+
+    # Live mismatch marks: red when the recomputed amount differs from the declared one. Excel
+    # computes in binary floating point (122 × 0,02 × 10 ≠ 24,4 exactly), hence the ROUND.
+    red = Font(color="C00000", bold=True)
+    ws.conditional_formatting.add(
+        f"{COMPUTED}{FIRST_ROW}:{COMPUTED}{total_row}",
+        FormulaRule(
+            formula=[f"AND(ISNUMBER({DECLARED}{FIRST_ROW}),ROUND({DECLARED}{FIRST_ROW}-{COMPUTED}{FIRST_ROW},9)<>0)"],
+            font=red, fill=PatternFill("solid", bgColor="FCE4E4"),
+        ),
+    )
+    ws.freeze_panes = f"A{FIRST_ROW}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _col(letter: str) -> int:
+    return "ABCDEFGHI".index(letter) + 1
+
+
+def _item_row(ws: Any, report: BudgetReport, r: ItemResult, row_of: dict[int, int]) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    n = row_of[id(r)]
+    item = r.item
+    if r.depth == 0:
+        put_text(ws, n, 1, f"{r.number}.").alignment = Alignment(horizontal="center", vertical="top")
+    name = put_text(ws, n, 2, item.name)
+    name.alignment = Alignment(wrap_text=True, indent=2 * r.depth, vertical="top")
+    if r.depth:
+        name.font = Font(italic=True)
+    if item.unit:
+        put_text(ws, n, 3, item.unit)
+    factors: list[str] = []
+    if item.quantity is not None:
+        put_number(ws, n, _col(QTY), item.quantity)
+        factors.append(f"{QTY}{n}")
+    if item.rate is not None:
+        rate = report.in_unit(item.rate.to_vnd(report.unit))
+        put_number(ws, n, _col(RATE), rate)
+        factors.append(f"{RATE}{n}")
+    if item.times:
+        product = Decimal(1)
+        for m in item.times:
+            product *= m.value
+        put_number(ws, n, _col(TIMES), product)
+        factors.append(f"{TIMES}{n}")
+    if r.declared_vnd is not None:
+        put_number(ws, n, _col(DECLARED), report.in_unit(r.declared_vnd))
+    value = report.in_unit(r.value_vnd)
+    if item.rate is not None:
+        formula = "=" + "*".join(factors)
+    elif r.children:
+        formula = "=SUM(" + ",".join(f"{COMPUTED}{row_of[id(c)]}" for c in r.children) + ")"
+    elif r.declared_vnd is not None:
+        formula = f"={DECLARED}{n}"
+    else:
+        formula = "=0"
+    put_formula(ws, n, _col(COMPUTED), formula, value)
+    notes = [item.formula(report.unit)] if item.rate is not None else []
+    if item.note:
+        notes.append(item.note)
+    if r.mismatch:
+        notes.append("✗ thành tiền kê khai khác thành tiền tính lại")
+    if notes:
+        put_text(ws, n, 9, "; ".join(notes)).alignment = Alignment(wrap_text=True, vertical="top")

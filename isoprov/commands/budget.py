@@ -1,0 +1,208 @@
+"""``isoprov budget check`` and ``isoprov budget words`` (SPEC §5)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from rich.console import RenderableType
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from isoprov.budget import Budget, BudgetReport, ItemResult, check_budget, show_money
+from isoprov.commands.common import emit, print_diagnostics, require_paths, stderr, stdout, usage_error
+from isoprov.diagnostics import Diagnostic, ExitCode, InputError, Severity
+from isoprov.jsonout import dumps
+from isoprov.loading import load_yaml
+from isoprov.norms import NormSet, load_norms, yaml_files
+from isoprov.validation import validate_document
+from isoprov.vietnamese import MoneyParseError, amount_in_words, format_number, parse_money
+
+_SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
+_MISMATCH = "✗ "
+
+
+def load_budget(path: Path, norms: NormSet) -> tuple[BudgetReport | None, list[Diagnostic]]:
+    """Load, validate and check one budget file; input problems come back as diagnostics."""
+    try:
+        doc = load_yaml(path)
+        budget = validate_document(Budget, doc)
+    except InputError as exc:
+        return None, exc.diagnostics
+    return check_budget(budget, doc, norms), []
+
+
+def run_check(files: list[Path], output_format: str, xlsx: Path | None, norms: list[Path]) -> int:
+    """Check each budget, print the tables (or one JSON document), return the exit code."""
+    require_paths([*files, *norms])
+    norm_set, errors = load_norms(norms)
+    reports: list[BudgetReport] = []
+    for root in files:
+        for path in yaml_files(root):
+            report, problems = load_budget(path, norm_set)
+            errors.extend(problems)
+            if report is not None:
+                reports.append(report)
+    if output_format == "json":
+        emit(dumps(json_report(reports, errors)))
+    else:
+        for report in reports:
+            print_report(report)
+    print_diagnostics(errors)
+    failed = bool(errors) or any(not r.ok for r in reports)
+    if xlsx is not None and not write_xlsx(reports, xlsx):
+        failed = True
+    return int(ExitCode.INVALID if failed else ExitCode.OK)
+
+
+def write_xlsx(reports: list[BudgetReport], target: Path) -> bool:
+    """Write the Excel export; False (with a message) when it could not be written."""
+    if not reports:
+        stderr.print(f"Không có dự toán hợp lệ nào để ghi ra {target}.", markup=False)
+        return False
+    from isoprov.budget_excel import write_budget_xlsx  # openpyxl only when asked
+
+    try:
+        write_budget_xlsx(reports, target)
+    except OSError as exc:
+        stderr.print(f"Không ghi được tệp {target}: {exc.strerror or exc}", style="bold red", markup=False)
+        return False
+    stderr.print(f"Đã ghi {target}", markup=False)
+    return True
+
+
+# ---------------------------------------------------------------------------
+# JSON
+# ---------------------------------------------------------------------------
+
+
+def budget_json(report: BudgetReport) -> dict[str, Any]:
+    """One budget as SPEC §5 gives it, key for key."""
+    return {
+        "file": report.file,
+        "title": report.budget.title,
+        "unit": report.unit,
+        "total": report.total,
+        "total_vnd": report.total_vnd,
+        "total_in_words": report.total_in_words,
+        "findings": [
+            {"code": f.code, "severity": str(f.severity), "line": f.line, "message": f.message}
+            for f in report.findings
+        ],
+    }
+
+
+def json_report(reports: list[BudgetReport], errors: list[Diagnostic]) -> dict[str, Any]:
+    return {
+        "budgets": [budget_json(r) for r in reports],
+        "errors": [d.as_json() for d in errors],
+    }
+
+
+# ---------------------------------------------------------------------------
+# Table
+# ---------------------------------------------------------------------------
+
+
+def _figure(report: BudgetReport, vnd: Decimal | None) -> str:
+    return "" if vnd is None else format_number(report.in_unit(vnd))
+
+
+def _row(report: BudgetReport, r: ItemResult) -> list[RenderableType]:
+    item = r.item
+    style = "italic" if r.depth else ""
+    computed = _figure(report, r.value_vnd)
+    computed_cell = Text(_MISMATCH + computed, style="bold red") if r.mismatch else Text(computed)
+    declared = Text(_figure(report, r.declared_vnd), style="red" if r.mismatch else "")
+    if r.depth == 0:
+        return [
+            Text(f"{r.number}."),
+            Text(item.name),
+            Text(item.unit),
+            Text(format_number(item.quantity) if item.quantity is not None else ""),
+            Text(show_money(item.rate, report.unit) if item.rate is not None else ""),
+            declared,
+            computed_cell,
+        ]
+    # A breakdown row as the seed writes it: "Nước uống đại biểu: 122 người × 20.000 đồng × 10 huyện"
+    formula = item.formula(report.unit)
+    name = Padding(Text(item.name + (f": {formula}" if formula else ""), style=style), (0, 0, 0, 2 * r.depth))
+    return [Text(""), name, Text(""), Text(""), Text(""), declared, computed_cell]
+
+
+def report_table(report: BudgetReport) -> Table:
+    """The whole budget as a table in its unit, every computed figure beside the declared one."""
+    table = Table(show_lines=False, title_justify="left")
+    table.add_column("TT", justify="right")
+    table.add_column("Nội dung", ratio=1, min_width=24)
+    table.add_column("Đơn vị")
+    table.add_column("Số lượng", justify="right")
+    table.add_column("Định mức", justify="right")
+    table.add_column("Thành tiền (kê khai)", justify="right")
+    table.add_column("Thành tiền (tính lại)", justify="right")
+    for r in report.rows():
+        table.add_row(*_row(report, r))
+    declared_total = report.budget.total
+    declared_vnd = declared_total.to_vnd(report.unit) if declared_total is not None else None
+    differs = declared_vnd is not None and declared_vnd != report.total_vnd
+    total = format_number(report.total)
+    table.add_section()
+    table.add_row(
+        Text(""), Text("Tổng", style="bold"), Text(""), Text(""), Text(""),
+        Text(_figure(report, declared_vnd), style="bold red" if differs else "bold"),
+        Text(_MISMATCH + total, style="bold red") if differs else Text(total, style="bold"),
+    )
+    return table
+
+
+def print_report(report: BudgetReport) -> None:
+    """Title, unit, table, the total in words, then the findings (``file:line: code message``)."""
+    stdout.print(Text(report.budget.title.upper(), style="bold"))
+    stdout.print(Text(report.file, style="dim"))
+    stdout.print(Text(f"Đơn vị tính: {report.unit}", style="italic"))
+    stdout.print(report_table(report))
+    if report.total_in_words is not None:
+        stdout.print(Text(f"Bằng chữ: {report.total_in_words}", style="italic"))
+    else:
+        stdout.print(Text("Bằng chữ: (không viết được, xem lỗi BUD010)", style="italic red"))
+    for f in report.findings:
+        stdout.print(Text(f.text(), style=_SEVERITY_STYLE[f.severity]))
+    if not report.findings:
+        stdout.print(Text("Không có sai sót nào.", style="green"))
+    stdout.print()
+
+
+# ---------------------------------------------------------------------------
+# budget words
+# ---------------------------------------------------------------------------
+
+_PLAIN_DIGITS = re.compile(r"\d+")
+
+
+def parse_amount_argument(text: str) -> Decimal:
+    """``126000000``, ``126.000.000`` or ``126 triệu đồng`` → đồng; ValueError (Vietnamese) if not."""
+    cleaned = " ".join(text.split())
+    if _PLAIN_DIGITS.fullmatch(cleaned):
+        return Decimal(cleaned)
+    has_unit = any(c.isalpha() or c == "₫" for c in cleaned)
+    try:
+        vnd, _ = parse_money(cleaned if has_unit else f"{cleaned} đồng")
+    except MoneyParseError as exc:
+        raise ValueError(str(exc)) from None
+    return vnd
+
+
+def run_words(amount: str) -> int:
+    """Print the amount in words; a value that is not an amount of đồng is a usage error."""
+    try:
+        words = amount_in_words(parse_amount_argument(amount))
+    except ValueError as exc:
+        usage_error(
+            f"`{amount}` không phải một số tiền viết được bằng chữ: {exc}. Ví dụ: "
+            "`isoprov budget words 126000000` hoặc `isoprov budget words 126.000.000`"
+        )
+    emit(words)
+    return int(ExitCode.OK)

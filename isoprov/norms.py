@@ -1,0 +1,214 @@
+"""Norm caps (định mức chi tối đa): ``norms/*.yaml``.
+
+A norms file lists caps, each quoted from the regulation it comes from::
+
+    title: Định mức chi hội nghị (Thông tư 40/2017/TT-BTC)
+    caps:
+      - id: ho-tro-an-hoi-nghi-tinh
+        title: Hỗ trợ tiền ăn đại biểu không hưởng lương, hội nghị tại thành phố thuộc tỉnh, huyện
+        max: 150.000 đồng          # a money string: the unit is always written
+        per: người/ngày
+        source: Thông tư 40/2017/TT-BTC, Điều 12 khoản 4
+
+A file marked ``example: true`` holds figures that are *not* taken from a regulation (a local
+rate to replace by the province's HĐND resolution): budgets may use them, but a check against
+them is reported as a note (within the cap) or a warning (above it), never as an error.
+
+Caps are looked up by id in the ``--norms`` files or folders first, then ``./norms/``, then the
+caps shipped with the package; the first layer that defines an id wins, so a province overrides
+a shipped example by giving its own file. The same id twice within one layer is an error.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, field_validator
+
+from isoprov.diagnostics import Diagnostic, InputError, Severity
+from isoprov.loading import YamlDocument, load_yaml
+from isoprov.resources import shipped_dir
+from isoprov.validation import Model, validate_document
+from isoprov.vietnamese import MoneyParseError, parse_money
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+class NormCap(Model):
+    """One cap (mức chi tối đa): at most ``max`` per ``per``, as ``source`` says."""
+
+    id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9._-]*$",
+                    description="Mã định mức (chữ thường không dấu, số, `-`), dự toán tham chiếu mã này")
+    title: str = Field(min_length=1, description="Nội dung chi")
+    max: str = Field(description="Mức tối đa, ghi kèm đơn vị, ví dụ `150.000 đồng`")
+    per: str = Field(min_length=1, description="Tính cho, ví dụ `người/ngày`")
+    source: str = Field(min_length=1, description="Văn bản và điều khoản quy định mức này")
+    note: str = Field("", description="Ghi chú (điều kiện áp dụng)")
+
+    @field_validator("max", mode="before")
+    @classmethod
+    def _money_with_unit(cls, value: object) -> object:
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            raise ValueError(
+                f"mức tối đa `{value}` phải ghi kèm đơn vị tiền, ví dụ `150.000 đồng`, "
+                "`1,5 triệu đồng`"
+            )
+        if isinstance(value, str):
+            try:
+                parse_money(value)
+            except MoneyParseError as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
+    @cached_property
+    def max_vnd(self) -> Decimal:
+        """The cap in đồng, exactly."""
+        return parse_money(self.max)[0]
+
+    def shown(self) -> str:
+        """The cap as a reader sees it: ``150.000 đồng/người/ngày``."""
+        text = " ".join(self.max.split())
+        return text if "/" in text else f"{text}/{self.per}"
+
+
+class NormFile(Model):
+    """A norms file: caps from one regulation (or, with ``example: true``, example figures)."""
+
+    title: str = Field("", description="Tên tệp định mức")
+    example: bool = Field(
+        False, description="true: mức ví dụ, không trích từ văn bản quy phạm (chỉ cảnh báo, không báo lỗi)"
+    )
+    source: str = Field("", description="Ghi chú chung về nguồn của các mức trong tệp")
+    # Not Field(min_length=1): pydantic then also reports "too short" whenever a cap is invalid.
+    caps: tuple[NormCap, ...] = Field(description="Danh sách định mức (ít nhất một)")
+
+    @field_validator("caps")
+    @classmethod
+    def _some_caps(cls, value: tuple[NormCap, ...]) -> tuple[NormCap, ...]:
+        if not value:
+            raise ValueError("tệp định mức cần ít nhất một mức trong `caps`")
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class Norm:
+    """A cap together with where it was read and whether it is only an example."""
+
+    cap: NormCap
+    file: str
+    line: int | None
+    example: bool
+
+
+@dataclass
+class NormSet:
+    """Caps by id, in lookup order (the first definition of an id wins)."""
+
+    norms: dict[str, Norm] = field(default_factory=dict)
+
+    def get(self, norm_id: str) -> Norm | None:
+        return self.norms.get(norm_id)
+
+    def suggest(self, norm_id: str) -> str | None:
+        """The known id closest to a mistyped one, if any is close."""
+        close = difflib.get_close_matches(norm_id, list(self.norms), n=1, cutoff=0.6)
+        return close[0] if close else None
+
+    def __len__(self) -> int:
+        return len(self.norms)
+
+
+def yaml_files(path: Path) -> list[Path]:
+    """A file itself, or the YAML files under a folder, in path order."""
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.suffix.lower() in YAML_SUFFIXES and p.is_file())
+    return [path]
+
+
+def validate_norms_document(doc: YamlDocument) -> list[Diagnostic]:
+    """Everything wrong with a loaded norms file (for ``isoprov validate``), ids repeated included."""
+    try:
+        nf = validate_document(NormFile, doc)
+    except InputError as exc:
+        return exc.diagnostics
+    out: list[Diagnostic] = []
+    first: dict[str, int] = {}
+    for i, cap in enumerate(nf.caps):
+        if cap.id in first:
+            mark = doc.source.locate(("caps", first[cap.id]))
+            where = f" (lần đầu ở dòng {mark.line})" if mark else ""
+            out.append(doc.diagnostic(("caps", i, "id"), f"mã định mức `{cap.id}` bị trùng{where}"))
+        else:
+            first[cap.id] = i
+    return out
+
+
+def load_norm_file(path: Path) -> tuple[list[Norm], list[Diagnostic]]:
+    """Load and validate one norms file; its caps, or the diagnostics that explain why not."""
+    try:
+        doc = load_yaml(path)
+        nf = validate_document(NormFile, doc)
+    except InputError as exc:
+        return [], exc.diagnostics
+    norms = []
+    for i, cap in enumerate(nf.caps):
+        mark = doc.source.locate(("caps", i))
+        norms.append(Norm(cap, doc.file, mark.line if mark else None, nf.example))
+    return norms, []
+
+
+def search_path(extra: Sequence[Path]) -> list[list[Path]]:
+    """The layers searched for caps, highest precedence first: ``--norms``, ``./norms``, shipped."""
+    layers: list[list[Path]] = [list(extra)]
+    seen: set[Path] = set()
+    for root in (Path("norms"), shipped_dir("norms")):
+        resolved = root.resolve()
+        if root.is_dir() and resolved not in seen:
+            seen.add(resolved)
+            layers.append([root])
+    return layers
+
+
+def load_norms(extra: Sequence[Path] = ()) -> tuple[NormSet, list[Diagnostic]]:
+    """Every cap on the search path (see the module docstring), with the problems found."""
+    return build_norm_set(search_path(extra))
+
+
+def build_norm_set(layers: Iterable[Sequence[Path]]) -> tuple[NormSet, list[Diagnostic]]:
+    """Caps from layers of files or folders; an id repeated within a layer is an error."""
+    out = NormSet()
+    diagnostics: list[Diagnostic] = []
+    seen_files: set[Path] = set()
+    for layer in layers:
+        defined_here: dict[str, Norm] = {}
+        for root in layer:
+            for path in yaml_files(root):
+                resolved = path.resolve()
+                if resolved in seen_files:
+                    continue
+                seen_files.add(resolved)
+                norms, problems = load_norm_file(path)
+                diagnostics.extend(problems)
+                for norm in norms:
+                    first = defined_here.get(norm.cap.id)
+                    if first is not None:
+                        diagnostics.append(_duplicate(norm, first))
+                        continue
+                    defined_here[norm.cap.id] = norm
+                    out.norms.setdefault(norm.cap.id, norm)
+    return out, diagnostics
+
+
+def _duplicate(norm: Norm, first: Norm) -> Diagnostic:
+    where = f"{first.file}:{first.line}" if first.line else first.file
+    return Diagnostic(
+        norm.file,
+        f"mã định mức `{norm.cap.id}` đã được khai báo ở {where}; mỗi mã chỉ được khai báo một lần",
+        line=norm.line,
+        severity=Severity.ERROR,
+    )

@@ -1,0 +1,520 @@
+"""Tests for isoprov.budget: the budget model, money values, and the checks of SPEC §5."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import isoprov.budget as budget_module
+from isoprov.budget import (
+    CHECKS,
+    Budget,
+    BudgetReport,
+    ambiguous_yaml_number,
+    check_budget,
+    parse_count,
+)
+from isoprov.diagnostics import InputError, Severity
+from isoprov.loading import load_yaml, parse_yaml
+from isoprov.norms import NormSet, build_norm_set
+from isoprov.resources import shipped_dir
+from isoprov.validation import validate_document
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "examples" / "bac-giang-2020" / "du-toan.yaml"
+BINH_PHUOC = ROOT / "examples" / "binh-phuoc-2021" / "du-toan-kiem-tra.yaml"
+DATA = Path(__file__).resolve().parent / "data" / "budget"
+
+
+@pytest.fixture(scope="module")
+def norms() -> NormSet:
+    norm_set, problems = build_norm_set([[shipped_dir("norms")]])
+    assert problems == []
+    return norm_set
+
+
+def check_text(text: str, norms: NormSet | None = None) -> BudgetReport:
+    doc = parse_yaml(text, "dt.yaml")
+    return check_budget(validate_document(Budget, doc), doc, norms or NormSet())
+
+
+def check_file(path: Path, norms: NormSet) -> BudgetReport:
+    doc = load_yaml(path)
+    return check_budget(validate_document(Budget, doc), doc, norms)
+
+
+def input_errors(text: str) -> list[str]:
+    with pytest.raises(InputError) as info:
+        validate_document(Budget, parse_yaml(text, "dt.yaml"))
+    return [d.text() for d in info.value.diagnostics]
+
+
+def one_item(field: str, value: str, unit: str = "đồng") -> str:
+    return f"title: Thử\nunit: {unit}\nitems:\n  - name: Khoản thử\n    {field}: {value}\n"
+
+
+def codes(report: BudgetReport) -> list[str]:
+    return [f.code for f in report.findings]
+
+
+# ---------------------------------------------------------------------------
+# The reference case: the Bắc Giang 2020 appendix
+# ---------------------------------------------------------------------------
+
+
+def test_seed_total_is_126_trieu_with_its_words(norms: NormSet) -> None:
+    report = check_file(SEED, norms)
+    assert report.unit == "triệu đồng"
+    assert report.total == Decimal(126)
+    assert report.total_vnd == Decimal(126_000_000)
+    assert report.total_in_words == "Một trăm hai mươi sáu triệu đồng chẵn"
+
+
+def test_seed_has_no_error_findings(norms: NormSet) -> None:
+    report = check_file(SEED, norms)
+    assert report.ok
+    assert [f.severity for f in report.findings if f.severity is not Severity.NOTE] == []
+
+
+def test_seed_rows_follow_the_appendix(norms: NormSet) -> None:
+    report = check_file(SEED, norms)
+    rows = list(report.rows())
+    assert [r.number for r in rows if r.depth == 0] == ["1", "2", "3", "4", "5"]
+    assert [report.in_unit(r.value_vnd) for r in rows] == [
+        Decimal(v) for v in ("6", "35", "2", "2", "81", "5", "5", "24.4", "36.6", "10")
+    ]
+    water = rows[7]
+    assert water.item.name == "Nước uống đại biểu"
+    assert water.item.formula(report.unit) == "122 người × 20.000đồng/ngày/đại biểu × 10 huyện"
+    assert water.line == 46
+
+
+def test_seed_breakdown_rates_are_in_dong_and_amounts_in_trieu(norms: NormSet) -> None:
+    report = check_file(SEED, norms)
+    conference = report.items[4]
+    assert conference.computed_vnd == Decimal(81_000_000)
+    assert conference.breakdown_vnd == Decimal(81_000_000)
+    assert conference.children[2].computed_vnd == Decimal(24_400_000)
+    assert conference.children[2].declared_vnd == Decimal(24_400_000)
+
+
+def test_binh_phuoc_inspection_budget_in_dong(norms: NormSet) -> None:
+    report = check_file(BINH_PHUOC, norms)
+    assert report.unit == "đồng"
+    assert report.total == Decimal(18_770_000)
+    assert report.ok
+    assert codes(report) == ["BUD006"]
+    assert "còn lại 1.230.000 đồng" in report.findings[0].message
+
+
+# ---------------------------------------------------------------------------
+# Money values: every accepted form, at the budget level
+# ---------------------------------------------------------------------------
+
+MONEY_FORMS = [
+    ("20.000 đồng", 20_000),
+    ("20.000đồng/ngày/đại biểu", 20_000),
+    ("500.000đồng/ngày", 500_000),
+    ("30.000đ/cuốn", 30_000),
+    ("30.000 đ", 30_000),
+    ("200.000 VNĐ", 200_000),
+    ("1.000.000 đồng/ngày", 1_000_000),
+    ("1.234,5 đồng", Decimal("1234.5")),
+    ("500 nghìn đồng", 500_000),
+    ("500 ngàn đồng", 500_000),
+    ("8,1 triệu đồng", 8_100_000),
+    ("8,1 triệu", 8_100_000),
+    ("126 triệu đồng", 126_000_000),
+    ("1,5 tỷ đồng", 1_500_000_000),
+    ("2 tỉ", 2_000_000_000),
+    ("'  20.000   đồng '", 20_000),
+]
+
+
+@pytest.mark.parametrize(("text", "vnd"), MONEY_FORMS)
+def test_money_string_forms_as_rate(text: str, vnd: int | Decimal) -> None:
+    report = check_text(one_item("rate", text) + "    quantity: 1\n")
+    assert report.items[0].computed_vnd == Decimal(vnd)
+
+
+@pytest.mark.parametrize(("text", "vnd"), MONEY_FORMS)
+def test_money_string_forms_as_amount_in_a_trieu_budget(text: str, vnd: int | Decimal) -> None:
+    report = check_text(one_item("amount", text, unit="triệu đồng"))
+    assert report.items[0].declared_vnd == Decimal(vnd)
+    assert report.total == Decimal(vnd) / Decimal(1_000_000)
+
+
+@pytest.mark.parametrize(
+    ("unit", "number", "vnd"),
+    [
+        ("đồng", "126000000", 126_000_000),
+        ("nghìn đồng", "126000", 126_000_000),
+        ("triệu đồng", "126", 126_000_000),
+        ("triệu đồng", "8.1", 8_100_000),
+        ("triệu đồng", "0.02", 20_000),
+        ("nghìn đồng", "0.5", 500),
+    ],
+)
+def test_a_number_is_in_the_budgets_unit(unit: str, number: str, vnd: int) -> None:
+    report = check_text(one_item("amount", number, unit=unit))
+    assert report.total_vnd == Decimal(vnd)
+
+
+AMBIGUOUS_MONEY = [
+    ("1.5 triệu", ["1,5 triệu đồng", "15 triệu đồng"]),
+    ("2.5 đồng", ["2,5 đồng", "25 đồng"]),
+    ("1,500 đồng", ["1,5 đồng", "1.500 đồng"]),
+    ("20,000 đồng", ["20 đồng", "20.000 đồng"]),
+    ("1,000,000 đồng", ["1.000.000 đồng", "tiếng Anh"]),
+    ("1,500.5 đồng", ["1.500,5 đồng", "tiếng Anh"]),
+]
+
+
+@pytest.mark.parametrize(("text", "readings"), AMBIGUOUS_MONEY)
+def test_ambiguous_money_string_is_an_error_naming_both_readings(text: str, readings: list[str]) -> None:
+    errors = input_errors(one_item("rate", text) + "    quantity: 1\n")
+    assert len(errors) == 1
+    assert errors[0].startswith("dt.yaml:5:11: lỗi items[0].rate:")
+    for reading in readings:
+        assert reading in errors[0]
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ('"500.000"', "thiếu đơn vị tiền"),
+        ("abc", "không có số tiền"),
+        ("5 USD", "đơn vị tiền `USD` không hợp lệ"),
+        ('"-5 đồng"', "không được âm"),
+        ("true", "phải là một số"),
+        ("[1, 2]", "phải là một số"),
+    ],
+)
+def test_unreadable_money_is_an_error(value: str, fragment: str) -> None:
+    errors = input_errors(one_item("amount", value))
+    assert len(errors) == 1
+    assert fragment in errors[0]
+    assert "dt.yaml:5:13:" in errors[0]
+
+
+@pytest.mark.parametrize(
+    ("value", "readings"),
+    [
+        ("500.000", ["500", "500.000", "`500000`"]),
+        ("8.125", ["8,125", "8.125", "`8125`"]),
+        ("1.000", ["1 (", "1.000"]),
+    ],
+)
+def test_yaml_number_with_three_decimals_is_ambiguous(value: str, readings: list[str]) -> None:
+    errors = input_errors(one_item("amount", value))
+    assert len(errors) == 1
+    for reading in readings:
+        assert reading in errors[0]
+
+
+@pytest.mark.parametrize("value", ["0.125", "8.1", "24.4", "500000", "8.1250", "2.05"])
+def test_yaml_numbers_that_read_one_way_only(value: str) -> None:
+    assert ambiguous_yaml_number(Decimal(value)) is None
+    check_text(one_item("amount", value))
+
+
+def test_yaml_number_ambiguity_applies_to_quantities_and_multipliers() -> None:
+    assert "quantity" in input_errors(one_item("quantity", "1.000") + "    rate: 5\n")[0]
+    assert "times[0]" in input_errors(one_item("times", "[2.000]") + "    rate: 5\n")[0]
+
+
+# ---------------------------------------------------------------------------
+# Counts and multipliers: numbers or "N label"
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        ("10 huyện", 10, "huyện"),
+        ("10huyện", 10, "huyện"),
+        ("122 người", 122, "người"),
+        ("1.000 người", 1000, "người"),
+        ("1,5 ngày", Decimal("1.5"), "ngày"),
+        ("2", 2, ""),
+        ("1.234,5", Decimal("1234.5"), ""),
+    ],
+)
+def test_parse_count(text: str, value: int | Decimal, label: str) -> None:
+    assert parse_count(text) == (Decimal(value), label)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragments"),
+    [
+        ("1.5 ngày", ["1,5", "15"]),
+        ("1,500 người", ["1,500", "1.500"]),
+        ("huyện", ["phải bắt đầu bằng một số"]),
+        ("10 huyện 2 ngày", ["chỉ được có một số"]),
+        ("1.00.0 người", ["viết không đúng"]),
+        ("10. huyện", ["viết không đúng"]),
+    ],
+)
+def test_parse_count_rejects_unclear_counts(text: str, fragments: list[str]) -> None:
+    with pytest.raises(ValueError) as info:
+        parse_count(text)
+    for fragment in fragments:
+        assert fragment in str(info.value)
+
+
+def test_times_labels_are_kept_for_display() -> None:
+    report = check_text(
+        one_item("rate", "20.000 đồng") + "    quantity: 122\n    unit: người\n    times: [10 huyện, 2]\n"
+    )
+    item = report.items[0]
+    assert item.computed_vnd == Decimal(48_800_000)
+    assert item.item.formula("đồng") == "122 người × 20.000 đồng × 10 huyện × 2"
+
+
+def test_a_single_multiplier_need_not_be_a_list() -> None:
+    report = check_text(one_item("rate", "1.000 đồng") + "    times: 10 huyện\n")
+    assert report.items[0].computed_vnd == Decimal(10_000)
+
+
+def test_quantity_may_be_written_the_vietnamese_way_in_quotes() -> None:
+    report = check_text(one_item("rate", "1.000 đồng") + '    quantity: "1.000"\n')
+    assert report.items[0].computed_vnd == Decimal(1_000_000)
+    errors = input_errors(one_item("rate", "1.000 đồng") + '    quantity: "2 cuộc"\n')
+    assert "ghi ở khóa `unit`" in errors[0]
+
+
+# ---------------------------------------------------------------------------
+# Budget-level fields
+# ---------------------------------------------------------------------------
+
+
+def test_unit_defaults_to_dong_and_accepts_aliases() -> None:
+    assert check_text("title: T\nitems:\n  - name: A\n    amount: 5\n").unit == "đồng"
+    assert check_text("title: T\nunit: triệu\nitems:\n  - name: A\n    amount: 5\n").unit == "triệu đồng"
+
+
+@pytest.mark.parametrize("unit", ["tỷ đồng", "USD", "cái"])
+def test_other_budget_units_are_rejected(unit: str) -> None:
+    errors = input_errors(f"title: T\nunit: {unit}\nitems:\n  - name: A\n    amount: 5\n")
+    assert "dt.yaml:2:7:" in errors[0]
+    assert "`đồng`, `nghìn đồng`, `triệu đồng`" in errors[0]
+
+
+def test_unknown_keys_are_errors_with_a_suggestion() -> None:
+    errors = input_errors(one_item("amout", "5"))
+    assert len(errors) == 1
+    assert "có phải ý bạn là `amount`" in errors[0]
+
+
+def test_empty_items_is_one_error() -> None:
+    assert input_errors("title: T\nitems: []\n") == [
+        "dt.yaml:2:8: lỗi items: dự toán cần ít nhất một khoản chi trong `items`"
+    ]
+
+
+def test_an_invalid_item_is_not_also_reported_as_too_few_items() -> None:
+    assert len(input_errors(one_item("amount", "1.5 triệu"))) == 1
+
+
+# ---------------------------------------------------------------------------
+# Computation rules
+# ---------------------------------------------------------------------------
+
+
+def test_arithmetic_is_exact_decimal() -> None:
+    text = "title: T\nunit: triệu đồng\nitems:\n" + "".join(
+        f"  - name: K{i}\n    quantity: 3\n    rate: 0.1\n    amount: 0.3\n" for i in range(10)
+    )
+    report = check_text(text)
+    assert report.ok
+    assert report.total == Decimal(3)
+
+
+def test_total_counts_computed_amounts_of_rate_items() -> None:
+    report = check_file(DATA / "amount-mismatch.yaml", NormSet())
+    assert report.total == Decimal(6)  # 2 × 3, not the declared 7
+
+
+def test_lump_sum_with_breakdown_and_no_amount_takes_the_breakdown_sum() -> None:
+    text = (
+        "title: T\nunit: triệu đồng\nitems:\n  - name: Hội nghị\n    breakdown:\n"
+        "      - name: A\n        amount: 1.5\n      - name: B\n        quantity: 10\n"
+        "        rate: 50.000 đồng\n"
+    )
+    report = check_text(text)
+    assert report.ok
+    assert report.total == Decimal(2)
+
+
+def test_nested_breakdowns_are_checked_at_every_level() -> None:
+    text = (
+        "title: T\nunit: triệu đồng\nitems:\n"
+        "  - name: Cấp 1\n    amount: 10\n    breakdown:\n"
+        "      - name: Cấp 2\n        amount: 9\n        breakdown:\n"
+        "          - name: Cấp 3a\n            amount: 4\n"
+        "          - name: Cấp 3b\n            quantity: 2\n            rate: 3\n            amount: 5\n"
+    )
+    report = check_text(text)
+    assert [(f.code, f.line) for f in report.findings] == [
+        ("BUD002", 4),  # Cấp 2 counts 9 ≠ 10
+        ("BUD002", 7),  # 4 + 2 × 3 ≠ 9
+        ("BUD001", 12),  # 2 × 3 ≠ 5
+    ]
+    assert [r.depth for r in report.rows()] == [0, 1, 2, 2]
+
+
+def test_rate_item_with_breakdown_compares_breakdown_with_its_computed_amount() -> None:
+    text = (
+        "title: T\nunit: triệu đồng\nitems:\n  - name: Hội nghị\n    quantity: 2\n    rate: 5\n"
+        "    breakdown:\n      - name: A\n        amount: 6\n      - name: B\n        amount: 3\n"
+    )
+    report = check_text(text)
+    assert [(f.code, f.line) for f in report.findings] == [("BUD002", 4)]
+    assert "9 triệu đồng" in report.findings[0].message
+    assert "10 triệu đồng" in report.findings[0].message
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "Một trăm hai mươi sáu triệu đồng chẵn",
+        "một trăm hai mươi sáu triệu đồng",
+        "  MỘT TRĂM  HAI MƯƠI SÁU TRIỆU ĐỒNG CHẴN. ",
+        "(Bằng chữ: Một trăm hai mươi sáu triệu đồng chẵn)",
+    ],
+)
+def test_words_variants_accepted(words: str) -> None:
+    report = check_text(
+        f"title: T\nunit: triệu đồng\ntotal_in_words: \"{words}\"\nitems:\n  - name: A\n    amount: 126\n"
+    )
+    assert codes(report) == []
+
+
+@pytest.mark.parametrize(
+    ("amount", "words"),
+    [
+        ("1.005.000 đồng", "Một triệu không trăm lẻ năm ngàn đồng chẵn"),
+        ("2.000.000.000 đồng", "Hai tỉ đồng chẵn"),
+        ("24.000 đồng", "Hai mươi bốn nghìn đồng chẵn"),
+    ],
+)
+def test_words_spelling_variants_of_the_spec(amount: str, words: str) -> None:
+    report = check_text(f"title: T\ntotal_in_words: {words}\nitems:\n  - name: A\n    amount: {amount}\n")
+    assert codes(report) == []
+
+
+def test_words_mismatch_gives_both_figures_and_the_right_words() -> None:
+    report = check_file(DATA / "words-mismatch.yaml", NormSet())
+    (finding,) = report.findings
+    assert finding.code == "BUD004"
+    assert "125.000.000 đồng" in finding.message
+    assert "126.000.000 đồng" in finding.message
+    assert "Một trăm hai mươi sáu triệu đồng chẵn" in finding.message
+
+
+def test_unreadable_words_are_a_mismatch() -> None:
+    report = check_text("title: T\ntotal_in_words: Một trăm con mèo\nitems:\n  - name: A\n    amount: 100\n")
+    assert codes(report) == ["BUD004"]
+    assert "không đọc được" in report.findings[0].message
+
+
+def test_a_budget_with_several_faults_reports_each_at_its_line() -> None:
+    text = (
+        "title: T\nunit: triệu đồng\nallocated: 10\ntotal: 13\ntotal_in_words: Mười ba triệu đồng\n"
+        "items:\n  - name: A\n    quantity: 2\n    rate: 3\n    amount: 7\n  - name: B\n    amount: 6\n"
+    )
+    report = check_text(text)
+    assert [(f.code, f.line) for f in report.findings] == [
+        ("BUD005", 3), ("BUD003", 4), ("BUD004", 5), ("BUD001", 7),
+    ]
+    # the declared total is the sum of the declared amounts: the message says where to look
+    assert "chênh lệch do các khoản tính sai ở trên" in report.findings[1].message
+
+
+# ---------------------------------------------------------------------------
+# One file per kind of fault (the CLI tests run the same files through the command)
+# ---------------------------------------------------------------------------
+
+FAULTS = [
+    ("amount-mismatch.yaml", "BUD001", Severity.ERROR, 4, ["7 triệu đồng", "6 triệu đồng"]),
+    ("breakdown-mismatch.yaml", "BUD002", Severity.ERROR, 6, ["9 triệu đồng", "10 triệu đồng"]),
+    ("total-mismatch.yaml", "BUD003", Severity.ERROR, 3, ["125 triệu đồng", "126 triệu đồng"]),
+    ("words-mismatch.yaml", "BUD004", Severity.ERROR, 4, ["125.000.000", "126.000.000"]),
+    ("over-allocation.yaml", "BUD005", Severity.ERROR, 3, ["126 triệu đồng", "120 triệu đồng"]),
+    ("under-allocation.yaml", "BUD006", Severity.NOTE, 3, ["130 triệu đồng", "còn lại 4 triệu đồng"]),
+    ("norm-exceeded.yaml", "BUD007", Severity.ERROR, 8,
+     ["200.000 đồng", "150.000 đồng/người/ngày", "Thông tư 40/2017/TT-BTC, Điều 12 khoản 4"]),
+    ("no-amount.yaml", "BUD008", Severity.ERROR, 6, ["Chi khác"]),
+    ("zero-quantity.yaml", "BUD009", Severity.ERROR, 4, ["số lượng", "không phải 0"]),
+    ("negative-rate.yaml", "BUD009", Severity.ERROR, 8, ["định mức", "-20.000"]),
+    ("fractional-dong.yaml", "BUD010", Severity.ERROR, 3, ["2.000.000,5 đồng"]),
+    ("unknown-norm.yaml", "BUD011", Severity.WARNING, 4, ["nuoc-uong-hoi-nghj", "nuoc-uong-hoi-nghi"]),
+    ("example-norm-exceeded.yaml", "BUD012", Severity.WARNING, 6, ["25.000 đồng", "20.000 đồng"]),
+    ("norm-without-rate.yaml", "BUD014", Severity.WARNING, 4, ["ho-tro-an-hoi-nghi-xa"]),
+]
+
+
+@pytest.mark.parametrize(("name", "code", "severity", "line", "fragments"), FAULTS)
+def test_fault_file(
+    name: str, code: str, severity: Severity, line: int, fragments: list[str], norms: NormSet
+) -> None:
+    report = check_file(DATA / name, norms)
+    assert [(f.code, f.severity, f.line) for f in report.findings] == [(code, severity, line)]
+    for fragment in fragments:
+        assert fragment in report.findings[0].message
+    assert report.ok is (severity is not Severity.ERROR)
+
+
+def test_example_norm_within_cap_is_a_note_once(norms: NormSet) -> None:
+    report = check_file(SEED, norms)
+    assert [(f.code, f.severity, f.line) for f in report.findings] == [("BUD013", Severity.NOTE, 46)]
+
+
+def test_norm_within_a_real_cap_is_silent(norms: NormSet) -> None:
+    text = (
+        "title: T\nitems:\n  - name: Ăn\n    quantity: 20\n    rate: 150.000 đồng\n"
+        "    norm: ho-tro-an-hoi-nghi-tinh\n"
+    )
+    assert codes(check_text(text, norms)) == []
+
+
+def test_norm_compared_in_dong_whatever_the_budget_unit(norms: NormSet) -> None:
+    text = (
+        "title: T\nunit: triệu đồng\nitems:\n  - name: Ăn\n    quantity: 20\n    rate: 0.16\n"
+        "    norm: ho-tro-an-hoi-nghi-tinh\n"
+    )
+    report = check_text(text, norms)
+    assert codes(report) == ["BUD007"]
+    assert "160.000 đồng" in report.findings[0].message
+
+
+# ---------------------------------------------------------------------------
+# The codes are documented
+# ---------------------------------------------------------------------------
+
+
+def test_every_code_is_documented_in_the_module_docstring() -> None:
+    doc = budget_module.__doc__ or ""
+    for check in CHECKS:
+        assert re.search(rf"^{check.code} {check.name} \({check.severity.value}\)", doc, re.MULTILINE), check
+    assert len({c.code for c in CHECKS}) == len(CHECKS)
+
+
+def test_budget_json_schema_shows_money_as_number_or_string() -> None:
+    schema = Budget.model_json_schema()
+    item = schema["$defs"]["BudgetItem"]["properties"]
+    assert item["rate"]["anyOf"] == [{"type": "number"}, {"type": "string"}]
+
+
+def test_validate_budget_document_for_the_validate_command(norms: NormSet) -> None:
+    from isoprov.budget import validate_budget_document
+
+    assert [d.code for d in validate_budget_document(load_yaml(SEED), norms)] == ["BUD013"]
+    assert [(d.code, d.line) for d in validate_budget_document(load_yaml(DATA / "amount-mismatch.yaml"))] == [
+        ("BUD001", 4)
+    ]
+    (error,) = validate_budget_document(load_yaml(DATA / "ambiguous-money.yaml"))
+    assert (error.code, error.line, error.column) == ("", 7, 11)

@@ -1,0 +1,189 @@
+"""Tests for isoprov.norms: the shipped caps, the file format and the lookup order."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from isoprov.diagnostics import InputError
+from isoprov.loading import parse_yaml
+from isoprov.norms import NormCap, NormFile, build_norm_set, load_norm_file, load_norms, search_path
+from isoprov.resources import shipped_dir
+from isoprov.validation import validate_document
+
+DATA = Path(__file__).resolve().parent / "data" / "budget" / "norms"
+SHIPPED = shipped_dir("norms")
+
+
+def shipped() -> dict[str, tuple[NormCap, bool, str]]:
+    norm_set, problems = build_norm_set([[SHIPPED]])
+    assert problems == []
+    return {k: (n.cap, n.example, n.file) for k, n in norm_set.norms.items()}
+
+
+def test_every_shipped_norms_file_is_valid() -> None:
+    files = sorted(SHIPPED.glob("*.yaml"))
+    assert len(files) >= 3
+    for path in files:
+        norms, problems = load_norm_file(path)
+        assert problems == [], path
+        assert norms, path
+
+
+def test_shipped_ids_are_unique_across_files() -> None:
+    seen: dict[str, Path] = {}
+    for path in sorted(SHIPPED.glob("*.yaml")):
+        norms, _ = load_norm_file(path)
+        for norm in norms:
+            assert norm.cap.id not in seen, (norm.cap.id, seen.get(norm.cap.id), path)
+            seen[norm.cap.id] = path
+
+
+def test_every_real_cap_cites_a_regulation_and_article() -> None:
+    for cap, example, _ in shipped().values():
+        if example:
+            continue
+        assert "Thông tư" in cap.source, cap.id
+        assert "Điều" in cap.source, cap.id
+
+
+@pytest.mark.parametrize(
+    ("norm_id", "vnd"),
+    [
+        ("ho-tro-an-hoi-nghi-noi-thanh", 200_000),
+        ("ho-tro-an-hoi-nghi-tinh", 150_000),
+        ("ho-tro-an-hoi-nghi-xa", 100_000),
+        ("iso-tu-van-xay-dung-so-huyen", 45_000_000),
+        ("iso-tu-van-xay-dung-chi-cuc", 33_000_000),
+        ("iso-xay-dung-quy-trinh", 2_000_000),
+    ],
+)
+def test_verified_figures(norm_id: str, vnd: int) -> None:
+    cap, example, _ = shipped()[norm_id]
+    assert not example
+    assert cap.max_vnd == Decimal(vnd)
+
+
+def test_meal_support_caps_come_from_thong_tu_40_dieu_12_khoan_4() -> None:
+    for norm_id in ("ho-tro-an-hoi-nghi-noi-thanh", "ho-tro-an-hoi-nghi-tinh", "ho-tro-an-hoi-nghi-xa"):
+        cap, _, _ = shipped()[norm_id]
+        assert cap.source == "Thông tư 40/2017/TT-BTC, Điều 12 khoản 4"
+        assert cap.per == "người/ngày"
+
+
+def test_unverified_drinks_cap_is_shipped_only_as_an_example() -> None:
+    cap, example, file = shipped()["nuoc-uong-hoi-nghi"]
+    assert example
+    assert Path(file).name == "vi-du-dia-phuong.yaml"
+    assert cap.source.startswith("Ví dụ")
+    example_files = [p for p in SHIPPED.glob("*.yaml") if "example: true" in p.read_text("utf-8")]
+    assert [p.name for p in example_files] == ["vi-du-dia-phuong.yaml"]
+
+
+def test_cap_shown_with_its_unit_and_per() -> None:
+    cap, _, _ = shipped()["ho-tro-an-hoi-nghi-tinh"]
+    assert cap.shown() == "150.000 đồng/người/ngày"
+
+
+# ---------------------------------------------------------------------------
+# File format
+# ---------------------------------------------------------------------------
+
+
+def norm_errors(text: str) -> list[str]:
+    with pytest.raises(InputError) as info:
+        validate_document(NormFile, parse_yaml(text, "dm.yaml"))
+    return [d.text() for d in info.value.diagnostics]
+
+
+CAP = "caps:\n  - id: thue-xe\n    title: Thuê xe\n    per: ngày\n    source: Nghị quyết 1/2024, Điều 2\n"
+
+
+def test_max_must_carry_its_unit() -> None:
+    errors = norm_errors(CAP + "    max: 500000\n")
+    assert len(errors) == 1
+    assert errors[0].startswith("dm.yaml:6:10: lỗi caps[0].max:")
+    assert "phải ghi kèm đơn vị tiền" in errors[0]
+
+
+def test_ambiguous_max_names_both_readings() -> None:
+    errors = norm_errors(CAP + "    max: 1.5 triệu\n")
+    assert "1,5 triệu đồng" in errors[0]
+    assert "15 triệu đồng" in errors[0]
+
+
+def test_source_is_required() -> None:
+    errors = norm_errors("caps:\n  - id: a\n    title: A\n    per: ngày\n    max: 5 đồng\n")
+    assert errors == ["dm.yaml:2:5: lỗi caps[0].source: thiếu trường bắt buộc `source`"]
+
+
+def test_unknown_key_and_empty_caps() -> None:
+    assert "`maximum` không được phép" in norm_errors(CAP + "    max: 5 đồng\n    maximum: 6\n")[0]
+    assert norm_errors("caps: []\n") == ["dm.yaml:1:7: lỗi caps: tệp định mức cần ít nhất một mức trong `caps`"]
+
+
+def test_missing_unit_in_a_file_is_reported_at_its_line() -> None:
+    norms, problems = load_norm_file(DATA / "thieu-don-vi.yaml")
+    assert norms == []
+    assert [(d.line, d.path) for d in problems] == [(5, "caps[0].max")]
+
+
+# ---------------------------------------------------------------------------
+# Lookup order
+# ---------------------------------------------------------------------------
+
+
+def test_a_provinces_file_overrides_the_shipped_example() -> None:
+    norm_set, problems = build_norm_set([[DATA / "dinh-muc-tinh.yaml"], [SHIPPED]])
+    assert problems == []
+    norm = norm_set.get("nuoc-uong-hoi-nghi")
+    assert norm is not None
+    assert not norm.example
+    assert norm.cap.max_vnd == Decimal(15_000)
+    assert norm_set.get("ho-tro-an-hoi-nghi-tinh") is not None  # the rest still shipped
+
+
+def test_same_id_twice_in_one_layer_is_an_error() -> None:
+    norm_set, problems = build_norm_set([[DATA / "trung-ma.yaml"]])
+    assert len(problems) == 1
+    assert problems[0].line == 9
+    assert "`thue-xe` đã được khai báo ở" in problems[0].message
+    norm = norm_set.get("thue-xe")
+    assert norm is not None and norm.cap.max_vnd == Decimal(1_500_000)  # the first one is kept
+
+
+def test_search_path_is_norms_option_then_cwd_then_shipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "norms").mkdir()
+    extra = DATA / "dinh-muc-tinh.yaml"
+    layers = search_path([extra])
+    assert layers[0] == [extra]
+    assert layers[1] == [Path("norms")]
+    assert layers[2][0].resolve() == SHIPPED.resolve()
+
+
+def test_load_norms_from_the_repository_does_not_load_shipped_twice() -> None:
+    norm_set, problems = load_norms([])
+    assert problems == []
+    assert norm_set.get("nuoc-uong-hoi-nghi") is not None
+
+
+def test_suggest_a_close_id() -> None:
+    norm_set, _ = build_norm_set([[SHIPPED]])
+    assert norm_set.suggest("nuoc-uong-hoi-ngi") == "nuoc-uong-hoi-nghi"
+    assert norm_set.suggest("zzz") is None
+
+
+def test_validate_norms_document_for_the_validate_command() -> None:
+    from isoprov.loading import load_yaml
+    from isoprov.norms import validate_norms_document
+
+    for path in sorted(SHIPPED.glob("*.yaml")):
+        assert validate_norms_document(load_yaml(path)) == [], path
+    (dup,) = validate_norms_document(load_yaml(DATA / "trung-ma.yaml"))
+    assert (dup.line, dup.path) == (9, "caps[1].id")
+    assert "lần đầu ở dòng 4" in dup.message
+    (unit,) = validate_norms_document(load_yaml(DATA / "thieu-don-vi.yaml"))
+    assert unit.line == 5
