@@ -17,6 +17,13 @@ from isoprov.vietnamese import format_number
 
 CriterionKind = Literal["score", "bonus", "penalty"]
 
+LEVEL_NAMES = {"tinh": "Cấp tỉnh", "huyen": "Cấp huyện", "xa": "Cấp xã"}
+
+
+def level_name(level: str) -> str:
+    """How a level is named in reports: ``tinh`` → "Cấp tỉnh"."""
+    return LEVEL_NAMES.get(level, f"Cấp {level}")
+
 
 class Option(Model):
     """A fixed point level of a criterion (mức điểm), e.g. "đầy đủ, đúng hạn: 2 điểm"."""

@@ -16,18 +16,14 @@ from rich.table import Table
 from isoprov.batch import Batch, score_paths
 from isoprov.catalog import Catalog
 from isoprov.commands.common import emit, print_diagnostics, require_paths, stderr, stdout
+from isoprov.criteria import level_name
 from isoprov.diagnostics import ExitCode, InputError, Severity
 from isoprov.jsonout import dumps
 from isoprov.registry import Registry, load_registry
 from isoprov.scoring import Result
 from isoprov.vietnamese import format_number
 
-LEVEL_NAMES = {"tinh": "Cấp tỉnh", "huyen": "Cấp huyện", "xa": "Cấp xã"}
 PROGRESS_THRESHOLD = 50
-
-
-def level_name(level: str) -> str:
-    return LEVEL_NAMES.get(level, f"Cấp {level}")
 
 
 def run(

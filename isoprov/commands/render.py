@@ -1,0 +1,80 @@
+"""``isoprov render KIND DATA -o OUT [--template FILE]``: draft a document (SPEC §7).
+
+DATA is validated like every other file; the kind's template (or the user's, sandboxed) turns
+it into document markup; the output's suffix picks Markdown, HTML or DOCX. Nothing is written
+unless everything succeeded: an undefined field or a forbidden template leaves no file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from isoprov.atomic import write_text_atomic
+from isoprov.commands.common import print_diagnostics, stderr, usage_error
+from isoprov.diagnostics import ExitCode, InputError, has_errors
+
+OUTPUT_SUFFIXES = (".docx", ".md", ".html")
+
+
+def run(kind: str, data: Path, output: Path, template: Path | None) -> int:
+    """Render one document and return the exit code."""
+    suffix = output.suffix.lower()
+    if suffix not in OUTPUT_SUFFIXES:
+        usage_error(f"tệp kết quả `{output}` phải có đuôi .docx, .md hoặc .html")
+    if not data.is_file():
+        usage_error(f"không tìm thấy tệp dữ liệu `{data}`")
+    if template is not None and not template.is_file():
+        usage_error(f"không tìm thấy mẫu `{template}`")
+    base_docx = template if template is not None and template.suffix.lower() == ".docx" else None
+    if base_docx is not None and suffix != ".docx":
+        usage_error("mẫu .docx (giấy tiêu đề) chỉ dùng khi xuất tệp .docx; với .md, .html hãy dùng mẫu Jinja")
+    text_template = template if base_docx is None else None
+
+    from isoprov.document import load_document
+    from isoprov.render import RenderError, build_context, check_kind, parse_markup, render_markup
+
+    try:
+        document, source = load_document(data)
+    except InputError as exc:
+        print_diagnostics(exc.diagnostics)
+        return int(ExitCode.INVALID)
+    diagnostics = check_kind(kind, document, source)
+    if not has_errors(diagnostics):
+        context, found = build_context(kind, document, source, data.parent)
+        diagnostics.extend(found)
+    print_diagnostics(diagnostics)
+    if has_errors(diagnostics):
+        return int(ExitCode.INVALID)
+    try:
+        markup = render_markup(kind, context, text_template)
+        blocks = parse_markup(markup)
+        if suffix == ".md":
+            write_text_atomic(output, markup)
+        elif suffix == ".html":
+            from isoprov.render import to_html
+
+            write_text_atomic(output, to_html(blocks, document.header.title))
+        else:
+            from isoprov.docx_writer import write_docx
+
+            write_docx(
+                blocks,
+                output,
+                base=base_docx,
+                fill=_letterhead_filler(context) if base_docx is not None else None,
+                title=document.header.title,
+                author=document.header.issuing_body,
+            )
+    except RenderError as exc:
+        stderr.print(f"Lỗi mẫu: {exc}", style="bold red", markup=False, highlight=False, soft_wrap=True)
+        return int(ExitCode.INVALID)
+    stderr.print(f"Đã ghi {output}", markup=False, highlight=False, soft_wrap=True)
+    return int(ExitCode.OK)
+
+
+def _letterhead_filler(context: dict[str, Any]) -> Any:
+    """Placeholders in a letterhead are rendered in the same sandbox as templates."""
+    from isoprov.render import render_string
+
+    return lambda text: render_string(text, context)

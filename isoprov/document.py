@@ -1,0 +1,347 @@
+"""Document data (dữ liệu văn bản): the YAML a user writes to draft a plan, decision, notice or
+score report, validated like every other file kind (SPEC §7).
+
+The models say *what* the document says; the Jinja templates in ``templates/`` say how it reads
+and :mod:`isoprov.docx_writer` lays it out after Nghị định 30/2020/NĐ-CP.
+
+Text fields accept a little inline markup, the same in every output: ``*nghiêng*``,
+``**đậm**``, and a line break where the YAML text has one (a blank line starts a new paragraph).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from isoprov.diagnostics import Diagnostic, InputError
+from isoprov.loading import PathKey, YamlDocument, load_yaml
+from isoprov.validation import Model, validate_document
+
+#: Authority prefixes of a signature block (Nghị định 30/2020, Phụ lục I, mục II.7).
+AUTHORITY_PREFIXES = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
+
+#: The document kinds ``isoprov render`` knows, with their name and symbol (Phụ lục III).
+KINDS: dict[str, tuple[str, str]] = {
+    "plan": ("KẾ HOẠCH", "KH"),
+    "decision": ("QUYẾT ĐỊNH", "QĐ"),
+    "notice": ("THÔNG BÁO", "TB"),
+    "report": ("BÁO CÁO", "BC"),
+}
+
+_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{1,2}))?")
+
+
+class IssueDate(Model):
+    """Ngày ban hành. A draft may leave the day (``2020-02``) or day and month (``2020``) blank,
+    for the office to fill in when the document is numbered and signed."""
+
+    year: int = Field(ge=1900, le=2999, description="Năm")
+    month: int | None = Field(None, ge=1, le=12, description="Tháng (để trống: điền tay khi ký)")
+    day: int | None = Field(None, ge=1, le=31, description="Ngày (để trống: điền tay khi ký)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_yaml(cls, value: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            raise ValueError("ngày ban hành chỉ ghi ngày, không kèm giờ (ví dụ 2015-09-08)")
+        if isinstance(value, dt.date):
+            return {"year": value.year, "month": value.month, "day": value.day}
+        text = str(value).strip() if not isinstance(value, dict | list) else None
+        if text is not None:
+            match = _PARTIAL_DATE.fullmatch(text)
+            if match is None:
+                raise ValueError(
+                    f"ngày ban hành `{text}` không hợp lệ; ghi dạng NNNN-TT-NN (2015-09-08), "
+                    "hoặc NNNN-TT (2020-02) / NNNN (2021) để trống ngày cần điền tay"
+                )
+            return {"year": match[1], "month": match[2]}
+        return value
+
+    @model_validator(mode="after")
+    def _real_date(self) -> IssueDate:
+        if self.day is not None:
+            if self.month is None:
+                raise ValueError("đã có ngày thì phải có tháng")
+            try:
+                dt.date(self.year, self.month, self.day)
+            except ValueError:
+                raise ValueError(
+                    f"ngày {self.day}/{self.month}/{self.year} không có trong lịch"
+                ) from None
+        return self
+
+    @property
+    def complete(self) -> dt.date | None:
+        """The date when day, month and year are all known."""
+        if self.month is None or self.day is None:
+            return None
+        return dt.date(self.year, self.month, self.day)
+
+
+class Header(Model):
+    """Thể thức phần đầu văn bản: cơ quan, số và ký hiệu, địa danh và thời gian, tên loại, trích yếu."""
+
+    parent_body: str | None = Field(
+        None, description="Tên cơ quan chủ quản (dòng trên, in hoa), ví dụ UBND TỈNH BẮC GIANG"
+    )
+    issuing_body: str = Field(
+        min_length=1, description="Tên cơ quan ban hành (in hoa, đậm), ví dụ BAN CHỈ ĐẠO ISO"
+    )
+    number: int | None = Field(
+        None, ge=1, description="Số văn bản; để trống khi còn là dự thảo (văn thư điền khi vào số)"
+    )
+    symbol: str = Field(min_length=1, description="Ký hiệu, ví dụ KH-BCĐ, QĐ-UBND, TB-UBND")
+    place: str = Field(min_length=1, description="Địa danh, ví dụ Bắc Giang")
+    date: IssueDate = Field(description="Ngày ban hành: 2015-09-08, hoặc 2020-02 để trống ngày")
+    kind: str | None = Field(
+        None, description="Tên loại văn bản in hoa (mặc định theo loại: KẾ HOẠCH, QUYẾT ĐỊNH, …)"
+    )
+    title: str = Field(min_length=1, description="Trích yếu nội dung")
+
+    @field_validator("symbol")
+    @classmethod
+    def _symbol_shape(cls, value: str) -> str:
+        if "/" in value or " " in value:
+            raise ValueError(
+                f"ký hiệu `{value}` chỉ gồm chữ viết tắt nối bằng dấu gạch nối, không có số và "
+                "dấu `/` (ví dụ KH-BCĐ; số văn bản ghi ở `number`)"
+            )
+        return value
+
+
+class Table(Model):
+    """Bảng (ví dụ bảng Tiến độ thực hiện): tên cột và các dòng, mỗi dòng đủ số ô."""
+
+    columns: tuple[str, ...] = Field(min_length=1, description="Tên các cột")
+    rows: tuple[tuple[str, ...], ...] = Field(
+        min_length=1, description="Các dòng; mỗi dòng là danh sách ô, ô trống ghi \"\""
+    )
+    widths: tuple[int, ...] | None = Field(
+        None, description="Độ rộng tương đối của từng cột, ví dụ [1, 6, 4, 3]"
+    )
+    align: tuple[Literal["left", "center", "right"], ...] | None = Field(
+        None, description="Căn lề từng cột: left, center, right"
+    )
+
+    @field_validator("rows", mode="before")
+    @classmethod
+    def _empty_cells(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [
+                ["" if cell is None else cell for cell in row] if isinstance(row, list) else row
+                for row in value
+            ]
+        return value
+
+    @model_validator(mode="after")
+    def _shape(self) -> Table:
+        n = len(self.columns)
+        for i, row in enumerate(self.rows, start=1):
+            if len(row) != n:
+                raise ValueError(f"dòng {i} của bảng có {len(row)} ô, bảng có {n} cột")
+        for name, values in (("widths", self.widths), ("align", self.align)):
+            if values is not None and len(values) != n:
+                raise ValueError(f"`{name}` có {len(values)} giá trị, bảng có {n} cột")
+        if self.widths is not None and any(w < 1 for w in self.widths):
+            raise ValueError("`widths` phải là các số nguyên dương")
+        return self
+
+
+_BLOCK_KINDS = ("text", "heading", "bullets", "table")
+
+
+class Block(Model):
+    """Một khối nội dung: đoạn văn (``text``), mục có tiêu đề (``heading`` + ``blocks``),
+    danh sách gạch đầu dòng (``bullets``) hoặc bảng (``table``).
+
+    Shorthand: a bare string is a paragraph.
+    """
+
+    text: str | None = Field(None, description="Đoạn văn")
+    heading: str | None = Field(None, description="Tiêu đề mục, ví dụ I. Mục đích, yêu cầu")
+    blocks: tuple[Block, ...] = Field((), description="Nội dung của mục (chỉ dùng với heading)")
+    bullets: tuple[str, ...] | None = Field(None, description="Các ý gạch đầu dòng")
+    table: Table | None = Field(None, description="Bảng")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return {"text": value}
+        return value
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Block:
+        present = [k for k in _BLOCK_KINDS if getattr(self, k) is not None]
+        if len(present) != 1:
+            shown = ", ".join(f"`{k}`" for k in present) if present else "không có"
+            raise ValueError(
+                "mỗi khối phải có đúng một trong `text`, `heading`, `bullets`, `table` "
+                f"(ở đây: {shown})"
+            )
+        if self.blocks and self.heading is None:
+            raise ValueError("`blocks` chỉ dùng trong một mục có `heading`")
+        return self
+
+
+class Article(Model):
+    """Một điều của quyết định: "Điều 1. …". Shorthand: a bare string is the article's text."""
+
+    title: str | None = Field(None, description="Tên điều (nếu có), in đậm sau \"Điều N.\"")
+    text: str | None = Field(None, description="Nội dung điều, ngay sau \"Điều N.\"")
+    blocks: tuple[Block, ...] = Field((), description="Các khoản, điểm tiếp theo")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return {"text": value}
+        return value
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Article:
+        if self.title is None and self.text is None and not self.blocks:
+            raise ValueError("điều phải có `text`, `title` hoặc `blocks`")
+        return self
+
+
+class Signature(Model):
+    """Chữ ký: quyền hạn (TM., KT., TL., TUQ., Q.), chức vụ, chức danh, họ tên người ký."""
+
+    authority: tuple[str, ...] = Field(
+        (), description="Các dòng quyền hạn ký, ví dụ [KT. TRƯỞNG BAN] hoặc [TL. CHỦ TỊCH, KT. CHÁNH VĂN PHÒNG]"
+    )
+    position: str = Field(min_length=1, description="Chức vụ người ký, ví dụ PHÓ TRƯỞNG BAN")
+    signer_title: str | None = Field(
+        None, description="Chức danh ghi dưới chữ ký, trên họ tên, ví dụ GIÁM ĐỐC SỞ KH & CN"
+    )
+    name: str | None = Field(None, description="Họ và tên người ký (để trống: điền tay)")
+
+    @field_validator("authority", mode="before")
+    @classmethod
+    def _one_line(cls, value: Any) -> Any:
+        return (value,) if isinstance(value, str) else value
+
+    @field_validator("authority")
+    @classmethod
+    def _prefix(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for line in value:
+            if not line.startswith(AUTHORITY_PREFIXES) or line.split(" ", 1)[0] not in AUTHORITY_PREFIXES:
+                raise ValueError(
+                    f"dòng quyền hạn `{line}` phải bắt đầu bằng "
+                    + ", ".join(AUTHORITY_PREFIXES)
+                    + " và một dấu cách (ví dụ `KT. TRƯỞNG BAN`)"
+                )
+        return value
+
+
+class BudgetAppendix(Model):
+    """Phụ lục dự toán kinh phí: tệp dự toán đính kèm. Shorthand: a bare path."""
+
+    file: str = Field(min_length=1, description="Tệp dự toán (.yaml), đường dẫn tính từ tệp văn bản")
+    label: str = Field("Phụ lục", description="Nhãn phụ lục, ví dụ Phụ lục hoặc Phụ lục I")
+    title: str | None = Field(None, description="Tên phụ lục (mặc định: tên dự toán, in hoa)")
+    by: str | None = Field(
+        None, description="Người/cơ quan ban hành văn bản chính, ghi sau \"của\" trong dòng \"(Kèm theo …)\""
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return {"file": value}
+        return value
+
+
+class Attachment(Model):
+    """Văn bản hoặc phụ lục ban hành kèm theo (ví dụ Kế hoạch kèm theo Quyết định)."""
+
+    kind: str | None = Field(None, description="Tên loại in hoa, ví dụ KẾ HOẠCH; để trống với phụ lục")
+    label: str | None = Field(None, description="Nhãn phụ lục, ví dụ Phụ lục I")
+    title: str = Field(min_length=1, description="Tên văn bản/phụ lục kèm theo")
+    lead: str = Field("Kèm theo", description="Đầu dòng tham chiếu: Kèm theo / Ban hành kèm theo")
+    by: str | None = Field(None, description="Ghi sau \"của\" trong dòng tham chiếu, ví dụ UBND tỉnh")
+    header: bool | None = Field(
+        None, description="Lặp lại tên cơ quan và Quốc hiệu ở đầu trang (mặc định: có với văn bản, không với phụ lục)"
+    )
+    body: tuple[Block, ...] = Field(min_length=1, description="Nội dung")
+    signature: Signature | None = Field(None, description="Chữ ký cuối văn bản kèm theo (nếu có)")
+
+
+class ReportSource(Model):
+    """Nguồn số liệu của báo cáo kết quả chấm điểm: các bản tự đánh giá cần chấm."""
+
+    assessments: tuple[str, ...] = Field(
+        min_length=1, description="Tệp hoặc thư mục tự đánh giá, tính từ tệp văn bản"
+    )
+    criteria: tuple[str, ...] = Field((), description="Tệp hoặc thư mục bộ tiêu chí")
+    agencies: str | None = Field(None, description="Danh sách cơ quan phải nộp (để liệt kê cơ quan chưa nộp)")
+    strict: bool = Field(False, description="Tiêu chí chưa chấm là lỗi, không chỉ cảnh báo")
+    heading: str = Field(
+        "Kết quả đánh giá, chấm điểm",
+        min_length=1,
+        description="Tiêu đề phần kết quả (sau `body`, trước `closing`), ví dụ II. Kết quả chấm điểm",
+    )
+
+    @field_validator("assessments", "criteria", mode="before")
+    @classmethod
+    def _one_path(cls, value: Any) -> Any:
+        return (value,) if isinstance(value, str) else value
+
+
+class Document(Model):
+    """Dữ liệu một văn bản hành chính (Kế hoạch, Quyết định, Thông báo, Báo cáo)."""
+
+    header: Header
+    authority: str | None = Field(
+        None, description="Thẩm quyền ban hành (quyết định), ví dụ ỦY BAN NHÂN DÂN TỈNH NGHỆ AN"
+    )
+    legal_bases: tuple[str, ...] = Field((), description="Căn cứ ban hành, mỗi căn cứ một dòng")
+    body: tuple[Block, ...] = Field((), description="Nội dung: đoạn văn, mục, gạch đầu dòng, bảng")
+    articles: tuple[Article, ...] = Field((), description="Các điều của quyết định (Điều 1, Điều 2, …)")
+    closing: tuple[Block, ...] = Field((), description="Đoạn kết (sau phần số liệu của báo cáo)")
+    recipients: tuple[str, ...] = Field(min_length=1, description="Nơi nhận, ví dụ \"Lưu: VT, TĐC\"")
+    electronic_recipients: tuple[str, ...] = Field((), description="Nơi nhận bản điện tử")
+    signature: Signature
+    budget: BudgetAppendix | None = Field(None, description="Dự toán kinh phí đính kèm làm phụ lục")
+    attachments: tuple[Attachment, ...] = Field((), description="Văn bản, phụ lục kèm theo")
+    report: ReportSource | None = Field(None, description="Nguồn số liệu (chỉ với báo cáo kết quả chấm điểm)")
+
+    @field_validator("recipients", "electronic_recipients", "legal_bases", mode="before")
+    @classmethod
+    def _one_line(cls, value: Any) -> Any:
+        return (value,) if isinstance(value, str) else value
+
+
+def load_document(path: Path) -> tuple[Document, YamlDocument]:
+    """Load and validate a document data file; raises :class:`isoprov.diagnostics.InputError`."""
+    doc = load_yaml(path)
+    return validate_document(Document, doc), doc
+
+
+def validate_document_file(path: Path, doc: YamlDocument) -> list[Diagnostic]:
+    """``isoprov validate`` on a document: the model, and that the files it names exist
+    (the budget and the assessments are checked by rendering, not here)."""
+    try:
+        document = validate_document(Document, doc)
+    except InputError as exc:
+        return exc.diagnostics
+    base = path.parent
+    named: list[tuple[PathKey, str]] = []
+    if document.budget is not None:
+        named.append((("budget",), document.budget.file))
+    if document.report is not None:
+        named += [(("report", "assessments", i), p) for i, p in enumerate(document.report.assessments)]
+        named += [(("report", "criteria", i), p) for i, p in enumerate(document.report.criteria)]
+        if document.report.agencies is not None:
+            named.append((("report", "agencies"), document.report.agencies))
+    out: list[Diagnostic] = []
+    for where, name in named:
+        target = Path(name) if Path(name).is_absolute() else base / name
+        if not target.exists():
+            out.append(doc.diagnostic(where, f"không tìm thấy `{target}`"))
+    return out

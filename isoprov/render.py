@@ -1,0 +1,939 @@
+"""Rendering documents: data → Jinja template → document markup → Markdown, HTML or DOCX.
+
+Every template (shipped or the user's) runs in Jinja's sandbox with ``StrictUndefined``: a field
+the data does not have is an error naming it, never a blank in a signed document. A template
+produces *document markup*: Markdown with pandoc-style fenced divs (``::: issuer`` … ``:::``)
+that name the regions of a Nghị định 30/2020 document. The Markdown output is that text; the
+HTML and DOCX outputs are laid out from its parsed blocks, so all three say the same thing.
+
+Markup, line by line:
+
+- ``::: NAME`` opens a region, ``:::`` closes it; NAME is one of :data:`REGIONS`.
+- ``## …`` headings (level = number of ``#``), ``- …`` bullet items, ``| … |`` pipe tables
+  (the separator row's dashes give relative column widths, colons the alignment), other lines
+  are paragraphs; a blank line ends a block; a line ending in ``\\`` breaks the line.
+- Inline: ``**đậm**``, ``*nghiêng*``, ``***đậm nghiêng***``, ``\\*`` a literal star,
+  ``<br>`` a line break inside a table cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from isoprov.diagnostics import Diagnostic, InputError, Severity
+from isoprov.document import KINDS, Document, IssueDate, ReportSource
+from isoprov.loading import YamlDocument
+from isoprov.resources import shipped_dir
+from isoprov.vietnamese import amount_in_words, format_date, format_number
+
+if TYPE_CHECKING:
+    import jinja2
+    import jinja2.sandbox
+
+    from isoprov.batch import Batch
+    from isoprov.catalog import Catalog
+
+#: Regions a template may open with ``::: NAME``.
+REGIONS = frozenset(
+    {
+        "issuer",  # left header column: parent body, issuing body (rule below)
+        "motto",  # right header column: Quốc hiệu and Tiêu ngữ (rule below)
+        "number",  # "Số: 52/KH-BCĐ", under the issuer
+        "date",  # place and date, under the motto
+        "title",  # document kind and title (trích yếu), centred, short rule below
+        "center",  # centred lines
+        "right",  # right-aligned lines
+        "recipients",  # Nơi nhận, bottom left
+        "signature",  # signature block, bottom right; the last paragraph follows the signing space
+        "pagebreak",  # start a new page
+    }
+)
+HEADER_REGIONS = ("issuer", "motto", "number", "date")
+
+#: What a blank (to be filled in by hand) looks like in a draft: "Số:      /KH-BCĐ".
+BLANK = "      "
+
+QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
+
+
+class RenderError(Exception):
+    """A template or markup problem, with a Vietnamese message for the user."""
+
+
+# ---------------------------------------------------------------------------
+# Filters
+# ---------------------------------------------------------------------------
+
+
+def ngay(value: Any) -> str:
+    """``ngày 08 tháng 9 năm 2015``; blanks where a draft leaves the day or month open."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return format_date(value)
+    if isinstance(value, IssueDate):
+        value = value.model_dump()
+    if isinstance(value, dict) and "year" in value:
+        year, month, day = value["year"], value.get("month"), value.get("day")
+        if month is not None and day is not None:
+            return format_date(dt.date(int(year), int(month), int(day)))
+        if month is not None:
+            # the leading-zero rule for months comes from format_date; only the day is blank
+            shown = format_date(dt.date(int(year), int(month), 10)).removeprefix("ngày 10 ")
+            return f"ngày{BLANK}{shown}"
+        return f"ngày{BLANK}tháng{BLANK}năm {year}"
+    raise RenderError(f"bộ lọc `ngay` cần một ngày, không phải `{value!r}`")
+
+
+def so(value: Any, places: int | None = None) -> str:
+    """Vietnamese number: ``126.000.000``, ``24,4``."""
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise RenderError(f"bộ lọc `so` cần một số, không phải `{value!r}`")
+    return format_number(value, places)
+
+
+def bang_chu(value: Any, currency: str = "đồng") -> str:
+    """Amount in words: ``Một trăm hai mươi sáu triệu đồng chẵn``."""
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise RenderError(f"bộ lọc `bang_chu` cần một số tiền, không phải `{value!r}`")
+    try:
+        return amount_in_words(value, currency)
+    except ValueError as exc:
+        raise RenderError(f"bộ lọc `bang_chu`: {exc}") from None
+
+
+def so_hieu(header: Any) -> str:
+    """Number and symbol: ``52/KH-BCĐ``, ``05/QĐ-UBND``; a blank number in a draft."""
+    number, symbol = _get(header, "number"), _get(header, "symbol")
+    shown = BLANK if number is None else f"{int(number):02d}"
+    return f"{shown}/{symbol}"
+
+
+def noi_nhan(items: Iterable[str]) -> list[str]:
+    """Recipient lines punctuated as the decree says: each ends with ``;``, the last with ``.``."""
+    lines = [str(item).rstrip().rstrip(";.,").rstrip() for item in items]
+    return [line + (";" if i < len(lines) - 1 else ".") for i, line in enumerate(lines)]
+
+
+_LEADING_MARKUP = re.compile(r"^(#|\||:::|- |\\)", re.MULTILINE)
+
+
+def doan(text: Any) -> str:
+    """Text as a markup paragraph: line breaks kept, a blank line starts a new paragraph,
+    and a line that would read as markup (``#``, ``|``, ``- ``, ``:::``) stays text."""
+    escaped = _LEADING_MARKUP.sub(r"\\\1", str(text).strip())
+    paragraphs = re.split(r"\n\s*\n", escaped)
+    return "\n\n".join(p.replace("\n", "\\\n") for p in paragraphs)
+
+
+def o(text: Any) -> str:
+    """Text as a table cell: ``|`` escaped, line breaks as ``<br>``."""
+    value = "" if text is None else str(text).strip()
+    return value.replace("|", "\\|").replace("\n", "<br>")
+
+
+def _get(obj: Any, name: str) -> Any:
+    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name)
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "ngay": ngay,
+    "so": so,
+    "bang_chu": bang_chu,
+    "so_hieu": so_hieu,
+    "noi_nhan": noi_nhan,
+    "doan": doan,
+    "o": o,
+}
+
+
+# ---------------------------------------------------------------------------
+# Jinja environment
+# ---------------------------------------------------------------------------
+
+
+def template_name(kind: str) -> str:
+    return f"{kind}.md.j2"
+
+
+def environment(extra_dir: Path | None = None) -> jinja2.sandbox.SandboxedEnvironment:
+    """The sandboxed environment every template runs in (shipped ones too: one behaviour).
+
+    ``extra_dir`` (the user template's folder) is searched before the shipped templates, so a
+    user template may ``{% extends "plan.md.j2" %}`` or import the shipped macros.
+    """
+    import jinja2
+    import jinja2.sandbox
+
+    loaders: list[jinja2.BaseLoader] = []
+    if extra_dir is not None:
+        loaders.append(jinja2.FileSystemLoader(str(extra_dir)))
+    loaders.append(jinja2.FileSystemLoader(str(shipped_dir("templates"))))
+    env = jinja2.sandbox.SandboxedEnvironment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(FILTERS)
+    env.globals.update({"QUOC_HIEU": QUOC_HIEU, "TIEU_NGU": TIEU_NGU})
+    return env
+
+
+def render_markup(kind: str, context: dict[str, Any], template: Path | None = None) -> str:
+    """Render the kind's template (or the user's ``template``) to document markup."""
+    env = environment(template.parent if template is not None else None)
+    name = template.name if template is not None else template_name(kind)
+    return normalise_markup(_render(lambda: env.get_template(name), context, name))
+
+
+def render_string(text: str, context: dict[str, Any], name: str = "giấy tiêu đề") -> str:
+    """Render a small template string (a letterhead placeholder) in the same sandbox."""
+    env = environment()
+    return _render(lambda: env.from_string(text), context, name)
+
+
+def _render(load: Callable[[], jinja2.Template], context: dict[str, Any], name: str) -> str:
+    import jinja2
+    import jinja2.exceptions
+
+    try:
+        return load().render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(
+            f"{_where(exc.filename or name, exc.lineno)}: mẫu có lỗi cú pháp Jinja: {exc.message}"
+        ) from None
+    except jinja2.exceptions.SecurityError as exc:
+        found = re.search(r"attribute '([^']+)'", str(exc))
+        what = f"`{found[1]}`" if found else str(exc)
+        raise RenderError(
+            f"{_where(*_template_frame(exc, name))}: mẫu truy cập {what}, phần nội bộ của Python: "
+            "không được phép (mẫu chạy trong sandbox, chỉ dùng được dữ liệu văn bản và các bộ lọc)"
+        ) from None
+    except jinja2.UndefinedError as exc:
+        raise RenderError(
+            f"{_where(*_template_frame(exc, name))}: mẫu dùng trường không có trong dữ liệu: "
+            f"{_undefined_field(exc)}"
+        ) from None
+    except jinja2.TemplateNotFound as exc:
+        raise RenderError(f"không tìm thấy mẫu `{exc.name}`") from None
+    except RenderError as exc:
+        raise RenderError(f"{_where(*_template_frame(exc, name))}: {exc}") from None
+    except RecursionError:
+        raise RenderError(f"{name}: mẫu gọi lồng nhau quá sâu (macro tự gọi lại mình?)") from None
+    except (TypeError, ValueError, ArithmeticError, AttributeError, LookupError) as exc:
+        raise RenderError(f"{_where(*_template_frame(exc, name))}: lỗi khi dựng mẫu: {exc}") from None
+
+
+def _where(file: str, line: int | None) -> str:
+    return f"{file}:{line}" if line else file
+
+
+def _template_frame(exc: BaseException, default: str) -> tuple[str, int | None]:
+    """The template file and line where a runtime error happened (Jinja rewrites tracebacks)."""
+    found: tuple[str, int | None] = (default, None)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith((".j2", ".jinja", ".jinja2", ".md", ".tmpl", ".txt")):
+            found = (frame.filename, frame.lineno)
+    return found
+
+
+def _undefined_field(exc: BaseException) -> str:
+    message = str(exc)
+    match = re.search(r"'([^']+)' is undefined", message)
+    if match:
+        return f"`{match[1]}`"
+    match = re.search(r"has no (?:attribute|element) '?([^']+?)'?$", message)
+    if match:
+        return f"`{match[1]}`"
+    return message
+
+
+def normalise_markup(text: str) -> str:
+    """Trailing spaces dropped (except a hard break's ``\\``), at most one blank line in a row."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if not line and (not out or not out[-1]):
+            continue
+        out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------------------
+# Context
+# ---------------------------------------------------------------------------
+
+
+def check_kind(kind: str, document: Document, source: YamlDocument) -> list[Diagnostic]:
+    """Kind-specific rules the model alone cannot know (it does not know KIND)."""
+    out: list[Diagnostic] = []
+    if kind == "decision" and not document.articles:
+        message = "quyết định cần có các điều (`articles`: Điều 1, Điều 2, …)"
+        out.append(source.diagnostic(("articles",), message, at=()))
+    if kind != "decision" and document.articles:
+        message = f"`articles` chỉ dùng cho quyết định (decision), không dùng cho `{kind}`"
+        out.append(source.diagnostic(("articles",), message, key=True))
+    if kind != "decision" and document.authority is not None:
+        message = "`authority` (thẩm quyền ban hành) chỉ được mẫu quyết định dùng; mẫu này bỏ qua nó"
+        out.append(source.diagnostic(("authority",), message, key=True, severity=Severity.WARNING))
+    if kind == "report" and document.report is None:
+        message = "báo cáo kết quả chấm điểm cần khóa `report` với `assessments`"
+        out.append(source.diagnostic(("report",), message, at=()))
+    if kind != "report" and document.report is not None:
+        message = f"`report` chỉ dùng cho báo cáo (report), không dùng cho `{kind}`"
+        out.append(source.diagnostic(("report",), message, key=True))
+    code = KINDS[kind][1]
+    symbol = document.header.symbol
+    if not symbol.startswith(code + "-"):
+        out.append(
+            source.diagnostic(
+                ("header", "symbol"),
+                f"ký hiệu `{symbol}` thường bắt đầu bằng `{code}-` với loại văn bản này",
+                severity=Severity.WARNING,
+            )
+        )
+    return out
+
+
+def build_context(
+    kind: str, document: Document, source: YamlDocument, base_dir: Path
+) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """The template context: the document as plain data, the budget appendix and score report.
+
+    Returns the diagnostics of the files it reads (budget, assessments); with an error among
+    them there is nothing to render.
+    """
+    diagnostics: list[Diagnostic] = []
+    data = document.model_dump(mode="python")
+    kind_name, _code = KINDS[kind]
+    context: dict[str, Any] = {
+        "kind": kind,
+        "kind_name": document.header.kind or kind_name,
+        "doc": data,
+        "budget": None,
+        "report": None,
+    }
+    if document.budget is not None:
+        budget, found = budget_appendix(document, source, base_dir)
+        diagnostics.extend(found)
+        context["budget"] = budget
+    if kind == "report" and document.report is not None:
+        report, found = score_report(document.report, source, base_dir)
+        diagnostics.extend(found)
+        context["report"] = report
+    return context, diagnostics
+
+
+def _resolve(base_dir: Path, name: str) -> Path:
+    path = Path(name)
+    return path if path.is_absolute() else base_dir / path
+
+
+def budget_appendix(
+    document: Document, source: YamlDocument, base_dir: Path
+) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
+    """The budget appendix (phụ lục dự toán): the table, total and words computed by
+    :func:`isoprov.budget.check_budget`. A budget with an error gives no appendix: a document
+    must never carry a figure the check disputes."""
+    from isoprov.budget import Budget, check_budget, show_money
+    from isoprov.loading import load_yaml
+    from isoprov.norms import load_norms
+    from isoprov.validation import validate_document
+
+    ref = document.budget
+    assert ref is not None
+    path = _resolve(base_dir, ref.file)
+    if not path.is_file():
+        return None, [source.diagnostic(("budget",), f"không tìm thấy tệp dự toán `{path}`")]
+    try:
+        budget_doc = load_yaml(path)
+        budget = validate_document(Budget, budget_doc)
+    except InputError as exc:
+        return None, exc.diagnostics
+    norms, diagnostics = load_norms()
+    report = check_budget(budget, budget_doc, norms)
+    # notes (e.g. "checked against an example cap only") belong to `isoprov budget check`
+    diagnostics = [d for d in (*diagnostics, *report.findings) if d.severity is not Severity.NOTE]
+    if not report.ok or report.total_in_words is None:
+        return None, diagnostics
+    rows = []
+    for r in report.rows():
+        item = r.item
+        rows.append(
+            {
+                "number": r.number,
+                "depth": r.depth,
+                "name": item.name,
+                "unit": item.unit,
+                "quantity": item.quantity,
+                "rate": show_money(item.rate, budget.unit) if item.rate is not None else None,
+                "times": [m.shown() for m in item.times],
+                "formula": item.formula(budget.unit),
+                "amount": report.in_unit(r.value_vnd),
+                "note": item.note,
+            }
+        )
+    appendix = {
+        "label": ref.label,
+        "title": ref.title or budget.title.upper(),
+        "by": ref.by,
+        "unit": budget.unit,
+        "rows": rows,
+        "total": report.total,
+        "total_vnd": report.total_vnd,
+        "words": report.total_in_words,
+    }
+    return appendix, diagnostics
+
+
+def score_report(
+    spec: ReportSource, source: YamlDocument, base_dir: Path
+) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
+    """Score the assessments a report names (:func:`isoprov.batch.score_paths`) and gather what
+    the report shows: ranking per level, counts per band, averages per criteria group, agencies
+    that have not submitted. Any invalid assessment is an error: a report must not silently
+    leave an agency out."""
+    from isoprov.batch import score_paths
+    from isoprov.catalog import Catalog
+    from isoprov.registry import Registry, load_registry
+
+    diagnostics: list[Diagnostic] = []
+    paths = []
+    for key, names in (("assessments", spec.assessments), ("criteria", spec.criteria)):
+        for i, name in enumerate(names):
+            path = _resolve(base_dir, name)
+            if not path.exists():
+                diagnostics.append(source.diagnostic(("report", key, i), f"không tìm thấy `{path}`"))
+            paths.append((key, path))
+    registry: Registry | None = None
+    if spec.agencies is not None:
+        path = _resolve(base_dir, spec.agencies)
+        if not path.is_file():
+            diagnostics.append(source.diagnostic(("report", "agencies"), f"không tìm thấy `{path}`"))
+        else:
+            try:
+                registry = load_registry(path)
+            except InputError as exc:
+                diagnostics.extend(exc.diagnostics)
+    if diagnostics:
+        return None, diagnostics
+    catalog = Catalog.default([p for k, p in paths if k == "criteria"])
+    catalog.load_explicit()
+    batch = score_paths(
+        [p for k, p in paths if k == "assessments"], catalog, strict=spec.strict, registry=registry
+    )
+    diagnostics.extend(batch.diagnostics)
+    if not batch.ok:
+        return None, diagnostics
+    if not batch.results:
+        diagnostics.append(
+            source.diagnostic(("report", "assessments"), "không có bản tự đánh giá nào để lập báo cáo")
+        )
+        return None, diagnostics
+    return _summarise(batch, catalog, registry is not None), diagnostics
+
+
+def _summarise(batch: Batch, catalog: Catalog, has_registry: bool) -> dict[str, Any]:
+    from isoprov.criteria import level_name
+    from isoprov.scoring import round_points
+
+    zero = Decimal(0)
+    sets: list[dict[str, Any]] = []
+    for r in batch.results:
+        if not sets or (sets[-1]["criteria"], sets[-1]["period"]) != (r.criteria, r.period):
+            cs = catalog.get(r.criteria)
+            sets.append(
+                {
+                    "criteria": r.criteria,
+                    "criteria_title": cs.title if cs is not None else r.criteria,
+                    "criteria_source": cs.source if cs is not None else "",
+                    "period": r.period,
+                    "bands": [b.label for b in cs.bands] if cs is not None else [],
+                    "levels": [],
+                }
+            )
+        levels = sets[-1]["levels"]
+        if not levels or levels[-1]["level"] != r.level:
+            levels.append({"level": r.level, "name": level_name(r.level), "results": []})
+        levels[-1]["results"].append(
+            {
+                "rank": r.rank,
+                "code": r.agency_code,
+                "name": r.agency_name,
+                "self_total": r.self_total,
+                "total": r.total,
+                "difference": r.difference,
+                "band": r.band,
+                "groups": [
+                    {"id": g.id, "title": g.title, "earned": g.earned, "possible": g.possible}
+                    for g in r.groups
+                ],
+            }
+        )
+    for s in sets:
+        for level in s["levels"]:
+            results = level["results"]
+            n = Decimal(len(results))
+            level["count"] = len(results)
+            level["average"] = round_points(sum((x["total"] for x in results), zero) / n)
+            counts = {label: 0 for label in s["bands"]}
+            for x in results:
+                counts[x["band"]] = counts.get(x["band"], 0) + 1
+            level["bands"] = [
+                {"label": k, "count": v, "percent": round_points(Decimal(v) * 100 / n)}
+                for k, v in counts.items()
+            ]
+            groups: dict[str, dict[str, Any]] = {}
+            for x in results:
+                for g in x["groups"]:
+                    acc = groups.setdefault(
+                        g["id"], {"id": g["id"], "title": g["title"], "earned": zero, "possible": zero}
+                    )
+                    acc["earned"] += g["earned"]
+                    acc["possible"] += g["possible"]
+            level["groups"] = [
+                {
+                    "id": g["id"],
+                    "title": g["title"],
+                    "average": round_points(g["earned"] / n),
+                    "possible": round_points(g["possible"] / n),
+                    "percent": round_points(g["earned"] / g["possible"] * 100) if g["possible"] else zero,
+                }
+                for g in groups.values()
+            ]
+    missing = [{"code": a.code, "name": a.name, "level": a.level} for a in batch.missing]
+    return {
+        "sets": sets,
+        "missing": missing,
+        "registry": has_registry,
+        "count": len(batch.results),
+    }
+
+
+# ---------------------------------------------------------------------------
+# Markup → blocks
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A piece of inline text with its emphasis; ``text == "\\n"`` is a line break."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+    @property
+    def is_break(self) -> bool:
+        return self.text == "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    runs: tuple[Run, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    runs: tuple[Run, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass(frozen=True, slots=True)
+class Bullets:
+    items: tuple[tuple[Run, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TableBlock:
+    header: tuple[tuple[Run, ...], ...]
+    rows: tuple[tuple[tuple[Run, ...], ...], ...]
+    align: tuple[str, ...]
+    widths: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    name: str
+    blocks: tuple[Block, ...] = field(default_factory=tuple)
+    line: int = 0
+
+
+Block = Paragraph | Heading | Bullets | TableBlock | Region
+
+
+class MarkupError(RenderError):
+    """The markup a template produced does not follow the markup rules."""
+
+
+_ESCAPED_STAR = "\ue000"
+_ESCAPED_PIPE = "\ue001"
+_EMPHASIS = re.compile(r"(\*{1,3})(?=[^\s*])(.*?[^\s*\\])\1(?!\*)", re.S)
+
+
+def parse_inline(text: str, bold: bool = False, italic: bool = False) -> tuple[Run, ...]:
+    """Inline markup to runs. ``\\n`` in ``text`` is a line break."""
+    text = text.replace("\\*", _ESCAPED_STAR)
+    runs = _inline(text, bold, italic)
+    out: list[Run] = []
+    for run in runs:
+        value = run.text.replace(_ESCAPED_STAR, "*").replace(_ESCAPED_PIPE, "|")
+        parts = value.split("\n")
+        for i, part in enumerate(parts):
+            if i:
+                out.append(Run("\n", run.bold, run.italic))
+            if part:
+                out.append(Run(part, run.bold, run.italic))
+    return tuple(_merge(out))
+
+
+def _inline(text: str, bold: bool, italic: bool) -> list[Run]:
+    out: list[Run] = []
+    pos = 0
+    for match in _EMPHASIS.finditer(text):
+        stars, inner = match[1], match[2]
+        if match.start() > pos:
+            out.append(Run(text[pos : match.start()], bold, italic))
+        b = bold or len(stars) >= 2
+        i = italic or len(stars) in (1, 3)
+        out.extend(_inline(inner, b, i))
+        pos = match.end()
+    if pos < len(text):
+        out.append(Run(text[pos:], bold, italic))
+    return out
+
+
+def _merge(runs: list[Run]) -> list[Run]:
+    out: list[Run] = []
+    for run in runs:
+        if out and not run.is_break and not out[-1].is_break and (out[-1].bold, out[-1].italic) == (
+            run.bold,
+            run.italic,
+        ):
+            out[-1] = Run(out[-1].text + run.text, run.bold, run.italic)
+        else:
+            out.append(run)
+    return out
+
+
+def plain_text(runs: Sequence[Run]) -> str:
+    return "".join(r.text for r in runs)
+
+
+def parse_markup(text: str) -> list[Block]:
+    """Parse document markup into blocks; raise :class:`MarkupError` naming the line."""
+    lines = text.splitlines()
+    top: list[Block] = []
+    current: list[Block] = top
+    region: tuple[str, int] | None = None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        stripped = line.strip()
+        if not stripped:
+            i += 1
+            continue
+        if stripped.startswith(":::"):
+            name = stripped[3:].strip()
+            if name:
+                if region is not None:
+                    raise MarkupError(f"dòng {i + 1}: vùng `{region[0]}` (dòng {region[1]}) chưa đóng bằng `:::`")
+                if name not in REGIONS:
+                    raise MarkupError(
+                        f"dòng {i + 1}: vùng `{name}` không có; các vùng hợp lệ: {', '.join(sorted(REGIONS))}"
+                    )
+                region = (name, i + 1)
+                current = []
+            else:
+                if region is None:
+                    raise MarkupError(f"dòng {i + 1}: `:::` đóng vùng nhưng không có vùng nào đang mở")
+                top.append(Region(region[0], tuple(current), region[1]))
+                region = None
+                current = top
+            i += 1
+            continue
+        if stripped.startswith("#"):
+            level = len(stripped) - len(stripped.lstrip("#"))
+            body = stripped[level:]
+            if not body.startswith(" ") or level > 6:
+                raise MarkupError(f"dòng {i + 1}: tiêu đề phải là 1–6 dấu `#` rồi một dấu cách")
+            current.append(Heading(level, parse_inline(_unescape(body.strip()), bold=True)))
+            i += 1
+            continue
+        if stripped.startswith("|"):
+            start = i
+            rows: list[str] = []
+            while i < len(lines) and lines[i].strip().startswith("|"):
+                rows.append(lines[i].strip())
+                i += 1
+            current.append(_table(rows, start + 1))
+            continue
+        if stripped.startswith("- "):
+            items: list[str] = []
+            while i < len(lines) and lines[i].strip() and not _starts_block(lines[i].strip(), bullet_ok=True):
+                item_line = lines[i].strip()
+                if item_line.startswith("- "):
+                    items.append(item_line[2:])
+                else:
+                    items[-1] = _join_line(items[-1], item_line)
+                i += 1
+            current.append(Bullets(tuple(parse_inline(_unescape_lines(item)) for item in items)))
+            continue
+        para = stripped
+        i += 1
+        while i < len(lines) and lines[i].strip() and not _starts_block(lines[i].strip()):
+            para = _join_line(para, lines[i].strip())
+            i += 1
+        current.append(Paragraph(parse_inline(_unescape_lines(para))))
+    if region is not None:
+        raise MarkupError(f"dòng {region[1]}: vùng `{region[0]}` chưa đóng bằng `:::`")
+    return top
+
+
+def _starts_block(line: str, bullet_ok: bool = False) -> bool:
+    if line.startswith("- "):
+        return not bullet_ok
+    return line.startswith((":::", "#", "|"))
+
+
+def _join_line(previous: str, line: str) -> str:
+    if previous.endswith("\\") and not previous.endswith("\\\\"):
+        return previous[:-1] + "\n" + line
+    return previous + " " + line
+
+
+def _unescape(text: str) -> str:
+    return text[1:] if text.startswith("\\") and text[1:2] in ("#", "|", ":", "-", "\\") else text
+
+
+def _unescape_lines(text: str) -> str:
+    return "\n".join(_unescape(part) for part in text.split("\n"))
+
+
+_ALIGN = {(True, True): "center", (False, True): "right", (True, False): "left", (False, False): "left"}
+
+
+def _cells(row: str) -> list[str]:
+    inner = row.strip()
+    inner = inner[1:] if inner.startswith("|") else inner
+    inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
+    inner = inner.replace("\\|", _ESCAPED_PIPE)
+    return [cell.strip() for cell in inner.split("|")]
+
+
+def _table(rows: list[str], line: int) -> TableBlock:
+    if len(rows) < 2:
+        raise MarkupError(f"dòng {line}: bảng cần một dòng tiêu đề và một dòng phân cách `|---|`")
+    header = _cells(rows[0])
+    separator = _cells(rows[1])
+    if len(separator) != len(header) or not all(re.fullmatch(r":?-+:?", s) for s in separator):
+        raise MarkupError(f"dòng {line + 1}: dòng phân cách của bảng phải có dạng `|---|:--:|` cho {len(header)} cột")
+    align = tuple(_ALIGN[(s.startswith(":"), s.endswith(":"))] for s in separator)
+    widths = tuple(max(1, s.count("-")) for s in separator)
+    body: list[tuple[tuple[Run, ...], ...]] = []
+    for k, row in enumerate(rows[2:], start=2):
+        cells = _cells(row)
+        if len(cells) != len(header):
+            raise MarkupError(f"dòng {line + k}: dòng bảng có {len(cells)} ô, bảng có {len(header)} cột")
+        body.append(tuple(_cell(c) for c in cells))
+    return TableBlock(tuple(_cell(c, bold=True) for c in header), tuple(body), align, widths)
+
+
+def _cell(text: str, bold: bool = False) -> tuple[Run, ...]:
+    return parse_inline(re.sub(r"<br\s*/?>", "\n", text), bold=bold)
+
+
+# ---------------------------------------------------------------------------
+# Blocks → HTML
+# ---------------------------------------------------------------------------
+
+_CSS = """
+body { font-family: "Times New Roman", "Liberation Serif", serif; font-size: 14pt; color: #000;
+       width: 165mm; margin: 20mm auto; line-height: 1.2; }
+p { margin: 0; }
+p.body { margin: 0 0 6pt 0; text-align: justify; text-indent: 1cm; }
+p.heading { margin: 0 0 6pt 0; text-align: justify; text-indent: 1cm; font-weight: bold; }
+p.minor { font-style: italic; }
+p.center { margin: 0 0 6pt 0; text-align: center; }
+p.right { margin: 0 0 6pt 0; text-align: right; }
+p.title { text-align: center; font-weight: bold; }
+p.head { text-align: center; font-size: 13pt; }
+p.motto { text-align: center; font-size: 12pt; }
+p.motto-last { text-align: center; font-size: 13pt; }
+p.numdate { text-align: center; font-size: 13pt; margin-top: 6pt; }
+p.lead { font-size: 12pt; }
+p.recipient { font-size: 11pt; }
+p.sign { text-align: center; font-weight: bold; }
+p.signed { text-align: center; font-weight: bold; margin-top: 60pt; }
+div.rule { border-bottom: 1px solid #000; margin: 2pt auto 0 auto; height: 0; }
+table.layout { width: 100%; border-collapse: collapse; margin: 0 0 12pt 0; }
+table.layout td { vertical-align: top; padding: 0 4pt; }
+table.grid { border-collapse: collapse; width: 100%; margin: 6pt 0; font-size: 12pt; }
+table.grid th, table.grid td { border: 1px solid #000; padding: 2pt 4pt; vertical-align: middle; }
+div.pagebreak { page-break-after: always; break-after: page; }
+"""
+
+_PARAGRAPH_CLASS = {"center": "center", "right": "right", "title": "title"}
+
+
+def to_html(blocks: Sequence[Block], title: str) -> str:
+    """A standalone HTML page laid out like the paper document (one class per element, so
+    that simple renderers and mail clients show it too)."""
+    body: list[str] = []
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        if isinstance(block, Region) and block.name in HEADER_REGIONS:
+            group, i = _collect(blocks, i, HEADER_REGIONS)
+            body.append(_html_header(group))
+            continue
+        if isinstance(block, Region) and block.name in ("recipients", "signature"):
+            group, i = _collect(blocks, i, ("recipients", "signature"))
+            body.append(_html_closing(group))
+            continue
+        body.append(_html_block(block))
+        i += 1
+    return (
+        "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
+    )
+
+
+def _collect(blocks: Sequence[Block], start: int, names: Sequence[str]) -> tuple[dict[str, Region], int]:
+    group: dict[str, Region] = {}
+    i = start
+    while i < len(blocks):
+        block = blocks[i]
+        if not isinstance(block, Region) or block.name not in names or block.name in group:
+            break
+        group[block.name] = block
+        i += 1
+    return group, i
+
+
+def html_runs(runs: Sequence[Run]) -> str:
+    out: list[str] = []
+    for run in runs:
+        if run.is_break:
+            out.append("<br>")
+            continue
+        text = html.escape(run.text).replace("  ", "&nbsp; ")
+        if run.italic:
+            text = f"<em>{text}</em>"
+        if run.bold:
+            text = f"<strong>{text}</strong>"
+        out.append(text)
+    return "".join(out)
+
+
+def _p(cls: str, runs: Sequence[Run]) -> str:
+    return f'<p class="{cls}">{html_runs(runs)}</p>'
+
+
+def _html_block(block: Block, cls: str = "body") -> str:
+    if isinstance(block, Paragraph):
+        return _p(cls, block.runs)
+    if isinstance(block, Heading):
+        return _p("heading minor" if block.level >= 4 else "heading", block.runs)
+    if isinstance(block, Bullets):
+        return "\n".join(_p(cls, (Run("- "), *item)) for item in block.items)
+    if isinstance(block, TableBlock):
+        total = sum(block.widths)
+        cols = "".join(f'<col style="width:{w * 100 / total:.1f}%">' for w in block.widths)
+        head = "".join(f'<th style="text-align:center">{html_runs(c)}</th>' for c in block.header)
+        rows = "".join(
+            "<tr>"
+            + "".join(
+                f'<td style="text-align:{a}">{html_runs(c)}</td>' for c, a in zip(row, block.align, strict=True)
+            )
+            + "</tr>"
+            for row in block.rows
+        )
+        return (
+            f'<table class="grid"><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>'
+            f"<tbody>{rows}</tbody></table>"
+        )
+    if block.name == "pagebreak":
+        return '<div class="pagebreak"></div>'
+    inner = "\n".join(_html_block(b, _PARAGRAPH_CLASS.get(block.name, "body")) for b in block.blocks)
+    if block.name == "title":
+        inner = f'<div style="margin:12pt 0">{inner}<div class="rule" style="width:30mm"></div></div>'
+    return inner
+
+
+def _html_header(group: dict[str, Region]) -> str:
+    def cell(name: str, width: str) -> str:
+        region = group.get(name)
+        if region is None:
+            return f'<td style="width:{width}"></td>'
+        paragraphs = [b for b in region.blocks if isinstance(b, Paragraph)]
+        inner = ""
+        if name in ("issuer", "motto"):
+            lines = [line for p in paragraphs for line in split_lines(p.runs)]
+            classes = ["head"] * len(lines)
+            if name == "motto":
+                classes = ["motto"] * (len(lines) - 1) + ["motto-last"]
+            inner = "".join(_p(c, line) for c, line in zip(classes, lines, strict=True))
+            rule = "56mm" if name == "motto" else "35%"
+            inner += f'<div class="rule" style="width:{rule}"></div>'
+        else:
+            inner = "".join(_p("numdate", p.runs) for p in paragraphs)
+        return f'<td style="width:{width}">{inner}</td>'
+
+    rows = f"<tr>{cell('issuer', '41%')}{cell('motto', '59%')}</tr>"
+    if "number" in group or "date" in group:
+        rows += f"<tr>{cell('number', '41%')}{cell('date', '59%')}</tr>"
+    return f'<table class="layout">{rows}</table>'
+
+
+def split_lines(runs: Sequence[Run]) -> list[tuple[Run, ...]]:
+    """Runs cut at their line breaks (the header lays out one paragraph per line)."""
+    out: list[list[Run]] = [[]]
+    for run in runs:
+        if run.is_break:
+            out.append([])
+        else:
+            out[-1].append(run)
+    return [tuple(line) for line in out if line]
+
+
+def _html_closing(group: dict[str, Region]) -> str:
+    left: list[str] = []
+    for b in group["recipients"].blocks if "recipients" in group else ():
+        if isinstance(b, Bullets):
+            left.extend(_p("recipient", (Run("- "), *item)) for item in b.items)
+        elif isinstance(b, Paragraph | Heading):
+            left.append(_p("lead", b.runs))
+    right: list[str] = []
+    paragraphs = [b for b in group["signature"].blocks if isinstance(b, Paragraph)] if "signature" in group else []
+    for k, p in enumerate(paragraphs):
+        right.append(_p("signed" if k == len(paragraphs) - 1 and k > 0 else "sign", p.runs))
+    return (
+        '<table class="layout" style="margin-top:6pt"><tr>'
+        f'<td style="width:45%">{"".join(left)}</td><td style="width:55%">{"".join(right)}</td>'
+        "</tr></table>"
+    )

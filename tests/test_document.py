@@ -1,0 +1,177 @@
+"""Document data (SPEC §7): the YAML a user writes for ``isoprov render``, validated like every
+other file — unknown keys, wrong shapes and bad values are errors at their file:line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from isoprov.diagnostics import InputError
+from isoprov.document import Block, Document, IssueDate, load_document, validate_document_file
+from isoprov.loading import parse_yaml
+from isoprov.schemas import json_schema
+from isoprov.validation import validate_document
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+DATA = Path(__file__).resolve().parent / "data" / "render"
+#: the example documents (the example folders also hold budgets, assessments, registries)
+DOCUMENTS = sorted(p for p in EXAMPLES.glob("*/*.yaml") if "\nheader:" in "\n" + p.read_text(encoding="utf-8"))
+
+MINIMAL = """\
+header:
+  issuing_body: Ban chỉ đạo ISO
+  symbol: KH-BCĐ
+  place: Bắc Giang
+  date: 2015-09-08
+  title: Kế hoạch thử
+recipients: ["Lưu: VT"]
+signature:
+  position: Trưởng ban
+"""
+
+
+def load(text: str) -> Document:
+    return validate_document(Document, parse_yaml(text, "vb.yaml"))
+
+
+def errors(text: str) -> list[str]:
+    with pytest.raises(InputError) as info:
+        load(text)
+    return [d.text() for d in info.value.diagnostics]
+
+
+def test_minimal_document_is_valid() -> None:
+    doc = load(MINIMAL)
+    assert doc.header.number is None  # a draft: the office fills the number in
+    assert doc.header.date.complete == dt.date(2015, 9, 8)
+    assert doc.body == ()
+
+
+@pytest.mark.parametrize("example", DOCUMENTS, ids=lambda p: p.parent.name + "/" + p.name)
+def test_every_example_document_validates(example: Path) -> None:
+    assert len(DOCUMENTS) >= 6  # every seed, and the score report
+    doc = parse_yaml(example.read_text(encoding="utf-8"), str(example))
+    load_document(example)
+    assert validate_document_file(example, doc) == []
+
+
+def test_a_bare_string_is_a_paragraph() -> None:
+    assert Block.model_validate("Đoạn văn") == Block(text="Đoạn văn")
+
+
+def test_unknown_key_is_an_error_at_its_line() -> None:
+    text = MINIMAL + "body:\n  - heading: I. Mục đích\n    blokcs: []\n"
+    (message,) = errors(text)
+    assert message.startswith("vb.yaml:12:5:")
+    assert "`blokcs`" in message and "`blocks`" in message
+
+
+def test_a_block_has_exactly_one_kind() -> None:
+    (message,) = errors(MINIMAL + "body:\n  - {text: a, bullets: [b]}\n")
+    assert message.startswith("vb.yaml:11:5:")
+    assert "đúng một trong `text`, `heading`, `bullets`, `table`" in message
+
+
+def test_blocks_belong_to_a_heading() -> None:
+    (message,) = errors(MINIMAL + "body:\n  - {text: a, blocks: [b]}\n")
+    assert "`blocks` chỉ dùng trong một mục có `heading`" in message
+
+
+def test_table_rows_must_have_one_cell_per_column() -> None:
+    text = MINIMAL + "body:\n  - table:\n      columns: [TT, Nội dung]\n      rows:\n        - [1, a, b]\n"
+    (message,) = errors(text)
+    assert "dòng 1 của bảng có 3 ô, bảng có 2 cột" in message
+
+
+def test_table_numbers_become_text_and_empty_cells_are_allowed() -> None:
+    doc = load(MINIMAL + "body:\n  - table:\n      columns: [TT, Nội dung]\n      rows:\n        - [1, ~]\n")
+    table = doc.body[0].table
+    assert table is not None and table.rows == (("1", ""),)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2015-09-08", IssueDate(year=2015, month=9, day=8)),
+        ('"2020-02"', IssueDate(year=2020, month=2)),
+        ('"2021"', IssueDate(year=2021)),
+    ],
+)
+def test_a_draft_may_leave_the_day_or_month_blank(value: str, expected: IssueDate) -> None:
+    assert load(MINIMAL.replace("2015-09-08", value)).header.date == expected
+
+
+@pytest.mark.parametrize("value", ["08/9/2015", '"2015-13"', "2015-02-30"])
+def test_a_bad_date_is_an_error(value: str) -> None:
+    (message,) = errors(MINIMAL.replace("2015-09-08", value))
+    assert "header.date" in message
+
+
+def test_symbol_carries_no_number() -> None:
+    (message,) = errors(MINIMAL.replace("symbol: KH-BCĐ", "symbol: 52/KH-BCĐ"))
+    assert "header.symbol" in message and "`number`" in message
+
+
+def test_number_is_a_positive_whole_number() -> None:
+    (message,) = errors(MINIMAL.replace("  symbol:", "  number: 5.5\n  symbol:"))
+    assert "header.number" in message
+
+
+@pytest.mark.parametrize("authority", ["KT TRƯỞNG BAN", "Thay mặt BAN", "KT.TRƯỞNG BAN"])
+def test_authority_lines_start_with_a_decree_prefix(authority: str) -> None:
+    (message,) = errors(MINIMAL + f"  authority: {authority}\n")
+    assert "TM., KT., TL., TUQ., Q." in message
+
+
+def test_authority_shorthand_and_several_lines() -> None:
+    doc = load(MINIMAL + "  authority: [TL. CHỦ TỊCH, KT. CHÁNH VĂN PHÒNG]\n")
+    assert doc.signature.authority == ("TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG")
+    assert load(MINIMAL + "  authority: KT. TRƯỞNG BAN\n").signature.authority == ("KT. TRƯỞNG BAN",)
+
+
+def test_recipients_are_required() -> None:
+    (message,) = errors(MINIMAL.replace('recipients: ["Lưu: VT"]\n', ""))
+    assert "`recipients`" in message
+
+
+def test_budget_shorthand_is_a_path() -> None:
+    doc = load(MINIMAL + "budget: du-toan.yaml\n")
+    assert doc.budget is not None and doc.budget.file == "du-toan.yaml" and doc.budget.label == "Phụ lục"
+
+
+def test_validate_reports_a_missing_budget_file(tmp_path: Path) -> None:
+    path = tmp_path / "vb.yaml"
+    path.write_text(MINIMAL + "budget: khong-co.yaml\n", encoding="utf-8")
+    doc = parse_yaml(path.read_text(encoding="utf-8"), str(path))
+    (problem,) = validate_document_file(path, doc)
+    assert problem.line == 10 and "khong-co.yaml" in problem.message
+
+
+@pytest.mark.parametrize("example", DOCUMENTS, ids=lambda p: p.parent.name + "/" + p.name)
+def test_every_example_document_passes_the_published_schema(example: Path) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    import yaml
+
+    data = yaml.safe_load(example.read_text(encoding="utf-8"))
+    # editors read YAML 1.2: a date is a string there
+    data["header"]["date"] = str(data["header"]["date"])
+    assert {"header", "body", "signature", "budget", "report"} <= set(json_schema("document")["properties"])
+    jsonschema.validate(data, json_schema("document"))
+
+
+def test_schema_accepts_the_shorthands() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    document = {
+        "header": {"issuing_body": "BAN", "symbol": "KH-BCĐ", "place": "Bắc Giang", "date": "2020-02", "title": "T"},
+        "body": ["Đoạn văn", {"table": {"columns": ["TT"], "rows": [[1], [""]]}}],
+        "articles": ["Điều một"],
+        "recipients": "Lưu: VT",
+        "signature": {"authority": "KT. TRƯỞNG BAN", "position": "PHÓ TRƯỞNG BAN"},
+        "budget": "du-toan.yaml",
+    }
+    jsonschema.validate(document, json_schema("document"))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**document, "signatrue": {}}, json_schema("document"))

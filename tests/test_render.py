@@ -1,0 +1,421 @@
+"""``isoprov render`` (SPEC §7): filters, the sandbox, StrictUndefined, the document markup, the
+golden Markdown of every example, HTML, and the command's exit codes.
+
+Golden files live in ``tests/golden``; refresh them only on purpose:
+``ISOPROV_UPDATE_GOLDEN=1 python -m pytest tests/test_render.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from isoprov.cli import app
+from isoprov.render import (
+    Bullets,
+    Heading,
+    MarkupError,
+    Paragraph,
+    Region,
+    RenderError,
+    Run,
+    TableBlock,
+    bang_chu,
+    doan,
+    ngay,
+    noi_nhan,
+    o,
+    parse_inline,
+    parse_markup,
+    so,
+    so_hieu,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+DATA = Path(__file__).resolve().parent / "data" / "render"
+
+#: (kind, example data, golden name) — every seed reproduced from data
+CASES = [
+    ("plan", "bac-giang-2015/ke-hoach-52.yaml", "bac-giang-2015-ke-hoach-52"),
+    ("notice", "bac-giang-2017/thong-bao-307.yaml", "bac-giang-2017-thong-bao-307"),
+    ("plan", "bac-giang-2020/ke-hoach.yaml", "bac-giang-2020-ke-hoach"),
+    ("decision", "nghe-an-2012/quyet-dinh-37.yaml", "nghe-an-2012-quyet-dinh-37"),
+    ("plan", "binh-phuoc-2021/ke-hoach-kiem-tra.yaml", "binh-phuoc-2021-ke-hoach-kiem-tra"),
+]
+REPORT = EXAMPLES / "bac-giang-2020" / "bao-cao.yaml"
+if REPORT.exists():
+    CASES.append(("report", "bac-giang-2020/bao-cao.yaml", "bac-giang-2020-bao-cao"))
+
+
+@pytest.fixture(autouse=True)
+def _in_repository(monkeypatch: pytest.MonkeyPatch) -> None:
+    # ./norms and ./criteria are on the search paths: run where a user of the checkout would
+    monkeypatch.chdir(ROOT)
+
+
+def render(*args: str | Path) -> Any:
+    return CliRunner().invoke(app, ["render", *(str(a) for a in args)])
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / f"{name}.md"
+    if os.environ.get("ISOPROV_UPDATE_GOLDEN") == "1":
+        path.write_text(text, encoding="utf-8")
+        return
+    assert path.exists(), f"thiếu {path}; tạo bằng ISOPROV_UPDATE_GOLDEN=1 python -m pytest {__file__}"
+    assert text == path.read_text(encoding="utf-8"), f"{name}: khác tệp mẫu {path}"
+
+
+# ---------------------------------------------------------------------------
+# Filters
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (dt.date(2015, 9, 8), "ngày 08 tháng 9 năm 2015"),
+        (dt.date(2012, 1, 4), "ngày 04 tháng 01 năm 2012"),
+        ({"year": 2020, "month": 2, "day": None}, "ngày      tháng 02 năm 2020"),
+        ({"year": 2021, "month": None, "day": None}, "ngày      tháng      năm 2021"),
+        ({"year": 2017, "month": 9, "day": 15}, "ngày 15 tháng 9 năm 2017"),
+    ],
+)
+def test_ngay_writes_the_decree_date_with_blanks_for_a_draft(value: Any, expected: str) -> None:
+    assert ngay(value) == expected
+
+
+def test_so_and_bang_chu_follow_vietnamese_financial_writing() -> None:
+    assert so(Decimal("126000000")) == "126.000.000"
+    assert so(Decimal("24.40")) == "24,4"
+    assert so(Decimal("82.2"), 2) == "82,20"
+    assert bang_chu(Decimal("126000000")) == "Một trăm hai mươi sáu triệu đồng chẵn"
+    with pytest.raises(RenderError):
+        so("126")
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"), [(52, "52/KH-BCĐ"), (5, "05/KH-BCĐ"), (None, "      /KH-BCĐ")]
+)
+def test_so_hieu_pads_numbers_below_ten_and_leaves_a_draft_blank(number: int | None, expected: str) -> None:
+    assert so_hieu({"number": number, "symbol": "KH-BCĐ"}) == expected
+
+
+def test_noi_nhan_ends_each_line_with_semicolon_and_the_last_with_a_full_stop() -> None:
+    assert noi_nhan(["Như trên", "Sở KH&CN;", "Lưu: VT, Nam.CN."]) == [
+        "Như trên;",
+        "Sở KH&CN;",
+        "Lưu: VT, Nam.CN.",
+    ]
+
+
+def test_doan_keeps_text_that_looks_like_markup_as_text() -> None:
+    assert doan("# không phải tiêu đề") == "\\# không phải tiêu đề"
+    assert doan("dòng 1\n- dòng 2") == "dòng 1\\\n\\- dòng 2"
+    assert doan("đoạn 1\n\nđoạn 2") == "đoạn 1\n\nđoạn 2"
+    assert o("a | b\nc") == "a \\| b<br>c"
+
+
+# ---------------------------------------------------------------------------
+# Markup
+# ---------------------------------------------------------------------------
+
+
+def test_inline_emphasis() -> None:
+    assert parse_inline("a **đậm** *nghiêng* ***cả hai***") == (
+        Run("a "),
+        Run("đậm", bold=True),
+        Run(" "),
+        Run("nghiêng", italic=True),
+        Run(" "),
+        Run("cả hai", bold=True, italic=True),
+    )
+
+
+@pytest.mark.parametrize("text", ["* Chuẩn bị:", "5 * 3 = 15", "\\*không nghiêng\\*"])
+def test_a_star_that_opens_nothing_stays_a_star(text: str) -> None:
+    (run,) = parse_inline(text)
+    assert not run.italic and "*" in run.text
+
+
+def test_markup_blocks() -> None:
+    blocks = parse_markup(
+        "::: date\n*Bắc Giang*\n:::\n\n## I. Mục đích\n\n- một\n- hai\n\ndòng 1\\\ndòng 2\n\n"
+        "| TT | Nội dung |\n|:--:|---------:|\n| 1. | a \\| b<br>c |\n"
+    )
+    region, heading, bullets, paragraph, table = blocks
+    assert isinstance(region, Region) and region.name == "date"
+    assert isinstance(heading, Heading) and heading.level == 2 and heading.text == "I. Mục đích"
+    assert isinstance(bullets, Bullets) and len(bullets.items) == 2
+    assert isinstance(paragraph, Paragraph) and paragraph.runs[1].is_break
+    assert isinstance(table, TableBlock)
+    assert table.align == ("center", "right") and table.widths == (2, 9)
+    assert [r.text for r in table.rows[0][1]] == ["a | b", "\n", "c"]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("::: banner\nx\n:::\n", "vùng `banner` không có"),
+        ("::: title\nx\n", "chưa đóng"),
+        (":::\n", "không có vùng nào đang mở"),
+        ("| a | b |\n| x |\n", "dòng phân cách"),
+        ("| a | b |\n|---|---|\n| 1 |\n", "có 1 ô, bảng có 2 cột"),
+    ],
+)
+def test_bad_markup_names_its_line(text: str, problem: str) -> None:
+    with pytest.raises(MarkupError, match="dòng") as info:
+        parse_markup(text)
+    assert problem in str(info.value)
+
+
+# ---------------------------------------------------------------------------
+# Golden Markdown: every seed from data
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("kind", "data", "name"), CASES, ids=[c[2] for c in CASES])
+def test_golden_markdown(kind: str, data: str, name: str, tmp_path: Path) -> None:
+    out = tmp_path / "out.md"
+    result = render(kind, EXAMPLES / data, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    check_golden(name, out.read_text(encoding="utf-8"))
+
+
+def test_plan_2020_carries_everything_in_the_seed(tmp_path: Path) -> None:
+    out = tmp_path / "ke-hoach.md"
+    assert render("plan", EXAMPLES / "bac-giang-2020/ke-hoach.yaml", "-o", out).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    for expected in (
+        "Số:       /KH-BCĐ",
+        "*Bắc Giang, ngày      tháng 02 năm 2020*",
+        "### 2.2. Tiến độ thực hiện",
+        "| 4. | Đào tạo tập huấn |  |  |",
+        "| Tháng 8-12/2020 |",
+        "*Nước uống đại biểu: 122 người × 20.000đồng/ngày/đại biểu × 10 huyện* |  |  |  | *24,4* |",
+        "*Tài liệu: 122 cuốn × 30.000đ/cuốn × 10 huyện* |  |  |  | *36,6* |",
+        "| **126** |",
+        "*(Bằng chữ: Một trăm hai mươi sáu triệu đồng chẵn)*",
+        "*(Kèm theo Kế hoạch số       /KH-BCĐ ngày      tháng 02 năm 2020 của Trưởng Ban chỉ đạo ISO tỉnh)*",
+        "**KT. TRƯỞNG BAN\\\nPHÓ TRƯỞNG BAN**",
+        "- PCT UBND tỉnh-Trưởng BCD Lê Ánh Dương (*báo cáo*);",
+    ):
+        assert expected in text
+
+
+def test_markdown_html_and_docx_come_from_the_same_data(tmp_path: Path) -> None:
+    data = EXAMPLES / "bac-giang-2017/thong-bao-307.yaml"
+    for suffix in (".md", ".html", ".docx"):
+        assert render("notice", data, "-o", tmp_path / f"tb{suffix}").exit_code == 0
+    html = (tmp_path / "tb.html").read_text(encoding="utf-8")
+    assert html.count('<table class="layout"') == 2  # the header block, Nơi nhận beside the signature
+    assert "Số: 307/TB-UBND" in html and "<em>Bắc Giang, ngày 15 tháng 9 năm 2017</em>" in html
+    assert '<p class="motto">' in html and '<p class="signed"><strong>Trần Quốc Khánh</strong></p>' in html
+    _well_formed(html)
+
+
+def test_html_escapes_text(tmp_path: Path) -> None:
+    out = tmp_path / "vb.html"
+    assert render("plan", DATA / "ky-tu-dac-biet.yaml", "-o", out).exit_code == 0
+    html = out.read_text(encoding="utf-8")
+    assert "Điểm &lt; 50 &amp; chưa đạt" in html
+    assert '<p class="body">| không phải bảng</p>' in html
+    assert "a | b" in html and "dòng 1<br>dòng 2" in html
+
+
+def test_text_that_looks_like_markup_stays_text(tmp_path: Path) -> None:
+    out = tmp_path / "vb.md"
+    assert render("plan", DATA / "ky-tu-dac-biet.yaml", "-o", out).exit_code == 0
+    blocks = parse_markup(out.read_text(encoding="utf-8"))
+    texts = [b.text for b in blocks if isinstance(b, Paragraph)]
+    assert "| không phải bảng" in texts
+    assert "- không phải gạch đầu dòng thứ hai\n# không phải tiêu đề" in texts
+    assert "5 * 3 = 15, a*b, *giữ dấu sao*" in texts
+
+
+def _well_formed(text: str) -> None:
+    """Every opened element is closed, in order (void elements aside)."""
+    from html.parser import HTMLParser
+
+    stack: list[str] = []
+
+    class Checker(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: Any) -> None:
+            if tag not in ("br", "meta", "col"):
+                stack.append(tag)
+
+        def handle_endtag(self, tag: str) -> None:
+            assert stack and stack.pop() == tag, tag
+
+    Checker().feed(text)
+    assert stack == []
+
+
+# ---------------------------------------------------------------------------
+# Errors: exit codes, messages, and nothing written
+# ---------------------------------------------------------------------------
+
+
+def test_undefined_field_exits_1_naming_it_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "vb.docx"
+    result = render("plan", EXAMPLES / "bac-giang-2015/ke-hoach-52.yaml", "-o", out,
+                    "--template", DATA / "khong-co-truong.md.j2")
+    assert result.exit_code == 1
+    assert "`nguoi_ky`" in result.stderr and "khong-co-truong.md.j2:4" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_render_leaves_an_existing_output_untouched(tmp_path: Path) -> None:
+    out = tmp_path / "vb.md"
+    out.write_text("bản cũ", encoding="utf-8")
+    result = render("plan", EXAMPLES / "bac-giang-2015/ke-hoach-52.yaml", "-o", out,
+                    "--template", DATA / "khong-co-truong.md.j2")
+    assert result.exit_code == 1
+    assert out.read_text(encoding="utf-8") == "bản cũ"
+    assert list(tmp_path.iterdir()) == [out]
+
+
+def test_template_reaching_for_python_internals_fails_clearly(tmp_path: Path) -> None:
+    out = tmp_path / "vb.md"
+    result = render("plan", EXAMPLES / "bac-giang-2015/ke-hoach-52.yaml", "-o", out,
+                    "--template", DATA / "noi-bo-python.md.j2")
+    assert result.exit_code == 1
+    assert "phần nội bộ của Python" in result.stderr and "sandbox" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_template_syntax_error_names_the_line(tmp_path: Path) -> None:
+    result = render("plan", EXAMPLES / "bac-giang-2015/ke-hoach-52.yaml", "-o", tmp_path / "vb.md",
+                    "--template", DATA / "sai-cu-phap.md.j2")
+    assert result.exit_code == 1
+    assert "lỗi cú pháp Jinja" in result.stderr
+    assert not (tmp_path / "vb.md").exists()
+
+
+def test_unknown_region_in_a_template_is_an_error(tmp_path: Path) -> None:
+    result = render("plan", EXAMPLES / "bac-giang-2015/ke-hoach-52.yaml", "-o", tmp_path / "vb.docx",
+                    "--template", DATA / "vung-la.md.j2")
+    assert result.exit_code == 1 and "vùng `banner` không có" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_user_template_reuses_the_shipped_macros(tmp_path: Path) -> None:
+    out = tmp_path / "vb.md"
+    result = render("plan", EXAMPLES / "bac-giang-2015/ke-hoach-52.yaml", "-o", out,
+                    "--template", DATA / "rieng.md.j2")
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "Mẫu riêng của đơn vị: Bắc Giang & <cơ quan>" in text
+    assert "Số: 52/KH-BCĐ" in text and "Nguyễn Đức Kiên" in text
+
+
+def test_invalid_document_exits_1_with_file_and_line(tmp_path: Path) -> None:
+    result = render("plan", DATA / "khoa-sai.yaml", "-o", tmp_path / "vb.md")
+    assert result.exit_code == 1
+    assert "khoa-sai.yaml:10:3" in result.stderr and "`positon`" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_decision_needs_articles(tmp_path: Path) -> None:
+    result = render("decision", DATA / "quyet-dinh-thieu-dieu.yaml", "-o", tmp_path / "qd.md")
+    assert result.exit_code == 1 and "`articles`" in result.stderr
+
+
+def test_articles_belong_to_decisions(tmp_path: Path) -> None:
+    result = render("plan", EXAMPLES / "nghe-an-2012/quyet-dinh-37.yaml", "-o", tmp_path / "x.md")
+    assert result.exit_code == 1 and "chỉ dùng cho quyết định" in result.stderr
+
+
+def test_symbol_of_another_kind_is_a_warning(tmp_path: Path) -> None:
+    result = render("notice", EXAMPLES / "bac-giang-2015/ke-hoach-52.yaml", "-o", tmp_path / "x.md")
+    assert result.exit_code == 0
+    assert "cảnh báo" in result.stderr and "`TB-`" in result.stderr
+
+
+def test_a_budget_with_an_error_is_never_appended(tmp_path: Path) -> None:
+    result = render("plan", DATA / "ke-hoach-du-toan-sai.yaml", "-o", tmp_path / "kh.docx")
+    assert result.exit_code == 1
+    assert "BUD001" in result.stderr and "du-toan-sai.yaml:5:5" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [
+        (("plan", "examples/bac-giang-2015/ke-hoach-52.yaml", "-o", "x.pdf"), ".docx, .md hoặc .html"),
+        (("plan", "khong-co.yaml", "-o", "x.md"), "không tìm thấy tệp dữ liệu"),
+        (("plan", "examples/bac-giang-2015/ke-hoach-52.yaml", "-o", "x.md", "--template", "khong-co.j2"),
+         "không tìm thấy mẫu"),
+        (("memo", "examples/bac-giang-2015/ke-hoach-52.yaml", "-o", "x.md"), ""),
+    ],
+)
+def test_usage_errors_exit_2(args: tuple[str, ...], problem: str) -> None:
+    result = render(*args)
+    assert result.exit_code == 2
+    assert problem in result.stderr
+
+
+def test_a_docx_template_is_only_for_docx_output(tmp_path: Path) -> None:
+    base = tmp_path / "giay.docx"
+    base.write_bytes(b"")
+    result = render("plan", EXAMPLES / "bac-giang-2015/ke-hoach-52.yaml", "-o", tmp_path / "x.md",
+                    "--template", base)
+    assert result.exit_code == 2 and "chỉ dùng khi xuất tệp .docx" in result.stderr
+
+
+# ---------------------------------------------------------------------------
+# Score report: built from `isoprov score` results
+# ---------------------------------------------------------------------------
+
+REPORT_DATA = DATA / "bao-cao"
+
+
+def test_score_report_golden(tmp_path: Path) -> None:
+    out = tmp_path / "bc.md"
+    result = render("report", REPORT_DATA / "bao-cao.yaml", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    check_golden("bao-cao-thu", out.read_text(encoding="utf-8"))
+
+
+def test_score_report_ranks_counts_averages_and_missing(tmp_path: Path) -> None:
+    out = tmp_path / "bc.md"
+    assert render("report", REPORT_DATA / "bao-cao.yaml", "-o", out).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    # ranking per level, ties share a rank (1, 2, 2)
+    assert "| 1 | Sở Khoa học và Công nghệ | 95,00 | 90,00 | -5,00 | Tốt |" in text
+    assert "| 2 | Sở Tài chính | 78,00 | 78,00 | 0,00 | Khá |" in text
+    assert "| 2 | Sở Xây dựng | 80,00 | 78,00 | -2,00 | Khá |" in text
+    assert "### 2. Cấp huyện" in text
+    # counts per band, every band of the set listed
+    assert "| Khá | 2 | 66,67 |" in text and "| Yếu | 0 | 0,00 |" in text
+    # averages per criteria group
+    assert "| 2 | Áp dụng, duy trì, cải tiến | 90 | 72,67 | 80,74 |" in text
+    # agencies that have not submitted
+    assert "### 3. Cơ quan chưa nộp báo cáo tự đánh giá\n\n- Sở Nội vụ\n" in text
+
+
+def test_score_report_refuses_an_invalid_assessment(tmp_path: Path) -> None:
+    result = render("report", REPORT_DATA / "bao-cao-loi.yaml", "-o", tmp_path / "bc.docx")
+    assert result.exit_code == 1
+    assert "danh-gia-loi/sxd.yaml:5" in result.stderr and "`sefl`" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_score_report_names_a_missing_folder_at_its_line(tmp_path: Path) -> None:
+    result = render("report", REPORT_DATA / "bao-cao-thieu-tep.yaml", "-o", tmp_path / "bc.md")
+    assert result.exit_code == 1
+    assert "bao-cao-thieu-tep.yaml:9" in result.stderr and "khong-co" in result.stderr
+
+
+def test_report_kind_needs_report_data(tmp_path: Path) -> None:
+    result = render("report", EXAMPLES / "bac-giang-2015/ke-hoach-52.yaml", "-o", tmp_path / "bc.md")
+    assert result.exit_code == 1 and "`report`" in result.stderr
