@@ -79,7 +79,7 @@ class ScoreEntry(Model):
 class Assessment(Model):
     """One agency's self-assessment for one criteria set and period."""
 
-    agency: Agency
+    agency: Agency = Field(description="Cơ quan tự đánh giá: mã, tên, cấp")
     criteria: str = Field(min_length=1, description="Mã bộ tiêu chí")
     period: str = Field(min_length=1, description="Kỳ đánh giá, ví dụ 2020")
     scores: dict[str, ScoreEntry] = Field(default_factory=dict, description="Điểm theo mã tiêu chí")

@@ -182,11 +182,11 @@ def _score_index(index: int) -> FileOutcome:
     return outcome
 
 
-def _load(path: Path) -> tuple[Assessment, YamlDocument]:
+def _load(path: Path, catalog: Catalog) -> tuple[Assessment, YamlDocument]:
     if path.suffix.lower() in FORM_SUFFIXES:
         from isoprov.excel import read_assessment_form  # openpyxl only when a form is read
 
-        return read_assessment_form(path)
+        return read_assessment_form(path, catalog)
     doc = load_yaml(path)
     return validate_document(Assessment, doc), doc
 
@@ -200,8 +200,10 @@ def score_file(path: Path, explicit: bool, catalog: Catalog, strict: bool) -> Fi
                 return FileOutcome(path, skipped=True)
             assessment = validate_document(Assessment, doc)
         else:
-            assessment, doc = _load(path)
+            assessment, doc = _load(path, catalog)
     except InputError as exc:
+        if not explicit and _not_a_form(exc):
+            return FileOutcome(path, skipped=True)  # a score or budget export beside the forms
         return FileOutcome(path, tuple(exc.diagnostics))
     code = assessment.agency.code
     cs = catalog.get(assessment.criteria)
@@ -229,6 +231,12 @@ def score_file(path: Path, explicit: bool, catalog: Catalog, strict: bool) -> Fi
         duplicate_at=(str(where.line or ""), str(where.column or "")),
         result=result,
     )
+
+
+def _not_a_form(exc: InputError) -> bool:
+    from isoprov.excel import NotAFormError  # loaded already when a form was read
+
+    return isinstance(exc, NotAFormError)
 
 
 def _warning_text(d: Diagnostic) -> str:

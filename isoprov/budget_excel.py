@@ -19,7 +19,7 @@ from typing import Any
 from isoprov.atomic import write_atomic
 from isoprov.budget import BudgetReport, ItemResult
 from isoprov.diagnostics import SEVERITY_LABEL
-from isoprov.jsonout import plain_decimal
+from isoprov.xlsx_cells import print_landscape, put_formula, put_number, put_text
 
 HEADERS = (
     "TT", "Nội dung", "Đơn vị", "Số lượng", "Định mức", "Hệ số nhân",
@@ -31,27 +31,7 @@ FIRST_ROW = HEADER_ROW + 1
 # Column letters of the figures, fixed by HEADERS.
 QTY, RATE, TIMES, DECLARED, COMPUTED = "D", "E", "F", "G", "H"
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_FORBIDDEN = set('[]:*?/\\')
-
-
-def number_format(value: Decimal) -> str:
-    """An Excel number format that shows ``value`` in full, grouped by thousands.
-
-    Format codes are stored in the file with the invariant marks (``,`` groups thousands,
-    ``.`` is the decimal point); Excel and LibreOffice display them with the reader's locale,
-    so a Vietnamese desktop shows ``126.000.000`` and ``24,4``. A single ``#,##0.###`` code
-    would leave a dangling decimal mark after whole numbers (``126,``), so each cell gets
-    exactly the decimals its value needs: ``#,##0`` for whole numbers, ``#,##0.0`` for 24,4.
-    """
-    exponent = value.normalize().as_tuple().exponent
-    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    return "#,##0" + ("." + "0" * places if places else "")
-
-
-def exact(value: Decimal) -> Decimal:
-    """The same value without exponent or trailing zeros, so the file holds plain digits."""
-    return Decimal(plain_decimal(value))
 
 
 def write_budget_xlsx(reports: Sequence[BudgetReport], target: Path) -> None:
@@ -76,37 +56,6 @@ def _sheet_title(report: BudgetReport, used: set[str]) -> str:
         n += 1
     used.add(title.lower())
     return title
-
-
-def put_text(ws: Any, row: int, column: int, text: str) -> Any:
-    """Write user text as text: never a formula, whatever it starts with.
-
-    openpyxl turns any string starting with ``=`` into a formula, and Excel re-reads ``+``,
-    ``-``, ``@`` (and a leading tab or CR) as one when the cell is edited; so such text is
-    forced to a string cell with the quote prefix Excel itself uses for "this is text".
-    """
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    cell = ws.cell(row=row, column=column)
-    clean = ILLEGAL_CHARACTERS_RE.sub("", text)
-    cell.value = clean
-    if clean.startswith(_FORMULA_START):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return cell
-
-
-def put_number(ws: Any, row: int, column: int, value: Decimal, *, shown: Decimal | None = None) -> Any:
-    cell = ws.cell(row=row, column=column, value=exact(value))
-    cell.number_format = number_format(value if shown is None else shown)
-    return cell
-
-
-def put_formula(ws: Any, row: int, column: int, formula: str, value: Decimal) -> Any:
-    """A live formula; ``value`` (what it computes to now) only picks the number format."""
-    cell = ws.cell(row=row, column=column, value=formula)
-    cell.number_format = number_format(value)
-    return cell
 
 
 def _fill_sheet(ws: Any, report: BudgetReport) -> None:
@@ -186,12 +135,7 @@ def _fill_sheet(ws: Any, report: BudgetReport) -> None:
         ),
     )
     ws.freeze_panes = f"A{FIRST_ROW}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_landscape(ws, HEADER_ROW)
 
 
 def _col(letter: str) -> int:

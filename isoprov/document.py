@@ -154,6 +154,11 @@ class Table(Model):
 _BLOCK_KINDS = ("text", "heading", "bullets", "table")
 
 
+def _as_text(value: Any) -> Any:
+    """The shorthand of blocks and articles: a bare string stands for ``{text: …}``."""
+    return {"text": value} if isinstance(value, str) else value
+
+
 class Block(Model):
     """Một khối nội dung: đoạn văn (``text``), mục có tiêu đề (``heading`` + ``blocks``),
     danh sách gạch đầu dòng (``bullets``) hoặc bảng (``table``).
@@ -170,9 +175,7 @@ class Block(Model):
     @model_validator(mode="before")
     @classmethod
     def _shorthand(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return {"text": value}
-        return value
+        return _as_text(value)
 
     @model_validator(mode="after")
     def _one_kind(self) -> Block:
@@ -198,9 +201,7 @@ class Article(Model):
     @model_validator(mode="before")
     @classmethod
     def _shorthand(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return {"text": value}
-        return value
+        return _as_text(value)
 
     @model_validator(mode="after")
     def _not_empty(self) -> Article:
@@ -296,7 +297,7 @@ class ReportSource(Model):
 class Document(Model):
     """Dữ liệu một văn bản hành chính (Kế hoạch, Quyết định, Thông báo, Báo cáo)."""
 
-    header: Header
+    header: Header = Field(description="Phần đầu văn bản: cơ quan, số, ký hiệu, địa danh, ngày, loại, trích yếu")
     authority: str | None = Field(
         None, description="Thẩm quyền ban hành (quyết định), ví dụ ỦY BAN NHÂN DÂN TỈNH NGHỆ AN"
     )
@@ -306,7 +307,7 @@ class Document(Model):
     closing: tuple[Block, ...] = Field((), description="Đoạn kết (sau phần số liệu của báo cáo)")
     recipients: tuple[str, ...] = Field(min_length=1, description="Nơi nhận, ví dụ \"Lưu: VT, TĐC\"")
     electronic_recipients: tuple[str, ...] = Field((), description="Nơi nhận bản điện tử")
-    signature: Signature
+    signature: Signature = Field(description="Chữ ký: quyền hạn, chức vụ, họ tên người ký")
     budget: BudgetAppendix | None = Field(None, description="Dự toán kinh phí đính kèm làm phụ lục")
     attachments: tuple[Attachment, ...] = Field((), description="Văn bản, phụ lục kèm theo")
     report: ReportSource | None = Field(None, description="Nguồn số liệu (chỉ với báo cáo kết quả chấm điểm)")

@@ -31,6 +31,7 @@ from isoprov.render import (
     RenderError,
     Run,
     TableBlock,
+    group_regions,
     plain_text,
     split_lines,
 )
@@ -328,14 +329,14 @@ class _Writer:
         while i < len(blocks):
             block = blocks[i]
             if isinstance(block, Region) and block.name in HEADER_REGIONS:
-                group, i = _group(blocks, i, HEADER_REGIONS)
+                group, i = group_regions(blocks, i, HEADER_REGIONS)
                 if self.skip_header:
                     self.skip_header = False
                 else:
                     self.header(group)
                 continue
             if isinstance(block, Region) and block.name in ("recipients", "signature"):
-                group, i = _group(blocks, i, ("recipients", "signature"))
+                group, i = group_regions(blocks, i, ("recipients", "signature"))
                 self.closing(group)
                 continue
             self.block(block)
@@ -598,18 +599,6 @@ class _Writer:
             )
         if len(paragraphs) == 1:  # no name yet: keep the space for the signature and seal
             self.paragraph((), container=right, size=BODY_PT, after=SIGNING_SPACE_PT, indent=False)
-
-
-def _group(blocks: Sequence[Block], start: int, names: Sequence[str]) -> tuple[dict[str, Region], int]:
-    group: dict[str, Region] = {}
-    i = start
-    while i < len(blocks):
-        block = blocks[i]
-        if not isinstance(block, Region) or block.name not in names or block.name in group:
-            break
-        group[block.name] = block
-        i += 1
-    return group, i
 
 
 def _region_lines(region: Region | None) -> list[tuple[Run, ...]]:

@@ -806,11 +806,11 @@ def to_html(blocks: Sequence[Block], title: str) -> str:
     while i < len(blocks):
         block = blocks[i]
         if isinstance(block, Region) and block.name in HEADER_REGIONS:
-            group, i = _collect(blocks, i, HEADER_REGIONS)
+            group, i = group_regions(blocks, i, HEADER_REGIONS)
             body.append(_html_header(group))
             continue
         if isinstance(block, Region) and block.name in ("recipients", "signature"):
-            group, i = _collect(blocks, i, ("recipients", "signature"))
+            group, i = group_regions(blocks, i, ("recipients", "signature"))
             body.append(_html_closing(group))
             continue
         body.append(_html_block(block))
@@ -823,7 +823,12 @@ def to_html(blocks: Sequence[Block], title: str) -> str:
     )
 
 
-def _collect(blocks: Sequence[Block], start: int, names: Sequence[str]) -> tuple[dict[str, Region], int]:
+def group_regions(blocks: Sequence[Block], start: int, names: Sequence[str]) -> tuple[dict[str, Region], int]:
+    """The run of regions named in ``names`` from ``start`` on (each once), and where it ends.
+
+    The header regions (agency, motto, number, place and date) and the closing pair (recipients,
+    signature) sit side by side on the page; both writers lay each run out as one table.
+    """
     group: dict[str, Region] = {}
     i = start
     while i < len(blocks):

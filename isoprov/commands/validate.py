@@ -52,8 +52,11 @@ def run(paths: list[Path], criteria: list[Path], strict: bool) -> int:
     catalog.load_explicit()
     everything: list[Diagnostic] = list(catalog.diagnostics)
     catalog.diagnostics.clear()
-    for path, _ in assessment_files(paths):
+    for path, explicit in assessment_files(paths):
         kind, diagnostics = validate_file(path, catalog, strict)
+        if kind is None and not explicit and path.suffix.lower() in FORM_SUFFIXES:
+            stdout.print(f"[dim]–[/] {path} (tệp Excel khác, không phải biểu mẫu; bỏ qua)")
+            continue
         diagnostics.extend(catalog.diagnostics)
         catalog.diagnostics.clear()
         everything.extend(diagnostics)
@@ -73,9 +76,11 @@ def validate_file(path: Path, catalog: Catalog, strict: bool) -> tuple[str | Non
     """The kind of one file and its diagnostics."""
     if path.suffix.lower() in FORM_SUFFIXES:
         try:
-            from isoprov.excel import read_assessment_form
+            from isoprov.excel import NotAFormError, read_assessment_form
 
-            assessment, form = read_assessment_form(path)
+            assessment, form = read_assessment_form(path, catalog)
+        except NotAFormError as exc:
+            return None, exc.diagnostics
         except InputError as exc:
             return "assessment", exc.diagnostics
         return "assessment", _check_against_set(assessment, form, catalog, strict)

@@ -1,0 +1,178 @@
+"""Cell helpers shared by every Excel writer (forms, score exports, budget exports).
+
+Two rules every writer keeps, and keeps here in one place:
+
+- **User text is never a formula.** openpyxl turns any string starting with ``=`` into a
+  formula, and Excel re-reads text starting with ``+``, ``-``, ``@`` (or a leading tab or CR) as
+  one when the cell is edited. Such text is written as a string cell carrying the quote prefix
+  Excel itself uses for "this is text" (what typing ``'=abc`` in Excel produces).
+- **Numbers are real numbers with Vietnamese-style formats.** Values are written as ``Decimal``
+  (openpyxl stores their digits as given; nothing here goes through ``float``). Number format
+  codes are stored with the invariant marks (``,`` groups thousands, ``.`` is the decimal
+  point); Excel and LibreOffice display them with the reader's locale, so a Vietnamese desktop
+  shows ``126.000.000`` and ``24,4``.
+
+This module imports nothing heavy at top level: openpyxl is imported inside the functions, and
+only the writers (never ``isoprov --help``) import this module.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from isoprov.jsonout import plain_decimal
+
+#: What makes Excel or LibreOffice read a typed cell as a formula (CSV/formula injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+#: Characters an .xlsx cell cannot hold (XML 1.0 control characters); openpyxl raises on them.
+_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+
+#: Points: always two decimals (82,25), as the results are rounded to.
+POINTS_FORMAT = "#,##0.00"
+#: Whole numbers grouped by thousands (126.000.000 on a Vietnamese desktop).
+INTEGER_FORMAT = "#,##0"
+
+
+def safe_text(value: object) -> str:
+    """``value`` as text an .xlsx cell can hold: illegal control characters removed."""
+    return _ILLEGAL.sub("", str(value))
+
+
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet would take ``text`` for a formula if it were typed in."""
+    return text.startswith(FORMULA_START)
+
+
+def set_text_cell(cell: Any, text: object) -> Any:
+    """Write ``text`` into ``cell`` as text: never a formula, whatever it starts with."""
+    clean = safe_text(text)
+    cell.value = clean
+    if looks_like_formula(clean):
+        cell.data_type = "s"  # openpyxl made it "f" on assignment; force a plain string cell
+        cell.quotePrefix = True
+    return cell
+
+
+def put_text(ws: Any, row: int, column: int, text: object) -> Any:
+    """Write user text at ``row``/``column`` of ``ws`` (see :func:`set_text_cell`)."""
+    return set_text_cell(ws.cell(row=row, column=column), text)
+
+
+def exact(value: Decimal) -> Decimal:
+    """The same value without exponent or trailing zeros, so the file holds plain digits."""
+    return Decimal(plain_decimal(value))
+
+
+def number_format(value: Decimal) -> str:
+    """A format that shows ``value`` in full, grouped by thousands.
+
+    A single ``#,##0.###`` code would leave a dangling decimal mark after whole numbers
+    (``126,``), so each cell gets exactly the decimals its value needs: ``#,##0`` for whole
+    numbers, ``#,##0.0`` for 24,4.
+    """
+    exponent = value.normalize().as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return INTEGER_FORMAT + ("." + "0" * places if places else "")
+
+
+def set_number_cell(cell: Any, value: Decimal, fmt: str | None = None) -> Any:
+    """Write a real number (from a ``Decimal``, never a float) with a Vietnamese-style format."""
+    cell.value = exact(value)
+    cell.number_format = fmt if fmt is not None else number_format(value)
+    return cell
+
+
+def put_number(ws: Any, row: int, column: int, value: Decimal, *, fmt: str | None = None,
+               shown: Decimal | None = None) -> Any:
+    """Write a number at ``row``/``column``; ``shown`` picks the format when ``fmt`` is not given."""
+    cell = ws.cell(row=row, column=column)
+    set_number_cell(cell, value, fmt if fmt is not None else number_format(value if shown is None else shown))
+    return cell
+
+
+def put_formula(ws: Any, row: int, column: int, formula: str, value: Decimal | None = None, *,
+                fmt: str | None = None) -> Any:
+    """A live formula written by the program (never user text); ``value`` only picks the format."""
+    if not formula.startswith("="):
+        raise ValueError(f"not a formula: {formula!r}")
+    cell = ws.cell(row=row, column=column, value=formula)
+    if fmt is not None:
+        cell.number_format = fmt
+    elif value is not None:
+        cell.number_format = number_format(value)
+    return cell
+
+
+def text_width(text: str) -> int:
+    """The widest line of ``text`` in characters (for fitting column widths)."""
+    return max((len(line) for line in text.splitlines()), default=0)
+
+
+def fit_columns(ws: Any, *, minimum: int = 6, maximum: int = 60, padding: int = 2,
+                fixed: dict[str, float] | None = None) -> None:
+    """Set each column's width to fit its widest cell, within ``minimum``..``maximum``.
+
+    Formula cells count as a short number; ``fixed`` widths (by column letter) win.
+    """
+    from openpyxl.utils import get_column_letter
+
+    widths: dict[int, int] = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            value = cell.value
+            if value is None or type(cell).__name__ == "MergedCell":
+                continue
+            if cell.data_type == "f":
+                size = 10
+            elif isinstance(value, Decimal | int | float):
+                size = len(format(value, ",")) + 2
+            else:
+                size = text_width(str(value))
+            widths[cell.column] = max(widths.get(cell.column, 0), size)
+    for column, size in widths.items():
+        letter = get_column_letter(column)
+        ws.column_dimensions[letter].width = max(minimum, min(maximum, size + padding))
+    for letter, width in (fixed or {}).items():
+        ws.column_dimensions[letter].width = width
+
+
+#: Points per line of 11-point text: rows with wrapped text are given their height explicitly,
+#: since LibreOffice (and Excel, for files it did not write) keep the default one-line height.
+LINE_HEIGHT = 15.0
+
+
+def fit_row_heights(ws: Any, min_row: int, max_row: int, *, line_height: float = LINE_HEIGHT) -> None:
+    """Give each row with wrapped text the height its longest cell needs."""
+    from openpyxl.utils import get_column_letter
+
+    widths: dict[int, float] = {}
+    for row in ws.iter_rows(min_row=min_row, max_row=max_row):
+        lines = 1
+        for cell in row:
+            if not isinstance(cell.value, str) or type(cell).__name__ == "MergedCell":
+                continue
+            if not (cell.alignment is not None and cell.alignment.wrap_text):
+                continue
+            if cell.column not in widths:
+                width = ws.column_dimensions[get_column_letter(cell.column)].width
+                widths[cell.column] = float(width or 13)
+            # a width unit holds a little more than one character of Vietnamese text in the
+            # default font; a line that is estimated short only leaves a little space below
+            per_line = max(1, int(widths[cell.column] * 1.2))
+            needed = sum(max(1, -(-len(part) // per_line)) for part in cell.value.split("\n"))
+            lines = max(lines, needed)
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = lines * line_height
+
+
+def print_landscape(ws: Any, header_row: int) -> None:
+    """Print on landscape A4, one page wide, the table header repeated on every page."""
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True

@@ -1,0 +1,618 @@
+"""``isoprov form`` and reading filled forms back as assessments (SPEC §6, issue 5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from isoprov.catalog import Catalog
+from isoprov.diagnostics import InputError
+from isoprov.excel import (
+    COLUMNS,
+    FORM_SHEET,
+    HEADER_ROW,
+    META_SHEET,
+    NA_TEXT,
+    criteria_fingerprint,
+    read_assessment_form,
+)
+from isoprov.loading import load_yaml
+from tests.conftest import DATA, ROOT, Run
+
+CRITERIA = DATA / "criteria" / "valid.yaml"
+VALID = sorted((DATA / "assessment").glob("valid-*.yaml"))
+Cli = Callable[..., Run]
+
+# Rows of tests/data/criteria/valid.yaml in its form: the table starts below the header row.
+ROW = {cid: HEADER_ROW + 1 + k for k, cid in enumerate(["1", "1.1", "1.2", "2", "2.1", "2.2", "T", "D"])}
+
+
+# ---- helpers: what an agency does in Excel, done with openpyxl ----------------------------------
+
+
+def make_form(cli: Cli, target: Path, *args: str | Path, criteria: Path = CRITERIA) -> Path:
+    run = cli("form", criteria, "-o", target, *args)
+    assert run.exit_code == 0, run.stderr
+    return target
+
+
+def columns(ws: Any) -> dict[str, int]:
+    """Header text → column number, found the way a person would: by reading the header row."""
+    for row in ws.iter_rows(min_row=1, max_row=40):
+        texts = {c.value: c.column for c in row if isinstance(c.value, str)}
+        if COLUMNS["id"] in texts:
+            return {k: v for k, v in texts.items() if v is not None}
+    raise AssertionError("no header row")
+
+
+def rows(ws: Any) -> dict[str, int]:
+    col = columns(ws)[COLUMNS["id"]]
+    header = next(r for r in range(1, 40) if ws.cell(r, col).value == COLUMNS["id"])
+    out: dict[str, int] = {}
+    r = header + 1
+    while ws.cell(r, col).value is not None:
+        out[str(ws.cell(r, col).value)] = r
+        r += 1
+    return out
+
+
+def label_cell(ws: Any, label: str) -> Any:
+    for row in ws.iter_rows(min_row=1, max_row=20):
+        for c in row:
+            if c.value == label:
+                return ws.cell(c.row, c.column + 1)
+    raise AssertionError(label)
+
+
+def fill_form(form: Path, assessment: Path, target: Path) -> Path:
+    """Fill the input cells of ``form`` from a YAML assessment, as an agency would in Excel."""
+    data = load_yaml(assessment).data
+    wb = load_workbook(form)
+    ws = wb[FORM_SHEET]
+    agency = data["agency"]
+    for label, value in (("Mã cơ quan", agency["code"]), ("Tên cơ quan", agency["name"]),
+                         ("Cấp", agency["level"]), ("Kỳ đánh giá", data["period"])):
+        label_cell(ws, label).value = value
+    col = columns(ws)
+    at = rows(ws)
+    for cid, entry in data["scores"].items():
+        r = at[cid]
+        entry = entry if isinstance(entry, dict) else {"self": entry}
+        if "na" in entry:
+            ws.cell(r, col["Điểm tự chấm"]).value = NA_TEXT
+            ws.cell(r, col["Ghi chú"]).value = entry["na"]
+        for key, header in (("self", "Điểm tự chấm"), ("team", "Điểm thẩm định"), ("note", "Ghi chú")):
+            if key in entry:
+                value = entry[key]
+                # openpyxl writes numbers as Excel does: binary doubles
+                ws.cell(r, col[header]).value = float(value) if isinstance(value, Decimal) else value
+        if "evidence" in entry:
+            ws.cell(r, col["Tài liệu kiểm chứng"]).value = "\n".join(entry["evidence"])
+    wb.save(target)
+    return target
+
+
+def edit(source: Path, target: Path, **cells: Any) -> Path:
+    """Copy ``source`` with some cells of the form sheet changed (``E15=12``)."""
+    wb = load_workbook(source)
+    ws = wb[FORM_SHEET]
+    for ref, value in cells.items():
+        ws[ref] = value
+    wb.save(target)
+    return target
+
+
+@pytest.fixture
+def form(cli: Cli, tmp_path: Path) -> Path:
+    return make_form(cli, tmp_path / "bieu-mau.xlsx")
+
+
+@pytest.fixture
+def filled(form: Path, tmp_path: Path) -> Path:
+    """The form filled from valid-skhcn.yaml (self, team, evidence, N/A, bonus)."""
+    return fill_form(form, DATA / "assessment" / "valid-skhcn.yaml", tmp_path / "skhcn.xlsx")
+
+
+def score_json(cli: Cli, *paths: Path) -> Any:
+    run = cli("score", *paths, "--criteria", CRITERIA, "--format", "json")
+    return run
+
+
+def errors_of(run: Run) -> str:
+    return run.stderr
+
+
+# ---- the form's layout ------------------------------------------------------------------------
+
+
+def test_form_has_labelled_cells_and_the_table_header(form: Path) -> None:
+    ws = load_workbook(form)[FORM_SHEET]
+    for label in ("Mã cơ quan", "Tên cơ quan", "Cấp", "Kỳ đánh giá"):
+        assert label_cell(ws, label).value is None  # nothing pre-filled
+    assert set(COLUMNS.values()) <= set(columns(ws))
+    assert list(rows(ws)) == ["1", "1.1", "1.2", "2", "2.1", "2.2", "T", "D"]
+
+
+def test_form_prefills_the_agency(cli: Cli, tmp_path: Path) -> None:
+    path = make_form(cli, tmp_path / "f.xlsx", "--agency-code", "SNV", "--agency-name", "Sở Nội vụ",
+                     "--level", "tinh", "--period", "2020")
+    ws = load_workbook(path)[FORM_SHEET]
+    assert [label_cell(ws, x).value for x in ("Mã cơ quan", "Tên cơ quan", "Cấp", "Kỳ đánh giá")] == [
+        "SNV", "Sở Nội vụ", "tinh", "2020"]
+
+
+def test_structure_is_protected_and_input_cells_unlocked(form: Path) -> None:
+    ws = load_workbook(form)[FORM_SHEET]
+    assert ws.protection.sheet
+    col = columns(ws)
+    r = ROW["1.1"]
+    for header in ("Điểm tự chấm", "Tài liệu kiểm chứng", "Ghi chú", "Điểm thẩm định"):
+        assert ws.cell(r, col[header]).protection.locked is False, header
+    for header in ("Mã tiêu chí", "Nội dung", "Điểm tối đa"):
+        assert ws.cell(r, col[header]).protection.locked is True, header
+    assert label_cell(ws, "Mã cơ quan").protection.locked is False
+    # the group row's subtotals are formulas, locked
+    assert ws.cell(ROW["1"], col["Điểm tự chấm"]).protection.locked is True
+
+
+def test_groups_are_bold_with_subtotal_formulas_and_total_by_formula(form: Path) -> None:
+    ws = load_workbook(form)[FORM_SHEET]
+    col = columns(ws)
+    group = ws.cell(ROW["1"], col["Điểm tự chấm"])
+    assert group.value == f"=SUM(K{ROW['1.1']},K{ROW['1.2']})"  # what each leaf counts for
+    assert ws.cell(ROW["1"], col["Nội dung"]).font.b
+    assert ws.cell(ROW["1"], col["Điểm tối đa"]).value.startswith("=SUM(")
+    totals = [ws.cell(r, col["Điểm tự chấm"]).value for r in range(ROW["D"] + 1, ROW["D"] + 8)]
+    assert any(isinstance(v, str) and v.startswith("=ROUND(MAX(0,MIN(100,") for v in totals)
+
+
+def test_leaves_carry_their_max_and_guidance(form: Path) -> None:
+    ws = load_workbook(form)[FORM_SHEET]
+    col = columns(ws)
+    assert ws.cell(ROW["1.1"], col["Điểm tối đa"]).value == 4
+    guidance = ws.cell(ROW["1.1"], col["Hướng dẫn chấm điểm"]).value
+    assert "4 – Có quyết định, đủ thành phần" in guidance
+    assert "tài liệu kiểm chứng" in guidance
+
+
+def _validations(ws: Any) -> dict[str, Any]:
+    return {str(ref): dv for dv in ws.data_validations.dataValidation for ref in dv.sqref.ranges}
+
+
+def test_options_give_a_list_other_leaves_a_decimal_range(form: Path) -> None:
+    ws = load_workbook(form)[FORM_SHEET]
+    dv = _validations(ws)
+    assert dv[f"E{ROW['1.1']}"].type == "list"
+    assert dv[f"E{ROW['1.1']}"].formula1 == '"4,2,0"'
+    assert dv[f"E{ROW['2.1']}"].type == "decimal"
+    assert (dv[f"E{ROW['2.1']}"].formula1, dv[f"E{ROW['2.1']}"].formula2) == ("0", "10")
+    assert dv[f"H{ROW['2.1']}"].type == "decimal"  # the team's column too
+
+
+def test_na_is_allowed_only_where_the_criterion_allows_it(form: Path) -> None:
+    ws = load_workbook(form)[FORM_SHEET]
+    dv = _validations(ws)
+    assert NA_TEXT in dv[f"E{ROW['1.2']}"].formula1  # 1.2 has na: true
+    assert NA_TEXT not in (dv[f"E{ROW['1.1']}"].formula1 or "")
+    assert NA_TEXT not in (dv[f"H{ROW['1.2']}"].formula1 or "")  # the team does not declare N/A
+
+
+def test_na_in_a_list_of_options(cli: Cli, tmp_path: Path) -> None:
+    text = CRITERIA.read_text(encoding="utf-8")
+    text = text.replace("        evidence: true\n", "        evidence: true\n        na: true\n", 1)
+    criteria = tmp_path / "na-options.yaml"
+    criteria.write_text(text, encoding="utf-8")
+    ws = load_workbook(make_form(cli, tmp_path / "f.xlsx", criteria=criteria))[FORM_SHEET]
+    assert _validations(ws)[f"E{ROW['1.1']}"].formula1 == f'"4,2,0,{NA_TEXT}"'
+
+
+def test_levels_a_leaf_does_not_apply_to_are_greyed_and_locked(cli: Cli, tmp_path: Path) -> None:
+    ws = load_workbook(make_form(cli, tmp_path / "xa.xlsx", "--level", "xa"))[FORM_SHEET]
+    col = columns(ws)
+    cell = ws.cell(ROW["2.1"], col["Điểm tự chấm"])  # 2.1: tinh, huyen only
+    assert cell.protection.locked is True
+    assert cell.fill.fgColor.rgb.endswith("D9D9D9")
+    assert ws.cell(ROW["2.2"], col["Điểm tự chấm"]).protection.locked is False  # 2.2: xa
+    assert label_cell(ws, "Cấp").protection.locked is True  # the greying depends on it
+
+
+def test_without_a_level_rows_grey_when_the_level_is_picked(form: Path) -> None:
+    ws = load_workbook(form)[FORM_SHEET]
+    ranges = [str(r.sqref) for r in ws.conditional_formatting]
+    assert f"A{ROW['2.1']}:H{ROW['2.1']}" in ranges
+    assert ws.cell(ROW["2.1"], 5).protection.locked is False
+
+
+def test_a_very_hidden_sheet_carries_the_criteria_id_and_fingerprint(form: Path) -> None:
+    wb = load_workbook(form)
+    meta = wb[META_SHEET]
+    assert meta.sheet_state == "veryHidden"
+    values = {meta.cell(r, 1).value: meta.cell(r, 2).value for r in range(1, 5)}
+    cs = _catalog().get("thu-nghiem")
+    assert cs is not None
+    assert values["criteria"] == "thu-nghiem"
+    assert values["fingerprint"] == criteria_fingerprint(cs)
+    assert wb.security is not None and wb.security.lockStructure
+
+
+def test_user_text_in_the_criteria_is_never_a_formula(cli: Cli, tmp_path: Path) -> None:
+    text = CRITERIA.read_text(encoding="utf-8").replace(
+        "title: Hồ sơ giải quyết đúng hạn", 'title: "=HYPERLINK(\\"http://x\\",\\"bấm\\")"')
+    criteria = tmp_path / "c.yaml"
+    criteria.write_text(text, encoding="utf-8")
+    ws = load_workbook(make_form(cli, tmp_path / "f.xlsx", criteria=criteria))[FORM_SHEET]
+    cell = ws.cell(ROW["2.1"], columns(ws)["Nội dung"])
+    assert cell.value == '=HYPERLINK("http://x","bấm")'
+    assert cell.data_type == "s"
+
+
+# ---- the form command's own errors ------------------------------------------------------------
+
+
+def test_form_finds_a_set_by_id(cli: Cli, tmp_path: Path) -> None:
+    run = cli("form", "thu-nghiem", "--criteria", CRITERIA, "-o", tmp_path / "f.xlsx")
+    assert run.exit_code == 0, run.stderr
+    assert (tmp_path / "f.xlsx").is_file()
+
+
+def test_form_for_an_unknown_id_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
+    run = cli("form", "khong-co", "-o", tmp_path / "f.xlsx")
+    assert run.exit_code == 2
+    assert "khong-co" in run.stderr
+    assert not (tmp_path / "f.xlsx").exists()
+
+
+def test_form_output_must_be_xlsx(cli: Cli, tmp_path: Path) -> None:
+    assert cli("form", CRITERIA, "-o", tmp_path / "f.xls").exit_code == 2
+
+
+def test_form_level_must_be_one_of_the_set(cli: Cli, tmp_path: Path) -> None:
+    run = cli("form", CRITERIA, "-o", tmp_path / "f.xlsx", "--level", "thon")
+    assert run.exit_code == 2
+    assert "tinh, huyen, xa" in run.stderr
+
+
+def test_form_of_an_invalid_criteria_file_exits_1(cli: Cli, tmp_path: Path) -> None:
+    run = cli("form", DATA / "criteria" / "group-max.yaml", "-o", tmp_path / "f.xlsx")
+    assert run.exit_code == 1
+    assert "group-max.yaml" in run.stderr
+    assert not (tmp_path / "f.xlsx").exists()
+
+
+# ---- reading filled forms ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("assessment", VALID, ids=lambda p: p.stem)
+def test_round_trip_gives_the_same_totals_as_the_yaml(cli: Cli, form: Path, tmp_path: Path, assessment: Path) -> None:
+    filled = fill_form(form, assessment, tmp_path / f"{assessment.stem}.xlsx")
+    from_yaml = score_json(cli, assessment)
+    from_form = score_json(cli, filled)
+    assert from_yaml.exit_code == from_form.exit_code == 0, from_form.stderr
+    (expected,), (got,) = from_yaml.json()["results"], from_form.json()["results"]
+    for key in ("agency", "criteria", "period", "self_total", "total", "band", "rank", "groups", "warnings"):
+        assert got[key] == expected[key], key
+
+
+def test_round_trip_of_a_whole_batch_ranks_the_same(cli: Cli, form: Path, tmp_path: Path) -> None:
+    forms = [fill_form(form, a, tmp_path / f"{a.stem}.xlsx") for a in VALID]
+    strip = [{k: v for k, v in r.items() if k != "file"} for r in score_json(cli, *VALID).json()["results"]]
+    got = [{k: v for k, v in r.items() if k != "file"} for r in score_json(cli, *forms).json()["results"]]
+    assert got == strip
+
+
+def test_examples_round_trip(cli: Cli, tmp_path: Path) -> None:
+    folder = ROOT / "examples" / "bac-giang-2020" / "assessments"
+    found = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    if not found:
+        pytest.skip("examples/bac-giang-2020/assessments/ not written yet")
+    criteria_id = load_yaml(found[0]).data["criteria"]
+    form = tmp_path / "form.xlsx"
+    assert cli("form", criteria_id, "-o", form).exit_code == 0
+    for assessment in found:
+        filled = fill_form(form, assessment, tmp_path / f"{assessment.stem}.xlsx")
+        (expected,) = cli("score", assessment, "--format", "json").json()["results"]
+        (got,) = cli("score", filled, "--format", "json").json()["results"]
+        assert (got["self_total"], got["total"], got["band"]) == (
+            expected["self_total"], expected["total"], expected["band"]), assessment.name
+
+
+def test_a_leaf_marked_na_carries_the_text_and_its_reason(filled: Path) -> None:
+    ws = load_workbook(filled)[FORM_SHEET]
+    col = columns(ws)
+    assert ws.cell(ROW["1.2"], col["Điểm tự chấm"]).value == NA_TEXT
+    assert ws.cell(ROW["1.2"], col["Ghi chú"]).value == "Cơ quan mới thành lập, chưa có kế hoạch năm"
+    assessment, _ = read_assessment_form(filled, _catalog())
+    assert assessment.scores["1.2"].na == "Cơ quan mới thành lập, chưa có kế hoạch năm"
+    assert assessment.scores["1.2"].self_points is None
+
+
+def _catalog() -> Catalog:
+    catalog = Catalog(explicit=[CRITERIA])
+    catalog.load_explicit()
+    return catalog
+
+
+def test_numbers_are_read_as_exact_decimals(form: Path, tmp_path: Path) -> None:
+    path = fill_form(form, DATA / "assessment" / "valid-stc.yaml", tmp_path / "stc.xlsx")  # 2.1: 7.6
+    assessment, _ = read_assessment_form(path, _catalog())
+    value = assessment.scores["2.1"].self_points
+    assert value == Decimal("7.6") and str(value) == "7.6"
+
+
+def test_evidence_splits_on_line_breaks_and_semicolons(filled: Path, tmp_path: Path) -> None:
+    path = edit(filled, tmp_path / "e.xlsx", **{f"F{ROW['1.1']}": "QĐ số 1;  QĐ số 2\nQĐ số 3\r\n\n;"})
+    assessment, _ = read_assessment_form(path, _catalog())
+    assert assessment.scores["1.1"].evidence == ("QĐ số 1", "QĐ số 2", "QĐ số 3")
+
+
+def test_a_number_typed_as_text_is_read(filled: Path, tmp_path: Path) -> None:
+    path = edit(filled, tmp_path / "t.xlsx", **{f"E{ROW['2.1']}": "9,5", f"H{ROW['2.1']}": " 8.5 "})
+    assessment, _ = read_assessment_form(path, _catalog())
+    assert (assessment.scores["2.1"].self_points, assessment.scores["2.1"].team) == (Decimal("9.5"), Decimal("8.5"))
+
+
+def test_validate_accepts_a_filled_form(cli: Cli, filled: Path) -> None:
+    run = cli("validate", filled, "--criteria", CRITERIA)
+    assert run.exit_code == 0, run.stderr
+    assert "bản tự đánh giá" in run.stdout
+
+
+# ---- refused forms: exit 1, the cell named ----------------------------------------------------
+
+
+def _refused(run: Run, cell: str) -> str:
+    assert run.exit_code == 1, run.stdout + run.stderr
+    assert f"ô {FORM_SHEET}!{cell}" in run.stderr, run.stderr
+    return run.stderr
+
+
+def test_a_form_of_another_version_of_the_set_is_refused(cli: Cli, filled: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # The committee revised the set after sending out forms: same id, 2.1 now out of 12.
+    (tmp_path / "criteria").mkdir()
+    text = CRITERIA.read_text(encoding="utf-8").replace(
+        "title: Hồ sơ giải quyết đúng hạn\n        max: 10", "title: Hồ sơ giải quyết đúng hạn\n        max: 12")
+    (tmp_path / "criteria" / "thu-nghiem.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for command in ("score", "validate"):
+        message = _refused(cli(command, filled), f"A{ROW['2.1']}")
+        assert "khác với bộ tiêu chí `thu-nghiem` đang dùng" in message
+        assert "isoprov form" in message
+    revised = Catalog(explicit=[tmp_path / "criteria"])
+    revised.load_explicit()
+    with pytest.raises(InputError) as caught:
+        read_assessment_form(filled, revised)
+    (problem,) = caught.value.diagnostics
+    assert (problem.line, problem.column) == (ROW["2.1"], 1)
+
+
+def test_a_form_of_another_set_is_refused(cli: Cli, tmp_path: Path) -> None:
+    other = tmp_path / "khac.yaml"
+    other.write_text(CRITERIA.read_text(encoding="utf-8").replace("id: thu-nghiem", "id: bo-khac"), encoding="utf-8")
+    form = make_form(cli, tmp_path / "khac.xlsx", criteria=other)
+    path = fill_form(form, DATA / "assessment" / "valid-snv.yaml", tmp_path / "snv.xlsx")
+    run = cli("score", path, "--criteria", CRITERIA)
+    assert run.exit_code == 1
+    assert f"ô {FORM_SHEET}!B3" in run.stderr and "bo-khac" in run.stderr
+
+
+def test_a_deleted_row_is_refused(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    wb = load_workbook(filled)
+    wb[FORM_SHEET].delete_rows(ROW["1.2"])
+    wb.save(tmp_path / "deleted.xlsx")
+    message = _refused(cli("score", tmp_path / "deleted.xlsx", "--criteria", CRITERIA), f"A{ROW['1.2']}")
+    assert "`1.2`" in message and "cấu trúc biểu mẫu đã bị sửa" in message
+
+
+def test_an_inserted_row_is_refused(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    wb = load_workbook(filled)
+    ws = wb[FORM_SHEET]
+    ws.insert_rows(ROW["2.2"])
+    ws.cell(ROW["2.2"], 1).value = "2.1b"
+    wb.save(tmp_path / "inserted.xlsx")
+    _refused(cli("score", tmp_path / "inserted.xlsx", "--criteria", CRITERIA), f"A{ROW['2.2']}")
+
+
+def test_a_changed_max_is_refused(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    path = edit(filled, tmp_path / "max.xlsx", **{f"D{ROW['2.1']}": 20})
+    message = _refused(cli("score", path, "--criteria", CRITERIA), f"D{ROW['2.1']}")
+    assert "phải là 10" in message
+
+
+def test_a_changed_id_is_refused(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    path = edit(filled, tmp_path / "id.xlsx", **{f"A{ROW['T']}": "X"})
+    _refused(cli("score", path, "--criteria", CRITERIA), f"A{ROW['T']}")
+
+
+def test_a_value_outside_0_to_max_is_refused(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    path = edit(filled, tmp_path / "range.xlsx", **{f"E{ROW['2.1']}": 12})
+    message = _refused(cli("score", path, "--criteria", CRITERIA), f"E{ROW['2.1']}")
+    assert "0..10" in message
+
+
+def test_a_team_value_outside_0_to_max_is_refused(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    path = edit(filled, tmp_path / "team.xlsx", **{f"H{ROW['2.1']}": -1})
+    _refused(cli("score", path, "--criteria", CRITERIA), f"H{ROW['2.1']}")
+
+
+def test_a_value_not_among_the_options_is_refused(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    path = edit(filled, tmp_path / "option.xlsx", **{f"E{ROW['1.1']}": 3})
+    assert "4, 2, 0" in _refused(cli("score", path, "--criteria", CRITERIA), f"E{ROW['1.1']}")
+
+
+def test_text_in_a_number_cell_is_refused(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    path = edit(filled, tmp_path / "text.xlsx", **{f"E{ROW['2.1']}": "chín điểm"})
+    message = _refused(cli("score", path, "--criteria", CRITERIA), f"E{ROW['2.1']}")
+    assert "`chín điểm` không phải là một số" in message and "từ 0 đến 10" in message
+    _refused(cli("validate", path, "--criteria", CRITERIA), f"E{ROW['2.1']}")
+
+
+def test_true_false_in_a_number_cell_is_refused(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    path = edit(filled, tmp_path / "bool.xlsx", **{f"H{ROW['2.1']}": True})
+    assert "TRUE/FALSE" in _refused(cli("score", path, "--criteria", CRITERIA), f"H{ROW['2.1']}")
+
+
+def test_a_date_is_refused(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    cells = {f"E{ROW['2.1']}": dt.datetime(2020, 1, 9), "B7": dt.date(2020, 1, 1)}
+    path = edit(filled, tmp_path / "date.xlsx", **cells)
+    message = _refused(cli("score", path, "--criteria", CRITERIA), f"E{ROW['2.1']}")
+    assert f"ô {FORM_SHEET}!B7" in message
+
+
+def test_na_without_a_reason_is_refused(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    path = edit(filled, tmp_path / "na.xlsx", **{f"G{ROW['1.2']}": None})
+    assert "lý do" in _refused(cli("score", path, "--criteria", CRITERIA), f"E{ROW['1.2']}")
+
+
+def test_na_where_not_allowed_is_refused(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    path = edit(filled, tmp_path / "na2.xlsx", **{f"E{ROW['2.1']}": NA_TEXT, f"G{ROW['2.1']}": "không có"})
+    _refused(cli("score", path, "--criteria", CRITERIA), f"E{ROW['2.1']}")
+
+
+def test_evidence_without_points_is_refused(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    path = edit(filled, tmp_path / "ev.xlsx", **{f"F{ROW['2.1']}": "Báo cáo", f"E{ROW['2.1']}": None})
+    _refused(cli("score", path, "--criteria", CRITERIA), f"E{ROW['2.1']}")
+
+
+def test_a_blank_form_names_each_missing_agency_cell(cli: Cli, form: Path) -> None:
+    message = _refused(cli("score", form, "--criteria", CRITERIA), "B4")
+    for cell in ("B5", "B6", "B7"):
+        assert f"ô {FORM_SHEET}!{cell}" in message
+
+
+def test_an_unknown_level_names_its_cell(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    path = edit(filled, tmp_path / "level.xlsx", B6="thon")
+    _refused(cli("score", path, "--criteria", CRITERIA), "B6")
+
+
+def test_warnings_name_the_cell(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    path = edit(filled, tmp_path / "warn.xlsx", **{f"F{ROW['1.1']}": None})  # points > 0, no evidence
+    run = cli("score", path, "--criteria", CRITERIA, "--format", "json")
+    assert run.exit_code == 0
+    (result,) = run.json()["results"]
+    assert any(f"ô {FORM_SHEET}!F{ROW['1.1']}" in w for w in result["warnings"])
+
+
+def test_a_workbook_that_is_not_a_form_is_refused(cli: Cli, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    Workbook().save(tmp_path / "other.xlsx")
+    run = cli("score", tmp_path / "other.xlsx", "--criteria", CRITERIA)
+    assert run.exit_code == 1 and "isoprov form" in run.stderr
+
+
+def test_a_damaged_file_is_refused(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    run = cli("score", tmp_path / "broken.xlsx", "--criteria", CRITERIA)
+    assert run.exit_code == 1 and ".xlsx" in run.stderr
+
+
+def test_a_form_found_in_a_folder_is_scored(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "nop"
+    folder.mkdir()
+    shutil.copy(filled, folder / "skhcn.xlsx")
+    shutil.copy(DATA / "assessment" / "valid-snv.yaml", folder)
+    run = score_json(cli, folder)
+    assert run.exit_code == 0, run.stderr
+    assert {r["agency"]["code"] for r in run.json()["results"]} == {"SKHCN", "SNV"}
+
+
+def test_an_export_beside_the_forms_in_a_folder_is_skipped(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "nop"
+    folder.mkdir()
+    shutil.copy(filled, folder / "skhcn.xlsx")
+    cli("score", filled, "--criteria", CRITERIA, "--xlsx", folder / "ket-qua.xlsx")
+    run = score_json(cli, folder)
+    assert run.exit_code == 0, run.stderr
+    assert [r["agency"]["code"] for r in run.json()["results"]] == ["SKHCN"]
+    checked = cli("validate", folder, "--criteria", CRITERIA)
+    assert checked.exit_code == 0, checked.stdout + checked.stderr
+    assert "ket-qua.xlsx (tệp Excel khác" in " ".join(checked.stdout.split())
+    # named on the command line, the same export is an error: the user meant it as a form
+    assert cli("score", folder / "ket-qua.xlsx", "--criteria", CRITERIA).exit_code == 1
+    assert cli("validate", folder / "ket-qua.xlsx", "--criteria", CRITERIA).exit_code == 1
+
+
+def test_a_form_is_checked_against_the_set_given_with_criteria(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    # the form's set is not under ./criteria nor shipped: only --criteria can find it
+    revised = tmp_path / "sua" / "thu-nghiem.yaml"
+    revised.parent.mkdir()
+    revised.write_text(CRITERIA.read_text(encoding="utf-8").replace(
+        "title: Hồ sơ giải quyết đúng hạn\n        max: 10", "title: Hồ sơ giải quyết đúng hạn\n        max: 12"),
+        encoding="utf-8")
+    for command in ("score", "validate"):
+        run = cli(command, filled, "--criteria", revised)
+        assert run.exit_code == 1
+        assert "khác với bộ tiêu chí `thu-nghiem` đang dùng" in " ".join(run.stderr.split())
+
+
+def test_an_xml_entity_bomb_inside_a_workbook_is_refused(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    bomb = tmp_path / "bom.xlsx"
+    lol = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10 if i else "lol"}">' for i in range(10))
+    with zipfile.ZipFile(filled) as src, zipfile.ZipFile(bomb, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                head, _, rest = data.decode("utf-8").partition("?>")
+                data = f"{head}?><!DOCTYPE worksheet [{lol}]>{rest}".replace("<v>", "<v>&l9;", 1).encode()
+            dst.writestr(info, data)
+    run = cli("score", bomb, "--criteria", CRITERIA)
+    assert run.exit_code == 1
+    assert "không đọc được tệp Excel" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_the_level_may_be_written_as_its_vietnamese_name(filled: Path, tmp_path: Path) -> None:
+    for text in ("Cấp tỉnh", "tỉnh", "TINH"):
+        path = edit(filled, tmp_path / "level.xlsx", B6=text)
+        assessment, _ = read_assessment_form(path, _catalog())
+        assert assessment.agency.level == "tinh", text
+
+
+def test_an_export_is_not_a_form(cli: Cli, tmp_path: Path) -> None:
+    from isoprov.excel import NotAFormError
+
+    export = tmp_path / "ket-qua.xlsx"
+    cli("score", *VALID, "--criteria", CRITERIA, "--xlsx", export)
+    with pytest.raises(NotAFormError):
+        read_assessment_form(export, _catalog())
+
+
+def test_an_unscored_leaf_is_a_warning_at_the_score_column(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    path = edit(filled, tmp_path / "missing.xlsx", **{f"E{ROW['2.1']}": None, f"H{ROW['2.1']}": None})
+    run = cli("score", path, "--criteria", CRITERIA, "--format", "json")
+    assert run.exit_code == 0
+    (result,) = run.json()["results"]
+    assert any("`2.1`" in w and f"ô {FORM_SHEET}!E" in w for w in result["warnings"])
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_form_saved_by_libreoffice_reads_back_and_its_formulas_agree(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    """An agency fills the form in LibreOffice and saves it: it still reads back, and the totals
+    the sheet computes for itself (N/A rescaling, bonus) are the ones isoprov computes."""
+    import os
+    import subprocess
+
+    out = tmp_path / "lo"
+    done = subprocess.run(
+        ["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+         "--convert-to", "xlsx", "--outdir", str(out), str(filled)],
+        capture_output=True, timeout=180, check=False, env={**os.environ, "HOME": str(tmp_path)},
+    )
+    saved = out / filled.name
+    assert saved.is_file(), done.stderr
+    (expected,) = score_json(cli, DATA / "assessment" / "valid-skhcn.yaml").json()["results"]
+    (got,) = score_json(cli, saved).json()["results"]
+    assert [got[k] for k in ("self_total", "total", "band")] == [expected[k] for k in ("self_total", "total", "band")]
+    ws = load_workbook(saved, data_only=True)[FORM_SHEET]
+    total_row = next(r for r in range(ROW["D"] + 1, ws.max_row + 1) if "quy đổi" in str(ws.cell(r, 2).value))
+    own = (ws.cell(total_row, 5).value, ws.cell(total_row, 8).value)
+    assert [Decimal(str(v)) for v in own] == [Decimal(str(expected["self_total"])), Decimal(str(expected["total"]))]

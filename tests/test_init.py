@@ -1,0 +1,157 @@
+"""``isoprov init DIR``: a working folder that score, budget check and render run on as it is."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from isoprov.commands.init import starter_files
+from isoprov.schemas import KINDS, schema_text
+from tests.conftest import Run
+
+Cli = Callable[..., Run]
+
+EXPECTED = {
+    "README.md",
+    "co-quan.yaml",
+    "criteria/bo-tieu-chi-mau.yaml",
+    "du-toan.yaml",
+    "ke-hoach.yaml",
+    *(f"schemas/{kind}.json" for kind in KINDS),
+}
+
+
+@pytest.fixture
+def folder(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    target = tmp_path / "lam-viec"
+    run = cli("init", target)
+    assert run.exit_code == 0, run.stderr
+    monkeypatch.chdir(target)
+    return target
+
+
+def files(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+def test_init_writes_the_working_folder(folder: Path) -> None:
+    written = files(folder)
+    assert written >= EXPECTED
+    assessments = sorted(p for p in written if p.startswith("tu-danh-gia/"))
+    assert len(assessments) == 3
+
+
+def test_init_prints_what_it_wrote_in_vietnamese(cli: Cli, tmp_path: Path) -> None:
+    run = cli("init", tmp_path / "x")
+    assert "Đã tạo thư mục làm việc" in run.stdout
+    for name in EXPECTED:
+        assert name in run.stdout
+
+
+def test_score_runs_on_it_as_is(cli: Cli, folder: Path) -> None:
+    run = cli("score", ".", "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    report = run.json()
+    assert len(report["results"]) == 3
+    assert report["errors"] == []
+    assert all(r["warnings"] == [] for r in report["results"])
+    assert {r["agency"]["level"] for r in report["results"]} == {"tinh", "xa"}
+
+
+def test_the_registry_lists_the_agency_that_has_not_submitted(cli: Cli, folder: Path) -> None:
+    run = cli("score", "tu-danh-gia", "--agencies", "co-quan.yaml", "--format", "json")
+    assert run.exit_code == 0
+    assert run.json()["missing"] == [{"code": "STC", "name": "Sở Tài chính"}]
+
+
+def test_budget_check_runs_on_it_as_is(cli: Cli, folder: Path) -> None:
+    run = cli("budget", "check", "du-toan.yaml", "--format", "json")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    (budget,) = run.json()["budgets"]
+    assert budget["total"] == 60000000
+    assert budget["total_in_words"] == "Sáu mươi triệu đồng chẵn"
+    assert [f for f in budget["findings"] if f["severity"] == "error"] == []
+
+
+def test_render_runs_on_it_as_is(cli: Cli, folder: Path) -> None:
+    run = cli("render", "plan", "ke-hoach.yaml", "-o", "ke-hoach.docx")
+    assert run.exit_code == 0, run.stderr
+    assert (folder / "ke-hoach.docx").stat().st_size > 0
+
+
+def test_validate_finds_nothing_wrong(cli: Cli, folder: Path) -> None:
+    run = cli("validate", ".")
+    assert run.exit_code == 0, run.stderr
+    assert "✗" not in run.stdout
+
+
+def test_a_form_is_made_from_its_criteria_by_id(cli: Cli, folder: Path) -> None:
+    run = cli("form", "bo-tieu-chi-mau", "-o", "bieu-mau/stc.xlsx", "--agency-code", "STC", "--level", "tinh")
+    assert run.exit_code == 0, run.stderr
+    assert (folder / "bieu-mau" / "stc.xlsx").is_file()
+
+
+def test_its_yaml_files_point_at_the_schemas_it_wrote(folder: Path) -> None:
+    for path in folder.rglob("*.yaml"):
+        first = path.read_text(encoding="utf-8").splitlines()[0]  # the starter's own files: on top
+        match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
+        assert match, path
+        assert (path.parent / match[1]).is_file(), path
+    for kind in KINDS:
+        assert (folder / "schemas" / f"{kind}.json").read_text(encoding="utf-8") == schema_text(kind)
+        json.loads((folder / "schemas" / f"{kind}.json").read_text(encoding="utf-8"))
+
+
+def test_the_readme_is_in_vietnamese(folder: Path) -> None:
+    text = (folder / "README.md").read_text(encoding="utf-8")
+    assert "Thư mục làm việc" in text
+    for command in ("isoprov score", "isoprov budget check", "isoprov render plan", "isoprov form"):
+        assert command in text
+
+
+def test_a_non_empty_folder_is_refused(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "ghi-chu.txt").write_text("của tôi", encoding="utf-8")
+    run = cli("init", tmp_path)
+    assert run.exit_code == 2
+    assert "--force" in run.stderr
+    assert files(tmp_path) == {"ghi-chu.txt"}
+
+
+def test_force_writes_the_starter_and_keeps_other_files(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "ghi-chu.txt").write_text("của tôi", encoding="utf-8")
+    (tmp_path / "du-toan.yaml").write_text("cũ", encoding="utf-8")
+    run = cli("init", tmp_path, "--force")
+    assert run.exit_code == 0
+    assert (tmp_path / "ghi-chu.txt").read_text(encoding="utf-8") == "của tôi"
+    assert (tmp_path / "du-toan.yaml").read_text(encoding="utf-8").startswith("# yaml-language-server")
+    assert files(tmp_path) >= EXPECTED
+
+
+def test_an_empty_existing_folder_is_fine(cli: Cli, tmp_path: Path) -> None:
+    assert cli("init", tmp_path).exit_code == 0
+
+
+def test_a_file_in_the_way_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "x").write_text("", encoding="utf-8")
+    assert cli("init", tmp_path / "x").exit_code == 2
+
+
+def test_the_starter_ships_inside_the_package() -> None:
+    names = {name for name, _ in starter_files()}
+    assert names >= {"README.md", "co-quan.yaml", "du-toan.yaml", "ke-hoach.yaml", "criteria/bo-tieu-chi-mau.yaml"}
+    assert not any("__pycache__" in n for n in names)
+
+
+@pytest.mark.skipif(shutil.which("isoprov") is None, reason="the isoprov console script is not installed")
+def test_the_documented_shell_session(tmp_path: Path) -> None:
+    # isoprov init /tmp/x && cd /tmp/x && isoprov score . && isoprov budget check du-toan.yaml
+    target = tmp_path / "x"
+    script = f'isoprov init "{target}" && cd "{target}" && isoprov score . && isoprov budget check du-toan.yaml'
+    done = subprocess.run(["sh", "-c", script], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
