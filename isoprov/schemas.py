@@ -25,6 +25,8 @@ from typing import Any
 from pydantic import BaseModel
 
 KINDS = ("criteria", "assessment", "budget", "document", "norms", "agencies")
+#: Kinds whose numbers are amounts of money, which may be written as Vietnamese money text.
+MONEY_KINDS = frozenset({"budget", "norms"})
 
 #: Draft 7: what yaml-language-server (VS Code's YAML extension) supports ("JSON Schema 7 and below").
 JSON_SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#"
@@ -72,14 +74,6 @@ MODEL_DESCRIPTIONS = {
     "ReportSource": "Nguồn số liệu của báo cáo kết quả chấm điểm: các bản tự đánh giá cần chấm.",
 }
 
-#: Fields whose model gives no description yet (reported to the models' owners); used only
-#: while the model has none.
-FIELD_FALLBACKS = {
-    ("Assessment", "agency"): "Cơ quan tự đánh giá: mã (`code`), tên (`name`), cấp (`level`)",
-    ("Document", "header"): "Phần đầu văn bản: cơ quan ban hành, số, ký hiệu, địa danh, ngày, trích yếu",
-    ("Document", "signature"): "Phần chữ ký: quyền hạn ký, chức vụ, chức danh, họ tên người ký",
-}
-
 _ONE_OR_MANY = "Một giá trị, hoặc danh sách nhiều giá trị"
 _TEXT_OR_NUMBER = ["string", "number"]
 
@@ -121,9 +115,6 @@ def json_schema(kind: str) -> dict[str, Any]:
     root_name = model.__name__
     for name, node in [(root_name, raw), *defs.items()]:
         _describe_model(name, node)
-        for prop, sub in node.get("properties", {}).items():
-            if "description" not in sub and (name, prop) in FIELD_FALLBACKS:
-                sub["description"] = FIELD_FALLBACKS[(name, prop)]
         for (owner, prop), patch in _FIELD_PATCHES.items():
             if owner == name and prop in node.get("properties", {}):
                 node["properties"][prop] = patch(node["properties"][prop])
@@ -135,7 +126,7 @@ def json_schema(kind: str) -> dict[str, Any]:
     out["title"] = TITLES[kind]
     if defs:
         out["definitions"] = dict(sorted(defs.items()))
-    _adjust(out, top=True)
+    _adjust(out, money=kind in MONEY_KINDS, top=True)
     return out
 
 
@@ -149,11 +140,11 @@ def _describe_model(name: str, node: dict[str, Any]) -> None:
         node["description"] = MODEL_DESCRIPTIONS[name]
 
 
-def _adjust(node: Any, *, top: bool = False) -> None:
+def _adjust(node: Any, *, money: bool, top: bool = False) -> None:
     """Drop the English titles pydantic derives from names; let text fields take numbers."""
     if isinstance(node, list):
         for item in node:
-            _adjust(item)
+            _adjust(item, money=money)
         return
     if not isinstance(node, dict):
         return
@@ -162,14 +153,29 @@ def _adjust(node: Any, *, top: bool = False) -> None:
     if "$ref" in node and len(node) > 1:
         # Draft 7 ignores keywords beside `$ref`: keep the field's description through allOf.
         node["allOf"] = [{"$ref": node.pop("$ref")}]
+    _decimal_text(node, money)
     if node.get("type") == "string" and not any(k in node for k in ("enum", "const", "format", "pattern")):
         node["type"] = list(_TEXT_OR_NUMBER)
     for key, value in node.items():
         if key in ("properties", "definitions") and isinstance(value, dict):
             for sub in value.values():
-                _adjust(sub)
+                _adjust(sub, money=money)
         elif key not in ("enum", "const", "default", "examples"):
-            _adjust(value)
+            _adjust(value, money=money)
+
+
+def _decimal_text(node: dict[str, Any], money: bool) -> None:
+    """A ``Decimal`` field is "a number, or text": points take text that is a plain number
+    (``"7.5"``); amounts of money take Vietnamese money text too (``500.000 đồng/ngày``), which
+    the budget model parses. Set here, not left to pydantic: its output for the text branch
+    differs between its versions (2.13 has a pattern, 2.14 none), and ``schemas/`` must not
+    change with the pydantic installed."""
+    branches = node.get("anyOf")
+    if not isinstance(branches, list) or _NUMBER not in branches:
+        return
+    for i, branch in enumerate(branches):
+        if isinstance(branch, dict) and branch.get("type") == "string" and set(branch) <= {"type", "pattern"}:
+            branches[i] = dict(_MONEY_TEXT if money else _DECIMAL_TEXT)
 
 
 # ---- shorthands ------------------------------------------------------------------------------
@@ -207,6 +213,8 @@ def _one_or_many(node: dict[str, Any]) -> dict[str, Any]:
 
 _NUMBER = {"type": "number"}
 _TEXT = {"type": "string"}
+_DECIMAL_TEXT = {"type": "string", "pattern": r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$"}
+_MONEY_TEXT = {"type": "string", "minLength": 1}
 _PARTIAL_DATE = {"type": "string", "pattern": r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$"}
 
 #: Whole models that take a shorthand, by ``$defs`` name.

@@ -156,6 +156,21 @@ def test_the_schema_accepts_the_shorthands() -> None:
     assert not list(validator("assessment").iter_errors(data))
 
 
+@pytest.mark.parametrize(("points", "valid"), [
+    (7.5, True), ("7.5", True), (" 7.5 ", True), ("+.5", True), ("5.", True),
+    ("7,5", False), ("bảy", False), ("", False), (".", False), ("1e3", False),
+])
+def test_points_as_text_must_be_a_decimal_number(points: Any, valid: bool) -> None:
+    # the schema says what the model accepts, whatever pydantic version generated it
+    data = {
+        "agency": {"code": "SNV", "name": "Sở Nội vụ", "level": "tinh"},
+        "criteria": "thu-nghiem",
+        "period": "2020",
+        "scores": {"1.1": {"self": points}},
+    }
+    assert (not list(validator("assessment").iter_errors(data))) is valid
+
+
 @pytest.mark.parametrize(("kind", "path"), [
     ("assessment", DATA / "assessment" / "unknown-key.yaml"),
     ("criteria", DATA / "criteria" / "unknown-key.yaml"),
