@@ -171,7 +171,7 @@ def _decimal_text(node: dict[str, Any], money: bool) -> None:
     differs between its versions (2.13 has a pattern, 2.14 none), and ``schemas/`` must not
     change with the pydantic installed."""
     branches = node.get("anyOf")
-    if not isinstance(branches, list) or _NUMBER not in branches:
+    if not isinstance(branches, list) or not any(isinstance(b, dict) and b.get("type") == "number" for b in branches):
         return
     for i, branch in enumerate(branches):
         if isinstance(branch, dict) and branch.get("type") == "string" and set(branch) <= {"type", "pattern"}:
@@ -214,7 +214,7 @@ def _one_or_many(node: dict[str, Any]) -> dict[str, Any]:
 _NUMBER = {"type": "number"}
 _TEXT = {"type": "string"}
 _DECIMAL_TEXT = {"type": "string", "pattern": r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$"}
-_MONEY_TEXT = {"type": "string", "minLength": 1}
+_MONEY_TEXT = {"type": "string", "pattern": r"\d"}  # 500.000 đồng/ngày, 8,1 triệu đồng
 _PARTIAL_DATE = {"type": "string", "pattern": r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$"}
 
 #: Whole models that take a shorthand, by ``$defs`` name.
@@ -238,4 +238,6 @@ _FIELD_PATCHES: dict[tuple[str, str], Callable[[dict[str, Any]], dict[str, Any]]
     ("BudgetItem", "times"): _one_or_many,
     # `triệu`, `Triệu đồng`, `trđ`: spellings the budget model normalises; the list completes
     ("Budget", "unit"): _or(_TEXT),
+    # a cap is money with its unit (`150.000 đồng`); a bare number is refused by the model
+    ("NormCap", "max"): lambda node: {**_MONEY_TEXT, "description": node.get("description", "")},
 }

@@ -156,6 +156,35 @@ def test_the_schema_accepts_the_shorthands() -> None:
     assert not list(validator("assessment").iter_errors(data))
 
 
+@pytest.mark.parametrize(("kind", "text_branch"), [
+    ("assessment", {"type": "string", "pattern": r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$"}),
+    ("criteria", {"type": "string", "pattern": r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$"}),
+    ("budget", {"type": "string", "pattern": r"\d"}),  # 500.000 đồng/ngày
+])
+def test_decimal_fields_are_described_by_us_not_by_the_pydantic_version(kind: str, text_branch: Any) -> None:
+    def decimal_text_branches(node: Any) -> Iterator[Any]:
+        if isinstance(node, dict):
+            branches = node.get("anyOf", [])
+            if any(b.get("type") == "number" for b in branches):
+                yield from (b for b in branches if b.get("type") == "string")
+            for value in node.values():
+                yield from decimal_text_branches(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from decimal_text_branches(value)
+
+    found = list(decimal_text_branches(json_schema(kind)))
+    assert found and all(b == text_branch for b in found)
+
+
+def test_a_norm_cap_is_money_text_with_its_unit() -> None:
+    cap = {"id": "an", "title": "Ăn", "per": "người/ngày", "source": "Thông tư 40/2017/TT-BTC"}
+    good = {"caps": [{**cap, "max": "150.000 đồng"}]}
+    bad = {"caps": [{**cap, "max": 150000}]}
+    assert not list(validator("norms").iter_errors(good))
+    assert list(validator("norms").iter_errors(bad))
+
+
 @pytest.mark.parametrize(("points", "valid"), [
     (7.5, True), ("7.5", True), (" 7.5 ", True), ("+.5", True), ("5.", True),
     ("7,5", False), ("bảy", False), ("", False), (".", False), ("1e3", False),
