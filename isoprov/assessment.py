@@ -128,6 +128,18 @@ def check_assessment(
                     code="missing-entry",
                 )
             )
+    applicable = [leaf for leaf in cs.leaves if leaf.kind == "score" and leaf.applies_to(level)]
+    if all(leaf.id in a.scores and a.scores[leaf.id].na is not None for leaf in applicable):
+        out.append(
+            doc.diagnostic(
+                ("scores",),
+                f"không còn tiêu chí nào của bộ `{cs.id}` áp dụng cho cơ quan cấp `{level}` "
+                "(tất cả đều không áp dụng): không quy đổi được, tổng điểm chỉ gồm điểm thưởng trừ điểm trừ",
+                key=True,
+                severity=Severity.WARNING,
+                code="nothing-applicable",
+            )
+        )
     return out
 
 

@@ -59,6 +59,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, Inexact, localcontext
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator
@@ -565,7 +566,7 @@ class _Checker:
             return
         replace = (
             "đây là mức ví dụ, không trích từ văn bản quy phạm; hãy thay bằng mức của tỉnh "
-            "(nghị quyết HĐND) bằng tệp định mức riêng qua `--norms`"
+            "(nghị quyết HĐND): một tệp định mức cùng mã trong thư mục `norms/` cạnh dự toán, hoặc qua `--norms`"
         )
         if rate > cap.max_vnd:
             self.find(
@@ -676,13 +677,14 @@ def validate_budget_document(doc: YamlDocument, norms: NormSet | None = None) ->
     """Everything wrong with a loaded budget file: input errors, or else the checks' findings.
 
     For ``isoprov validate``. Without ``norms``, the caps are looked up as ``budget check`` does
-    with no ``--norms`` (``./norms``, then the shipped ones); problems in those norms files are
-    not reported here but when the norms files themselves are validated.
+    with no ``--norms`` (the budget folder's ``norms/``, ``./norms``, then the shipped ones);
+    problems in those norms files are not reported here but when the norms files themselves are
+    validated.
     """
     try:
         budget = validate_document(Budget, doc)
     except InputError as exc:
         return exc.diagnostics
     if norms is None:
-        norms, _ = load_norms()
+        norms, _ = load_norms(beside=Path(doc.file).parent)
     return list(check_budget(budget, doc, norms).findings)

@@ -14,9 +14,12 @@ A file marked ``example: true`` holds figures that are *not* taken from a regula
 rate to replace by the province's HĐND resolution): budgets may use them, but a check against
 them is reported as a note (within the cap) or a warning (above it), never as an error.
 
-Caps are looked up by id in the ``--norms`` files or folders first, then ``./norms/``, then the
-caps shipped with the package; the first layer that defines an id wins, so a province overrides
-a shipped example by giving its own file. The same id twice within one layer is an error.
+Caps are looked up by id in the ``--norms`` files or folders first, then the ``norms/`` folder
+beside the budget file, then ``./norms/``, then the caps shipped with the package; the first layer
+that defines an id wins, so a province overrides a shipped cap by giving its own file. The same id
+twice within one layer is an error. Only caps quoted from a regulation's text are shipped; a local
+or example rate lives in a ``norms/`` folder of the user's own (the Bắc Giang 2020 example keeps
+one beside its budget).
 """
 
 from __future__ import annotations
@@ -162,11 +165,13 @@ def load_norm_file(path: Path) -> tuple[list[Norm], list[Diagnostic]]:
     return norms, []
 
 
-def search_path(extra: Sequence[Path]) -> list[list[Path]]:
-    """The layers searched for caps, highest precedence first: ``--norms``, ``./norms``, shipped."""
+def search_path(extra: Sequence[Path], beside: Path | None = None) -> list[list[Path]]:
+    """The layers searched for caps, highest precedence first: ``--norms``, ``norms/`` in the
+    folder ``beside`` (the budget's own folder), ``./norms``, shipped."""
     layers: list[list[Path]] = [list(extra)]
     seen: set[Path] = set()
-    for root in (Path("norms"), shipped_dir("norms")):
+    roots = [beside / "norms"] if beside is not None else []
+    for root in (*roots, Path("norms"), shipped_dir("norms")):
         resolved = root.resolve()
         if root.is_dir() and resolved not in seen:
             seen.add(resolved)
@@ -174,9 +179,34 @@ def search_path(extra: Sequence[Path]) -> list[list[Path]]:
     return layers
 
 
-def load_norms(extra: Sequence[Path] = ()) -> tuple[NormSet, list[Diagnostic]]:
+def load_norms(extra: Sequence[Path] = (), beside: Path | None = None) -> tuple[NormSet, list[Diagnostic]]:
     """Every cap on the search path (see the module docstring), with the problems found."""
-    return build_norm_set(search_path(extra))
+    return build_norm_set(search_path(extra, beside))
+
+
+class NormLookup:
+    """The caps for each budget file, loaded once per budget folder (a batch of budgets in one
+    folder shares them); each problem in a norms file is reported once."""
+
+    def __init__(self, extra: Sequence[Path] = ()) -> None:
+        self.extra = tuple(extra)
+        self.problems: list[Diagnostic] = []
+        self._by_folder: dict[Path, NormSet] = {}
+        self._reported: set[tuple[str, int | None, str]] = set()
+
+    def for_budget(self, budget_file: Path) -> NormSet:
+        """The caps a budget file is checked against."""
+        folder = budget_file.parent.resolve()
+        norm_set = self._by_folder.get(folder)
+        if norm_set is None:
+            norm_set, problems = load_norms(self.extra, budget_file.parent)
+            self._by_folder[folder] = norm_set
+            for d in problems:
+                key = (d.file, d.line, d.message)
+                if key not in self._reported:
+                    self._reported.add(key)
+                    self.problems.append(d)
+        return norm_set
 
 
 def build_norm_set(layers: Iterable[Sequence[Path]]) -> tuple[NormSet, list[Diagnostic]]:

@@ -364,7 +364,7 @@ def budget_appendix(
         budget = validate_document(Budget, budget_doc)
     except InputError as exc:
         return None, exc.diagnostics
-    norms, diagnostics = load_norms()
+    norms, diagnostics = load_norms(beside=path.parent)
     report = check_budget(budget, budget_doc, norms)
     # notes (e.g. "checked against an example cap only") belong to `isoprov budget check`
     diagnostics = [d for d in (*diagnostics, *report.findings) if d.severity is not Severity.NOTE]

@@ -31,7 +31,8 @@ DATA = Path(__file__).resolve().parent / "data" / "budget"
 
 @pytest.fixture(scope="module")
 def norms() -> NormSet:
-    norm_set, problems = build_norm_set([[shipped_dir("norms")]])
+    examples = Path(__file__).parent.parent / "examples" / "bac-giang-2020" / "norms"
+    norm_set, problems = build_norm_set([[examples], [shipped_dir("norms")]])
     assert problems == []
     return norm_set
 

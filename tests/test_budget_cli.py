@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "bac-giang-2020" / "du-toan.yaml"
 BINH_PHUOC = ROOT / "examples" / "binh-phuoc-2021" / "du-toan-kiem-tra.yaml"
 DATA = Path(__file__).resolve().parent / "data" / "budget"
+NORMS_DATA = DATA.parent / "norms"
 SEED_WORDS = "Một trăm hai mươi sáu triệu đồng chẵn"
 
 
@@ -189,7 +190,7 @@ def test_missing_file_is_a_usage_error() -> None:
 
 
 def test_provincial_norms_override_the_example_cap() -> None:
-    status, doc = run_json(SEED, "--norms", DATA / "norms" / "dinh-muc-tinh.yaml")
+    status, doc = run_json(SEED, "--norms", NORMS_DATA / "dinh-muc-tinh.yaml")
     assert status == 1
     findings = doc["budgets"][0]["findings"]
     assert [(f["code"], f["line"]) for f in findings] == [("BUD007", 46)]
@@ -198,7 +199,7 @@ def test_provincial_norms_override_the_example_cap() -> None:
 
 
 def test_invalid_norms_file_is_an_error_but_budgets_are_still_checked() -> None:
-    status, doc = run_json(SEED, "--norms", DATA / "norms" / "thieu-don-vi.yaml")
+    status, doc = run_json(SEED, "--norms", NORMS_DATA / "thieu-don-vi.yaml")
     assert status == 1
     assert doc["budgets"][0]["total"] == 126
     (error,) = doc["errors"]
@@ -207,7 +208,7 @@ def test_invalid_norms_file_is_an_error_but_budgets_are_still_checked() -> None:
 
 
 def test_norms_folder() -> None:
-    status, doc = run_json(SEED, "--norms", DATA / "norms")
+    status, doc = run_json(SEED, "--norms", NORMS_DATA)
     assert status == 1  # trung-ma.yaml and thieu-don-vi.yaml are bad
     assert {Path(e["file"]).name for e in doc["errors"]} == {"trung-ma.yaml", "thieu-don-vi.yaml"}
 

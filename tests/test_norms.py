@@ -9,12 +9,21 @@ import pytest
 
 from isoprov.diagnostics import InputError
 from isoprov.loading import parse_yaml
-from isoprov.norms import NormCap, NormFile, build_norm_set, load_norm_file, load_norms, search_path
+from isoprov.norms import (
+    NormCap,
+    NormFile,
+    NormLookup,
+    build_norm_set,
+    load_norm_file,
+    load_norms,
+    search_path,
+)
 from isoprov.resources import shipped_dir
 from isoprov.validation import validate_document
 
-DATA = Path(__file__).resolve().parent / "data" / "budget" / "norms"
+DATA = Path(__file__).resolve().parent / "data" / "norms"
 SHIPPED = shipped_dir("norms")
+EXAMPLE_NORMS = Path(__file__).parent.parent / "examples" / "bac-giang-2020" / "norms"
 
 
 def shipped() -> dict[str, tuple[NormCap, bool, str]]:
@@ -25,7 +34,7 @@ def shipped() -> dict[str, tuple[NormCap, bool, str]]:
 
 def test_every_shipped_norms_file_is_valid() -> None:
     files = sorted(SHIPPED.glob("*.yaml"))
-    assert len(files) >= 3
+    assert len(files) >= 2
     for path in files:
         norms, problems = load_norm_file(path)
         assert problems == [], path
@@ -73,13 +82,20 @@ def test_meal_support_caps_come_from_thong_tu_40_dieu_12_khoan_4() -> None:
         assert cap.per == "người/ngày"
 
 
-def test_unverified_drinks_cap_is_shipped_only_as_an_example() -> None:
-    cap, example, file = shipped()["nuoc-uong-hoi-nghi"]
-    assert example
-    assert Path(file).name == "vi-du-dia-phuong.yaml"
-    assert cap.source.startswith("Ví dụ")
-    example_files = [p for p in SHIPPED.glob("*.yaml") if "example: true" in p.read_text("utf-8")]
-    assert [p.name for p in example_files] == ["vi-du-dia-phuong.yaml"]
+def test_only_figures_from_a_regulation_are_shipped() -> None:
+    assert "nuoc-uong-hoi-nghi" not in shipped()  # Điều 12 khoản 3: figure not verified
+    for path in SHIPPED.glob("*.yaml"):
+        norm_file = validate_document(NormFile, parse_yaml(path.read_text("utf-8"), str(path)))
+        assert not norm_file.example, path
+        assert all(cap.source.startswith("Thông tư") for cap in norm_file.caps), path
+
+
+def test_the_unverified_drinks_rate_lives_beside_the_example_budget_as_an_example() -> None:
+    norm_set, problems = build_norm_set([[EXAMPLE_NORMS]])
+    assert problems == []
+    norm = norm_set.get("nuoc-uong-hoi-nghi")
+    assert norm is not None and norm.example
+    assert norm.cap.source.startswith("Ví dụ")
 
 
 def test_cap_shown_with_its_unit_and_per() -> None:
@@ -135,8 +151,8 @@ def test_missing_unit_in_a_file_is_reported_at_its_line() -> None:
 # ---------------------------------------------------------------------------
 
 
-def test_a_provinces_file_overrides_the_shipped_example() -> None:
-    norm_set, problems = build_norm_set([[DATA / "dinh-muc-tinh.yaml"], [SHIPPED]])
+def test_a_provinces_file_overrides_an_example_and_a_shipped_cap() -> None:
+    norm_set, problems = build_norm_set([[DATA / "dinh-muc-tinh.yaml"], [EXAMPLE_NORMS], [SHIPPED]])
     assert problems == []
     norm = norm_set.get("nuoc-uong-hoi-nghi")
     assert norm is not None
@@ -164,14 +180,43 @@ def test_search_path_is_norms_option_then_cwd_then_shipped(tmp_path: Path, monke
     assert layers[2][0].resolve() == SHIPPED.resolve()
 
 
+def test_the_budgets_own_norms_folder_comes_before_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "norms").mkdir()
+    layers = search_path([], EXAMPLE_NORMS.parent)
+    assert layers[0] == []
+    assert layers[1] == [EXAMPLE_NORMS]
+    assert layers[2] == [Path("norms")]
+    assert layers[3][0].resolve() == SHIPPED.resolve()
+    # a budget folder without norms/ adds no layer, and a folder is never searched twice
+    assert len(search_path([], tmp_path)) == 3
+
+
+def test_lookup_loads_each_budget_folder_once_and_reports_a_bad_norms_file_once(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        (tmp_path / name / "norms").mkdir(parents=True)
+    (tmp_path / "a" / "norms" / "dm.yaml").write_text(
+        (DATA / "dinh-muc-tinh.yaml").read_text("utf-8"), encoding="utf-8"
+    )
+    bad = DATA / "thieu-don-vi.yaml"
+    lookup = NormLookup([bad])
+    in_a = lookup.for_budget(tmp_path / "a" / "du-toan.yaml")
+    assert lookup.for_budget(tmp_path / "a" / "khac.yaml") is in_a
+    in_b = lookup.for_budget(tmp_path / "b" / "du-toan.yaml")
+    norm_a, norm_b = in_a.get("nuoc-uong-hoi-nghi"), in_b.get("nuoc-uong-hoi-nghi")
+    assert norm_a is not None and norm_a.cap.max_vnd == Decimal(15_000)
+    assert norm_b is None  # the example rate of bac-giang-2020 is not shipped
+    assert [(d.line, d.path) for d in lookup.problems] == [(5, "caps[0].max")]
+
+
 def test_load_norms_from_the_repository_does_not_load_shipped_twice() -> None:
     norm_set, problems = load_norms([])
     assert problems == []
-    assert norm_set.get("nuoc-uong-hoi-nghi") is not None
+    assert norm_set.get("ho-tro-an-hoi-nghi-tinh") is not None
 
 
 def test_suggest_a_close_id() -> None:
-    norm_set, _ = build_norm_set([[SHIPPED]])
+    norm_set, _ = build_norm_set([[EXAMPLE_NORMS], [SHIPPED]])
     assert norm_set.suggest("nuoc-uong-hoi-ngi") == "nuoc-uong-hoi-nghi"
     assert norm_set.suggest("zzz") is None
 

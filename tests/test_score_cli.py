@@ -211,3 +211,23 @@ def test_invalid_criteria_set_is_reported_and_blocks_its_assessments(
     messages = [e["message"] for e in run.json()["errors"]]
     assert any("khai báo max = 12" in m for m in messages)
     assert any("có lỗi" in m for m in messages)
+
+
+def test_nothing_applicable_is_warned_and_leaves_bonus_minus_penalty(cli: Callable[..., Run], tmp_path: Path) -> None:
+    (tmp_path / "bo.yaml").write_text(
+        "id: het-ap-dung\ntitle: Thử\nscale: 100\nlevels: [tinh, xa]\nbands:\n  - {label: Đạt, min: 50}\n"
+        "  - {label: Chưa đạt, min: 0}\ncriteria:\n  - {id: '1', title: A, max: 10, na: true}\n"
+        "  - {id: '2', title: B, max: 5, levels: [xa]}\n  - {id: T, title: Thưởng, kind: bonus, max: 5}\n"
+        "  - {id: D, title: Trừ, kind: penalty, max: 10}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "a.yaml").write_text(
+        "agency: {code: A, name: Cơ quan A, level: tinh}\ncriteria: het-ap-dung\nperiod: '2020'\n"
+        "scores:\n  '1': {na: Không có}\n  T: {self: 5, team: 4}\n  D: 1\n",
+        encoding="utf-8",
+    )
+    run = cli("score", tmp_path / "a.yaml", "--criteria", tmp_path / "bo.yaml", "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    [result] = run.json()["results"]
+    assert (result["total"], result["self_total"]) == (3, 4)
+    assert any("không còn tiêu chí nào" in w for w in result["warnings"]), result["warnings"]

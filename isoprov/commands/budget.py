@@ -17,7 +17,7 @@ from isoprov.commands.common import emit, print_diagnostics, require_paths, stde
 from isoprov.diagnostics import Diagnostic, ExitCode, InputError, Severity
 from isoprov.jsonout import dumps
 from isoprov.loading import load_yaml
-from isoprov.norms import NormSet, load_norms, yaml_files
+from isoprov.norms import NormLookup, NormSet, yaml_files
 from isoprov.validation import validate_document
 from isoprov.vietnamese import MoneyParseError, amount_in_words, format_number, parse_money
 
@@ -38,14 +38,16 @@ def load_budget(path: Path, norms: NormSet) -> tuple[BudgetReport | None, list[D
 def run_check(files: list[Path], output_format: str, xlsx: Path | None, norms: list[Path]) -> int:
     """Check each budget, print the tables (or one JSON document), return the exit code."""
     require_paths([*files, *norms])
-    norm_set, errors = load_norms(norms)
+    lookup = NormLookup(norms)
+    errors: list[Diagnostic] = []
     reports: list[BudgetReport] = []
     for root in files:
         for path in yaml_files(root):
-            report, problems = load_budget(path, norm_set)
+            report, problems = load_budget(path, lookup.for_budget(path))
             errors.extend(problems)
             if report is not None:
                 reports.append(report)
+    errors[:0] = lookup.problems
     if output_format == "json":
         emit(dumps(json_report(reports, errors)))
     else:
