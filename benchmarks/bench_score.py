@@ -51,8 +51,10 @@ def write_criteria(folder: Path) -> Path:
             ]
             if k == LEAVES_PER_GROUP:
                 lines.append("        na: true")
-    lines += ["  - {id: T, title: Điểm thưởng, kind: bonus, max: 5}",
-              "  - {id: D, title: Điểm trừ, kind: penalty, max: 10}"]
+    lines += [
+        "  - {id: T, title: Điểm thưởng, kind: bonus, max: 5}",
+        "  - {id: D, title: Điểm trừ, kind: penalty, max: 10}",
+    ]
     path = folder / "criteria.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

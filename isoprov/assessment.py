@@ -85,9 +85,7 @@ class Assessment(Model):
     scores: dict[str, ScoreEntry] = Field(default_factory=dict, description="Điểm theo mã tiêu chí")
 
 
-def check_assessment(
-    a: Assessment, cs: CriteriaSet, doc: YamlDocument, *, strict: bool = False
-) -> list[Diagnostic]:
+def check_assessment(a: Assessment, cs: CriteriaSet, doc: YamlDocument, *, strict: bool = False) -> list[Diagnostic]:
     """Errors and warnings of SPEC §3 for one assessment against its criteria set."""
     out: list[Diagnostic] = []
     level = a.agency.level
@@ -143,9 +141,7 @@ def check_assessment(
     return out
 
 
-def _check_entry(
-    c: Criterion, entry: ScoreEntry, path: PathKey, level: str, doc: YamlDocument
-) -> list[Diagnostic]:
+def _check_entry(c: Criterion, entry: ScoreEntry, path: PathKey, level: str, doc: YamlDocument) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     if not c.applies_to(level):
         out.append(

@@ -31,6 +31,7 @@ def write_atomic(target: Path, write: Callable[[Path], None]) -> None:
 
 def write_text_atomic(target: Path, text: str) -> None:
     """Write UTF-8 text atomically."""
+
     def write(tmp: Path) -> None:
         tmp.write_text(text, encoding="utf-8")
 
@@ -39,6 +40,7 @@ def write_text_atomic(target: Path, text: str) -> None:
 
 def write_bytes_atomic(target: Path, data: bytes) -> None:
     """Write bytes atomically."""
+
     def write(tmp: Path) -> None:
         tmp.write_bytes(data)
 

@@ -113,9 +113,20 @@ EXAMPLE_NORM = Check("BUD013", "example-norm", Severity.NOTE)
 NORM_WITHOUT_RATE = Check("BUD014", "norm-without-rate", Severity.WARNING)
 
 CHECKS: tuple[Check, ...] = (
-    AMOUNT_MISMATCH, BREAKDOWN_MISMATCH, TOTAL_MISMATCH, WORDS_MISMATCH, OVER_ALLOCATION,
-    UNDER_ALLOCATION, NORM_EXCEEDED, NO_AMOUNT, NOT_POSITIVE, NO_WORDS, UNKNOWN_NORM,
-    EXAMPLE_NORM_EXCEEDED, EXAMPLE_NORM, NORM_WITHOUT_RATE,
+    AMOUNT_MISMATCH,
+    BREAKDOWN_MISMATCH,
+    TOTAL_MISMATCH,
+    WORDS_MISMATCH,
+    OVER_ALLOCATION,
+    UNDER_ALLOCATION,
+    NORM_EXCEEDED,
+    NO_AMOUNT,
+    NOT_POSITIVE,
+    NO_WORDS,
+    UNKNOWN_NORM,
+    EXAMPLE_NORM_EXCEEDED,
+    EXAMPLE_NORM,
+    NORM_WITHOUT_RATE,
 )
 
 
@@ -143,7 +154,7 @@ def ambiguous_yaml_number(value: Decimal) -> str | None:
     else:
         other = (
             f"nếu là {yaml_reading} hãy viết theo cách Việt Nam trong ngoặc kép, ví dụ "
-            f"`\"{yaml_reading} triệu đồng\"` (số tiền) hoặc `\"{yaml_reading}\"` (số lượng)"
+            f'`"{yaml_reading} triệu đồng"` (số tiền) hoặc `"{yaml_reading}"` (số lượng)'
         )
     return (
         f"`{value}` có thể hiểu là {yaml_reading} (dấu `.` là dấu thập phân) hoặc {grouped} "
@@ -153,9 +164,7 @@ def ambiguous_yaml_number(value: Decimal) -> str | None:
 
 def _valid_grouping(digits: str) -> bool:
     groups = digits.split(".")
-    return 1 <= len(groups[0]) <= 3 and not groups[0].startswith("0") and all(
-        len(g) == 3 for g in groups[1:]
-    )
+    return 1 <= len(groups[0]) <= 3 and not groups[0].startswith("0") and all(len(g) == 3 for g in groups[1:])
 
 
 def parse_count(text: str) -> tuple[Decimal, str]:
@@ -167,9 +176,7 @@ def parse_count(text: str) -> tuple[Decimal, str]:
     cleaned = " ".join(text.split())
     match = _COUNT_RE.match(cleaned)
     if not match:
-        raise ValueError(
-            f"`{cleaned}` phải bắt đầu bằng một số, ví dụ `10 huyện`, `2 ngày`, `1,5 ngày`"
-        )
+        raise ValueError(f"`{cleaned}` phải bắt đầu bằng một số, ví dụ `10 huyện`, `2 ngày`, `1,5 ngày`")
     number, label = match["number"], match["label"].strip()
     if re.search(r"\d", label):
         raise ValueError(f"`{cleaned}`: chỉ được có một số ở đầu, sau đó là tên đơn vị (ví dụ `10 huyện`)")
@@ -281,9 +288,7 @@ def count_value(value: Any) -> Any:
     if isinstance(value, str):
         number, label = parse_count(value)
         if label:
-            raise ValueError(
-                f"số lượng `{value}` chỉ ghi số; tên đơn vị (`{label}`) ghi ở khóa `unit`"
-            )
+            raise ValueError(f"số lượng `{value}` chỉ ghi số; tên đơn vị (`{label}`) ghi ở khóa `unit`")
         return number
     return _number(value, "số lượng")
 
@@ -301,8 +306,7 @@ def _budget_unit(value: Any) -> Any:
         unit = value
     if unit not in BUDGET_UNITS:
         raise ValueError(
-            f"đơn vị tính `{value}` không hợp lệ; dự toán dùng một trong: "
-            + ", ".join(f"`{u}`" for u in BUDGET_UNITS)
+            f"đơn vị tính `{value}` không hợp lệ; dự toán dùng một trong: " + ", ".join(f"`{u}`" for u in BUDGET_UNITS)
         )
     return unit
 
@@ -320,8 +324,12 @@ CountField = Annotated[
 MultiplierField = Annotated[
     Multiplier,
     BeforeValidator(multiplier_value),
-    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string"}],
-                    "description": "Hệ số nhân: số, hoặc `số tên` như `10 huyện`"}),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "number"}, {"type": "string"}],
+            "description": "Hệ số nhân: số, hoặc `số tên` như `10 huyện`",
+        }
+    ),
 ]
 
 
@@ -464,9 +472,7 @@ class _Checker:
         return f"{format_number(to_unit(vnd, self.unit))} {self.unit}"
 
     def find(self, check: Check, path: PathKey, message: str, *, key: bool = False) -> None:
-        self.findings.append(
-            self.doc.diagnostic(path, message, key=key, severity=check.severity, code=check.code)
-        )
+        self.findings.append(self.doc.diagnostic(path, message, key=key, severity=check.severity, code=check.code))
 
     def line(self, path: PathKey, *, key: bool = False) -> int | None:
         mark = self.doc.source.locate(path, key=key)
@@ -474,9 +480,7 @@ class _Checker:
 
     def item(self, item: BudgetItem, path: PathKey, number: str, depth: int) -> ItemResult:
         self.positive(item, path)
-        children = tuple(
-            self.item(sub, (*path, "breakdown", j), "", depth + 1) for j, sub in enumerate(item.breakdown)
-        )
+        children = tuple(self.item(sub, (*path, "breakdown", j), "", depth + 1) for j, sub in enumerate(item.breakdown))
         declared = item.amount.to_vnd(self.unit) if item.amount is not None else None
         computed = None
         if item.rate is not None:
@@ -488,7 +492,8 @@ class _Checker:
         if computed is not None and declared is not None and computed != declared:
             mismatch = True
             self.find(
-                AMOUNT_MISMATCH, path,
+                AMOUNT_MISMATCH,
+                path,
                 f"`{item.name}`: thành tiền kê khai {self.show(declared)} khác thành tiền tính lại "
                 f"{self.show(computed)} ({item.formula(self.unit)}); chênh lệch "
                 f"{self.show(abs(declared - computed))}",
@@ -498,22 +503,32 @@ class _Checker:
             mismatch = True
             what = "thành tiền kê khai" if computed is None or declared == computed else "thành tiền tính lại"
             self.find(
-                BREAKDOWN_MISMATCH, path,
+                BREAKDOWN_MISMATCH,
+                path,
                 f"`{item.name}`: tổng các khoản chi tiết {self.show(breakdown)} khác {what} "
                 f"{self.show(own)}; chênh lệch {self.show(abs(breakdown - own))}",
             )
         if computed is None and declared is None and breakdown is None:
             self.find(
-                NO_AMOUNT, path,
+                NO_AMOUNT,
+                path,
                 f"`{item.name}` không có định mức (`rate`), thành tiền (`amount`) hay chi tiết "
                 "(`breakdown`): không tính được thành tiền",
             )
         self.norm(item, path)
         value = computed if computed is not None else declared if declared is not None else breakdown
         return ItemResult(
-            item=item, path=path, number=number, depth=depth, line=self.line(path),
-            declared_vnd=declared, computed_vnd=computed, breakdown_vnd=breakdown,
-            value_vnd=value if value is not None else Decimal(0), children=children, mismatch=mismatch,
+            item=item,
+            path=path,
+            number=number,
+            depth=depth,
+            line=self.line(path),
+            declared_vnd=declared,
+            computed_vnd=computed,
+            breakdown_vnd=breakdown,
+            value_vnd=value if value is not None else Decimal(0),
+            children=children,
+            mismatch=mismatch,
         )
 
     def positive(self, item: BudgetItem, path: PathKey) -> None:
@@ -526,7 +541,8 @@ class _Checker:
         for what, value in checks:
             if value is not None and value <= 0:
                 self.find(
-                    NOT_POSITIVE, path,
+                    NOT_POSITIVE,
+                    path,
                     f"`{item.name}`: {what} phải lớn hơn 0, không phải {format_number(value)}",
                 )
 
@@ -537,7 +553,8 @@ class _Checker:
         if found is None:
             hint = self.norms.suggest(item.norm)
             self.find(
-                UNKNOWN_NORM, path,
+                UNKNOWN_NORM,
+                path,
                 f"`{item.name}`: không tìm thấy định mức `{item.norm}`"
                 + (f" (có phải `{hint}`?)" if hint else "")
                 + "; khoản này chưa được đối chiếu định mức tối đa (thêm tệp định mức bằng `--norms`)",
@@ -545,7 +562,8 @@ class _Checker:
             return
         if item.rate is None:
             self.find(
-                NORM_WITHOUT_RATE, path,
+                NORM_WITHOUT_RATE,
+                path,
                 f"`{item.name}` ghi định mức `{item.norm}` nhưng không có `rate`: không đối chiếu được",
             )
             return
@@ -559,7 +577,8 @@ class _Checker:
         if not norm.example:
             if rate > cap.max_vnd:
                 self.find(
-                    NORM_EXCEEDED, path,
+                    NORM_EXCEEDED,
+                    path,
                     f"`{item.name}`: định mức {rate_text} vượt mức tối đa {cap.shown()} "
                     f"({cap.title}; {cap.source}); vượt {format_number(rate - cap.max_vnd)} đồng",
                 )
@@ -570,14 +589,16 @@ class _Checker:
         )
         if rate > cap.max_vnd:
             self.find(
-                EXAMPLE_NORM_EXCEEDED, path,
+                EXAMPLE_NORM_EXCEEDED,
+                path,
                 f"`{item.name}`: định mức {rate_text} vượt mức ví dụ {cap.shown()} của `{cap.id}` "
                 f"({norm.file}); {replace}",
             )
         elif cap.id not in self._example_noted:
             self._example_noted.add(cap.id)
             self.find(
-                EXAMPLE_NORM, path,
+                EXAMPLE_NORM,
+                path,
                 f"`{item.name}`: định mức {rate_text} chỉ được đối chiếu với mức ví dụ {cap.shown()} "
                 f"của `{cap.id}` ({norm.file}); {replace}",
             )
@@ -589,19 +610,19 @@ class _Checker:
             ("total", "tổng cộng (`total`)", b.total),
         ):
             if money is not None and money.number <= 0:
-                self.find(NOT_POSITIVE, (key,), f"{name} phải lớn hơn 0, không phải "
-                          f"{format_number(money.number)}", key=True)
+                self.find(
+                    NOT_POSITIVE, (key,), f"{name} phải lớn hơn 0, không phải {format_number(money.number)}", key=True
+                )
         if b.total is not None:
             declared = b.total.to_vnd(self.unit)
             if declared != total:
-                listed = sum(
-                    (i.declared_vnd if i.declared_vnd is not None else i.value_vnd for i in items), Decimal(0)
-                )
+                listed = sum((i.declared_vnd if i.declared_vnd is not None else i.value_vnd for i in items), Decimal(0))
                 hint = ""
                 if listed == declared:
                     hint = " (tổng kê khai bằng tổng thành tiền kê khai; chênh lệch do các khoản tính sai ở trên)"
                 self.find(
-                    TOTAL_MISMATCH, ("total",),
+                    TOTAL_MISMATCH,
+                    ("total",),
                     f"tổng cộng kê khai {self.show(declared)} khác tổng tính lại {self.show(total)}; "
                     f"chênh lệch {self.show(abs(declared - total))}{hint}",
                     key=True,
@@ -610,14 +631,16 @@ class _Checker:
             allocated = b.allocated.to_vnd(self.unit)
             if total > allocated:
                 self.find(
-                    OVER_ALLOCATION, ("allocated",),
+                    OVER_ALLOCATION,
+                    ("allocated",),
                     f"tổng dự toán {self.show(total)} vượt kinh phí được giao {self.show(allocated)}; "
                     f"vượt {self.show(total - allocated)}",
                     key=True,
                 )
             elif total < allocated:
                 self.find(
-                    UNDER_ALLOCATION, ("allocated",),
+                    UNDER_ALLOCATION,
+                    ("allocated",),
                     f"tổng dự toán {self.show(total)} thấp hơn kinh phí được giao {self.show(allocated)}; "
                     f"còn lại {self.show(allocated - total)}",
                     key=True,
@@ -633,12 +656,10 @@ class _Checker:
             if total < 0:
                 why = "là số âm"
             elif total != total.to_integral_value():
-                why = (f"= {format_number(total)} đồng, không phải số nguyên đồng (hãy làm tròn các "
-                       "khoản tới đồng)")
+                why = f"= {format_number(total)} đồng, không phải số nguyên đồng (hãy làm tròn các khoản tới đồng)"
             else:
                 why = f"({exc})"
-            self.find(NO_WORDS, where, f"tổng dự toán {self.show(total)} {why}: không viết được bằng chữ",
-                      key=True)
+            self.find(NO_WORDS, where, f"tổng dự toán {self.show(total)} {why}: không viết được bằng chữ", key=True)
             return None
         if b.total_in_words is not None and not same_amount_words(b.total_in_words, words):
             try:
@@ -646,7 +667,8 @@ class _Checker:
             except ValueError:
                 read = " (chữ đã ghi không đọc được thành số)"
             self.find(
-                WORDS_MISMATCH, ("total_in_words",),
+                WORDS_MISMATCH,
+                ("total_in_words",),
                 f"số tiền bằng chữ „{b.total_in_words}”{read} không khớp tổng tính lại "
                 f"{format_number(total)} đồng; phải là „{words}”",
                 key=True,
@@ -668,7 +690,11 @@ def check_budget(budget: Budget, doc: YamlDocument, norms: NormSet) -> BudgetRep
         words = checker.budget_level(items, total)
     findings = sorted(checker.findings, key=lambda d: (d.line or 0, d.code))
     return BudgetReport(
-        budget=budget, file=doc.file, items=items, total_vnd=total, total_in_words=words,
+        budget=budget,
+        file=doc.file,
+        items=items,
+        total_vnd=total,
+        total_in_words=words,
         findings=tuple(findings),
     )
 

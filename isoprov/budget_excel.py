@@ -22,8 +22,15 @@ from isoprov.diagnostics import SEVERITY_LABEL
 from isoprov.xlsx_cells import print_landscape, put_formula, put_number, put_text
 
 HEADERS = (
-    "TT", "Nội dung", "Đơn vị", "Số lượng", "Định mức", "Hệ số nhân",
-    "Thành tiền (kê khai)", "Thành tiền (tính lại)", "Diễn giải, ghi chú",
+    "TT",
+    "Nội dung",
+    "Đơn vị",
+    "Số lượng",
+    "Định mức",
+    "Hệ số nhân",
+    "Thành tiền (kê khai)",
+    "Thành tiền (tính lại)",
+    "Diễn giải, ghi chú",
 )
 WIDTHS = (6, 60, 10, 10, 12, 10, 16, 16, 48)
 HEADER_ROW = 4
@@ -31,7 +38,7 @@ FIRST_ROW = HEADER_ROW + 1
 # Column letters of the figures, fixed by HEADERS.
 QTY, RATE, TIMES, DECLARED, COMPUTED = "D", "E", "F", "G", "H"
 
-_SHEET_FORBIDDEN = set('[]:*?/\\')
+_SHEET_FORBIDDEN = set("[]:*?/\\")
 
 
 def write_budget_xlsx(reports: Sequence[BudgetReport], target: Path) -> None:
@@ -110,8 +117,9 @@ def _fill_sheet(ws: Any, report: BudgetReport) -> None:
         put_text(ws, below, 2, "Kinh phí được giao")
         put_number(ws, below, _col(COMPUTED), allocated_value)
         put_text(ws, below + 1, 2, "Còn lại (kinh phí được giao − tổng cộng)")
-        put_formula(ws, below + 1, _col(COMPUTED), f"={COMPUTED}{below}-{COMPUTED}{total_row}",
-                    allocated_value - report.total)
+        put_formula(
+            ws, below + 1, _col(COMPUTED), f"={COMPUTED}{below}-{COMPUTED}{total_row}", allocated_value - report.total
+        )
         below += 2
     words = report.total_in_words or "(không viết được bằng chữ: tổng không phải số nguyên đồng)"
     ws.merge_cells(f"A{below}:{last_col}{below}")
@@ -131,7 +139,8 @@ def _fill_sheet(ws: Any, report: BudgetReport) -> None:
         f"{COMPUTED}{FIRST_ROW}:{COMPUTED}{total_row}",
         FormulaRule(
             formula=[f"AND(ISNUMBER({DECLARED}{FIRST_ROW}),ROUND({DECLARED}{FIRST_ROW}-{COMPUTED}{FIRST_ROW},9)<>0)"],
-            font=red, fill=PatternFill("solid", bgColor="FCE4E4"),
+            font=red,
+            fill=PatternFill("solid", bgColor="FCE4E4"),
         ),
     )
     ws.freeze_panes = f"A{FIRST_ROW}"

@@ -115,9 +115,7 @@ def budget_check(
         BudgetFormat, typer.Option("--format", help="Dạng kết quả: table, json.")
     ] = BudgetFormat.table,
     xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Ghi dự toán ra tệp Excel có công thức.")] = None,
-    norms: Annotated[
-        list[Path] | None, typer.Option("--norms", help="Tệp hoặc thư mục định mức bổ sung.")
-    ] = None,
+    norms: Annotated[list[Path] | None, typer.Option("--norms", help="Tệp hoặc thư mục định mức bổ sung.")] = None,
 ) -> None:
     """Kiểm tra dự toán: số lượng × định mức, tổng cộng, bằng chữ, định mức tối đa."""
     from isoprov.commands import budget as command
@@ -163,9 +161,7 @@ def form(
     """Tạo biểu mẫu Excel tự đánh giá cho một bộ tiêu chí."""
     from isoprov.commands import form as command
 
-    raise typer.Exit(
-        command.run(criteria_ref, output, criteria or [], agency_code, agency_name, level, period)
-    )
+    raise typer.Exit(command.run(criteria_ref, output, criteria or [], agency_code, agency_name, level, period))
 
 
 @app.command()

@@ -45,9 +45,7 @@ class Criterion(Model):
     id: str = Field(min_length=1, description="Mã tiêu chí, duy nhất trong bộ (ví dụ 1.1)")
     title: str = Field(min_length=1, description="Nội dung tiêu chí")
     max: Decimal | None = Field(None, ge=0, description="Điểm tối đa")
-    kind: CriterionKind = Field(
-        "score", description="score: tiêu chí chấm điểm; bonus: điểm thưởng; penalty: điểm trừ"
-    )
+    kind: CriterionKind = Field("score", description="score: tiêu chí chấm điểm; bonus: điểm thưởng; penalty: điểm trừ")
     children: tuple[Criterion, ...] = Field((), description="Tiêu chí con (nếu là nhóm)")
     options: tuple[Option, ...] | None = Field(None, description="Các mức điểm được phép")
     evidence: bool = Field(False, description="Điểm > 0 phải có tài liệu kiểm chứng")
@@ -136,8 +134,7 @@ def check_criteria_set(cs: CriteriaSet, doc: YamlDocument) -> list[Diagnostic]:
                 out.append(
                     doc.diagnostic(
                         (*path, "levels", k),
-                        f"cấp `{level}` không có trong `levels` của bộ tiêu chí "
-                        f"({', '.join(cs.levels)})",
+                        f"cấp `{level}` không có trong `levels` của bộ tiêu chí ({', '.join(cs.levels)})",
                     )
                 )
     out.extend(_check_bands(cs, doc))
@@ -166,8 +163,9 @@ def _check_shape(c: Criterion, path: PathKey, *, top_level: bool, doc: YamlDocum
             )
         for j, ch in enumerate(c.children):
             if ch.kind != "score":
-                out.append(doc.diagnostic((*path, "children", j, "kind"),
-                                          "điểm thưởng/điểm trừ chỉ được đặt ở cấp cao nhất"))
+                out.append(
+                    doc.diagnostic((*path, "children", j, "kind"), "điểm thưởng/điểm trừ chỉ được đặt ở cấp cao nhất")
+                )
         return out
     if c.max is None:
         out.append(doc.diagnostic(path, f"tiêu chí lá `{c.id}` thiếu `max` (điểm tối đa)"))

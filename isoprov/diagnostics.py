@@ -103,6 +103,4 @@ def format_path(parts: Iterable[str | int]) -> str:
 
 
 def _is_plain_key(key: str) -> bool:
-    return bool(key) and (key[0].isalpha() or key[0] == "_") and all(
-        c.isalnum() or c in "_-" for c in key
-    )
+    return bool(key) and (key[0].isalpha() or key[0] == "_") and all(c.isalnum() or c in "_-" for c in key)

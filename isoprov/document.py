@@ -69,9 +69,7 @@ class IssueDate(Model):
             try:
                 dt.date(self.year, self.month, self.day)
             except ValueError:
-                raise ValueError(
-                    f"ngày {self.day}/{self.month}/{self.year} không có trong lịch"
-                ) from None
+                raise ValueError(f"ngày {self.day}/{self.month}/{self.year} không có trong lịch") from None
         return self
 
     @property
@@ -88,18 +86,14 @@ class Header(Model):
     parent_body: str | None = Field(
         None, description="Tên cơ quan chủ quản (dòng trên, in hoa), ví dụ UBND TỈNH BẮC GIANG"
     )
-    issuing_body: str = Field(
-        min_length=1, description="Tên cơ quan ban hành (in hoa, đậm), ví dụ BAN CHỈ ĐẠO ISO"
-    )
+    issuing_body: str = Field(min_length=1, description="Tên cơ quan ban hành (in hoa, đậm), ví dụ BAN CHỈ ĐẠO ISO")
     number: int | None = Field(
         None, ge=1, description="Số văn bản; để trống khi còn là dự thảo (văn thư điền khi vào số)"
     )
     symbol: str = Field(min_length=1, description="Ký hiệu, ví dụ KH-BCĐ, QĐ-UBND, TB-UBND")
     place: str = Field(min_length=1, description="Địa danh, ví dụ Bắc Giang")
     date: IssueDate = Field(description="Ngày ban hành: 2015-09-08, hoặc 2020-02 để trống ngày")
-    kind: str | None = Field(
-        None, description="Tên loại văn bản in hoa (mặc định theo loại: KẾ HOẠCH, QUYẾT ĐỊNH, …)"
-    )
+    kind: str | None = Field(None, description="Tên loại văn bản in hoa (mặc định theo loại: KẾ HOẠCH, QUYẾT ĐỊNH, …)")
     title: str = Field(min_length=1, description="Trích yếu nội dung")
 
     @field_validator("symbol")
@@ -118,11 +112,9 @@ class Table(Model):
 
     columns: tuple[str, ...] = Field(min_length=1, description="Tên các cột")
     rows: tuple[tuple[str, ...], ...] = Field(
-        min_length=1, description="Các dòng; mỗi dòng là danh sách ô, ô trống ghi \"\""
+        min_length=1, description='Các dòng; mỗi dòng là danh sách ô, ô trống ghi ""'
     )
-    widths: tuple[int, ...] | None = Field(
-        None, description="Độ rộng tương đối của từng cột, ví dụ [1, 6, 4, 3]"
-    )
+    widths: tuple[int, ...] | None = Field(None, description="Độ rộng tương đối của từng cột, ví dụ [1, 6, 4, 3]")
     align: tuple[Literal["left", "center", "right"], ...] | None = Field(
         None, description="Căn lề từng cột: left, center, right"
     )
@@ -131,10 +123,7 @@ class Table(Model):
     @classmethod
     def _empty_cells(cls, value: Any) -> Any:
         if isinstance(value, list):
-            return [
-                ["" if cell is None else cell for cell in row] if isinstance(row, list) else row
-                for row in value
-            ]
+            return [["" if cell is None else cell for cell in row] if isinstance(row, list) else row for row in value]
         return value
 
     @model_validator(mode="after")
@@ -182,10 +171,7 @@ class Block(Model):
         present = [k for k in _BLOCK_KINDS if getattr(self, k) is not None]
         if len(present) != 1:
             shown = ", ".join(f"`{k}`" for k in present) if present else "không có"
-            raise ValueError(
-                "mỗi khối phải có đúng một trong `text`, `heading`, `bullets`, `table` "
-                f"(ở đây: {shown})"
-            )
+            raise ValueError(f"mỗi khối phải có đúng một trong `text`, `heading`, `bullets`, `table` (ở đây: {shown})")
         if self.blocks and self.heading is None:
             raise ValueError("`blocks` chỉ dùng trong một mục có `heading`")
         return self
@@ -194,8 +180,8 @@ class Block(Model):
 class Article(Model):
     """Một điều của quyết định: "Điều 1. …". Shorthand: a bare string is the article's text."""
 
-    title: str | None = Field(None, description="Tên điều (nếu có), in đậm sau \"Điều N.\"")
-    text: str | None = Field(None, description="Nội dung điều, ngay sau \"Điều N.\"")
+    title: str | None = Field(None, description='Tên điều (nếu có), in đậm sau "Điều N."')
+    text: str | None = Field(None, description='Nội dung điều, ngay sau "Điều N."')
     blocks: tuple[Block, ...] = Field((), description="Các khoản, điểm tiếp theo")
 
     @model_validator(mode="before")
@@ -247,7 +233,7 @@ class BudgetAppendix(Model):
     label: str = Field("Phụ lục", description="Nhãn phụ lục, ví dụ Phụ lục hoặc Phụ lục I")
     title: str | None = Field(None, description="Tên phụ lục (mặc định: tên dự toán, in hoa)")
     by: str | None = Field(
-        None, description="Người/cơ quan ban hành văn bản chính, ghi sau \"của\" trong dòng \"(Kèm theo …)\""
+        None, description='Người/cơ quan ban hành văn bản chính, ghi sau "của" trong dòng "(Kèm theo …)"'
     )
 
     @model_validator(mode="before")
@@ -265,7 +251,7 @@ class Attachment(Model):
     label: str | None = Field(None, description="Nhãn phụ lục, ví dụ Phụ lục I")
     title: str = Field(min_length=1, description="Tên văn bản/phụ lục kèm theo")
     lead: str = Field("Kèm theo", description="Đầu dòng tham chiếu: Kèm theo / Ban hành kèm theo")
-    by: str | None = Field(None, description="Ghi sau \"của\" trong dòng tham chiếu, ví dụ UBND tỉnh")
+    by: str | None = Field(None, description='Ghi sau "của" trong dòng tham chiếu, ví dụ UBND tỉnh')
     header: bool | None = Field(
         None, description="Lặp lại tên cơ quan và Quốc hiệu ở đầu trang (mặc định: có với văn bản, không với phụ lục)"
     )
@@ -276,9 +262,7 @@ class Attachment(Model):
 class ReportSource(Model):
     """Nguồn số liệu của báo cáo kết quả chấm điểm: các bản tự đánh giá cần chấm."""
 
-    assessments: tuple[str, ...] = Field(
-        min_length=1, description="Tệp hoặc thư mục tự đánh giá, tính từ tệp văn bản"
-    )
+    assessments: tuple[str, ...] = Field(min_length=1, description="Tệp hoặc thư mục tự đánh giá, tính từ tệp văn bản")
     criteria: tuple[str, ...] = Field((), description="Tệp hoặc thư mục bộ tiêu chí")
     agencies: str | None = Field(None, description="Danh sách cơ quan phải nộp (để liệt kê cơ quan chưa nộp)")
     strict: bool = Field(False, description="Tiêu chí chưa chấm là lỗi, không chỉ cảnh báo")
@@ -305,7 +289,7 @@ class Document(Model):
     body: tuple[Block, ...] = Field((), description="Nội dung: đoạn văn, mục, gạch đầu dòng, bảng")
     articles: tuple[Article, ...] = Field((), description="Các điều của quyết định (Điều 1, Điều 2, …)")
     closing: tuple[Block, ...] = Field((), description="Đoạn kết (sau phần số liệu của báo cáo)")
-    recipients: tuple[str, ...] = Field(min_length=1, description="Nơi nhận, ví dụ \"Lưu: VT, TĐC\"")
+    recipients: tuple[str, ...] = Field(min_length=1, description='Nơi nhận, ví dụ "Lưu: VT, TĐC"')
     electronic_recipients: tuple[str, ...] = Field((), description="Nơi nhận bản điện tử")
     signature: Signature = Field(description="Chữ ký: quyền hạn, chức vụ, họ tên người ký")
     budget: BudgetAppendix | None = Field(None, description="Dự toán kinh phí đính kèm làm phụ lục")

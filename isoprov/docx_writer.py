@@ -529,8 +529,10 @@ class _Writer:
             motto_size = 13
         right = max(
             HEADER_MIN_RIGHT_MM,
-            *(_width(ln, motto_size + (k == len(motto) - 1 and len(motto) > 1)) + CELL_PADDING_MM + 1
-              for k, ln in enumerate(motto)),
+            *(
+                _width(ln, motto_size + (k == len(motto) - 1 and len(motto) > 1)) + CELL_PADDING_MM + 1
+                for k, ln in enumerate(motto)
+            ),
         )
         left = TEXT_WIDTH_MM - right
         rows = 2 if ("number" in group or "date" in group) else 1

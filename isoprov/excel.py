@@ -222,15 +222,21 @@ def _form_top(ws: Any, cs: CriteriaSet, prefill: dict[str, str | None]) -> None:
             value.fill = PatternFill("solid", fgColor=_INPUT_FILL)
     level_row = FIRST_LABEL_ROW + list(LABELS).index("level")
     choices = DataValidation(
-        type="list", formula1=_list_formula(cs.levels), allow_blank=True, showErrorMessage=True,
-        errorTitle="Cấp không hợp lệ", error="Chọn một cấp trong danh sách: " + ", ".join(cs.levels),
+        type="list",
+        formula1=_list_formula(cs.levels),
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Cấp không hợp lệ",
+        error="Chọn một cấp trong danh sách: " + ", ".join(cs.levels),
     )
     ws.add_data_validation(choices)
     choices.add(f"B{level_row}")
 
     ws.merge_cells(start_row=HELP_ROW, start_column=1, end_row=HELP_ROW, end_column=len(COLUMNS))
     cell = put_text(
-        ws, HELP_ROW, 1,
+        ws,
+        HELP_ROW,
+        1,
         "Cách điền: chỉ điền các ô nền vàng. Điểm tự chấm: chọn trong danh sách hoặc nhập số từ 0 đến "
         f"điểm tối đa; «{NA_TEXT}» nếu tiêu chí cho phép, kèm lý do ở cột Ghi chú. Tài liệu kiểm chứng: "
         "mỗi tài liệu một dòng (Alt+Enter) hoặc cách nhau bằng dấu chấm phẩy. Dòng nền xám: tiêu chí "
@@ -319,7 +325,9 @@ def _form_row(ws: Any, row: int, c: Criterion, depth: int, row_of: dict[str, int
     put_formula(ws, row, _col_number(POSSIBLE_COL), f"=IF({counted},{max_letter}{row},0)")
     put_formula(ws, row, _col_number(SELF_COL), f"=IF({counted},N({self_letter}{row}),0)")
     put_formula(
-        ws, row, _col_number(FINAL_COL),
+        ws,
+        row,
+        _col_number(FINAL_COL),
         f"=IF({counted},IF(ISNUMBER({team_letter}{row}),{team_letter}{row},N({self_letter}{row})),0)",
     )
     greyed = level is not None and not c.applies_to(level)
@@ -345,9 +353,10 @@ def _guidance(c: Criterion) -> str:
     if c.guidance:
         parts.append(c.guidance)
     if c.options:
-        parts.append("Mức điểm: " + "; ".join(
-            f"{format_number(o.points)}" + (f" – {o.label}" if o.label else "") for o in c.options
-        ))
+        parts.append(
+            "Mức điểm: "
+            + "; ".join(f"{format_number(o.points)}" + (f" – {o.label}" if o.label else "") for o in c.options)
+        )
     if c.kind == "bonus":
         parts.append("Điểm thưởng: cộng vào tổng điểm sau khi quy đổi.")
     elif c.kind == "penalty":
@@ -387,27 +396,29 @@ def _form_totals(ws: Any, cs: CriteriaSet, first: int, last: int) -> None:
         letter = _LETTER[key]
         put_formula(ws, earned_row, _COL[key], "=" + sumif("score", helper), fmt="General")
         rescaled = f"IF({max_cell}>0,{letter}{earned_row}/{max_cell}*{scale},0)"
-        formula = (
-            f"=ROUND(MAX(0,MIN({scale},{rescaled}+{sumif('bonus', helper)}-{sumif('penalty', helper)})),2)"
-        )
+        formula = f"=ROUND(MAX(0,MIN({scale},{rescaled}+{sumif('bonus', helper)}-{sumif('penalty', helper)})),2)"
         put_formula(ws, total_row, _COL[key], formula, fmt=POINTS_FORMAT).font = Font(bold=True)
         band = f'"{_formula_string(cs.bands[-1].label)}"'
         for b in reversed(cs.bands[:-1]):
             band = f'IF({letter}{total_row}>={plain_decimal(b.min)},"{_formula_string(b.label)}",{band})'
         put_formula(ws, band_row, _COL[key], "=" + band).font = Font(bold=True)
-    note = put_text(ws, total_row + 2, _COL["title"],
-                    "Điểm các dòng nhóm và dòng tổng để tham khảo khi điền, chỉ tính các tiêu chí áp dụng cho "
-                    "cấp của cơ quan; kết quả chính thức do isoprov score tính. Cột Điểm thẩm định ở dòng nhóm và "
-                    "dòng tổng: điểm cuối cùng (điểm thẩm định nếu có, nếu không là điểm tự chấm).")
+    note = put_text(
+        ws,
+        total_row + 2,
+        _COL["title"],
+        "Điểm các dòng nhóm và dòng tổng để tham khảo khi điền, chỉ tính các tiêu chí áp dụng cho "
+        "cấp của cơ quan; kết quả chính thức do isoprov score tính. Cột Điểm thẩm định ở dòng nhóm và "
+        "dòng tổng: điểm cuối cùng (điểm thẩm định nếu có, nếu không là điểm tự chấm).",
+    )
     note.font = Font(italic=True, color=_GREY_FONT)
     note.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.merge_cells(start_row=total_row + 2, start_column=_COL["title"], end_row=total_row + 2,
-                   end_column=_COL["team"])
+    ws.merge_cells(start_row=total_row + 2, start_column=_COL["title"], end_row=total_row + 2, end_column=_COL["team"])
     ws.row_dimensions[total_row + 2].height = 2 * LINE_HEIGHT
 
 
-def _form_validations(ws: Any, cs: CriteriaSet, rows: Sequence[tuple[Criterion, int]], first: int,
-                      level: str | None) -> None:
+def _form_validations(
+    ws: Any, cs: CriteriaSet, rows: Sequence[tuple[Criterion, int]], first: int, level: str | None
+) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     for k, (c, _) in enumerate(rows):
@@ -425,13 +436,13 @@ def _form_validations(ws: Any, cs: CriteriaSet, rows: Sequence[tuple[Criterion, 
             elif allow_na:
                 # A custom rule: a number 0..max, or the N/A text (a decimal rule would refuse it).
                 dv = DataValidation(
-                    type="custom", allow_blank=True,
+                    type="custom",
+                    allow_blank=True,
                     formula1=f'OR(AND(ISNUMBER({ref}),{ref}>=0,{ref}<={limit}),{ref}="{NA_TEXT}")',
                 )
                 error = f"Nhập một số từ 0 đến {format_number(c.max)}, hoặc «{NA_TEXT}»."
             else:
-                dv = DataValidation(type="decimal", operator="between", formula1="0", formula2=limit,
-                                    allow_blank=True)
+                dv = DataValidation(type="decimal", operator="between", formula1="0", formula2=limit, allow_blank=True)
                 error = f"Nhập một số từ 0 đến {format_number(c.max)}."
             dv.showErrorMessage = True
             dv.errorTitle = "Điểm không hợp lệ"
@@ -454,7 +465,8 @@ def _grey_when_not_applicable(ws: Any, c: Criterion, row: int) -> None:
         f"A{row}:{_LETTER['team']}{row}",
         FormulaRule(
             formula=[f'AND({level_cell}<>"",NOT({_applies_formula(c)}))'],
-            fill=PatternFill("solid", bgColor=_GREY_FILL), font=Font(color=_GREY_FONT),
+            fill=PatternFill("solid", bgColor=_GREY_FILL),
+            font=Font(color=_GREY_FONT),
         ),
     )
 
@@ -482,8 +494,12 @@ def _form_meta(wb: Any, cs: CriteriaSet, rows: Sequence[tuple[Criterion, int]], 
     meta = wb.create_sheet(META_SHEET)
     meta.sheet_state = "veryHidden"
     for k, (key, value) in enumerate(
-        (("form_version", str(FORM_VERSION)), ("criteria", cs.id), ("fingerprint", criteria_fingerprint(cs)),
-         ("sheet", FORM_SHEET)),
+        (
+            ("form_version", str(FORM_VERSION)),
+            ("criteria", cs.id),
+            ("fingerprint", criteria_fingerprint(cs)),
+            ("sheet", FORM_SHEET),
+        ),
         start=1,
     ):
         put_text(meta, k, 1, key)
@@ -571,9 +587,7 @@ class _Reader:
 
     def error(self, row: int | None, column: int | None, message: str, path: PathKey = ()) -> None:
         where = f"ô {FORM_SHEET}!{_letter(column)}{row}: " if row and column else ""
-        self.errors.append(
-            Diagnostic(self.file, where + message, line=row, column=column, path=format_path(path))
-        )
+        self.errors.append(Diagnostic(self.file, where + message, line=row, column=column, path=format_path(path)))
 
     def text(self, row: int, column: int) -> str | None:
         """A text cell's content (numbers as their digits), or None when empty."""
@@ -639,15 +653,36 @@ def read_assessment_form(path: Path, catalog: Catalog | None = None) -> tuple[As
     wb = _open_workbook(path, file)
     if FORM_SHEET not in wb.sheetnames and META_SHEET not in wb.sheetnames:
         shown = ", ".join(f"«{n}»" for n in wb.sheetnames)
-        raise NotAFormError([Diagnostic(file, f"tệp Excel này không phải biểu mẫu tự đánh giá do `isoprov form` tạo "
-                                              f"(không có trang «{FORM_SHEET}»; các trang có: {shown})")])
+        raise NotAFormError(
+            [
+                Diagnostic(
+                    file,
+                    f"tệp Excel này không phải biểu mẫu tự đánh giá do `isoprov form` tạo "
+                    f"(không có trang «{FORM_SHEET}»; các trang có: {shown})",
+                )
+            ]
+        )
     if FORM_SHEET not in wb.sheetnames:
         shown = ", ".join(f"«{n}»" for n in wb.sheetnames if n != META_SHEET)
-        raise InputError([Diagnostic(file, f"không có trang tính «{FORM_SHEET}» của biểu mẫu tự đánh giá "
-                                           f"(các trang có: {shown}); hãy dùng biểu mẫu do `isoprov form` tạo")])
+        raise InputError(
+            [
+                Diagnostic(
+                    file,
+                    f"không có trang tính «{FORM_SHEET}» của biểu mẫu tự đánh giá "
+                    f"(các trang có: {shown}); hãy dùng biểu mẫu do `isoprov form` tạo",
+                )
+            ]
+        )
     if META_SHEET not in wb.sheetnames:
-        raise InputError([Diagnostic(file, "tệp không phải biểu mẫu do `isoprov form` tạo (thiếu phần nhận dạng "
-                                           "bộ tiêu chí); hãy tạo biểu mẫu bằng `isoprov form` rồi điền lại")])
+        raise InputError(
+            [
+                Diagnostic(
+                    file,
+                    "tệp không phải biểu mẫu do `isoprov form` tạo (thiếu phần nhận dạng "
+                    "bộ tiêu chí); hãy tạo biểu mẫu bằng `isoprov form` rồi điền lại",
+                )
+            ]
+        )
     meta = _read_meta(wb[META_SHEET], file)
     reader = _Reader(file, wb[FORM_SHEET])
     cs = _criteria_set(meta, catalog)
@@ -688,17 +723,37 @@ def _open_workbook(path: Path, file: str) -> Any:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (OSError, zipfile.BadZipFile):
-        raise InputError([Diagnostic(file, "tệp không phải tệp Excel .xlsx hợp lệ (có thể là tệp .xls cũ hoặc "
-                                           "tệp hỏng); hãy mở bằng Excel và lưu lại dạng .xlsx")]) from None
+        raise InputError(
+            [
+                Diagnostic(
+                    file,
+                    "tệp không phải tệp Excel .xlsx hợp lệ (có thể là tệp .xls cũ hoặc "
+                    "tệp hỏng); hãy mở bằng Excel và lưu lại dạng .xlsx",
+                )
+            ]
+        ) from None
     if unpacked > MAX_UNPACKED_BYTES:
-        raise InputError([Diagnostic(file, "tệp Excel quá lớn sau khi giải nén; biểu mẫu tự đánh giá không "
-                                           "lớn như vậy (có thể là tệp độc hại)")])
+        raise InputError(
+            [
+                Diagnostic(
+                    file,
+                    "tệp Excel quá lớn sau khi giải nén; biểu mẫu tự đánh giá không "
+                    "lớn như vậy (có thể là tệp độc hại)",
+                )
+            ]
+        )
     try:
         # data_only: formula cells give their cached value (or None); the inputs are plain values.
         return load_workbook(path, read_only=False, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise InputError([Diagnostic(file, f"không đọc được tệp Excel ({type(exc).__name__}: {exc}); hãy mở "
-                                           "bằng Excel và lưu lại dạng .xlsx")]) from None
+        raise InputError(
+            [
+                Diagnostic(
+                    file,
+                    f"không đọc được tệp Excel ({type(exc).__name__}: {exc}); hãy mở bằng Excel và lưu lại dạng .xlsx",
+                )
+            ]
+        ) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -733,8 +788,15 @@ def _read_meta(meta: Any, file: str) -> _Meta:
         rows.append(_MetaRow(number, str(cid), str(digest or ""), limit, str(na) == "1"))
     version = values.get("form_version", "")
     if not version.isdigit() or int(version) > FORM_VERSION or "criteria" not in values or not rows:
-        raise InputError([Diagnostic(file, "phần nhận dạng của biểu mẫu bị hỏng hoặc do phiên bản isoprov mới "
-                                           "hơn tạo; hãy tạo lại biểu mẫu bằng `isoprov form`")])
+        raise InputError(
+            [
+                Diagnostic(
+                    file,
+                    "phần nhận dạng của biểu mẫu bị hỏng hoặc do phiên bản isoprov mới "
+                    "hơn tạo; hãy tạo lại biểu mẫu bằng `isoprov form`",
+                )
+            ]
+        )
     return _Meta(values["criteria"], values.get("fingerprint", ""), tuple(rows))
 
 
@@ -758,14 +820,28 @@ def _find_header(reader: _Reader) -> tuple[int, dict[str, int]]:
         if "id" in found:
             missing = [COLUMNS[k] for k in ("max", "self") if k not in found]
             if missing:
-                raise InputError([Diagnostic(reader.file, f"hàng tiêu đề của bảng (hàng {row}) thiếu cột "
-                                                          + ", ".join(f"«{m}»" for m in missing)
-                                             + "; cấu trúc biểu mẫu đã bị sửa, hãy tạo lại bằng `isoprov form`",
-                                             line=row)])
+                raise InputError(
+                    [
+                        Diagnostic(
+                            reader.file,
+                            f"hàng tiêu đề của bảng (hàng {row}) thiếu cột "
+                            + ", ".join(f"«{m}»" for m in missing)
+                            + "; cấu trúc biểu mẫu đã bị sửa, hãy tạo lại bằng `isoprov form`",
+                            line=row,
+                        )
+                    ]
+                )
             return row, found
-    raise InputError([Diagnostic(reader.file, f"không tìm thấy hàng tiêu đề có ô «{COLUMNS['id']}» trong trang "
-                                              f"«{FORM_SHEET}»; cấu trúc biểu mẫu đã bị sửa, hãy tạo lại bằng "
-                                              "`isoprov form`")])
+    raise InputError(
+        [
+            Diagnostic(
+                reader.file,
+                f"không tìm thấy hàng tiêu đề có ô «{COLUMNS['id']}» trong trang "
+                f"«{FORM_SHEET}»; cấu trúc biểu mẫu đã bị sửa, hãy tạo lại bằng "
+                "`isoprov form`",
+            )
+        ]
+    )
 
 
 def _check_structure(
@@ -793,18 +869,27 @@ def _check_structure(
 
     for k, want in enumerate(expected):
         if k >= len(found):
-            raise fail(header_row + 1 + k, id_col,
-                       f"thiếu tiêu chí `{want.id}`: cấu trúc biểu mẫu đã bị sửa (xóa dòng)")
+            raise fail(
+                header_row + 1 + k, id_col, f"thiếu tiêu chí `{want.id}`: cấu trúc biểu mẫu đã bị sửa (xóa dòng)"
+            )
         r, seen = found[k]
         if seen != want.id:
-            raise fail(r, id_col, f"ô này phải là tiêu chí `{want.id}` nhưng đang là `{seen}`: cấu trúc biểu mẫu đã "
-                                  "bị sửa (chèn, xóa, đổi chỗ dòng hoặc sửa mã tiêu chí)")
+            raise fail(
+                r,
+                id_col,
+                f"ô này phải là tiêu chí `{want.id}` nhưng đang là `{seen}`: cấu trúc biểu mẫu đã "
+                "bị sửa (chèn, xóa, đổi chỗ dòng hoặc sửa mã tiêu chí)",
+            )
         if want.max is not None:
             value = reader.ws.cell(row=r, column=max_col).value
             shown = _decimal(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
             if shown != want.max:
-                raise fail(r, max_col, f"điểm tối đa của tiêu chí `{want.id}` phải là {format_number(want.max)} "
-                                       f"nhưng đang là `{'' if value is None else value}`: cấu trúc biểu mẫu đã bị sửa")
+                raise fail(
+                    r,
+                    max_col,
+                    f"điểm tối đa của tiêu chí `{want.id}` phải là {format_number(want.max)} "
+                    f"nhưng đang là `{'' if value is None else value}`: cấu trúc biểu mẫu đã bị sửa",
+                )
     if len(found) > len(expected):
         r, seen = found[len(expected)]
         raise fail(r, id_col, f"dòng thừa `{seen}` không có trong bộ tiêu chí: cấu trúc biểu mẫu đã bị sửa")
@@ -813,33 +898,43 @@ def _check_structure(
 
 def _set_rows(cs: CriteriaSet) -> list[_MetaRow]:
     """The rows a form of ``cs`` holds (row numbers unknown: 0)."""
-    return [
-        _MetaRow(0, c.id, criterion_digest(c, depth), c.max if c.is_leaf else None, c.na)
-        for c, depth in _rows(cs)
-    ]
+    return [_MetaRow(0, c.id, criterion_digest(c, depth), c.max if c.is_leaf else None, c.na) for c, depth in _rows(cs)]
 
 
 def _version_problem(reader: _Reader, meta: _Meta, cs: CriteriaSet, redo: str) -> Diagnostic:
     """The form was made for another set with this id, or another version of it: say where it differs."""
     current = _set_rows(cs)
-    lead = (f"biểu mẫu được tạo cho một bộ tiêu chí `{cs.id}` khác với bộ tiêu chí `{cs.id}` đang dùng "
-            "(khác bộ tiêu chí, hoặc bộ tiêu chí đã được sửa đổi sau khi tạo biểu mẫu)")
+    lead = (
+        f"biểu mẫu được tạo cho một bộ tiêu chí `{cs.id}` khác với bộ tiêu chí `{cs.id}` đang dùng "
+        "(khác bộ tiêu chí, hoặc bộ tiêu chí đã được sửa đổi sau khi tạo biểu mẫu)"
+    )
     for k, old in enumerate(meta.rows):
         if k >= len(current):
-            return _cell_diagnostic(reader.file, old.row, 1,
-                                    f"{lead}: tiêu chí `{old.id}` không còn trong bộ tiêu chí{redo}")
+            return _cell_diagnostic(
+                reader.file, old.row, 1, f"{lead}: tiêu chí `{old.id}` không còn trong bộ tiêu chí{redo}"
+            )
         now = current[k]
         if old.id != now.id:
-            return _cell_diagnostic(reader.file, old.row, 1, f"{lead}: ở dòng này bộ tiêu chí có tiêu chí `{now.id}`, "
-                                                             f"biểu mẫu có `{old.id}`{redo}")
+            return _cell_diagnostic(
+                reader.file,
+                old.row,
+                1,
+                f"{lead}: ở dòng này bộ tiêu chí có tiêu chí `{now.id}`, biểu mẫu có `{old.id}`{redo}",
+            )
         if old.digest != now.digest:
-            return _cell_diagnostic(reader.file, old.row, 1, f"{lead}: tiêu chí `{old.id}` đã khác (điểm tối đa, mức "
-                                                             f"điểm, cấp áp dụng hoặc khai báo không áp dụng){redo}")
+            return _cell_diagnostic(
+                reader.file,
+                old.row,
+                1,
+                f"{lead}: tiêu chí `{old.id}` đã khác (điểm tối đa, mức "
+                f"điểm, cấp áp dụng hoặc khai báo không áp dụng){redo}",
+            )
     if len(current) > len(meta.rows):
         row = meta.rows[-1].row + 1 if meta.rows else HEADER_ROW + 1
         extra = current[len(meta.rows)].id
-        return _cell_diagnostic(reader.file, row, 1,
-                                f"{lead}: bộ tiêu chí có thêm tiêu chí `{extra}` mà biểu mẫu không có{redo}")
+        return _cell_diagnostic(
+            reader.file, row, 1, f"{lead}: bộ tiêu chí có thêm tiêu chí `{extra}` mà biểu mẫu không có{redo}"
+        )
     return _cell_diagnostic(reader.file, CRITERIA_ROW, 2, f"{lead}: các cấp của bộ tiêu chí đã khác{redo}")
 
 
@@ -868,8 +963,12 @@ def _read_agency(reader: _Reader, header_row: int, data: dict[str, Any]) -> None
             reader.source.values[path] = mark
             value = reader.ws.cell(row=row, column=column + 1).value
             if isinstance(value, bool) or not isinstance(value, str | int | float | None):
-                reader.error(row, column + 1, f"«{LABELS[key]}» phải là chữ hoặc số, không phải ngày tháng hay "
-                                              "giá trị đúng/sai", path)
+                reader.error(
+                    row,
+                    column + 1,
+                    f"«{LABELS[key]}» phải là chữ hoặc số, không phải ngày tháng hay giá trị đúng/sai",
+                    path,
+                )
                 continue
             shown = reader.text(row, column + 1)
             if shown is None:
@@ -880,8 +979,12 @@ def _read_agency(reader: _Reader, header_row: int, data: dict[str, Any]) -> None
                 agency[key] = shown
     for key, label in LABELS.items():
         if key not in seen:
-            reader.error(None, None, f"không tìm thấy ô nhãn «{label}» phía trên bảng điểm; cấu trúc biểu mẫu đã "
-                                     "bị sửa, hãy tạo lại bằng `isoprov form`")
+            reader.error(
+                None,
+                None,
+                f"không tìm thấy ô nhãn «{label}» phía trên bảng điểm; cấu trúc biểu mẫu đã "
+                "bị sửa, hãy tạo lại bằng `isoprov form`",
+            )
     reader.source.values[("agency",)] = reader.source.values.get(("agency", "code"), Mark(1, 1))
     data["agency"] = agency
 
@@ -902,11 +1005,16 @@ def _read_scores(
         own = reader.number(row, self_col, (*base, "self"), "điểm tự chấm", limit)
         team = None
         if "team" in columns:
-            team = reader.number(row, columns["team"], (*base, "team"), "điểm thẩm định",
-                                 limit.replace(f" hoặc «{NA_TEXT}»", ""))
+            team = reader.number(
+                row, columns["team"], (*base, "team"), "điểm thẩm định", limit.replace(f" hoặc «{NA_TEXT}»", "")
+            )
             if team == NA_TEXT:
-                reader.error(row, columns["team"], f"điểm thẩm định không ghi «{NA_TEXT}»; khai báo không áp dụng "
-                                                   "ở cột Điểm tự chấm", (*base, "team"))
+                reader.error(
+                    row,
+                    columns["team"],
+                    f"điểm thẩm định không ghi «{NA_TEXT}»; khai báo không áp dụng ở cột Điểm tự chấm",
+                    (*base, "team"),
+                )
                 team = None
         evidence = _evidence(reader.text(row, columns["evidence"])) if "evidence" in columns else []
         note = reader.text(row, columns["note"]) if "note" in columns else None
@@ -922,12 +1030,21 @@ def _read_scores(
         if own == NA_TEXT:
             reader.source.values[(*base, "na")] = reader.mark(row, self_col)
             if note is None:
-                reader.error(row, self_col, f"tiêu chí `{cid}` khai báo «{NA_TEXT}» nhưng chưa ghi lý do ở cột "
-                                            f"Ghi chú (ô {_letter(columns.get('note', self_col))}{row})", base)
+                reader.error(
+                    row,
+                    self_col,
+                    f"tiêu chí `{cid}` khai báo «{NA_TEXT}» nhưng chưa ghi lý do ở cột "
+                    f"Ghi chú (ô {_letter(columns.get('note', self_col))}{row})",
+                    base,
+                )
                 continue
             if team is not None:
-                reader.error(row, columns["team"], f"tiêu chí `{cid}` đã khai báo «{NA_TEXT}» thì không chấm điểm "
-                                                   "thẩm định", (*base, "team"))
+                reader.error(
+                    row,
+                    columns["team"],
+                    f"tiêu chí `{cid}` đã khai báo «{NA_TEXT}» thì không chấm điểm thẩm định",
+                    (*base, "team"),
+                )
                 continue
             entry["na"] = note
         else:
@@ -937,8 +1054,12 @@ def _read_scores(
                 entry["team"] = team
             if not entry:
                 if evidence or note:
-                    reader.error(row, self_col, f"tiêu chí `{cid}` có tài liệu kiểm chứng hoặc ghi chú nhưng chưa có "
-                                                f"điểm tự chấm; {limit}", (*base, "self"))
+                    reader.error(
+                        row,
+                        self_col,
+                        f"tiêu chí `{cid}` có tài liệu kiểm chứng hoặc ghi chú nhưng chưa có điểm tự chấm; {limit}",
+                        (*base, "self"),
+                    )
                 continue
             if note is not None:
                 entry["note"] = note
@@ -964,8 +1085,19 @@ def _evidence(text: str | None) -> list[str]:
 SUMMARY_SHEET = "Tổng hợp"
 MISSING_SHEET = "Chưa nộp"
 PROBLEMS_SHEET = "Lỗi, cảnh báo"
-SUMMARY_HEADERS = ("Hạng", "Mã cơ quan", "Cơ quan", "Cấp", "Tự chấm", "Thẩm định", "Chênh lệch", "Xếp loại",
-                   "Bộ tiêu chí", "Kỳ", "Tệp")
+SUMMARY_HEADERS = (
+    "Hạng",
+    "Mã cơ quan",
+    "Cơ quan",
+    "Cấp",
+    "Tự chấm",
+    "Thẩm định",
+    "Chênh lệch",
+    "Xếp loại",
+    "Bộ tiêu chí",
+    "Kỳ",
+    "Tệp",
+)
 #: A signed difference: +2,50 / -1,25 / 0,00 (shown with the reader's locale marks).
 SIGNED_FORMAT = "+#,##0.00;-#,##0.00;0.00"
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -1042,8 +1174,7 @@ def _summary_sheet(ws: Any, results: Sequence[Result]) -> None:
     periods = sorted({r.period for r in results})
     subtitle = ("Kỳ " + ", ".join(periods) + ". ") if periods else ""
     subtitle += "Điểm theo thang của bộ tiêu chí; Thẩm định là tổng điểm cuối cùng; Chênh lệch = Thẩm định − Tự chấm."
-    _title_rows(ws, "KẾT QUẢ CHẤM ĐIỂM VIỆC ÁP DỤNG HỆ THỐNG QUẢN LÝ CHẤT LƯỢNG THEO TCVN ISO 9001",
-                subtitle)
+    _title_rows(ws, "KẾT QUẢ CHẤM ĐIỂM VIỆC ÁP DỤNG HỆ THỐNG QUẢN LÝ CHẤT LƯỢNG THEO TCVN ISO 9001", subtitle)
     header = 4
     _header_row(ws, header, SUMMARY_HEADERS)
     row = header
@@ -1096,17 +1227,23 @@ def _level_sheet(ws: Any, criteria: str, period: str, level: str, results: Seque
 
     first_col = 4
     last_col = first_col + len(results) - 1
-    _title_rows(ws, f"ĐIỂM TỪNG TIÊU CHÍ — {level_name(level).upper()} — KỲ {period}",
-                f"Bộ tiêu chí {criteria}. Điểm cuối cùng: điểm thẩm định nếu có, nếu không là điểm tự chấm; "
-                f"«{NA_TEXT}»: cơ quan khai báo không áp dụng.")
+    _title_rows(
+        ws,
+        f"ĐIỂM TỪNG TIÊU CHÍ — {level_name(level).upper()} — KỲ {period}",
+        f"Bộ tiêu chí {criteria}. Điểm cuối cùng: điểm thẩm định nếu có, nếu không là điểm tự chấm; "
+        f"«{NA_TEXT}»: cơ quan khai báo không áp dụng.",
+    )
     header = 4
     _header_row(ws, header, ["Mã tiêu chí", "Nội dung", "Điểm tối đa", *(r.agency_name for r in results)])
     reference = results[0]
     groups = {g.id: g for g in reference.groups}
     # Every result of one pool was scored against the same set: details line up leaf by leaf.
     # A leaf shows when it counts for some agency (not applicable to the level: left out).
-    shown = [k for k, d in enumerate(reference.details)
-             if any(r.details[k].applicable or r.details[k].na_reason is not None for r in results)]
+    shown = [
+        k
+        for k, d in enumerate(reference.details)
+        if any(r.details[k].applicable or r.details[k].na_reason is not None for r in results)
+    ]
     blocks: list[tuple[str | None, list[int]]] = []
     for k in shown:
         d = reference.details[k]
@@ -1130,8 +1267,9 @@ def _level_sheet(ws: Any, criteria: str, period: str, level: str, results: Seque
         for k in members:
             d = reference.details[k]
             put_text(ws, row, 1, d.id)
-            put_text(ws, row, 2, d.title).alignment = Alignment(wrap_text=True, vertical="top",
-                                                              indent=1 if group_row else 0)
+            put_text(ws, row, 2, d.title).alignment = Alignment(
+                wrap_text=True, vertical="top", indent=1 if group_row else 0
+            )
             put_number(ws, row, 3, d.max)
             figures.setdefault(3, []).append(d.max)
             for column, r in enumerate(results, start=first_col):
@@ -1145,14 +1283,21 @@ def _level_sheet(ws: Any, criteria: str, period: str, level: str, results: Seque
         if group_row is not None:
             for column in range(3, last_col + 1):
                 letter = _letter(column)
-                put_formula(ws, group_row, column, f"=SUM({letter}{start}:{letter}{row - 1})",
-                            sum(figures.get(column, []), Decimal(0)))
+                put_formula(
+                    ws,
+                    group_row,
+                    column,
+                    f"=SUM({letter}{start}:{letter}{row - 1})",
+                    sum(figures.get(column, []), Decimal(0)),
+                )
             for cell in ws[group_row][:last_col]:
                 cell.font = bold
                 cell.fill = grey
     row += 1
-    for label, attribute in (("Tổng điểm tự chấm (thang điểm của bộ tiêu chí)", "self_total"),
-                             ("Tổng điểm (sau thẩm định)", "total")):
+    for label, attribute in (
+        ("Tổng điểm tự chấm (thang điểm của bộ tiêu chí)", "self_total"),
+        ("Tổng điểm (sau thẩm định)", "total"),
+    ):
         put_text(ws, row, 2, label).font = bold
         for column, r in enumerate(results, start=first_col):
             put_number(ws, row, column, getattr(r, attribute), fmt=POINTS_FORMAT).font = bold

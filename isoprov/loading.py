@@ -251,8 +251,14 @@ class _Builder:
             )
         if len(path) > MAX_DEPTH:
             raise InputError(
-                [Diagnostic(self.file, f"lồng nhau quá sâu (hơn {MAX_DEPTH} cấp)",
-                            line=node.start_mark.line + 1, column=node.start_mark.column + 1)]
+                [
+                    Diagnostic(
+                        self.file,
+                        f"lồng nhau quá sâu (hơn {MAX_DEPTH} cấp)",
+                        line=node.start_mark.line + 1,
+                        column=node.start_mark.column + 1,
+                    )
+                ]
             )
         start = node.start_mark
         self.source.values.setdefault(path, Mark(start.line + 1, start.column + 1))
@@ -298,10 +304,10 @@ class _Builder:
     def _scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
         tag = node.tag
         text: str = node.value
-        if not tag.startswith(_TAG) or tag[len(_TAG):] not in _SCALAR_KINDS:
+        if not tag.startswith(_TAG) or tag[len(_TAG) :] not in _SCALAR_KINDS:
             self._error(node, f"thẻ YAML `{tag}` không được phép (chỉ dữ liệu thuần được chấp nhận)", path)
             return None
-        kind = tag[len(_TAG):]
+        kind = tag[len(_TAG) :]
         plain = not node.style  # None (pure-Python parser) or "" (libyaml) for plain scalars
         if kind == "str":
             if plain and _LEADING_ZERO_INT.fullmatch(text):

@@ -45,8 +45,11 @@ YAML_SUFFIXES = (".yaml", ".yml")
 class NormCap(Model):
     """One cap (mức chi tối đa): at most ``max`` per ``per``, as ``source`` says."""
 
-    id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9._-]*$",
-                    description="Mã định mức (chữ thường không dấu, số, `-`), dự toán tham chiếu mã này")
+    id: str = Field(
+        min_length=1,
+        pattern=r"^[a-z0-9][a-z0-9._-]*$",
+        description="Mã định mức (chữ thường không dấu, số, `-`), dự toán tham chiếu mã này",
+    )
     title: str = Field(min_length=1, description="Nội dung chi")
     max: str = Field(description="Mức tối đa, ghi kèm đơn vị, ví dụ `150.000 đồng`")
     per: str = Field(min_length=1, description="Tính cho, ví dụ `người/ngày`")
@@ -57,10 +60,7 @@ class NormCap(Model):
     @classmethod
     def _money_with_unit(cls, value: object) -> object:
         if isinstance(value, Decimal | int) and not isinstance(value, bool):
-            raise ValueError(
-                f"mức tối đa `{value}` phải ghi kèm đơn vị tiền, ví dụ `150.000 đồng`, "
-                "`1,5 triệu đồng`"
-            )
+            raise ValueError(f"mức tối đa `{value}` phải ghi kèm đơn vị tiền, ví dụ `150.000 đồng`, `1,5 triệu đồng`")
         if isinstance(value, str):
             try:
                 parse_money(value)

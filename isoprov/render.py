@@ -223,8 +223,7 @@ def _render(load: Callable[[], jinja2.Template], context: dict[str, Any], name: 
         ) from None
     except jinja2.UndefinedError as exc:
         raise RenderError(
-            f"{_where(*_template_frame(exc, name))}: mẫu dùng trường không có trong dữ liệu: "
-            f"{_undefined_field(exc)}"
+            f"{_where(*_template_frame(exc, name))}: mẫu dùng trường không có trong dữ liệu: {_undefined_field(exc)}"
         ) from None
     except jinja2.TemplateNotFound as exc:
         raise RenderError(f"không tìm thấy mẫu `{exc.name}`") from None
@@ -433,16 +432,12 @@ def score_report(
         return None, diagnostics
     catalog = Catalog.default([p for k, p in paths if k == "criteria"])
     catalog.load_explicit()
-    batch = score_paths(
-        [p for k, p in paths if k == "assessments"], catalog, strict=spec.strict, registry=registry
-    )
+    batch = score_paths([p for k, p in paths if k == "assessments"], catalog, strict=spec.strict, registry=registry)
     diagnostics.extend(batch.diagnostics)
     if not batch.ok:
         return None, diagnostics
     if not batch.results:
-        diagnostics.append(
-            source.diagnostic(("report", "assessments"), "không có bản tự đánh giá nào để lập báo cáo")
-        )
+        diagnostics.append(source.diagnostic(("report", "assessments"), "không có bản tự đánh giá nào để lập báo cáo"))
         return None, diagnostics
     return _summarise(batch, catalog, registry is not None), diagnostics
 
@@ -479,8 +474,7 @@ def _summarise(batch: Batch, catalog: Catalog, has_registry: bool) -> dict[str, 
                 "difference": r.difference,
                 "band": r.band,
                 "groups": [
-                    {"id": g.id, "title": g.title, "earned": g.earned, "possible": g.possible}
-                    for g in r.groups
+                    {"id": g.id, "title": g.title, "earned": g.earned, "possible": g.possible} for g in r.groups
                 ],
             }
         )
@@ -494,8 +488,7 @@ def _summarise(batch: Batch, catalog: Catalog, has_registry: bool) -> dict[str, 
             for x in results:
                 counts[x["band"]] = counts.get(x["band"], 0) + 1
             level["bands"] = [
-                {"label": k, "count": v, "percent": round_points(Decimal(v) * 100 / n)}
-                for k, v in counts.items()
+                {"label": k, "count": v, "percent": round_points(Decimal(v) * 100 / n)} for k, v in counts.items()
             ]
             groups: dict[str, dict[str, Any]] = {}
             for x in results:
@@ -628,9 +621,15 @@ def _inline(text: str, bold: bool, italic: bool) -> list[Run]:
 def _merge(runs: list[Run]) -> list[Run]:
     out: list[Run] = []
     for run in runs:
-        if out and not run.is_break and not out[-1].is_break and (out[-1].bold, out[-1].italic) == (
-            run.bold,
-            run.italic,
+        if (
+            out
+            and not run.is_break
+            and not out[-1].is_break
+            and (out[-1].bold, out[-1].italic)
+            == (
+                run.bold,
+                run.italic,
+            )
         ):
             out[-1] = Run(out[-1].text + run.text, run.bold, run.italic)
         else:
@@ -816,7 +815,7 @@ def to_html(blocks: Sequence[Block], title: str) -> str:
         body.append(_html_block(block))
         i += 1
     return (
-        "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
         + "\n".join(body)
         + "\n</body>\n</html>\n"
@@ -872,9 +871,7 @@ def _html_block(block: Block, cls: str = "body") -> str:
         head = "".join(f'<th style="text-align:center">{html_runs(c)}</th>' for c in block.header)
         rows = "".join(
             "<tr>"
-            + "".join(
-                f'<td style="text-align:{a}">{html_runs(c)}</td>' for c, a in zip(row, block.align, strict=True)
-            )
+            + "".join(f'<td style="text-align:{a}">{html_runs(c)}</td>' for c, a in zip(row, block.align, strict=True))
             + "</tr>"
             for row in block.rows
         )

@@ -80,9 +80,7 @@ def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
     return max(low, min(high, value))
 
 
-def total_points(
-    earned: Decimal, possible: Decimal, bonus: Decimal, penalty: Decimal, scale: Decimal
-) -> Decimal:
+def total_points(earned: Decimal, possible: Decimal, bonus: Decimal, penalty: Decimal, scale: Decimal) -> Decimal:
     """clamp(earned / possible × scale + bonus − penalty, 0, scale), rounded half-up to 2 places.
 
     With nothing applicable (possible = 0) the rescaled part is 0.
@@ -121,9 +119,7 @@ def score(a: Assessment, cs: CriteriaSet, file: str = "", warnings: Iterable[str
     bonus = sum((d.final for d in details if d.kind == "bonus" and d.applicable), ZERO)
     penalty = sum((d.final for d in details if d.kind == "penalty" and d.applicable), ZERO)
     self_bonus = sum((d.self_points or ZERO for d in details if d.kind == "bonus" and d.applicable), ZERO)
-    self_penalty = sum(
-        (d.self_points or ZERO for d in details if d.kind == "penalty" and d.applicable), ZERO
-    )
+    self_penalty = sum((d.self_points or ZERO for d in details if d.kind == "penalty" and d.applicable), ZERO)
     total = total_points(earned, possible, bonus, penalty, cs.scale)
     self_total = total_points(self_earned, possible, self_bonus, self_penalty, cs.scale)
     return Result(

@@ -48,9 +48,7 @@ def validate_document(model: type[M], doc: YamlDocument, *, context: dict[str, A
         raise InputError(diagnostics_from_validation(exc, doc, model)) from None
 
 
-def diagnostics_from_validation(
-    exc: ValidationError, doc: YamlDocument, model: type[BaseModel]
-) -> list[Diagnostic]:
+def diagnostics_from_validation(exc: ValidationError, doc: YamlDocument, model: type[BaseModel]) -> list[Diagnostic]:
     """Map each pydantic error to the YAML node it concerns, deduplicated by path and message."""
     out: list[Diagnostic] = []
     seen: set[tuple[PathKey, str]] = set()

@@ -321,9 +321,7 @@ def words_to_amount(text: str) -> int:
 
 def _normalised_words(text: str) -> list[str]:
     tokens = [t for t in _tokens(text) if t not in ("đồng", "chẵn")]
-    return [
-        "tư" if t == "bốn" and i and tokens[i - 1] == "mươi" else t for i, t in enumerate(tokens)
-    ]
+    return ["tư" if t == "bốn" and i and tokens[i - 1] == "mươi" else t for i, t in enumerate(tokens)]
 
 
 def same_amount_words(a: str, b: str) -> bool:
@@ -423,9 +421,7 @@ _UNIT_ALIASES = {
     "tỷ đồng": "tỷ đồng",
     "tỉ đồng": "tỷ đồng",
 }
-_ALLOWED_UNITS = (
-    "`đồng` (hoặc `đ`, `VNĐ`), `nghìn đồng` (`ngàn đồng`), `triệu đồng`, `tỷ đồng` (`tỉ đồng`)"
-)
+_ALLOWED_UNITS = "`đồng` (hoặc `đ`, `VNĐ`), `nghìn đồng` (`ngàn đồng`), `triệu đồng`, `tỷ đồng` (`tỉ đồng`)"
 
 
 class MoneyParseError(ValueError):
@@ -438,9 +434,7 @@ def canonical_unit(unit: str) -> str:
     try:
         return _UNIT_ALIASES[key]
     except KeyError:
-        raise ValueError(
-            f"đơn vị tiền `{unit.strip()}` không hợp lệ; đơn vị được phép: {_ALLOWED_UNITS}"
-        ) from None
+        raise ValueError(f"đơn vị tiền `{unit.strip()}` không hợp lệ; đơn vị được phép: {_ALLOWED_UNITS}") from None
 
 
 def unit_factor(unit: str) -> Decimal:
@@ -555,9 +549,7 @@ def parse_money(text: str) -> tuple[Decimal, str]:
             "hãy viết như `1.500.000 đồng`"
         )
     if not unit_text:
-        raise MoneyParseError(
-            f"`{original}` thiếu đơn vị tiền; hãy ghi rõ đơn vị, một trong: {_ALLOWED_UNITS}"
-        )
+        raise MoneyParseError(f"`{original}` thiếu đơn vị tiền; hãy ghi rõ đơn vị, một trong: {_ALLOWED_UNITS}")
     try:
         unit = canonical_unit(unit_text)
     except ValueError as exc:

@@ -85,16 +85,18 @@ def set_number_cell(cell: Any, value: Decimal, fmt: str | None = None) -> Any:
     return cell
 
 
-def put_number(ws: Any, row: int, column: int, value: Decimal, *, fmt: str | None = None,
-               shown: Decimal | None = None) -> Any:
+def put_number(
+    ws: Any, row: int, column: int, value: Decimal, *, fmt: str | None = None, shown: Decimal | None = None
+) -> Any:
     """Write a number at ``row``/``column``; ``shown`` picks the format when ``fmt`` is not given."""
     cell = ws.cell(row=row, column=column)
     set_number_cell(cell, value, fmt if fmt is not None else number_format(value if shown is None else shown))
     return cell
 
 
-def put_formula(ws: Any, row: int, column: int, formula: str, value: Decimal | None = None, *,
-                fmt: str | None = None) -> Any:
+def put_formula(
+    ws: Any, row: int, column: int, formula: str, value: Decimal | None = None, *, fmt: str | None = None
+) -> Any:
     """A live formula written by the program (never user text); ``value`` only picks the format."""
     if not formula.startswith("="):
         raise ValueError(f"not a formula: {formula!r}")
@@ -111,8 +113,9 @@ def text_width(text: str) -> int:
     return max((len(line) for line in text.splitlines()), default=0)
 
 
-def fit_columns(ws: Any, *, minimum: int = 6, maximum: int = 60, padding: int = 2,
-                fixed: dict[str, float] | None = None) -> None:
+def fit_columns(
+    ws: Any, *, minimum: int = 6, maximum: int = 60, padding: int = 2, fixed: dict[str, float] | None = None
+) -> None:
     """Set each column's width to fit its widest cell, within ``minimum``..``maximum``.
 
     Formula cells count as a short number; ``fixed`` widths (by column letter) win.

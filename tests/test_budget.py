@@ -389,7 +389,7 @@ def test_rate_item_with_breakdown_compares_breakdown_with_its_computed_amount() 
 )
 def test_words_variants_accepted(words: str) -> None:
     report = check_text(
-        f"title: T\nunit: triệu đồng\ntotal_in_words: \"{words}\"\nitems:\n  - name: A\n    amount: 126\n"
+        f'title: T\nunit: triệu đồng\ntotal_in_words: "{words}"\nitems:\n  - name: A\n    amount: 126\n'
     )
     assert codes(report) == []
 
@@ -429,7 +429,10 @@ def test_a_budget_with_several_faults_reports_each_at_its_line() -> None:
     )
     report = check_text(text)
     assert [(f.code, f.line) for f in report.findings] == [
-        ("BUD005", 3), ("BUD003", 4), ("BUD004", 5), ("BUD001", 7),
+        ("BUD005", 3),
+        ("BUD003", 4),
+        ("BUD004", 5),
+        ("BUD001", 7),
     ]
     # the declared total is the sum of the declared amounts: the message says where to look
     assert "chênh lệch do các khoản tính sai ở trên" in report.findings[1].message
@@ -446,8 +449,13 @@ FAULTS = [
     ("words-mismatch.yaml", "BUD004", Severity.ERROR, 4, ["125.000.000", "126.000.000"]),
     ("over-allocation.yaml", "BUD005", Severity.ERROR, 3, ["126 triệu đồng", "120 triệu đồng"]),
     ("under-allocation.yaml", "BUD006", Severity.NOTE, 3, ["130 triệu đồng", "còn lại 4 triệu đồng"]),
-    ("norm-exceeded.yaml", "BUD007", Severity.ERROR, 8,
-     ["200.000 đồng", "150.000 đồng/người/ngày", "Thông tư 40/2017/TT-BTC, Điều 12 khoản 4"]),
+    (
+        "norm-exceeded.yaml",
+        "BUD007",
+        Severity.ERROR,
+        8,
+        ["200.000 đồng", "150.000 đồng/người/ngày", "Thông tư 40/2017/TT-BTC, Điều 12 khoản 4"],
+    ),
     ("no-amount.yaml", "BUD008", Severity.ERROR, 6, ["Chi khác"]),
     ("zero-quantity.yaml", "BUD009", Severity.ERROR, 4, ["số lượng", "không phải 0"]),
     ("negative-rate.yaml", "BUD009", Severity.ERROR, 8, ["định mức", "-20.000"]),
@@ -459,9 +467,7 @@ FAULTS = [
 
 
 @pytest.mark.parametrize(("name", "code", "severity", "line", "fragments"), FAULTS)
-def test_fault_file(
-    name: str, code: str, severity: Severity, line: int, fragments: list[str], norms: NormSet
-) -> None:
+def test_fault_file(name: str, code: str, severity: Severity, line: int, fragments: list[str], norms: NormSet) -> None:
     report = check_file(DATA / name, norms)
     assert [(f.code, f.severity, f.line) for f in report.findings] == [(code, severity, line)]
     for fragment in fragments:
@@ -476,8 +482,7 @@ def test_example_norm_within_cap_is_a_note_once(norms: NormSet) -> None:
 
 def test_norm_within_a_real_cap_is_silent(norms: NormSet) -> None:
     text = (
-        "title: T\nitems:\n  - name: Ăn\n    quantity: 20\n    rate: 150.000 đồng\n"
-        "    norm: ho-tro-an-hoi-nghi-tinh\n"
+        "title: T\nitems:\n  - name: Ăn\n    quantity: 20\n    rate: 150.000 đồng\n    norm: ho-tro-an-hoi-nghi-tinh\n"
     )
     assert codes(check_text(text, norms)) == []
 

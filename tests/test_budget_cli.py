@@ -50,9 +50,15 @@ def test_seed_table_total_126_and_words() -> None:
     assert "Đơn vị tính: triệu đồng" in out
     assert re.search(r"│\s+│ Tổng\s+│.*│\s+126 │\s+126 │", out)
     assert f"Bằng chữ: {SEED_WORDS}" in out
-    for text in ("Họp Ban chỉ đạo ISO tỉnh", "Thuê hội trường: 10 huyện × 500.000đồng/ngày",
-                 "Nước uống đại biểu: 122 người × 20.000đồng/ngày/đại biểu × 10 huyện",
-                 "Tài liệu: 122 cuốn × 30.000đ/cuốn × 10 huyện", "24,4", "36,6", "8,1"):
+    for text in (
+        "Họp Ban chỉ đạo ISO tỉnh",
+        "Thuê hội trường: 10 huyện × 500.000đồng/ngày",
+        "Nước uống đại biểu: 122 người × 20.000đồng/ngày/đại biểu × 10 huyện",
+        "Tài liệu: 122 cuốn × 30.000đ/cuốn × 10 huyện",
+        "24,4",
+        "36,6",
+        "8,1",
+    ):
         assert text in out
     assert "✗" not in out
     assert "lỗi" not in out
@@ -76,8 +82,7 @@ def test_seed_json_follows_the_spec_key_for_key() -> None:
 
 
 def test_json_is_exactly_one_document_on_stdout() -> None:
-    result = run("budget", "check", "--format", "json", SEED, DATA / "amount-mismatch.yaml",
-                 DATA / "unknown-key.yaml")
+    result = run("budget", "check", "--format", "json", SEED, DATA / "amount-mismatch.yaml", DATA / "unknown-key.yaml")
     json.loads(result.stdout)  # raises on anything but one document
     assert "unknown-key.yaml" in result.stderr  # human-readable errors go to stderr
 
@@ -87,8 +92,9 @@ def test_json_total_keeps_decimals_exact() -> None:
     assert code == 1
     budget = doc["budgets"][0]
     assert budget["total"] == pytest.approx(2.0000005)
-    assert re.search(r'"total_vnd": 2000000\.5\b', run("budget", "check", "--format", "json",
-                                                       DATA / "fractional-dong.yaml").stdout)
+    assert re.search(
+        r'"total_vnd": 2000000\.5\b', run("budget", "check", "--format", "json", DATA / "fractional-dong.yaml").stdout
+    )
     assert budget["total_in_words"] is None
 
 
@@ -339,8 +345,11 @@ def export(tmp_path: Path, *files: Path) -> tuple[Path, Any]:
 
 
 def rows_by_label(ws: Any) -> dict[str, int]:
-    return {str(ws.cell(row=r, column=2).value): r for r in range(1, ws.max_row + 1)
-            if ws.cell(row=r, column=2).value is not None}
+    return {
+        str(ws.cell(row=r, column=2).value): r
+        for r in range(1, ws.max_row + 1)
+        if ws.cell(row=r, column=2).value is not None
+    }
 
 
 def test_xlsx_formulas_recompute_to_the_seed_totals(tmp_path: Path) -> None:
@@ -351,8 +360,15 @@ def test_xlsx_formulas_recompute_to_the_seed_totals(tmp_path: Path) -> None:
     ws = load_workbook(target).active
     evaluate = FormulaEvaluator(ws)
     assert [c.value for c in ws[4]] == [
-        "TT", "Nội dung", "Đơn vị", "Số lượng", "Định mức", "Hệ số nhân",
-        "Thành tiền (kê khai)", "Thành tiền (tính lại)", "Diễn giải, ghi chú",
+        "TT",
+        "Nội dung",
+        "Đơn vị",
+        "Số lượng",
+        "Định mức",
+        "Hệ số nhân",
+        "Thành tiền (kê khai)",
+        "Thành tiền (tính lại)",
+        "Diễn giải, ghi chú",
     ]
     expected = ["6", "35", "2", "2", "81", "5", "5", "24.4", "36.6", "10"]
     for offset, value in enumerate(expected):
@@ -420,8 +436,8 @@ def test_xlsx_keeps_a_mismatch_visible(tmp_path: Path) -> None:
 def test_xlsx_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    names = ["=HYPERLINK(\"http://x\",\"bấm\")", "+84 912 345 678", "-Chi khác", "@Ban chỉ đạo"]
-    lines = ["title: \"=1+1\"", "unit: đồng", "items:"]
+    names = ['=HYPERLINK("http://x","bấm")', "+84 912 345 678", "-Chi khác", "@Ban chỉ đạo"]
+    lines = ['title: "=1+1"', "unit: đồng", "items:"]
     for name in names:
         escaped = name.replace('"', '\\"')
         lines += [f'  - name: "{escaped}"', '    unit: "=A1"', "    amount: 1.000 đồng"]
@@ -470,9 +486,20 @@ def test_xlsx_recalculated_by_libreoffice(tmp_path: Path) -> None:
     out = tmp_path / "lo"
     profile = (tmp_path / "profile").as_uri()
     proc = subprocess.run(
-        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "xlsx",
-         "--outdir", str(out), str(target)],
-        capture_output=True, text=True, timeout=180, check=False,
+        [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(target),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     recalculated = out / target.name
     if not recalculated.exists():

@@ -108,9 +108,7 @@ def test_a4_portrait_with_the_decree_margins(rendered: dict[str, tuple[Any, str]
 
 
 @pytest.mark.parametrize(("kind", "data"), CASES, ids=IDS)
-def test_every_run_is_times_new_roman_with_a_size(
-    rendered: dict[str, tuple[Any, str]], kind: str, data: str
-) -> None:
+def test_every_run_is_times_new_roman_with_a_size(rendered: dict[str, tuple[Any, str]], kind: str, data: str) -> None:
     document, _ = rendered[data]
     for paragraph in all_paragraphs(document):
         for run in paragraph.runs:
@@ -290,8 +288,15 @@ def test_letterhead_placeholders_run_in_the_sandbox(tmp_path: Path) -> None:
     base.save(str(tmp_path / "giay.docx"))
     result = CliRunner().invoke(
         app,
-        ["render", "plan", str(EXAMPLES / "bac-giang-2015/ke-hoach-52.yaml"), "-o", str(tmp_path / "kh.docx"),
-         "--template", str(tmp_path / "giay.docx")],
+        [
+            "render",
+            "plan",
+            str(EXAMPLES / "bac-giang-2015/ke-hoach-52.yaml"),
+            "-o",
+            str(tmp_path / "kh.docx"),
+            "--template",
+            str(tmp_path / "giay.docx"),
+        ],
     )
     assert result.exit_code == 1 and "sandbox" in result.stderr
     assert not (tmp_path / "kh.docx").exists()
@@ -301,8 +306,15 @@ def test_a_broken_letterhead_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "giay.docx").write_bytes(b"not a word file")
     result = CliRunner().invoke(
         app,
-        ["render", "plan", str(EXAMPLES / "bac-giang-2015/ke-hoach-52.yaml"), "-o", str(tmp_path / "kh.docx"),
-         "--template", str(tmp_path / "giay.docx")],
+        [
+            "render",
+            "plan",
+            str(EXAMPLES / "bac-giang-2015/ke-hoach-52.yaml"),
+            "-o",
+            str(tmp_path / "kh.docx"),
+            "--template",
+            str(tmp_path / "giay.docx"),
+        ],
     )
     assert result.exit_code == 1 and "giay.docx" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "kh.docx").exists()
@@ -314,7 +326,9 @@ def test_libreoffice_opens_the_plan_2020(tmp_path: Path) -> None:
     render("plan", EXAMPLES / "bac-giang-2020/ke-hoach.yaml", out)
     subprocess.run(
         ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
-        check=True, capture_output=True, timeout=120,
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     text = subprocess.run(
         ["pdftotext", "-layout", str(tmp_path / "ke-hoach.pdf"), "-"], check=True, capture_output=True, text=True
@@ -327,8 +341,10 @@ def test_libreoffice_opens_the_plan_2020(tmp_path: Path) -> None:
 def test_a_long_issuing_body_is_broken_where_a_clerk_would(tmp_path: Path) -> None:
     data = tmp_path / "kh.yaml"
     text = (EXAMPLES / "binh-phuoc-2021/ke-hoach-kiem-tra.yaml").read_text(encoding="utf-8")
-    data.write_text(text.replace("issuing_body: Sở Khoa học và Công nghệ", "issuing_body: Sở Tài nguyên và Môi trường"),
-                    encoding="utf-8")
+    data.write_text(
+        text.replace("issuing_body: Sở Khoa học và Công nghệ", "issuing_body: Sở Tài nguyên và Môi trường"),
+        encoding="utf-8",
+    )
     render("plan", data, tmp_path / "kh.docx")
     issuer = docx.Document(str(tmp_path / "kh.docx")).tables[0].rows[0].cells[0]
     assert [p.text for p in issuer.paragraphs if p.text] == ["UBND TỈNH BÌNH PHƯỚC", "SỞ TÀI NGUYÊN", "VÀ MÔI TRƯỜNG"]

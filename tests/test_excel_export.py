@@ -115,7 +115,9 @@ def test_missing_agencies_and_problems_get_their_sheets(cli: Cli, tmp_path: Path
     registry = tmp_path / "co-quan.yaml"
     registry.write_text(
         "agencies:\n  - {code: SKHCN, name: Sở Khoa học và Công nghệ, level: tinh}\n"
-        "  - {code: SYT, name: Sở Y tế, level: tinh}\n", encoding="utf-8")
+        "  - {code: SYT, name: Sở Y tế, level: tinh}\n",
+        encoding="utf-8",
+    )
     target = tmp_path / "k.xlsx"
     export(cli, target, *VALID, DATA / "assessment" / "out-of-range.yaml", extra=("--agencies", registry))
     wb = load_workbook(target)
@@ -143,7 +145,8 @@ def test_user_text_is_never_written_as_a_formula(cli: Cli, tmp_path: Path) -> No
         path.write_text(
             f'agency: {{code: "=C{k}", name: "{quoted}", level: tinh}}\ncriteria: thu-nghiem\nperiod: "2020"\n'
             'scores: {"1.1": {self: 4, evidence: ["=HYPERLINK(\\"http://x\\")"]}, "1.2": 6, "2.1": 9}\n',
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         paths.append(path)
     target = tmp_path / "k.xlsx"
     run = export(cli, target, *paths)
@@ -241,9 +244,20 @@ def test_libreoffice_opens_the_export(cli: Cli, tmp_path: Path) -> None:
     export(cli, target, *VALID)
     profile = tmp_path / "lo-profile"
     done = subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(target)],
-        capture_output=True, timeout=180, check=False, env={**os.environ, "HOME": str(tmp_path)},
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(target),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=False,
+        env={**os.environ, "HOME": str(tmp_path)},
     )
     pdf = tmp_path / "ket-qua.pdf"
     assert pdf.is_file() and pdf.stat().st_size > 5000, done.stderr

@@ -77,8 +77,12 @@ def fill_form(form: Path, assessment: Path, target: Path) -> Path:
     wb = load_workbook(form)
     ws = wb[FORM_SHEET]
     agency = data["agency"]
-    for label, value in (("Mã cơ quan", agency["code"]), ("Tên cơ quan", agency["name"]),
-                         ("Cấp", agency["level"]), ("Kỳ đánh giá", data["period"])):
+    for label, value in (
+        ("Mã cơ quan", agency["code"]),
+        ("Tên cơ quan", agency["name"]),
+        ("Cấp", agency["level"]),
+        ("Kỳ đánh giá", data["period"]),
+    ):
         label_cell(ws, label).value = value
     col = columns(ws)
     at = rows(ws)
@@ -141,11 +145,25 @@ def test_form_has_labelled_cells_and_the_table_header(form: Path) -> None:
 
 
 def test_form_prefills_the_agency(cli: Cli, tmp_path: Path) -> None:
-    path = make_form(cli, tmp_path / "f.xlsx", "--agency-code", "SNV", "--agency-name", "Sở Nội vụ",
-                     "--level", "tinh", "--period", "2020")
+    path = make_form(
+        cli,
+        tmp_path / "f.xlsx",
+        "--agency-code",
+        "SNV",
+        "--agency-name",
+        "Sở Nội vụ",
+        "--level",
+        "tinh",
+        "--period",
+        "2020",
+    )
     ws = load_workbook(path)[FORM_SHEET]
     assert [label_cell(ws, x).value for x in ("Mã cơ quan", "Tên cơ quan", "Cấp", "Kỳ đánh giá")] == [
-        "SNV", "Sở Nội vụ", "tinh", "2020"]
+        "SNV",
+        "Sở Nội vụ",
+        "tinh",
+        "2020",
+    ]
 
 
 def test_structure_is_protected_and_input_cells_unlocked(form: Path) -> None:
@@ -244,7 +262,8 @@ def test_a_very_hidden_sheet_carries_the_criteria_id_and_fingerprint(form: Path)
 
 def test_user_text_in_the_criteria_is_never_a_formula(cli: Cli, tmp_path: Path) -> None:
     text = CRITERIA.read_text(encoding="utf-8").replace(
-        "title: Hồ sơ giải quyết đúng hạn", 'title: "=HYPERLINK(\\"http://x\\",\\"bấm\\")"')
+        "title: Hồ sơ giải quyết đúng hạn", 'title: "=HYPERLINK(\\"http://x\\",\\"bấm\\")"'
+    )
     criteria = tmp_path / "c.yaml"
     criteria.write_text(text, encoding="utf-8")
     ws = load_workbook(make_form(cli, tmp_path / "f.xlsx", criteria=criteria))[FORM_SHEET]
@@ -320,7 +339,10 @@ def test_examples_round_trip(cli: Cli, tmp_path: Path) -> None:
         (expected,) = cli("score", assessment, "--format", "json").json()["results"]
         (got,) = cli("score", filled, "--format", "json").json()["results"]
         assert (got["self_total"], got["total"], got["band"]) == (
-            expected["self_total"], expected["total"], expected["band"]), assessment.name
+            expected["self_total"],
+            expected["total"],
+            expected["band"],
+        ), assessment.name
 
 
 def test_a_leaf_marked_na_carries_the_text_and_its_reason(filled: Path) -> None:
@@ -373,12 +395,14 @@ def _refused(run: Run, cell: str) -> str:
     return run.stderr
 
 
-def test_a_form_of_another_version_of_the_set_is_refused(cli: Cli, filled: Path, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_form_of_another_version_of_the_set_is_refused(
+    cli: Cli, filled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The committee revised the set after sending out forms: same id, 2.1 now out of 12.
     (tmp_path / "criteria").mkdir()
     text = CRITERIA.read_text(encoding="utf-8").replace(
-        "title: Hồ sơ giải quyết đúng hạn\n        max: 10", "title: Hồ sơ giải quyết đúng hạn\n        max: 12")
+        "title: Hồ sơ giải quyết đúng hạn\n        max: 10", "title: Hồ sơ giải quyết đúng hạn\n        max: 12"
+    )
     (tmp_path / "criteria" / "thu-nghiem.yaml").write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     for command in ("score", "validate"):
@@ -544,9 +568,12 @@ def test_a_form_is_checked_against_the_set_given_with_criteria(cli: Cli, filled:
     # the form's set is not under ./criteria nor shipped: only --criteria can find it
     revised = tmp_path / "sua" / "thu-nghiem.yaml"
     revised.parent.mkdir()
-    revised.write_text(CRITERIA.read_text(encoding="utf-8").replace(
-        "title: Hồ sơ giải quyết đúng hạn\n        max: 10", "title: Hồ sơ giải quyết đúng hạn\n        max: 12"),
-        encoding="utf-8")
+    revised.write_text(
+        CRITERIA.read_text(encoding="utf-8").replace(
+            "title: Hồ sơ giải quyết đúng hạn\n        max: 10", "title: Hồ sơ giải quyết đúng hạn\n        max: 12"
+        ),
+        encoding="utf-8",
+    )
     for command in ("score", "validate"):
         run = cli(command, filled, "--criteria", revised)
         assert run.exit_code == 1
@@ -603,9 +630,20 @@ def test_a_form_saved_by_libreoffice_reads_back_and_its_formulas_agree(cli: Cli,
 
     out = tmp_path / "lo"
     done = subprocess.run(
-        ["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-         "--convert-to", "xlsx", "--outdir", str(out), str(filled)],
-        capture_output=True, timeout=180, check=False, env={**os.environ, "HOME": str(tmp_path)},
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(filled),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=False,
+        env={**os.environ, "HOME": str(tmp_path)},
     )
     saved = out / filled.name
     assert saved.is_file(), done.stderr

@@ -19,12 +19,15 @@ from isoprov.jsonout import dumps, plain_decimal
 
 def test_json_writes_decimals_exactly() -> None:
     text = dumps({"a": Decimal("82.250"), "b": Decimal("126"), "c": [Decimal("0.10"), None, True, "Tốt"]})
-    assert json.loads(text, parse_float=Decimal) == {"a": Decimal("82.25"), "b": 126,
-                                                     "c": [Decimal("0.1"), None, True, "Tốt"]}
+    assert json.loads(text, parse_float=Decimal) == {
+        "a": Decimal("82.25"),
+        "b": 126,
+        "c": [Decimal("0.1"), None, True, "Tốt"],
+    }
     assert '"Tốt"' in text  # not \\u-escaped
 
 
-@given(st.decimals(allow_nan=False, allow_infinity=False, places=4, min_value=-10**12, max_value=10**12))
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=4, min_value=-(10**12), max_value=10**12))
 def test_plain_decimal_round_trips(value: Decimal) -> None:
     text = plain_decimal(value)
     assert "E" not in text and "e" not in text
@@ -57,11 +60,14 @@ def test_atomic_write_replaces_when_complete(tmp_path: Path) -> None:
 
 
 def test_diagnostic_text_names_file_line_column_and_path() -> None:
-    d = Diagnostic("a.yaml", "điểm 11 nằm ngoài khoảng", 12, 5, format_path(("scores", "2.3", "self")),
-                   Severity.ERROR)
+    d = Diagnostic("a.yaml", "điểm 11 nằm ngoài khoảng", 12, 5, format_path(("scores", "2.3", "self")), Severity.ERROR)
     assert d.text() == 'a.yaml:12:5: lỗi scores."2.3".self: điểm 11 nằm ngoài khoảng'
-    assert d.as_json() == {"file": "a.yaml", "line": 12, "column": 5,
-                           "message": 'scores."2.3".self: điểm 11 nằm ngoài khoảng'}
+    assert d.as_json() == {
+        "file": "a.yaml",
+        "line": 12,
+        "column": 5,
+        "message": 'scores."2.3".self: điểm 11 nằm ngoài khoảng',
+    }
 
 
 def test_format_path() -> None:

@@ -21,8 +21,7 @@ def errors_of(text: str) -> list[str]:
 
 def test_numbers_are_decimals_built_from_their_text() -> None:
     doc = parse_yaml("a: 8.1\nb: 2\nc: 0.1\nd: 1_000\ne: 012\n", "t.yaml")
-    assert doc.data == {"a": Decimal("8.1"), "b": Decimal(2), "c": Decimal("0.1"),
-                        "d": Decimal(1000), "e": Decimal(12)}
+    assert doc.data == {"a": Decimal("8.1"), "b": Decimal(2), "c": Decimal("0.1"), "d": Decimal(1000), "e": Decimal(12)}
     assert all(type(v) is Decimal for v in doc.data.values())
     assert str(doc.data["c"]) == "0.1"  # never through a binary float
 

@@ -102,9 +102,7 @@ def test_so_and_bang_chu_follow_vietnamese_financial_writing() -> None:
         so("126")
 
 
-@pytest.mark.parametrize(
-    ("number", "expected"), [(52, "52/KH-BCĐ"), (5, "05/KH-BCĐ"), (None, "      /KH-BCĐ")]
-)
+@pytest.mark.parametrize(("number", "expected"), [(52, "52/KH-BCĐ"), (5, "05/KH-BCĐ"), (None, "      /KH-BCĐ")])
 def test_so_hieu_pads_numbers_below_ten_and_leaves_a_draft_blank(number: int | None, expected: str) -> None:
     assert so_hieu({"number": number, "symbol": "KH-BCĐ"}) == expected
 
@@ -266,8 +264,9 @@ def _well_formed(text: str) -> None:
 
 def test_undefined_field_exits_1_naming_it_and_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "vb.docx"
-    result = render("plan", EXAMPLES / "bac-giang-2015/ke-hoach-52.yaml", "-o", out,
-                    "--template", DATA / "khong-co-truong.md.j2")
+    result = render(
+        "plan", EXAMPLES / "bac-giang-2015/ke-hoach-52.yaml", "-o", out, "--template", DATA / "khong-co-truong.md.j2"
+    )
     assert result.exit_code == 1
     assert "`nguoi_ky`" in result.stderr and "khong-co-truong.md.j2:4" in result.stderr
     assert list(tmp_path.iterdir()) == []
@@ -276,8 +275,9 @@ def test_undefined_field_exits_1_naming_it_and_writes_nothing(tmp_path: Path) ->
 def test_a_failed_render_leaves_an_existing_output_untouched(tmp_path: Path) -> None:
     out = tmp_path / "vb.md"
     out.write_text("bản cũ", encoding="utf-8")
-    result = render("plan", EXAMPLES / "bac-giang-2015/ke-hoach-52.yaml", "-o", out,
-                    "--template", DATA / "khong-co-truong.md.j2")
+    result = render(
+        "plan", EXAMPLES / "bac-giang-2015/ke-hoach-52.yaml", "-o", out, "--template", DATA / "khong-co-truong.md.j2"
+    )
     assert result.exit_code == 1
     assert out.read_text(encoding="utf-8") == "bản cũ"
     assert list(tmp_path.iterdir()) == [out]
@@ -285,8 +285,9 @@ def test_a_failed_render_leaves_an_existing_output_untouched(tmp_path: Path) -> 
 
 def test_template_reaching_for_python_internals_fails_clearly(tmp_path: Path) -> None:
     out = tmp_path / "vb.md"
-    result = render("plan", EXAMPLES / "bac-giang-2015/ke-hoach-52.yaml", "-o", out,
-                    "--template", DATA / "noi-bo-python.md.j2")
+    result = render(
+        "plan", EXAMPLES / "bac-giang-2015/ke-hoach-52.yaml", "-o", out, "--template", DATA / "noi-bo-python.md.j2"
+    )
     assert result.exit_code == 1
     assert "phần nội bộ của Python" in result.stderr and "sandbox" in result.stderr
     assert "Traceback" not in result.stderr
@@ -294,24 +295,35 @@ def test_template_reaching_for_python_internals_fails_clearly(tmp_path: Path) ->
 
 
 def test_template_syntax_error_names_the_line(tmp_path: Path) -> None:
-    result = render("plan", EXAMPLES / "bac-giang-2015/ke-hoach-52.yaml", "-o", tmp_path / "vb.md",
-                    "--template", DATA / "sai-cu-phap.md.j2")
+    result = render(
+        "plan",
+        EXAMPLES / "bac-giang-2015/ke-hoach-52.yaml",
+        "-o",
+        tmp_path / "vb.md",
+        "--template",
+        DATA / "sai-cu-phap.md.j2",
+    )
     assert result.exit_code == 1
     assert "lỗi cú pháp Jinja" in result.stderr
     assert not (tmp_path / "vb.md").exists()
 
 
 def test_unknown_region_in_a_template_is_an_error(tmp_path: Path) -> None:
-    result = render("plan", EXAMPLES / "bac-giang-2015/ke-hoach-52.yaml", "-o", tmp_path / "vb.docx",
-                    "--template", DATA / "vung-la.md.j2")
+    result = render(
+        "plan",
+        EXAMPLES / "bac-giang-2015/ke-hoach-52.yaml",
+        "-o",
+        tmp_path / "vb.docx",
+        "--template",
+        DATA / "vung-la.md.j2",
+    )
     assert result.exit_code == 1 and "vùng `banner` không có" in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 
 def test_user_template_reuses_the_shipped_macros(tmp_path: Path) -> None:
     out = tmp_path / "vb.md"
-    result = render("plan", EXAMPLES / "bac-giang-2015/ke-hoach-52.yaml", "-o", out,
-                    "--template", DATA / "rieng.md.j2")
+    result = render("plan", EXAMPLES / "bac-giang-2015/ke-hoach-52.yaml", "-o", out, "--template", DATA / "rieng.md.j2")
     assert result.exit_code == 0, result.stderr
     text = out.read_text(encoding="utf-8")
     assert "Mẫu riêng của đơn vị: Bắc Giang & <cơ quan>" in text
@@ -353,8 +365,10 @@ def test_a_budget_with_an_error_is_never_appended(tmp_path: Path) -> None:
     [
         (("plan", "examples/bac-giang-2015/ke-hoach-52.yaml", "-o", "x.pdf"), ".docx, .md hoặc .html"),
         (("plan", "khong-co.yaml", "-o", "x.md"), "không tìm thấy tệp dữ liệu"),
-        (("plan", "examples/bac-giang-2015/ke-hoach-52.yaml", "-o", "x.md", "--template", "khong-co.j2"),
-         "không tìm thấy mẫu"),
+        (
+            ("plan", "examples/bac-giang-2015/ke-hoach-52.yaml", "-o", "x.md", "--template", "khong-co.j2"),
+            "không tìm thấy mẫu",
+        ),
         (("memo", "examples/bac-giang-2015/ke-hoach-52.yaml", "-o", "x.md"), ""),
     ],
 )
@@ -367,8 +381,7 @@ def test_usage_errors_exit_2(args: tuple[str, ...], problem: str) -> None:
 def test_a_docx_template_is_only_for_docx_output(tmp_path: Path) -> None:
     base = tmp_path / "giay.docx"
     base.write_bytes(b"")
-    result = render("plan", EXAMPLES / "bac-giang-2015/ke-hoach-52.yaml", "-o", tmp_path / "x.md",
-                    "--template", base)
+    result = render("plan", EXAMPLES / "bac-giang-2015/ke-hoach-52.yaml", "-o", tmp_path / "x.md", "--template", base)
     assert result.exit_code == 2 and "chỉ dùng khi xuất tệp .docx" in result.stderr
 
 

@@ -114,7 +114,8 @@ def test_committed_schemas_equal_the_command_output(kind: str) -> None:
     committed = SCHEMAS / f"{kind}.json"
     assert committed.is_file(), f"run: isoprov schema {kind} > schemas/{kind}.json"
     assert committed.read_text(encoding="utf-8") == schema_text(kind), (
-        f"schemas/{kind}.json is stale; run: isoprov schema {kind} > schemas/{kind}.json")
+        f"schemas/{kind}.json is stale; run: isoprov schema {kind} > schemas/{kind}.json"
+    )
 
 
 @pytest.mark.parametrize("path", shipped_yaml(), ids=lambda p: str(p.relative_to(ROOT)))
@@ -156,11 +157,14 @@ def test_the_schema_accepts_the_shorthands() -> None:
     assert not list(validator("assessment").iter_errors(data))
 
 
-@pytest.mark.parametrize(("kind", "text_branch"), [
-    ("assessment", {"type": "string", "pattern": r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$"}),
-    ("criteria", {"type": "string", "pattern": r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$"}),
-    ("budget", {"type": "string", "pattern": r"\d"}),  # 500.000 đồng/ngày
-])
+@pytest.mark.parametrize(
+    ("kind", "text_branch"),
+    [
+        ("assessment", {"type": "string", "pattern": r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$"}),
+        ("criteria", {"type": "string", "pattern": r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$"}),
+        ("budget", {"type": "string", "pattern": r"\d"}),  # 500.000 đồng/ngày
+    ],
+)
 def test_decimal_fields_are_described_by_us_not_by_the_pydantic_version(kind: str, text_branch: Any) -> None:
     def decimal_text_branches(node: Any) -> Iterator[Any]:
         if isinstance(node, dict):
@@ -185,10 +189,21 @@ def test_a_norm_cap_is_money_text_with_its_unit() -> None:
     assert list(validator("norms").iter_errors(bad))
 
 
-@pytest.mark.parametrize(("points", "valid"), [
-    (7.5, True), ("7.5", True), (" 7.5 ", True), ("+.5", True), ("5.", True),
-    ("7,5", False), ("bảy", False), ("", False), (".", False), ("1e3", False),
-])
+@pytest.mark.parametrize(
+    ("points", "valid"),
+    [
+        (7.5, True),
+        ("7.5", True),
+        (" 7.5 ", True),
+        ("+.5", True),
+        ("5.", True),
+        ("7,5", False),
+        ("bảy", False),
+        ("", False),
+        (".", False),
+        ("1e3", False),
+    ],
+)
 def test_points_as_text_must_be_a_decimal_number(points: Any, valid: bool) -> None:
     # the schema says what the model accepts, whatever pydantic version generated it
     data = {
@@ -200,11 +215,14 @@ def test_points_as_text_must_be_a_decimal_number(points: Any, valid: bool) -> No
     assert (not list(validator("assessment").iter_errors(data))) is valid
 
 
-@pytest.mark.parametrize(("kind", "path"), [
-    ("assessment", DATA / "assessment" / "unknown-key.yaml"),
-    ("criteria", DATA / "criteria" / "unknown-key.yaml"),
-    ("budget", DATA / "budget" / "unknown-key.yaml"),
-])
+@pytest.mark.parametrize(
+    ("kind", "path"),
+    [
+        ("assessment", DATA / "assessment" / "unknown-key.yaml"),
+        ("criteria", DATA / "criteria" / "unknown-key.yaml"),
+        ("budget", DATA / "budget" / "unknown-key.yaml"),
+    ],
+)
 def test_the_schema_catches_a_typo_in_a_key(kind: str, path: Path) -> None:
     def messages(errors: Any) -> Iterator[str]:
         for e in errors:

@@ -45,8 +45,18 @@ def test_json_matches_the_spec_key_for_key(score_json: Callable[..., tuple[Run, 
     _, out = score_json(data / "assessment" / "valid-skhcn.yaml", data / "assessment" / "empty.yaml")
     assert list(out) == ["results", "errors", "missing"]
     result = out["results"][0]
-    assert list(result) == ["file", "agency", "criteria", "period", "self_total", "total", "band", "rank",
-                            "groups", "warnings"]
+    assert list(result) == [
+        "file",
+        "agency",
+        "criteria",
+        "period",
+        "self_total",
+        "total",
+        "band",
+        "rank",
+        "groups",
+        "warnings",
+    ]
     assert list(result["agency"]) == ["code", "name", "level"]
     assert result["groups"] == [{"id": "1", "earned": 2, "possible": 4}, {"id": "2", "earned": 9, "possible": 10}]
     assert list(out["errors"][0]) == ["file", "line", "column", "message"]
@@ -55,8 +65,14 @@ def test_json_matches_the_spec_key_for_key(score_json: Callable[..., tuple[Run, 
 def test_json_numbers_are_exact_decimals(cli: Callable[..., Run], data: Path) -> None:
     import json
 
-    run = cli("score", data / "assessment" / "valid-skhcn.yaml", "--criteria", data / "criteria" / "valid.yaml",
-              "--format", "json")
+    run = cli(
+        "score",
+        data / "assessment" / "valid-skhcn.yaml",
+        "--criteria",
+        data / "criteria" / "valid.yaml",
+        "--format",
+        "json",
+    )
     parsed = json.loads(run.stdout, parse_float=Decimal)
     assert parsed["results"][0]["total"] == Decimal("79.57")
     assert '"total": 79.57' in run.stdout
@@ -114,8 +130,11 @@ def test_duplicate_agency_keeps_the_first_file_in_path_order(
 
 @pytest.mark.parametrize(
     ("name", "code"),
-    [("missing-entry.yaml", "chưa được chấm"), ("no-evidence.yaml", "tài liệu kiểm chứng"),
-     ("wrong-level-leaf.yaml", "không áp dụng cho cấp `xa`")],
+    [
+        ("missing-entry.yaml", "chưa được chấm"),
+        ("no-evidence.yaml", "tài liệu kiểm chứng"),
+        ("wrong-level-leaf.yaml", "không áp dụng cho cấp `xa`"),
+    ],
 )
 def test_warnings_do_not_fail_the_run(
     score_json: Callable[..., tuple[Run, Any]], data: Path, name: str, code: str
@@ -145,9 +164,7 @@ def test_missing_path_is_a_usage_error(cli: Callable[..., Run], tmp_path: Path) 
     assert "không tìm thấy" in run.stderr
 
 
-def test_folders_are_searched_and_other_kinds_skipped(
-    cli: Callable[..., Run], data: Path, tmp_path: Path
-) -> None:
+def test_folders_are_searched_and_other_kinds_skipped(cli: Callable[..., Run], data: Path, tmp_path: Path) -> None:
     folder = tmp_path / "nop"
     (folder / "sub").mkdir(parents=True)
     for name in VALID[:2]:
@@ -182,15 +199,22 @@ def test_table_output_is_grouped_by_level_in_vietnamese(cli: Callable[..., Run],
 
 
 def test_detail_adds_per_criterion_rows(cli: Callable[..., Run], data: Path) -> None:
-    run = cli("score", data / "assessment" / "valid-skhcn.yaml", "--criteria", data / "criteria" / "valid.yaml",
-              "--detail")
+    run = cli(
+        "score", data / "assessment" / "valid-skhcn.yaml", "--criteria", data / "criteria" / "valid.yaml", "--detail"
+    )
     assert "Chi tiết" in run.stdout and "Quyết định thành lập Ban chỉ đạo ISO" in run.stdout
     assert "Không áp dụng" in run.stdout
 
 
 def test_csv_summary_and_detail(cli: Callable[..., Run], data: Path) -> None:
-    args = ("score", *(data / "assessment" / f for f in VALID), "--criteria", data / "criteria" / "valid.yaml",
-            "--format", "csv")
+    args = (
+        "score",
+        *(data / "assessment" / f for f in VALID),
+        "--criteria",
+        data / "criteria" / "valid.yaml",
+        "--format",
+        "csv",
+    )
     rows = list(csv.DictReader(io.StringIO(cli(*args).stdout)))
     assert {r["agency_code"]: r["total"] for r in rows}["SKHCN"] == "79.57"
     detail = list(csv.DictReader(io.StringIO(cli(*args, "--detail").stdout)))

@@ -121,8 +121,13 @@ def test_total_stays_within_zero_and_scale(
     p11: Decimal, p12: Decimal, p21: Decimal, bonus: Decimal, penalty: Decimal, na: bool
 ) -> None:
     cs = CS.model_copy(update={"criteria": CS.criteria})  # options of 1.1 ignored by score()
-    entries: dict[str, Any] = {"1_1": p11, "1_2": {"na": "Không có"} if na else p12, "2_1": p21,
-                               "T": bonus, "D": penalty}
+    entries: dict[str, Any] = {
+        "1_1": p11,
+        "1_2": {"na": "Không có"} if na else p12,
+        "2_1": p21,
+        "T": bonus,
+        "D": penalty,
+    }
     r = score(assess(**entries), cs)
     assert D(0) <= r.total <= cs.scale
     assert r.total == r.total.quantize(D("0.01"))

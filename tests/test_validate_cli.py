@@ -9,8 +9,13 @@ from tests.conftest import Run
 
 
 def test_valid_criteria_and_assessments(cli: Callable[..., Run], data: Path) -> None:
-    run = cli("validate", data / "criteria" / "valid.yaml", data / "assessment" / "valid-skhcn.yaml",
-              "--criteria", data / "criteria" / "valid.yaml")
+    run = cli(
+        "validate",
+        data / "criteria" / "valid.yaml",
+        data / "assessment" / "valid-skhcn.yaml",
+        "--criteria",
+        data / "criteria" / "valid.yaml",
+    )
     assert run.exit_code == 0, run.stderr
     assert "✓" in run.stdout and "bộ tiêu chí" in run.stdout and "bản tự đánh giá" in run.stdout
 

@@ -91,8 +91,7 @@ def budget_json(report: BudgetReport) -> dict[str, Any]:
         "total_vnd": report.total_vnd,
         "total_in_words": report.total_in_words,
         "findings": [
-            {"code": f.code, "severity": str(f.severity), "line": f.line, "message": f.message}
-            for f in report.findings
+            {"code": f.code, "severity": str(f.severity), "line": f.line, "message": f.message} for f in report.findings
         ],
     }
 
@@ -153,7 +152,11 @@ def report_table(report: BudgetReport) -> Table:
     total = format_number(report.total)
     table.add_section()
     table.add_row(
-        Text(""), Text("Tổng", style="bold"), Text(""), Text(""), Text(""),
+        Text(""),
+        Text("Tổng", style="bold"),
+        Text(""),
+        Text(""),
+        Text(""),
         Text(_figure(report, declared_vnd), style="bold red" if differs else "bold"),
         Text(_MISMATCH + total, style="bold red") if differs else Text(total, style="bold"),
     )

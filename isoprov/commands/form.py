@@ -57,7 +57,9 @@ def _criteria_set(ref: str, criteria: list[Path]) -> CriteriaSet | None:
         if path.suffix.lower() in (".yaml", ".yml") or path.parent != Path("."):
             usage_error(f"không tìm thấy tệp bộ tiêu chí `{ref}`")
         known = ", ".join(catalog.known_ids()) or "không có"
-        usage_error(f"không tìm thấy bộ tiêu chí `{ref}` (không phải tệp, cũng không phải mã bộ tiêu chí đã biết); "
-                    f"các bộ tiêu chí hiện có: {known}")
+        usage_error(
+            f"không tìm thấy bộ tiêu chí `{ref}` (không phải tệp, cũng không phải mã bộ tiêu chí đã biết); "
+            f"các bộ tiêu chí hiện có: {known}"
+        )
     print_diagnostics(catalog.diagnostics)
     return cs

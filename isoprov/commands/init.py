@@ -56,8 +56,12 @@ def run(directory: Path, force: bool) -> int:
     for name in written:
         stdout.print(f"  {name}", markup=False)
     stdout.print("Thử ngay:", markup=False)
-    for line in (f"cd {directory}", "isoprov score .", "isoprov budget check du-toan.yaml",
-                 "isoprov render plan ke-hoach.yaml -o ke-hoach.docx"):
+    for line in (
+        f"cd {directory}",
+        "isoprov score .",
+        "isoprov budget check du-toan.yaml",
+        "isoprov render plan ke-hoach.yaml -o ke-hoach.docx",
+    ):
         stdout.print(f"  {line}", markup=False)
     stdout.print("Hướng dẫn chi tiết: README.md", markup=False)
     return int(ExitCode.OK)

@@ -112,10 +112,34 @@ def json_report(batch: Batch) -> dict[str, Any]:
     }
 
 
-_CSV_SUMMARY = ["rank", "agency_code", "agency_name", "level", "self_total", "total", "difference",
-                "band", "criteria", "period", "file"]
-_CSV_DETAIL = ["agency_code", "agency_name", "level", "criterion", "title", "max", "self", "team",
-               "final", "applicable", "na_reason", "evidence_count", "file"]
+_CSV_SUMMARY = [
+    "rank",
+    "agency_code",
+    "agency_name",
+    "level",
+    "self_total",
+    "total",
+    "difference",
+    "band",
+    "criteria",
+    "period",
+    "file",
+]
+_CSV_DETAIL = [
+    "agency_code",
+    "agency_name",
+    "level",
+    "criterion",
+    "title",
+    "max",
+    "self",
+    "team",
+    "final",
+    "applicable",
+    "na_reason",
+    "evidence_count",
+    "file",
+]
 
 
 def csv_report(batch: Batch, detail: bool) -> str:
@@ -126,18 +150,41 @@ def csv_report(batch: Batch, detail: bool) -> str:
         writer.writerow(_CSV_DETAIL)
         for r in batch.results:
             for d in r.details:
-                writer.writerow([
-                    r.agency_code, r.agency_name, r.level, d.id, d.title, _num(d.max), _num(d.self_points),
-                    _num(d.team), _num(d.final), "yes" if d.applicable else "no", d.na_reason or "",
-                    d.evidence_count, r.file,
-                ])
+                writer.writerow(
+                    [
+                        r.agency_code,
+                        r.agency_name,
+                        r.level,
+                        d.id,
+                        d.title,
+                        _num(d.max),
+                        _num(d.self_points),
+                        _num(d.team),
+                        _num(d.final),
+                        "yes" if d.applicable else "no",
+                        d.na_reason or "",
+                        d.evidence_count,
+                        r.file,
+                    ]
+                )
     else:
         writer.writerow(_CSV_SUMMARY)
         for r in batch.results:
-            writer.writerow([
-                r.rank, r.agency_code, r.agency_name, r.level, _num(r.self_total), _num(r.total),
-                _num(r.difference), r.band, r.criteria, r.period, r.file,
-            ])
+            writer.writerow(
+                [
+                    r.rank,
+                    r.agency_code,
+                    r.agency_name,
+                    r.level,
+                    _num(r.self_total),
+                    _num(r.total),
+                    _num(r.difference),
+                    r.band,
+                    r.criteria,
+                    r.period,
+                    r.file,
+                ]
+            )
     return buffer.getvalue()
 
 
@@ -172,8 +219,13 @@ def print_table(batch: Batch, detail: bool) -> None:
         table.add_column("Xếp loại")
         for r in rows:
             table.add_row(
-                str(r.rank), f"{r.agency_name} ({r.agency_code})", r.level, _vn(r.self_total, 2),
-                _vn(r.total, 2), _signed(r.difference), r.band,
+                str(r.rank),
+                f"{r.agency_name} ({r.agency_code})",
+                r.level,
+                _vn(r.self_total, 2),
+                _vn(r.total, 2),
+                _signed(r.difference),
+                r.band,
             )
         stdout.print(table)
     if detail:
@@ -186,10 +238,18 @@ def print_table(batch: Batch, detail: bool) -> None:
 
 
 def print_detail(r: Result) -> None:
-    table = Table(title=f"Chi tiết: {r.agency_name} ({r.agency_code}) — {format_number(r.total, 2)} điểm",
-                  title_justify="left")
-    for name, justify in (("Mã", "left"), ("Tiêu chí", "left"), ("Tối đa", "right"), ("Tự chấm", "right"),
-                          ("Thẩm định", "right"), ("Điểm", "right"), ("Kiểm chứng", "right")):
+    table = Table(
+        title=f"Chi tiết: {r.agency_name} ({r.agency_code}) — {format_number(r.total, 2)} điểm", title_justify="left"
+    )
+    for name, justify in (
+        ("Mã", "left"),
+        ("Tiêu chí", "left"),
+        ("Tối đa", "right"),
+        ("Tự chấm", "right"),
+        ("Thẩm định", "right"),
+        ("Điểm", "right"),
+        ("Kiểm chứng", "right"),
+    ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for d in r.details:
         final = "Không áp dụng" if d.na_reason else ("—" if not d.applicable else _vn(d.final))
