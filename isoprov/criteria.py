@@ -90,9 +90,19 @@ class CriteriaSet(Model):
         return {e.criterion.id: e.top.id for e in self.walk() if e.criterion.is_leaf}
 
     def walk(self) -> Iterator[CriterionAt]:
-        """All criteria depth-first, with their path in the file and their top-level criterion."""
+        """All criteria depth-first, with their path in the file and their top-level criterion.
+
+        A group's ``levels``, ``evidence`` and ``na`` hold for everything under it: each criterion
+        comes with the levels it and all its groups share, and with ``evidence``/``na`` set when
+        it or one of its groups sets them (a group "chỉ áp dụng cho cấp xã" covers its leaves).
+        """
         for i, top in enumerate(self.criteria):
-            yield from _walk(top, ("criteria", i), top)
+            yield from _walk(top, ("criteria", i), top, _Inherited())
+
+    def walk_as_written(self) -> Iterator[CriterionAt]:
+        """All criteria depth-first exactly as the file gives them (for the file's own checks)."""
+        for i, top in enumerate(self.criteria):
+            yield from _walk(top, ("criteria", i), top, None)
 
     def band_for(self, total: Decimal) -> str:
         """The first band whose ``min`` ≤ total."""
@@ -109,10 +119,36 @@ class CriterionAt:
     top: Criterion
 
 
-def _walk(criterion: Criterion, path: PathKey, top: Criterion) -> Iterator[CriterionAt]:
-    yield CriterionAt(criterion, path, top)
+@dataclass(frozen=True, slots=True)
+class _Inherited:
+    """What the groups above a criterion impose on it."""
+
+    levels: tuple[str, ...] | None = None
+    evidence: bool = False
+    na: bool = False
+
+    def apply(self, c: Criterion) -> tuple[Criterion, _Inherited]:
+        levels = c.levels
+        if self.levels is not None:
+            levels = self.levels if levels is None else tuple(lv for lv in levels if lv in self.levels)
+        inherited = _Inherited(levels, self.evidence or c.evidence, self.na or c.na)
+        if (levels, inherited.evidence, inherited.na) == (c.levels, c.evidence, c.na):
+            return c, inherited
+        return c.model_copy(update={"levels": levels, "evidence": inherited.evidence, "na": inherited.na}), inherited
+
+
+def _walk(criterion: Criterion, path: PathKey, top: Criterion, above: _Inherited | None) -> Iterator[CriterionAt]:
+    effective, below = (criterion, None) if above is None else above.apply(criterion)
+    yield CriterionAt(effective, path, top)
     for j, child in enumerate(criterion.children):
-        yield from _walk(child, (*path, "children", j), top)
+        yield from _walk(child, (*path, "children", j), top, below)
+
+
+def possible_max(c: Criterion) -> Decimal:
+    """A criterion's maximum: its ``max``, or for a group without one the sum of its children's."""
+    if c.max is not None or not c.children:
+        return c.max or Decimal(0)
+    return sum((possible_max(ch) for ch in c.children if ch.kind == "score"), Decimal(0))
 
 
 def check_criteria_set(cs: CriteriaSet, doc: YamlDocument) -> list[Diagnostic]:
@@ -120,7 +156,7 @@ def check_criteria_set(cs: CriteriaSet, doc: YamlDocument) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     first: dict[str, PathKey] = {}
     known_levels = set(cs.levels)
-    for at in cs.walk():
+    for at in cs.walk_as_written():
         c, path = at.criterion, at.path
         if c.id in first:
             line = doc.source.locate(first[c.id])
@@ -152,7 +188,7 @@ def _check_shape(c: Criterion, path: PathKey, *, top_level: bool, doc: YamlDocum
     if c.children:
         if c.options is not None:
             out.append(doc.diagnostic((*path, "options"), "nhóm tiêu chí không có `options`; chỉ tiêu chí lá mới có"))
-        child_sum = sum((ch.max or Decimal(0) for ch in c.children if ch.kind == "score"), Decimal(0))
+        child_sum = sum((possible_max(ch) for ch in c.children if ch.kind == "score"), Decimal(0))
         if c.max is not None and c.max != child_sum:
             out.append(
                 doc.diagnostic(
