@@ -53,6 +53,12 @@ class ScoreEntry(Model):
     def _one_evidence(cls, value: Any) -> Any:
         return (value,) if isinstance(value, str) else value
 
+    @field_validator("evidence", mode="after")
+    @classmethod
+    def _no_blank_evidence(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        """An empty entry (`evidence: [""]`) names no document: it is not evidence."""
+        return tuple(e for e in value if e.strip())
+
     @field_validator("na", mode="before")
     @classmethod
     def _na_reason(cls, value: Any) -> Any:

@@ -33,7 +33,7 @@ class Batch:
 
     results: list[Result] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    submitted: set[str] = field(default_factory=set)
+    submitted: set[Submission] = field(default_factory=set)
     missing: list[RegisteredAgency] = field(default_factory=list)
     level_order: dict[str, int] = field(default_factory=dict)
 
@@ -70,17 +70,26 @@ def looks_like_assessment(data: Any) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class Submission:
+    """Who submitted what: an agency's assessment for a criteria set and period."""
+
+    code: str
+    criteria: str
+    period: str
+
+
+@dataclass(frozen=True, slots=True)
 class FileOutcome:
     """What one assessment file gave, before batch-wide rules (duplicates, ranks) apply."""
 
     path: Path
     diagnostics: tuple[Diagnostic, ...] = ()
     skipped: bool = False
-    agency_code: str | None = None
     key: tuple[str, str, str] | None = None  # criteria set, period, agency code
     levels: tuple[str, ...] = ()
     duplicate_at: tuple[str, ...] = ()  # path in the document of the agency code, for that error
     result: Result | None = None
+    submission: Submission | None = None
 
 
 def score_paths(
@@ -104,8 +113,8 @@ def score_paths(
             if progress is not None:
                 progress(i, len(files))
             _collect(outcome, batch, seen)
-        for key in seen:
-            catalog.get(key[0])  # gathers the criteria sets' own problems once, in this process
+        for criteria_id in sorted({s.criteria for s in batch.submitted}):
+            catalog.get(criteria_id)  # gathers the criteria sets' own problems once, in this process
     batch.diagnostics[:0] = catalog.diagnostics  # criteria problems first
     catalog.diagnostics.clear()
     batch.results = rank(batch.results)
@@ -118,22 +127,20 @@ def score_paths(
 def _collect(outcome: FileOutcome, batch: Batch, seen: dict[tuple[str, str, str], str]) -> None:
     if outcome.skipped:
         return
-    if outcome.agency_code is not None:
-        batch.submitted.add(outcome.agency_code)
+    if outcome.submission is not None:
+        batch.submitted.add(outcome.submission)
     for k, level in enumerate(outcome.levels):
         batch.level_order.setdefault(level, k)
     key = outcome.key
     if key is not None and key in seen:
-        criteria, period, code = key
         [first, *_] = outcome.duplicate_at or ("",)
         batch.diagnostics.append(
-            Diagnostic(
-                file=str(outcome.path),
-                message=f"cơ quan `{code}` đã có bản tự đánh giá kỳ {period} theo bộ tiêu chí "
-                f"`{criteria}` trong tệp {seen[key]}; tệp này bị bỏ qua",
-                line=int(first) if first else None,
-                column=int(outcome.duplicate_at[1]) if len(outcome.duplicate_at) > 1 else None,
-                path="agency.code",
+            duplicate_agency(
+                str(outcome.path),
+                key,
+                seen[key],
+                int(first) if first else None,
+                int(outcome.duplicate_at[1]) if len(outcome.duplicate_at) > 1 else None,
             )
         )
         return
@@ -142,6 +149,21 @@ def _collect(outcome: FileOutcome, batch: Batch, seen: dict[tuple[str, str, str]
     batch.diagnostics.extend(outcome.diagnostics)
     if outcome.result is not None:
         batch.results.append(outcome.result)
+
+
+def duplicate_agency(
+    file: str, key: tuple[str, str, str], first_file: str, line: int | None, column: int | None
+) -> Diagnostic:
+    """The error for an agency's second assessment of one criteria set and period (SPEC §3)."""
+    criteria, period, code = key
+    return Diagnostic(
+        file=file,
+        message=f"cơ quan `{code}` đã có bản tự đánh giá kỳ {period} theo bộ tiêu chí "
+        f"`{criteria}` trong tệp {first_file}; tệp này bị bỏ qua",
+        line=line,
+        column=column,
+        path="agency.code",
+    )
 
 
 #: Below this many files, worker processes cost more than they save.
@@ -206,6 +228,7 @@ def score_file(path: Path, explicit: bool, catalog: Catalog, strict: bool) -> Fi
             return FileOutcome(path, skipped=True)  # a score or budget export beside the forms
         return FileOutcome(path, tuple(exc.diagnostics))
     code = assessment.agency.code
+    submission = Submission(code, assessment.criteria, assessment.period)
     cs = catalog.get(assessment.criteria)
     if cs is None:
         invalid = catalog.invalid.get(assessment.criteria)
@@ -215,7 +238,7 @@ def score_file(path: Path, explicit: bool, catalog: Catalog, strict: bool) -> Fi
             known = ", ".join(catalog.known_ids()) or "không có"
             problem = f"không tìm thấy; các bộ tiêu chí hiện có: {known}"
         message = f"bộ tiêu chí `{assessment.criteria}` {problem}"
-        return FileOutcome(path, (doc.diagnostic(("criteria",), message),), agency_code=code)
+        return FileOutcome(path, (doc.diagnostic(("criteria",), message),), submission=submission)
     where = doc.diagnostic(("agency", "code"), "")
     diagnostics = check_assessment(assessment, cs, doc, strict=strict)
     result = None
@@ -225,11 +248,11 @@ def score_file(path: Path, explicit: bool, catalog: Catalog, strict: bool) -> Fi
     return FileOutcome(
         path,
         tuple(diagnostics),
-        agency_code=code,
         key=(cs.id, assessment.period, code),
         levels=cs.levels,
         duplicate_at=(str(where.line or ""), str(where.column or "")),
         result=result,
+        submission=submission,
     )
 
 

@@ -132,11 +132,13 @@ def _peek_data(path: Path) -> Any:
 
 def _maybe_criteria(path: Path) -> bool:
     """Whether a file in a ``--criteria`` folder is meant as a criteria set: one that does not
-    load at all is (its error is worth showing); an assessment, budget or note is not."""
+    load but has the set's keys is (its error is worth showing); an assessment, a budget, an
+    empty note is not."""
     try:
         data = load_yaml(path).data
     except InputError:
-        return True
+        text = path.read_bytes()
+        return b"criteria:" in text or b"bands:" in text
     return looks_like_criteria(data)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Protocol
 
 from pydantic import Field
 
@@ -31,6 +33,24 @@ def load_registry(path: Path) -> Registry:
     return validate_document(Registry, load_yaml(path))
 
 
-def missing_agencies(registry: Registry, submitted: set[str]) -> list[RegisteredAgency]:
-    """Registered agencies whose code is not among the submitted ones, in registry order."""
-    return [a for a in registry.agencies if a.code not in submitted]
+class Submitted(Protocol):
+    """An agency's submission: its code, criteria set and period."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def criteria(self) -> str: ...
+    @property
+    def period(self) -> str: ...
+
+
+def missing_agencies(registry: Registry, submitted: Iterable[Submitted]) -> list[RegisteredAgency]:
+    """Registered agencies (chưa nộp) with no submission, in registry order. A registry that
+    names a period or a criteria set counts only submissions for that period and set."""
+    codes = {
+        s.code
+        for s in submitted
+        if (registry.period is None or s.period == registry.period)
+        and (registry.criteria is None or s.criteria == registry.criteria)
+    }
+    return [a for a in registry.agencies if a.code not in codes]

@@ -44,3 +44,29 @@ def test_each_bad_set_is_reported_at_its_line(name: str, line: int, fragment: st
     assert matching, [d.text() for d in diagnostics]
     assert matching[0].line == line
     assert matching[0].file.endswith(name)
+
+
+def test_group_max_counts_a_sub_group_without_max() -> None:
+    cs, diagnostics = load_criteria_set(DATA / "nested-groups.yaml")
+    assert diagnostics == []
+    assert cs is not None
+    assert [leaf.id for leaf in cs.leaves] == ["1.1.1", "1.1.2", "1.2", "2.1", "T"]
+    assert cs.group_of["1.1.2"] == "1"
+
+
+def test_a_groups_levels_evidence_and_na_hold_for_its_leaves() -> None:
+    cs, _ = load_criteria_set(DATA / "nested-groups.yaml")
+    assert cs is not None
+    leaf = cs.index["2.1"]
+    assert (leaf.levels, leaf.evidence, leaf.na) == (("xa",), True, True)
+    assert not leaf.applies_to("tinh")
+    assert cs.index["1.2"].levels is None  # nothing imposed outside the group
+
+
+def test_a_sub_group_with_a_wrong_max_is_reported(tmp_path: Path) -> None:
+    text = (DATA / "nested-groups.yaml").read_text("utf-8").replace("max: 6", "max: 7")
+    (tmp_path / "c.yaml").write_text(text, encoding="utf-8")
+    cs, diagnostics = load_criteria_set(tmp_path / "c.yaml")
+    assert cs is None
+    assert [(d.line, d.path) for d in diagnostics] == [(11, "criteria[0].max")]
+    assert "tổng điểm tối đa các tiêu chí con là 6" in diagnostics[0].message

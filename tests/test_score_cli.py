@@ -255,3 +255,109 @@ def test_nothing_applicable_is_warned_and_leaves_bonus_minus_penalty(cli: Callab
     [result] = run.json()["results"]
     assert (result["total"], result["self_total"]) == (3, 4)
     assert any("không còn tiêu chí nào" in w for w in result["warnings"]), result["warnings"]
+
+
+NESTED = Path(__file__).parent / "data" / "criteria" / "nested-groups.yaml"
+
+
+def _assessment(folder: Path, name: str, code: str, level: str, scores: str, period: str = "2020") -> Path:
+    path = folder / name
+    path.write_text(
+        f"agency: {{code: {code}, name: Cơ quan {code}, level: {level}}}\ncriteria: nhom-long-nhau\n"
+        f"period: '{period}'\nscores:\n{scores}",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_group_for_one_level_is_left_out_for_the_others(cli: Callable[..., Run], tmp_path: Path) -> None:
+    scores = "  '1.1.1': 1\n  '1.1.2': 2\n  '1.2': 3\n  '2.1': 4\n"
+    _assessment(tmp_path, "tinh.yaml", "T1", "tinh", scores)
+    _assessment(tmp_path, "xa.yaml", "X1", "xa", scores)
+    run = cli("score", tmp_path, "--criteria", NESTED, "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    by_code = {r["agency"]["code"]: r for r in run.json()["results"]}
+    assert by_code["T1"]["total"] == 100  # 2.1 is for xã only: ignored, with a warning
+    assert any("không áp dụng cho cấp `tinh`" in w for w in by_code["T1"]["warnings"])
+    assert by_code["X1"]["groups"] == [{"id": "1", "earned": 6, "possible": 6}, {"id": "2", "earned": 4, "possible": 4}]
+    assert any("tài liệu kiểm chứng" in w for w in by_code["X1"]["warnings"])  # evidence: true from the group
+
+
+def test_blank_evidence_is_no_evidence(cli: Callable[..., Run], tmp_path: Path) -> None:
+    scores = "  '1.1.1': 1\n  '1.1.2': 2\n  '1.2': 3\n  '2.1': {self: 4, evidence: ['  ']}\n"
+    _assessment(tmp_path, "xa.yaml", "X1", "xa", scores)
+    run = cli("score", tmp_path, "--criteria", NESTED, "--format", "json")
+    [result] = run.json()["results"]
+    assert any("tài liệu kiểm chứng" in w for w in result["warnings"]), result["warnings"]
+
+
+def test_registry_counts_only_its_own_period(cli: Callable[..., Run], tmp_path: Path) -> None:
+    scores = "  '1.1.1': 1\n  '1.1.2': 2\n  '1.2': 3\n"
+    folder = tmp_path / "nop"
+    folder.mkdir()
+    _assessment(folder, "a.yaml", "T1", "tinh", scores)
+    _assessment(folder, "b.yaml", "T2", "tinh", scores, period="2021")
+    registry = tmp_path / "co-quan.yaml"
+    registry.write_text(
+        "period: '2020'\ncriteria: nhom-long-nhau\nagencies:\n  - {code: T1, name: Một}\n  - {code: T2, name: Hai}\n",
+        encoding="utf-8",
+    )
+    run = cli("score", folder, "--criteria", NESTED, "--agencies", registry, "--format", "json")
+    assert run.json()["missing"] == [{"code": "T2", "name": "Hai"}]  # T2 submitted for 2021, not 2020
+
+
+def test_a_broken_set_is_reported_also_when_files_are_scored_in_parallel(
+    cli: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import isoprov.batch
+
+    monkeypatch.setattr(isoprov.batch, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "criteria").mkdir()
+    broken = NESTED.read_text("utf-8").replace("{label: Chưa đạt, min: 0}", "{label: Chưa đạt, min: 5}")
+    (tmp_path / "criteria" / "bo.yaml").write_text(broken, encoding="utf-8")
+    for k in range(6):
+        _assessment(tmp_path, f"a{k}.yaml", f"T{k}", "tinh", "  '1.2': 3\n")
+    run = cli("score", ".", "--format", "json")
+    assert run.exit_code == 1
+    errors = run.json()["errors"]
+    assert [e["file"] for e in errors].count("criteria/bo.yaml") == 1
+    assert sum("có lỗi" in e["message"] for e in errors) == 6
+
+
+def test_a_criteria_folder_may_hold_other_files(cli: Callable[..., Run], tmp_path: Path, data: Path) -> None:
+    folder = tmp_path / "viec"
+    folder.mkdir()
+    (folder / "bo.yaml").write_text(NESTED.read_text("utf-8"), encoding="utf-8")
+    (folder / "du-toan.yaml").write_text("title: Dự toán\nitems:\n  - {name: A, amount: 5}\n", encoding="utf-8")
+    (folder / "ghi-chu.yml").write_text("# chỉ có ghi chú\n", encoding="utf-8")
+    a = _assessment(folder, "a.yaml", "T1", "tinh", "  '1.1.1': 1\n  '1.1.2': 2\n  '1.2': 3\n")
+    run = cli("score", a, "--criteria", folder, "--format", "json")
+    assert run.exit_code == 0, run.stdout
+    assert run.json()["results"][0]["total"] == 100
+
+
+def test_the_same_set_id_twice_is_an_error_and_the_first_file_is_used(cli: Callable[..., Run], tmp_path: Path) -> None:
+    folder = tmp_path / "bo"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(NESTED.read_text("utf-8"), encoding="utf-8")
+    (folder / "b.yaml").write_text(NESTED.read_text("utf-8").replace("scale: 100", "scale: 10"), encoding="utf-8")
+    a = _assessment(tmp_path, "a.yaml", "T1", "tinh", "  '1.1.1': 1\n  '1.1.2': 2\n  '1.2': 3\n")
+    run = cli("score", a, "--criteria", folder, "--format", "json")
+    assert run.exit_code == 1
+    [error] = run.json()["errors"]
+    assert error["file"].endswith("b.yaml") and "đã có ở tệp" in error["message"]
+    assert run.json()["results"][0]["total"] == 100
+
+
+def test_an_unquoted_numeric_set_id_is_found_in_the_criteria_folder(
+    cli: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "criteria").mkdir()
+    text = NESTED.read_text("utf-8").replace("id: nhom-long-nhau", "id: 2021")
+    (tmp_path / "criteria" / "bo.yaml").write_text(text, encoding="utf-8")
+    a = _assessment(tmp_path, "a.yaml", "T1", "tinh", "  '1.2': 3\n")
+    a.write_text(a.read_text("utf-8").replace("criteria: nhom-long-nhau", "criteria: 2021"), encoding="utf-8")
+    run = cli("score", "a.yaml", "--format", "json")
+    assert run.json()["results"][0]["criteria"] == "2021", run.stdout

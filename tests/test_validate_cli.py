@@ -62,3 +62,15 @@ def test_hostile_files_are_refused_fast(cli: Callable[..., Run], data: Path) -> 
     for n in names:
         assert n in run.stderr
     assert "Traceback" not in run.stderr + run.stdout
+
+
+def test_an_agency_twice_for_one_set_and_period_is_an_error(cli: Callable[..., Run], data: Path) -> None:
+    run = cli(
+        "validate",
+        data / "assessment" / "valid-skhcn.yaml",
+        data / "assessment" / "zz-duplicate-agency.yaml",
+        "--criteria",
+        data / "criteria" / "valid.yaml",
+    )
+    assert run.exit_code == 1
+    assert "zz-duplicate-agency.yaml:" in run.stderr and "đã có bản tự đánh giá kỳ" in run.stderr

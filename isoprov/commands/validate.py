@@ -4,11 +4,12 @@ norms, document) without computing reports. The kind of each YAML file is told b
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from isoprov.assessment import Assessment, check_assessment
-from isoprov.batch import FORM_SUFFIXES, assessment_files
+from isoprov.batch import FORM_SUFFIXES, assessment_files, duplicate_agency
 from isoprov.catalog import Catalog, load_criteria_set
 from isoprov.commands.common import print_diagnostics, require_paths, stdout
 from isoprov.diagnostics import Diagnostic, ExitCode, InputError, Severity, has_errors
@@ -45,6 +46,16 @@ def detect_kind(data: Any) -> str | None:
     return None
 
 
+@dataclass
+class Context:
+    """What validating one run shares: the criteria sets, ``--strict``, and the first file of
+    each agency's assessment per criteria set and period (a second one is an error, SPEC §3)."""
+
+    catalog: Catalog
+    strict: bool = False
+    seen: dict[tuple[str, str, str], str] = field(default_factory=dict)
+
+
 def run(paths: list[Path], criteria: list[Path], strict: bool) -> int:
     """Validate every file under ``paths``; print one line per file and the problems found."""
     require_paths([*paths, *criteria])
@@ -52,8 +63,9 @@ def run(paths: list[Path], criteria: list[Path], strict: bool) -> int:
     catalog.load_explicit()
     everything: list[Diagnostic] = list(catalog.diagnostics)
     catalog.diagnostics.clear()
+    context = Context(catalog, strict)
     for path, explicit in assessment_files(paths):
-        kind, diagnostics = validate_file(path, catalog, strict)
+        kind, diagnostics = validate_file(path, context)
         if kind is None and not explicit and path.suffix.lower() in FORM_SUFFIXES:
             stdout.print(f"[dim]–[/] {path} (tệp Excel khác, không phải biểu mẫu; bỏ qua)")
             continue
@@ -72,18 +84,18 @@ def run(paths: list[Path], criteria: list[Path], strict: bool) -> int:
     return int(ExitCode.INVALID if failed else ExitCode.OK)
 
 
-def validate_file(path: Path, catalog: Catalog, strict: bool) -> tuple[str | None, list[Diagnostic]]:
+def validate_file(path: Path, context: Context) -> tuple[str | None, list[Diagnostic]]:
     """The kind of one file and its diagnostics."""
     if path.suffix.lower() in FORM_SUFFIXES:
         try:
             from isoprov.excel import NotAFormError, read_assessment_form
 
-            assessment, form = read_assessment_form(path, catalog)
+            assessment, form = read_assessment_form(path, context.catalog)
         except NotAFormError as exc:
             return None, exc.diagnostics
         except InputError as exc:
             return "assessment", exc.diagnostics
-        return "assessment", _check_against_set(assessment, form, catalog, strict)
+        return "assessment", _check_against_set(assessment, form, context)
     try:
         doc = load_yaml(path)
     except InputError as exc:
@@ -99,50 +111,55 @@ def validate_file(path: Path, catalog: Catalog, strict: bool) -> tuple[str | Non
             )
         ]
     try:
-        return kind, VALIDATORS[kind](path, doc, catalog, strict)
+        return kind, VALIDATORS[kind](path, doc, context)
     except InputError as exc:
         return kind, exc.diagnostics
 
 
-def _criteria(path: Path, doc: YamlDocument, catalog: Catalog, strict: bool) -> list[Diagnostic]:
+def _criteria(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
     return load_criteria_set(path)[1]
 
 
-def _assessment(path: Path, doc: YamlDocument, catalog: Catalog, strict: bool) -> list[Diagnostic]:
-    return _check_against_set(validate_document(Assessment, doc), doc, catalog, strict)
+def _assessment(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
+    return _check_against_set(validate_document(Assessment, doc), doc, context)
 
 
-def _check_against_set(a: Assessment, doc: YamlDocument, catalog: Catalog, strict: bool) -> list[Diagnostic]:
-    cs = catalog.get(a.criteria)
+def _check_against_set(a: Assessment, doc: YamlDocument, context: Context) -> list[Diagnostic]:
+    cs = context.catalog.get(a.criteria)
     if cs is None:
         return [doc.diagnostic(("criteria",), f"bộ tiêu chí `{a.criteria}` không tìm thấy hoặc có lỗi")]
-    return check_assessment(a, cs, doc, strict=strict)
+    key = (cs.id, a.period, a.agency.code)
+    if key in context.seen:
+        where = doc.diagnostic(("agency", "code"), "")
+        return [duplicate_agency(doc.file, key, context.seen[key], where.line, where.column)]
+    context.seen[key] = doc.file
+    return check_assessment(a, cs, doc, strict=context.strict)
 
 
-def _agencies(path: Path, doc: YamlDocument, catalog: Catalog, strict: bool) -> list[Diagnostic]:
+def _agencies(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
     validate_document(Registry, doc)
     return []
 
 
-def _budget(path: Path, doc: YamlDocument, catalog: Catalog, strict: bool) -> list[Diagnostic]:
+def _budget(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
     from isoprov.budget import validate_budget_document
 
     return validate_budget_document(doc)
 
 
-def _norms(path: Path, doc: YamlDocument, catalog: Catalog, strict: bool) -> list[Diagnostic]:
+def _norms(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
     from isoprov.norms import validate_norms_document
 
     return validate_norms_document(doc)
 
 
-def _document(path: Path, doc: YamlDocument, catalog: Catalog, strict: bool) -> list[Diagnostic]:
+def _document(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
     from isoprov.document import validate_document_file
 
     return validate_document_file(path, doc)
 
 
-VALIDATORS: dict[str, Callable[[Path, YamlDocument, Catalog, bool], list[Diagnostic]]] = {
+VALIDATORS: dict[str, Callable[[Path, YamlDocument, Context], list[Diagnostic]]] = {
     "criteria": _criteria,
     "assessment": _assessment,
     "agencies": _agencies,
