@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -16,17 +17,39 @@ def write_atomic(target: Path, write: Callable[[Path], None]) -> None:
     If ``write`` raises, the temporary file is removed and ``target`` is left untouched.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise _about(exc, target) from exc
     os.close(fd)
     tmp = Path(name)
     try:
+        os.chmod(tmp, _file_mode(target))
         write(tmp)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if isinstance(exc, OSError) and exc.filename == str(tmp):
+            raise _about(exc, target) from exc
         raise
+
+
+def _file_mode(target: Path) -> int:
+    """The mode a plain save would give: the existing file's, or 0o666 less the umask (a
+    temporary file is created 0o600, which would hide a document from colleagues)."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _about(exc: OSError, target: Path) -> OSError:
+    """The same error, about the file the user named rather than our temporary file."""
+    return type(exc)(exc.errno, exc.strerror, str(target))
 
 
 def write_text_atomic(target: Path, text: str) -> None:

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from isoprov import __version__
+from isoprov.usage import VietnameseGroup
 
 app = typer.Typer(
     name="isoprov",
@@ -21,6 +22,7 @@ app = typer.Typer(
     add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
+    cls=VietnameseGroup,
 )
 budget_app = typer.Typer(help="Dự toán kinh phí: kiểm tra và viết số tiền bằng chữ.", no_args_is_help=True)
 app.add_typer(budget_app, name="budget")

@@ -179,8 +179,9 @@ def test_writing_is_atomic(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyP
         raise OSError("disk full")
 
     monkeypatch.setattr(Workbook, "save", broken_save)
-    with pytest.raises(OSError):
-        cli("score", *VALID, "--criteria", CRITERIA, "--xlsx", target)
+    run = cli("score", *VALID, "--criteria", CRITERIA, "--xlsx", target)
+    assert run.exit_code == 1
+    assert "disk full" in run.stderr and "Traceback" not in run.stderr
     assert target.read_bytes() == b"the previous export"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["k.xlsx"]
 

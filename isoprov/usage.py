@@ -1,0 +1,123 @@
+"""Usage errors and system errors in Vietnamese, without a traceback (lỗi cách dùng).
+
+Click, under typer, words its usage errors in English ("Missing argument 'files'."). The
+command group here runs click in non-standalone mode and says the same things in Vietnamese,
+with the exit codes of SPEC: 2 for a usage error, 1 for a file the system would not write.
+"""
+
+from __future__ import annotations
+
+import errno
+import importlib
+import re
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from isoprov.diagnostics import ExitCode
+
+
+def _click_exceptions() -> Any:
+    """The exceptions of the click that typer runs: its own copy (typer ≥ 0.20) or click."""
+    try:
+        return importlib.import_module("typer._click.exceptions")
+    except ImportError:
+        return importlib.import_module("click.exceptions")
+
+
+cx = _click_exceptions()
+
+_EXTRA = re.compile(r"Got unexpected extra argument(s|\(s\))? \((?P<args>.*)\)")
+_NOT_ONE_OF = re.compile(r"'(?P<value>[^']*)' is not (one of )?(?P<choices>'.*')")
+
+_OS_ERRORS = {
+    errno.ENOENT: "không có tệp hoặc thư mục này",
+    errno.EACCES: "không có quyền",
+    errno.EPERM: "không được phép",
+    errno.EROFS: "ổ đĩa chỉ đọc",
+    errno.ENOSPC: "ổ đĩa đã hết chỗ trống",
+    errno.EISDIR: "đây là một thư mục, không phải tệp",
+    errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
+    errno.EEXIST: "đã có tệp trùng tên",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """An operating-system error in Vietnamese, naming the file."""
+    what = _OS_ERRORS.get(exc.errno or 0, exc.strerror or str(exc) or type(exc).__name__)
+    where = exc.filename if exc.filename is not None else ""
+    return f"không đọc/ghi được `{where}`: {what}" if where else f"lỗi hệ thống: {what}"
+
+
+def usage_error_text(exc: Any) -> str:
+    """A click usage error, said in Vietnamese."""
+    if isinstance(exc, cx.NoSuchOption):
+        text = f"không có tùy chọn `{exc.option_name}`"
+        if exc.possibilities:
+            text += "; có phải là " + ", ".join(f"`{p}`" for p in sorted(exc.possibilities)) + "?"
+        return text
+    if isinstance(exc, cx.MissingParameter):
+        name = _param_name(exc.param)
+        kind = "tùy chọn" if getattr(exc.param, "param_type_name", None) == "option" else "tham số"
+        return f"thiếu {kind} `{name}`"
+    if isinstance(exc, cx.BadParameter):
+        hint = _param_name(exc.param)
+        found = _NOT_ONE_OF.search(exc.message)
+        if found:
+            listed = ", ".join(f"`{c}`" for c in re.findall(r"'([^']*)'", found["choices"]))
+            return f"giá trị `{found['value']}` không hợp lệ cho `{hint}`; chỉ nhận một trong: {listed}"
+        return f"giá trị không hợp lệ cho `{hint}`: {exc.message}"
+    if isinstance(exc, cx.BadOptionUsage):
+        return f"tùy chọn `{exc.option_name}` dùng sai: {exc.message}"
+    extra = _EXTRA.search(exc.message)
+    if extra:
+        return f"thừa tham số: {extra['args']}"
+    if exc.message.startswith("No such command"):
+        name = exc.message.split("'")[1] if "'" in exc.message else exc.message
+        return f"không có lệnh `{name}`"
+    return str(exc.message)
+
+
+def _param_name(param: Any) -> str:
+    if param is None:
+        return "?"
+    opts = getattr(param, "opts", None)
+    if getattr(param, "param_type_name", None) == "option" and opts:
+        return str(max(opts, key=len))
+    name = getattr(param, "human_readable_name", None) or getattr(param, "name", None) or "?"
+    return str(name).upper()
+
+
+class VietnameseGroup(TyperGroup):
+    """The top-level command group: click's own errors come out in Vietnamese."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except cx.NoArgsIsHelpError as exc:
+            print(exc.ctx.get_help() if exc.ctx is not None else "")
+            sys.exit(int(ExitCode.USAGE))
+        except cx.UsageError as exc:
+            usage = exc.ctx.command_path if exc.ctx is not None else "isoprov"
+            print(f"Lỗi cách dùng: {usage_error_text(exc)}", file=sys.stderr)
+            print(f"Xem `{usage} --help`.", file=sys.stderr)
+            sys.exit(int(ExitCode.USAGE))
+        except (typer.Abort, KeyboardInterrupt):
+            print("Đã hủy.", file=sys.stderr)
+            sys.exit(int(ExitCode.INVALID))
+        except OSError as exc:
+            print(f"Lỗi: {os_error_text(exc)}", file=sys.stderr)
+            sys.exit(int(ExitCode.INVALID))
+        sys.exit(code if isinstance(code, int) else 0)
