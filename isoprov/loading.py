@@ -43,22 +43,54 @@ _TAG = "tag:yaml.org,2002:"
 _NUMBER = re.compile(r"[-+]?(?:\d[\d_]*)?(?:\.\d[\d_]*|\d)(?:[eE][-+]?\d+)?\.?")
 _LEADING_ZERO_INT = re.compile(r"[-+]?0\d+")
 
-_YAML_PROBLEMS = {
-    "mapping values are not allowed": "không được đặt `:` ở đây (thiếu thụt lề, "
-    "hoặc giá trị có dấu `:` cần đặt trong ngoặc kép)",
-    "could not find expected ':'": "thiếu dấu `:` sau khóa",
-    "did not find expected key": "thụt lề không khớp: không tìm thấy khóa như mong đợi",
-    "did not find expected '-' indicator": "thụt lề không khớp trong danh sách",
-    "found character that cannot start any token": "ký tự không được phép ở đầu giá trị "
-    "(tab hoặc ký tự đặc biệt; hãy dùng dấu cách để thụt lề)",
-    "found undefined alias": "tham chiếu `*` tới neo `&` chưa được khai báo",
-    "found unexpected end of stream": "tệp kết thúc giữa chừng (thiếu dấu ngoặc hoặc ngoặc kép)",
-    "found unknown escape character": "ký tự thoát `\\` không hợp lệ trong chuỗi ngoặc kép",
-    "expected a single document in the stream": "tệp chỉ được chứa một tài liệu YAML (bỏ `---` thừa)",
-    "but found another document": "tệp chỉ được chứa một tài liệu YAML (bỏ `---` thừa)",
-    "found duplicate anchor": "neo `&` bị khai báo hai lần",
-    "control characters are not allowed": "tệp chứa ký tự điều khiển không được phép",
-}
+#: What the YAML parsers (libyaml and the pure-Python one word things differently) say, and
+#: what a user is told; the first pattern that matches wins.
+_YAML_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), message)
+    for pattern, message in (
+        (
+            r"mapping values are not allowed",
+            "không được đặt `:` ở đây (thiếu thụt lề, hoặc giá trị có dấu `:` cần đặt trong ngoặc kép)",
+        ),
+        (r"could not find expected ':'", "thiếu dấu `:` sau khóa"),
+        (
+            r"expected ',' or '\}'|did not find expected ',' or '\}'",
+            "thiếu dấu `,` hoặc `}` trong `{...}` (văn bản có dấu phẩy phải đặt trong ngoặc kép)",
+        ),
+        (r"expected ',' or '\]'|did not find expected ',' or '\]'", "thiếu dấu `,` hoặc `]` trong danh sách `[...]`"),
+        (r"expected the node content|did not find expected node content", "thiếu giá trị ở đây"),
+        (r"did not find expected key|expected <block end>", "thụt lề không khớp: không tìm thấy khóa như mong đợi"),
+        (r"did not find expected '-' indicator", "thụt lề không khớp trong danh sách"),
+        (r"block sequence entries are not allowed", "dấu `-` của danh sách đặt sai chỗ (kiểm tra thụt lề)"),
+        (r"tab character", "dùng phím tab để thụt lề; hãy dùng dấu cách"),
+        (
+            r"found character .*that cannot start any token",
+            "ký tự không được phép ở đầu giá trị (tab hoặc ký tự đặc biệt như `@`, `` ` ``; "
+            "hãy đặt giá trị trong ngoặc kép)",
+        ),
+        (r"found undefined alias", "tham chiếu `*` tới neo `&` chưa được khai báo"),
+        (r"found unexpected end of stream", "tệp kết thúc giữa chừng (thiếu dấu ngoặc hoặc ngoặc kép)"),
+        (r"found unknown escape character", "ký tự thoát `\\` không hợp lệ trong chuỗi ngoặc kép"),
+        (
+            r"expected a single document in the stream|but found another document",
+            "tệp chỉ được chứa một tài liệu YAML (bỏ `---` thừa)",
+        ),
+        (r"found duplicate anchor", "neo `&` bị khai báo hai lần"),
+        (
+            r"control characters are not allowed|special characters are not allowed|unacceptable character",
+            "tệp chứa ký tự điều khiển không được phép",
+        ),
+        (r"found unexpected ':'", "dấu `:` đặt sai chỗ (giá trị có dấu `:` cần đặt trong ngoặc kép)"),
+        (r"alphabetic or numeric character", "tên neo `&` hoặc tham chiếu `*` không hợp lệ"),
+        (r"comment or (a )?line break", "có ký tự thừa sau giá trị (chú thích phải bắt đầu bằng dấu cách rồi `#`)"),
+        (
+            r"chomping or indentation indicator|indentation indicator",
+            "dấu `|` hoặc `>` của đoạn văn nhiều dòng viết sai",
+        ),
+        (r"document start|document separator|directive", "dòng `---`, `...` hoặc `%` đặt sai chỗ"),
+        (r"tag", "thẻ `!` không được dùng trong tệp isoprov"),
+    )
+)
 
 
 class Mark(NamedTuple):
@@ -198,10 +230,10 @@ def load_yaml(path: Path, file: str | None = None) -> YamlDocument:
 
 
 def _translate(problem: str) -> str:
-    for english, vietnamese in _YAML_PROBLEMS.items():
-        if english in problem:
+    for pattern, vietnamese in _YAML_PROBLEMS:
+        if pattern.search(problem):
             return vietnamese
-    return f"lỗi cú pháp YAML ({problem})"
+    return f"không đọc được (chi tiết kỹ thuật: {problem})"
 
 
 def _syntax_diagnostic(exc: yaml.MarkedYAMLError, file: str) -> Diagnostic:

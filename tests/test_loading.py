@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import unicodedata
 from decimal import Decimal
@@ -126,3 +127,23 @@ def test_unreadable_file(tmp_path: Path) -> None:
 
 def test_deep_nesting_is_refused() -> None:
     assert "quá sâu" in errors_of("a: " + "[" * 300 + "]" * 300 + "\n")[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "fragment"),
+    [
+        ("a: {self: 1\n", 2, 1, "thiếu dấu `,` hoặc `}`"),
+        ("a: [5\n", 2, 1, "thiếu dấu `,` hoặc `]`"),
+        ("a: b: c\n", 1, 5, "không được đặt `:` ở đây"),
+        ("a: @x\n", 1, 4, "ký tự không được phép ở đầu giá trị"),
+        ("a: 'x\n", 2, 1, "tệp kết thúc giữa chừng"),
+        ("a: *x\n", 1, 4, "neo `&` chưa được khai báo"),
+    ],
+)
+def test_yaml_syntax_errors_are_said_in_vietnamese(text: str, line: int, column: int, fragment: str) -> None:
+    with pytest.raises(InputError) as info:
+        parse_yaml(text, "t.yaml")
+    [d] = info.value.diagnostics
+    assert (d.line, d.column) == (line, column)
+    assert fragment in d.message
+    assert not re.search(r"\b(expected|found|while|allowed)\b", d.message), d.message
