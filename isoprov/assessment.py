@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +21,9 @@ class Agency(Model):
     code: str = Field(min_length=1, description="Mã cơ quan, duy nhất trong một kỳ đánh giá")
     name: str = Field(min_length=1, description="Tên cơ quan")
     level: str = Field(min_length=1, description="Cấp: tinh, huyen, xa (theo bộ tiêu chí)")
+
+
+_POINTS_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
 class ScoreEntry(Model):
@@ -41,9 +45,12 @@ class ScoreEntry(Model):
     def _shorthand(cls, value: Any) -> Any:
         if isinstance(value, Decimal | int) and not isinstance(value, bool):
             return {"self": value}
-        if isinstance(value, str):
+        if isinstance(value, str) and _POINTS_TEXT.fullmatch(value.strip()):
+            return {"self": value.strip()}  # "2" in quotes: the same number as {self: "2"}
+        if isinstance(value, str | bool):
+            shown = ("true" if value else "false") if isinstance(value, bool) else value
             raise ValueError(
-                f"điểm phải là một số (ví dụ 2 hoặc 1.5), không phải `{value}`; "
+                f"điểm phải là một số (ví dụ 2 hoặc 1.5), không phải `{shown}`; "
                 "hoặc một bảng {self: ..., team: ..., evidence: [...]}"
             )
         return value

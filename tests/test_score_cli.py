@@ -361,3 +361,25 @@ def test_an_unquoted_numeric_set_id_is_found_in_the_criteria_folder(
     a.write_text(a.read_text("utf-8").replace("criteria: nhom-long-nhau", "criteria: 2021"), encoding="utf-8")
     run = cli("score", "a.yaml", "--format", "json")
     assert run.json()["results"][0]["criteria"] == "2021", run.stdout
+
+
+@pytest.mark.parametrize(("value", "total"), [("'4'", 100), ("' 2 '", 80)])
+def test_a_quoted_number_is_the_same_points(cli: Callable[..., Run], tmp_path: Path, value: str, total: int) -> None:
+    _assessment(
+        tmp_path,
+        "a.yaml",
+        "X1",
+        "xa",
+        f"  '1.1.1': 1\n  '1.1.2': 2\n  '1.2': 3\n  '2.1': {{self: {value}, evidence: [QĐ 1]}}\n",
+    )
+    _assessment(tmp_path, "b.yaml", "X2", "xa", f"  '1.1.1': 1\n  '1.1.2': 2\n  '1.2': 3\n  '2.1': {value}\n")
+    run = cli("score", tmp_path, "--criteria", NESTED, "--format", "json")
+    totals = [r["total"] for r in run.json()["results"]]
+    assert totals == [total, total], run.stdout
+
+
+def test_true_as_points_says_points_are_numbers(cli: Callable[..., Run], tmp_path: Path) -> None:
+    _assessment(tmp_path, "a.yaml", "X1", "xa", "  '1.2': true\n")
+    run = cli("score", tmp_path, "--criteria", NESTED, "--format", "json")
+    [error] = run.json()["errors"]
+    assert "điểm phải là một số" in error["message"] and "`true`" in error["message"]
