@@ -6,6 +6,7 @@ only prints them and picks the exit code (0 ok, 1 some input failed, 2 usage err
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import IntEnum, StrEnum
@@ -104,3 +105,22 @@ def format_path(parts: Iterable[str | int]) -> str:
 
 def _is_plain_key(key: str) -> bool:
     return bool(key) and (key[0].isalpha() or key[0] == "_") and all(c.isalnum() or c in "_-" for c in key)
+
+
+_OS_ERRORS = {
+    errno.ENOENT: "không có tệp hoặc thư mục này",
+    errno.EACCES: "không có quyền",
+    errno.EPERM: "không được phép",
+    errno.EROFS: "ổ đĩa chỉ đọc",
+    errno.ENOSPC: "ổ đĩa đã hết chỗ trống",
+    errno.EISDIR: "đây là một thư mục, không phải tệp",
+    errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
+    errno.EEXIST: "đã có tệp trùng tên",
+}
+
+
+def os_error_text(exc: OSError, action: str = "đọc/ghi") -> str:
+    """An operating-system error in Vietnamese, naming the file."""
+    what = _OS_ERRORS.get(exc.errno or 0, exc.strerror or str(exc) or type(exc).__name__)
+    where = exc.filename if exc.filename is not None else ""
+    return f"không {action} được `{where}`: {what}" if where else f"lỗi hệ thống: {what}"

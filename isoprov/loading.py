@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from isoprov.diagnostics import Diagnostic, InputError, format_path
+from isoprov.diagnostics import Diagnostic, InputError, format_path, os_error_text
 
 try:  # the C parser is ~10× faster; fall back to the pure-Python one where libyaml is absent
     from yaml import CSafeLoader as _Loader
@@ -183,7 +183,7 @@ def read_text(path: Path, file: str | None = None) -> str:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError([Diagnostic(name, f"không đọc được tệp: {exc.strerror or exc}")]) from None
+        raise InputError([Diagnostic(name, os_error_text(exc, "đọc"))]) from None
     return decode_text(raw, name)
 
 

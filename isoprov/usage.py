@@ -7,7 +7,6 @@ with the exit codes of SPEC: 2 for a usage error, 1 for a file the system would 
 
 from __future__ import annotations
 
-import errno
 import importlib
 import re
 import sys
@@ -17,7 +16,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from isoprov.diagnostics import ExitCode
+from isoprov.diagnostics import ExitCode, os_error_text
 
 
 def _click_exceptions() -> Any:
@@ -32,24 +31,6 @@ cx = _click_exceptions()
 
 _EXTRA = re.compile(r"Got unexpected extra argument(s|\(s\))? \((?P<args>.*)\)")
 _NOT_ONE_OF = re.compile(r"'(?P<value>[^']*)' is not (one of )?(?P<choices>'.*')")
-
-_OS_ERRORS = {
-    errno.ENOENT: "không có tệp hoặc thư mục này",
-    errno.EACCES: "không có quyền",
-    errno.EPERM: "không được phép",
-    errno.EROFS: "ổ đĩa chỉ đọc",
-    errno.ENOSPC: "ổ đĩa đã hết chỗ trống",
-    errno.EISDIR: "đây là một thư mục, không phải tệp",
-    errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
-    errno.EEXIST: "đã có tệp trùng tên",
-}
-
-
-def os_error_text(exc: OSError) -> str:
-    """An operating-system error in Vietnamese, naming the file."""
-    what = _OS_ERRORS.get(exc.errno or 0, exc.strerror or str(exc) or type(exc).__name__)
-    where = exc.filename if exc.filename is not None else ""
-    return f"không đọc/ghi được `{where}`: {what}" if where else f"lỗi hệ thống: {what}"
 
 
 def usage_error_text(exc: Any) -> str:
