@@ -17,13 +17,17 @@ BUD001 amount-mismatch (error)
     thành tiền ≠ định mức × số lượng × hệ số. ``quantity: 2, rate: 3, amount: 7`` →
     "thành tiền kê khai 7 triệu đồng khác thành tiền tính lại 6 triệu đồng (2 Cuộc × 3)".
 BUD002 breakdown-mismatch (error)
-    Σ chi tiết ≠ thành tiền của khoản. Sub-items 5 + 5 + 24,4 + 36,6 + 10 = 81 under an item
-    declared 80 → "tổng các khoản chi tiết 81 triệu đồng khác thành tiền 80 triệu đồng".
+    Σ chi tiết ≠ thành tiền của khoản: its declared ``amount`` when there is one (a wrong rate ×
+    quantity is BUD001's business), else its computed amount. Sub-items 5 + 5 + 24,4 + 36,6 + 10 =
+    81 under an item declared 80 → "tổng các khoản chi tiết 81 triệu đồng khác thành tiền kê khai
+    80 triệu đồng".
 BUD003 total-mismatch (error), at the ``total`` key
     ``total: 125`` while the items add up to 126.
 BUD004 words-mismatch (error), at the ``total_in_words`` key
     "Một trăm hai mươi lăm triệu đồng" for a total of 126 triệu; case, spacing, ``chẵn``,
-    linh/lẻ, nghìn/ngàn, tỷ/tỉ and tư/bốn after ``mươi`` are accepted variants.
+    linh/lẻ, nghìn/ngàn, tỷ/tỉ and tư/bốn after ``mươi`` are accepted variants. Words that read
+    back to the right figure in another spelling ("Hai mươi một đồng" for 21) are still an error,
+    whose message says the figure is right and gives the standard words.
 BUD005 over-allocation (error), at the ``allocated`` key
     ``allocated: 120`` with a total of 126 → "vượt kinh phí được giao 6 triệu đồng".
 BUD006 under-allocation (note), at the ``allocated`` key
@@ -34,8 +38,8 @@ BUD007 norm-exceeded (error)
 BUD008 no-amount (error)
     an item with neither ``rate`` nor ``amount`` nor ``breakdown``: nothing to count.
 BUD009 not-positive (error)
-    ``quantity: 0``, ``rate: -3``, ``times: [0]``, ``amount: 0``, ``allocated: -1``: quantities,
-    multipliers, rates and amounts must be positive.
+    ``quantity: 0``, ``rate: -3``, ``rate: -500.000 đồng``, ``times: [0, "-2 huyện"]``,
+    ``amount: 0``, ``allocated: -1``: quantities, multipliers, rates and amounts must be positive.
 BUD010 no-words (error), at the ``total`` key (or the ``items`` key)
     the total is not a whole number of đồng (``amount: 0.0000005`` triệu), or negative: it
     cannot be written in words.
@@ -47,6 +51,10 @@ BUD013 example-norm (note)
     a rate checked against an example cap only: replace it with the province's own rate.
 BUD014 norm-without-rate (warning)
     ``norm:`` on a lump sum: there is no rate to compare with the cap.
+BUD015 quantity-without-rate (warning)
+    ``quantity`` or ``times`` other than 1 on a lump sum (no ``rate``): nothing multiplies them, so
+    they do not count; ``quantity: 2`` over a breakdown of one meeting still counts the breakdown
+    once. (``quantity: 1`` on a lump sum, "1 Cuộc", changes nothing and is not reported.)
 
 Input errors (unknown keys, a money string that could be read two ways such as ``1.5 triệu``, a
 YAML number such as ``500.000`` that a Vietnamese reader takes for five hundred thousand) are not
@@ -111,6 +119,7 @@ UNKNOWN_NORM = Check("BUD011", "unknown-norm", Severity.WARNING)
 EXAMPLE_NORM_EXCEEDED = Check("BUD012", "example-norm-exceeded", Severity.WARNING)
 EXAMPLE_NORM = Check("BUD013", "example-norm", Severity.NOTE)
 NORM_WITHOUT_RATE = Check("BUD014", "norm-without-rate", Severity.WARNING)
+QUANTITY_WITHOUT_RATE = Check("BUD015", "quantity-without-rate", Severity.WARNING)
 
 CHECKS: tuple[Check, ...] = (
     AMOUNT_MISMATCH,
@@ -127,6 +136,7 @@ CHECKS: tuple[Check, ...] = (
     EXAMPLE_NORM_EXCEEDED,
     EXAMPLE_NORM,
     NORM_WITHOUT_RATE,
+    QUANTITY_WITHOUT_RATE,
 )
 
 
@@ -134,7 +144,8 @@ CHECKS: tuple[Check, ...] = (
 # Reading numbers, counts and money values
 # ---------------------------------------------------------------------------
 
-_COUNT_RE = re.compile(r"^(?P<number>\d[\d.,]*)\s*(?P<label>.*)$", re.DOTALL)
+_COUNT_RE = re.compile(r"^(?P<sign>[-−–]?)\s*(?P<number>\d[\d.,]*)\s*(?P<label>.*)$", re.DOTALL)
+_MINUS_RE = re.compile(r"^\s*[-−–]\s*(?=\d)")
 
 
 def ambiguous_yaml_number(value: Decimal) -> str | None:
@@ -170,14 +181,20 @@ def _valid_grouping(digits: str) -> bool:
 def parse_count(text: str) -> tuple[Decimal, str]:
     """A count written the Vietnamese way, with an optional label: "10 huyện" → (10, "huyện").
 
-    ``.`` groups thousands and ``,`` is the decimal mark (``1.000 người``, ``1,5 ngày``); a
-    number that could be read two ways (``1.5``, ``1,500``) raises ValueError naming both.
+    ``.`` groups thousands and ``,`` is the decimal mark (``1.000 người``, ``1,5 ngày``,
+    ``1,125 ngày``); a number that could be read two ways (``1.5``, ``1,500``: nobody pads
+    decimals with zeros) raises ValueError naming both readings, neither identical to the input.
+    A minus sign is read (``-2 huyện`` → -2), so that the checks report the value as not positive.
     """
     cleaned = " ".join(text.split())
     match = _COUNT_RE.match(cleaned)
     if not match:
         raise ValueError(f"`{cleaned}` phải bắt đầu bằng một số, ví dụ `10 huyện`, `2 ngày`, `1,5 ngày`")
-    number, label = match["number"], match["label"].strip()
+    value, label = _count_number(cleaned, match["number"], match["label"].strip())
+    return (-value if match["sign"] else value), label
+
+
+def _count_number(cleaned: str, number: str, label: str) -> tuple[Decimal, str]:
     if re.search(r"\d", label):
         raise ValueError(f"`{cleaned}`: chỉ được có một số ở đầu, sau đó là tên đơn vị (ví dụ `10 huyện`)")
     dots, commas = number.count("."), number.count(",")
@@ -192,8 +209,14 @@ def parse_count(text: str) -> tuple[Decimal, str]:
     if commas == 0:
         if _valid_grouping(number):
             return Decimal(number.replace(".", "")), label
+        if dots == 1 and len(number.partition(".")[0]) > 3:  # 1000.5: an English decimal point
+            vietnamese = format_number(Decimal(number))
+            raise ValueError(
+                f"`{cleaned}` dùng dấu `.` làm dấu thập phân (kiểu tiếng Anh); theo cách viết Việt Nam "
+                f"dấu `,` là dấu thập phân, hãy viết `{vietnamese}`"
+            )
         if dots == 1:
-            first, second = number.replace(".", ","), number.replace(".", "")
+            first, second = format_number(Decimal(number)), format_number(Decimal(number.replace(".", "")))
             raise ValueError(
                 f"`{cleaned}` có thể hiểu là {first} hoặc {second}; hãy viết rõ `{first}` "
                 f"(dấu `,` là dấu thập phân) hoặc `{second}`"
@@ -201,11 +224,12 @@ def parse_count(text: str) -> tuple[Decimal, str]:
         raise malformed
     whole, _, frac = number.rpartition(",")
     if commas == 1 and (not whole.count(".") or _valid_grouping(whole)) and frac.isdigit():
-        if dots == 0 and len(frac) == 3 and _valid_grouping(whole):
+        if dots == 0 and len(frac) == 3 and frac.endswith("0") and _valid_grouping(whole):
+            decimal = format_number(Decimal(whole + "." + frac))  # 1,500 → 1,5
             grouped = format_number(Decimal(whole + frac))
             raise ValueError(
-                f"`{cleaned}` có thể hiểu là {whole},{frac} hoặc {grouped}; hãy viết rõ "
-                f"`{whole},{frac}` hoặc `{grouped}` (dấu `.` phân cách hàng nghìn)"
+                f"`{cleaned}` có thể hiểu là {decimal} hoặc {grouped}; hãy viết rõ "
+                f"`{decimal}` (dấu `,` là dấu thập phân) hoặc `{grouped}` (dấu `.` phân cách hàng nghìn)"
             )
         return Decimal(whole.replace(".", "") + "." + frac), label
     raise malformed
@@ -247,10 +271,15 @@ def money_value(value: Any) -> Any:
     if value is None or isinstance(value, Money):
         return value
     if isinstance(value, str):
+        # A minus sign is read, so that the checks report the value with the other problems
+        # (BUD009) instead of one input error hiding them all.
+        minus = _MINUS_RE.match(value)
         try:
-            vnd, unit = parse_money(value)
+            vnd, unit = parse_money(value[minus.end() :] if minus else value)
         except MoneyParseError as exc:
             raise ValueError(str(exc)) from None
+        if minus:
+            vnd = -vnd
         return Money(number=to_unit(vnd, unit), unit=unit, vnd=vnd, text=" ".join(value.split()))
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise ValueError(
@@ -298,16 +327,17 @@ def _times_list(value: Any) -> Any:
 
 
 def _budget_unit(value: Any) -> Any:
+    allowed = "dự toán dùng một trong: " + ", ".join(f"`{u}`" for u in BUDGET_UNITS)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValueError(f"đơn vị tính đang để trống; {allowed} (bỏ hẳn khóa `unit` thì là `đồng`)")
     if not isinstance(value, str):
-        return value
+        raise ValueError(f"đơn vị tính `{value}` không hợp lệ; {allowed}")
     try:
         unit = canonical_unit(value)
     except ValueError:
         unit = value
     if unit not in BUDGET_UNITS:
-        raise ValueError(
-            f"đơn vị tính `{value}` không hợp lệ; dự toán dùng một trong: " + ", ".join(f"`{u}`" for u in BUDGET_UNITS)
-        )
+        raise ValueError(f"đơn vị tính `{value}` không hợp lệ; {allowed}")
     return unit
 
 
@@ -383,11 +413,18 @@ class Budget(Model):
 
 
 def show_money(money: Money, budget_unit: str, *, with_unit: bool = False) -> str:
-    """A money value for display: in the budget's unit, or as written when it names another."""
-    if money.unit is not None and money.unit != budget_unit:
-        return money.text
-    number = format_number(money.number)
+    """A money value for display in the budget's unit, Vietnamese formatting, whatever unit it
+    was written in: ``500.000 đồng/người`` in a triệu đồng budget → "0,5" (SPEC §5: the whole
+    table in the budget's unit). :meth:`BudgetItem.formula` keeps the text as written."""
+    number = format_number(to_unit(money.to_vnd(budget_unit), budget_unit))
     return f"{number} {budget_unit}" if with_unit else number
+
+
+def _money_as_written(money: Money) -> str:
+    """A money value as the file writes it, in Vietnamese formatting: "-500.000 đồng", "-3"."""
+    if money.unit is None:
+        return format_number(money.number)
+    return f"{format_number(money.number)} {money.unit}"
 
 
 # ---------------------------------------------------------------------------
@@ -498,10 +535,12 @@ class _Checker:
                 f"{self.show(computed)} ({item.formula(self.unit)}); chênh lệch "
                 f"{self.show(abs(declared - computed))}",
             )
-        own = computed if computed is not None else declared
+        # The item's amount is the declared one when there is one: a wrong rate × quantity is
+        # BUD001's business, not a second finding here.
+        own = declared if declared is not None else computed
         if breakdown is not None and own is not None and breakdown != own:
             mismatch = True
-            what = "thành tiền kê khai" if computed is None or declared == computed else "thành tiền tính lại"
+            what = "thành tiền kê khai" if declared is not None else "thành tiền tính lại"
             self.find(
                 BREAKDOWN_MISMATCH,
                 path,
@@ -515,6 +554,10 @@ class _Checker:
                 f"`{item.name}` không có định mức (`rate`), thành tiền (`amount`) hay chi tiết "
                 "(`breakdown`): không tính được thành tiền",
             )
+        counted = declared is not None or breakdown is not None
+        factors = [item.quantity, *(m.value for m in item.times)]
+        if item.rate is None and counted and any(f is not None and f != 1 for f in factors):
+            self.unused_multipliers(item, path, declared, breakdown)
         self.norm(item, path)
         value = computed if computed is not None else declared if declared is not None else breakdown
         return ItemResult(
@@ -531,20 +574,37 @@ class _Checker:
             mismatch=mismatch,
         )
 
+    def unused_multipliers(
+        self, item: BudgetItem, path: PathKey, declared: Decimal | None, breakdown: Decimal | None
+    ) -> None:
+        keys = []
+        if item.quantity is not None and item.quantity != 1:
+            keys.append(f"số lượng (`quantity: {format_number(item.quantity)}`)")
+        if any(m.value != 1 for m in item.times):
+            keys.append(f"hệ số nhân (`times: {', '.join(m.shown() for m in item.times)}`)")
+        if declared is not None:
+            counted = f"khoản được tính theo thành tiền kê khai {self.show(declared)}"
+        else:
+            assert breakdown is not None
+            counted = f"khoản được tính bằng tổng chi tiết {self.show(breakdown)}, không nhân thêm"
+        self.find(
+            QUANTITY_WITHOUT_RATE,
+            path,
+            f"`{item.name}`: {' và '.join(keys)} không được dùng vì khoản không có định mức (`rate`); "
+            f"{counted}. Nếu cần nhân, hãy ghi `rate` (hoặc nhân sẵn vào các khoản chi tiết)",
+        )
+
     def positive(self, item: BudgetItem, path: PathKey) -> None:
-        checks: list[tuple[str, Decimal | None]] = [
-            ("số lượng (`quantity`)", item.quantity),
-            ("định mức (`rate`)", item.rate.number if item.rate else None),
-            ("thành tiền (`amount`)", item.amount.number if item.amount else None),
-        ]
-        checks += [(f"hệ số nhân (`times[{k}]`)", m.value) for k, m in enumerate(item.times)]
-        for what, value in checks:
+        checks: list[tuple[str, Decimal | None, str]] = []
+        if item.quantity is not None:
+            checks.append(("số lượng (`quantity`)", item.quantity, format_number(item.quantity)))
+        for what, money in (("định mức (`rate`)", item.rate), ("thành tiền (`amount`)", item.amount)):
+            if money is not None:
+                checks.append((what, money.number, _money_as_written(money)))
+        checks += [(f"hệ số nhân (`times[{k}]`)", m.value, m.shown()) for k, m in enumerate(item.times)]
+        for what, value, shown in checks:
             if value is not None and value <= 0:
-                self.find(
-                    NOT_POSITIVE,
-                    path,
-                    f"`{item.name}`: {what} phải lớn hơn 0, không phải {format_number(value)}",
-                )
+                self.find(NOT_POSITIVE, path, f"`{item.name}`: {what} phải lớn hơn 0, không phải {shown}")
 
     def norm(self, item: BudgetItem, path: PathKey) -> None:
         if item.norm is None:
@@ -611,7 +671,7 @@ class _Checker:
         ):
             if money is not None and money.number <= 0:
                 self.find(
-                    NOT_POSITIVE, (key,), f"{name} phải lớn hơn 0, không phải {format_number(money.number)}", key=True
+                    NOT_POSITIVE, (key,), f"{name} phải lớn hơn 0, không phải {_money_as_written(money)}", key=True
                 )
         if b.total is not None:
             declared = b.total.to_vnd(self.unit)
@@ -627,7 +687,7 @@ class _Checker:
                     f"chênh lệch {self.show(abs(declared - total))}{hint}",
                     key=True,
                 )
-        if b.allocated is not None:
+        if b.allocated is not None and b.allocated.number > 0:  # else BUD009 above
             allocated = b.allocated.to_vnd(self.unit)
             if total > allocated:
                 self.find(
@@ -663,16 +723,25 @@ class _Checker:
             return None
         if b.total_in_words is not None and not same_amount_words(b.total_in_words, words):
             try:
-                read = f" (chữ đã ghi đọc ra {format_number(words_to_amount(b.total_in_words))} đồng)"
+                read: int | None = words_to_amount(b.total_in_words)
             except ValueError:
-                read = " (chữ đã ghi không đọc được thành số)"
-            self.find(
-                WORDS_MISMATCH,
-                ("total_in_words",),
-                f"số tiền bằng chữ „{b.total_in_words}”{read} không khớp tổng tính lại "
-                f"{format_number(total)} đồng; phải là „{words}”",
-                key=True,
-            )
+                read = None
+            if read is not None and read == total:
+                message = (
+                    f"số tiền bằng chữ „{b.total_in_words}” đọc ra đúng {format_number(total)} đồng nhưng "
+                    f"viết không theo cách viết chuẩn; phải viết „{words}”"
+                )
+            else:
+                shown = (
+                    f"chữ đã ghi đọc ra {format_number(read)} đồng"
+                    if read is not None
+                    else "chữ đã ghi không đọc được thành số"
+                )
+                message = (
+                    f"số tiền bằng chữ „{b.total_in_words}” ({shown}) không khớp tổng tính lại "
+                    f"{format_number(total)} đồng; phải là „{words}”"
+                )
+            self.find(WORDS_MISMATCH, ("total_in_words",), message, key=True)
         return words
 
 

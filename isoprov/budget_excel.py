@@ -2,9 +2,12 @@
 
 One sheet per budget, laid out like the appendix of a plan: TT, nội dung, đơn vị, số lượng,
 định mức, hệ số nhân, thành tiền kê khai, thành tiền tính lại, diễn giải. The recomputed amount
-is a formula (``=D5*E5*F5``; a lump sum with a breakdown sums its sub-items; the total row sums
-the items), so a user who changes a quantity or rate in Excel or LibreOffice sees every total
-follow. A conditional format marks a recomputed amount that differs from the declared one.
+is a formula that computes exactly what ``budget check`` counts (SPEC §5): ``=D5*E5*F5`` for an
+item with a rate, the declared amount (``=G7``) for a lump sum that declares one, even when its
+breakdown adds up to something else, the sum of its sub-items for a lump sum that declares none;
+the total row sums the items. A user who changes a quantity or rate in Excel or LibreOffice sees
+every total follow. Conditional formats mark a recomputed amount that differs from the declared
+one, and a lump sum whose declared amount differs from the sum of its sub-items.
 
 openpyxl is imported inside the functions only: ``isoprov --help`` must not pay for it.
 """
@@ -143,12 +146,47 @@ def _fill_sheet(ws: Any, report: BudgetReport) -> None:
             fill=PatternFill("solid", bgColor="FCE4E4"),
         ),
     )
+    # ... and when an item's amount (declared, else recomputed) differs from the sum of its
+    # sub-items (BUD002): a lump sum counts its declared amount, so this mark is the live check.
+    for r in rows:
+        if r.children:
+            n = row_of[id(r)]
+            own = f"{DECLARED if r.declared_vnd is not None else COMPUTED}{n}"
+            children = ",".join(f"{COMPUTED}{row_of[id(c)]}" for c in r.children)
+            ws.conditional_formatting.add(
+                own,
+                FormulaRule(
+                    formula=[f"ROUND({own}-SUM({children}),9)<>0"],
+                    font=red,
+                    fill=PatternFill("solid", bgColor="FCE4E4"),
+                ),
+            )
     ws.freeze_panes = f"A{FIRST_ROW}"
     print_landscape(ws, HEADER_ROW)
 
 
 def _col(letter: str) -> int:
     return "ABCDEFGHI".index(letter) + 1
+
+
+def computed_formula(r: ItemResult, n: int, row_of: dict[int, int]) -> str:
+    """The "tính lại" formula of row ``n``: it evaluates to ``r.value_vnd``, the amount the
+    command counts. A rate item multiplies its quantity, rate and multipliers (whichever are
+    given, as :class:`~isoprov.budget._Checker` does); a lump sum counts its declared amount, or
+    without one the sum of its sub-items."""
+    item = r.item
+    if item.rate is not None:
+        factors = [f"{RATE}{n}"]
+        if item.quantity is not None:
+            factors.insert(0, f"{QTY}{n}")
+        if item.times:
+            factors.append(f"{TIMES}{n}")
+        return "=" + "*".join(factors)
+    if r.declared_vnd is not None:
+        return f"={DECLARED}{n}"
+    if r.children:
+        return "=SUM(" + ",".join(f"{COMPUTED}{row_of[id(c)]}" for c in r.children) + ")"
+    return "=0"
 
 
 def _item_row(ws: Any, report: BudgetReport, r: ItemResult, row_of: dict[int, int]) -> None:
@@ -164,32 +202,19 @@ def _item_row(ws: Any, report: BudgetReport, r: ItemResult, row_of: dict[int, in
         name.font = Font(italic=True)
     if item.unit:
         put_text(ws, n, 3, item.unit)
-    factors: list[str] = []
     if item.quantity is not None:
         put_number(ws, n, _col(QTY), item.quantity)
-        factors.append(f"{QTY}{n}")
     if item.rate is not None:
         rate = report.in_unit(item.rate.to_vnd(report.unit))
         put_number(ws, n, _col(RATE), rate)
-        factors.append(f"{RATE}{n}")
     if item.times:
         product = Decimal(1)
         for m in item.times:
             product *= m.value
         put_number(ws, n, _col(TIMES), product)
-        factors.append(f"{TIMES}{n}")
     if r.declared_vnd is not None:
         put_number(ws, n, _col(DECLARED), report.in_unit(r.declared_vnd))
-    value = report.in_unit(r.value_vnd)
-    if item.rate is not None:
-        formula = "=" + "*".join(factors)
-    elif r.children:
-        formula = "=SUM(" + ",".join(f"{COMPUTED}{row_of[id(c)]}" for c in r.children) + ")"
-    elif r.declared_vnd is not None:
-        formula = f"={DECLARED}{n}"
-    else:
-        formula = "=0"
-    put_formula(ws, n, _col(COMPUTED), formula, value)
+    put_formula(ws, n, _col(COMPUTED), computed_formula(r, n, row_of), report.in_unit(r.value_vnd))
     notes = [item.formula(report.unit)] if item.rate is not None else []
     if item.note:
         notes.append(item.note)

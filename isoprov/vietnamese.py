@@ -137,14 +137,15 @@ def _integer_amount(amount: int | Decimal) -> int:
     if d.is_zero():
         return 0
     if d < 0:
-        raise ValueError(f"số tiền không được âm: {amount}")
+        raise ValueError(f"số tiền không được âm: {format_number(d)}")
     if d.adjusted() >= 27:
-        raise ValueError(f"số tiền quá lớn: {amount} (tối đa {MAX_AMOUNT})")
+        # no figure: 1E+1000000 would print a million digits
+        raise ValueError(f"số tiền quá lớn (tối đa {format_number(MAX_AMOUNT)})")
     d = _strip_zeros(d)
     exp = d.as_tuple().exponent
     assert isinstance(exp, int)
     if exp < 0:
-        raise ValueError(f"số tiền bằng chữ phải là một số nguyên đồng, không phải {amount}")
+        raise ValueError(f"số tiền bằng chữ phải là một số nguyên đồng, không phải {format_number(d)}")
     return int(d)
 
 
@@ -486,13 +487,22 @@ def _parse_vn_number(number: str, unit: str, text: str) -> tuple[str, int]:
     if commas == 0:
         if dots == 0 or _valid_grouping(number, "."):
             return number.replace(".", ""), 0
-        if dots == 1:  # 1.5 triệu: English decimal point, or a misplaced thousands dot
+        if dots == 1:
+            int_part, frac = number.split(".")
+            if len(int_part) > 3:  # 126000000.5: no thousands grouping before the dot, so a decimal point
+                raise MoneyParseError(
+                    f"`{text}` dùng dấu `.` làm dấu thập phân (kiểu tiếng Anh) thì là {shown(number)}; "
+                    f"theo cách viết Việt Nam dấu `,` là dấu thập phân, hãy viết `{shown(number)}`"
+                )
+            # 1.5 triệu: English decimal point, or a misplaced thousands dot
             raise ambiguous(shown(number), shown(number.replace(".", "")))
         raise malformed
     if dots == 0:
         if commas == 1:
             int_part, frac = number.split(",")
-            if len(frac) == 3 and _valid_grouping(number, ","):  # 1,500: 1,5 or 1.500
+            # `,` is the decimal mark: 2,125 triệu is 2,125 triệu. But a Vietnamese writer does not
+            # pad decimals with zeros, so 1,500 or 20,000 reads as English thousands just as well.
+            if len(frac) == 3 and frac.endswith("0") and _valid_grouping(number, ","):
                 raise ambiguous(shown(int_part + "." + frac), shown(int_part + frac))
             return int_part + frac, -len(frac)
         if _valid_grouping(number, ","):  # 1,000,000: English thousands separators
@@ -525,10 +535,14 @@ def parse_money(text: str) -> tuple[Decimal, str]:
 
     The string is a number then a unit (see :data:`UNITS` and :func:`unit_factor` for aliases),
     optionally followed by a per-unit suffix such as "/ngày" or "/người/ngày", which is ignored.
-    ``.`` groups thousands and ``,`` is the decimal mark; anything that could be read two ways
-    (``1.5 triệu``, ``1,500 đồng``, ``1,500.5 đồng``) raises :class:`MoneyParseError` naming both
-    readings, as do a missing number, a missing or unknown unit and negative amounts. The amount
-    is returned in đồng, exactly and without trailing zeros.
+    ``.`` groups thousands and ``,`` is the decimal mark, so ``2,125 triệu`` is 2,125 triệu.
+    Anything that could be read two ways raises :class:`MoneyParseError` naming both readings
+    (never one identical to the input): a single dot that is not a thousands group (``1.5 triệu``:
+    1,5 or 15); three decimals ending in zero (``1,500 đồng``: 1,5 or 1.500, since nobody pads
+    decimals); English separators (``1,000,000 đồng``, ``1,500.5 đồng``). A dot after more than
+    three digits (``126000000.5 đồng``) can only be an English decimal point, also an error. So are
+    a missing number, a missing or unknown unit and negative amounts. The amount is returned in
+    đồng, exactly and without trailing zeros.
     """
     if not isinstance(text, str):
         raise TypeError(f"số tiền phải là chuỗi, không phải {type(text).__name__}")

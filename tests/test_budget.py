@@ -16,6 +16,7 @@ from isoprov.budget import (
     ambiguous_yaml_number,
     check_budget,
     parse_count,
+    show_money,
 )
 from isoprov.diagnostics import InputError, Severity
 from isoprov.loading import load_yaml, parse_yaml
@@ -132,6 +133,8 @@ MONEY_FORMS = [
     ("1,5 tỷ đồng", 1_500_000_000),
     ("2 tỉ", 2_000_000_000),
     ("'  20.000   đồng '", 20_000),
+    ("2,125 triệu đồng", 2_125_000),  # `,` is the decimal mark: three decimals are not ambiguous
+    ("1.000,125 nghìn đồng", 1_000_125),
 ]
 
 
@@ -189,7 +192,6 @@ def test_ambiguous_money_string_is_an_error_naming_both_readings(text: str, read
         ('"500.000"', "thiếu đơn vị tiền"),
         ("abc", "không có số tiền"),
         ("5 USD", "đơn vị tiền `USD` không hợp lệ"),
-        ('"-5 đồng"', "không được âm"),
         ("true", "phải là một số"),
         ("[1, 2]", "phải là một số"),
     ],
@@ -242,6 +244,10 @@ def test_yaml_number_ambiguity_applies_to_quantities_and_multipliers() -> None:
         ("1,5 ngày", Decimal("1.5"), "ngày"),
         ("2", 2, ""),
         ("1.234,5", Decimal("1234.5"), ""),
+        ("1,125 ngày", Decimal("1.125"), "ngày"),
+        ("0,500 ngày", Decimal("0.5"), "ngày"),
+        ("-2 huyện", -2, "huyện"),  # read, so that BUD009 reports it with the other problems
+        ("− 1,5 ngày", Decimal("-1.5"), "ngày"),
     ],
 )
 def test_parse_count(text: str, value: int | Decimal, label: str) -> None:
@@ -252,7 +258,9 @@ def test_parse_count(text: str, value: int | Decimal, label: str) -> None:
     ("text", "fragments"),
     [
         ("1.5 ngày", ["1,5", "15"]),
-        ("1,500 người", ["1,500", "1.500"]),
+        ("1,500 người", ["`1,5`", "`1.500`"]),
+        ("20,000", ["`20`", "`20.000`"]),
+        ("1000.5 người", ["tiếng Anh", "`1.000,5`"]),
         ("huyện", ["phải bắt đầu bằng một số"]),
         ("10 huyện 2 ngày", ["chỉ được có một số"]),
         ("1.00.0 người", ["viết không đúng"]),
@@ -264,6 +272,20 @@ def test_parse_count_rejects_unclear_counts(text: str, fragments: list[str]) -> 
         parse_count(text)
     for fragment in fragments:
         assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1.5", "1.50 ngày", "1,500 người", "20,000", "1000.5", "12345.000", "0.5", "2,120 huyện", "9.99"],
+)
+def test_parse_count_suggestions_differ_from_the_input_and_read_one_way(text: str) -> None:
+    with pytest.raises(ValueError) as info:
+        parse_count(text)
+    suggestions = re.findall(r"`(\d[^`]*)`", str(info.value).partition("hãy viết")[2])
+    assert suggestions, str(info.value)
+    for suggestion in suggestions:
+        assert suggestion != text
+        parse_count(suggestion)  # each suggestion is itself a valid count
 
 
 def test_times_labels_are_kept_for_display() -> None:
@@ -302,6 +324,14 @@ def test_other_budget_units_are_rejected(unit: str) -> None:
     errors = input_errors(f"title: T\nunit: {unit}\nitems:\n  - name: A\n    amount: 5\n")
     assert "dt.yaml:2:7:" in errors[0]
     assert "`đồng`, `nghìn đồng`, `triệu đồng`" in errors[0]
+
+
+@pytest.mark.parametrize(("unit", "fragment"), [("", "để trống"), (' ""', "để trống"), (" 5", "`5` không hợp lệ")])
+def test_empty_or_non_text_unit_is_rejected_in_vietnamese(unit: str, fragment: str) -> None:
+    (error,) = input_errors(f"title: T\nunit:{unit}\nitems:\n  - name: A\n    amount: 5\n")
+    assert fragment in error
+    assert "`đồng`, `nghìn đồng`, `triệu đồng`" in error
+    assert not re.search(r"\bor\b", error), error  # not pydantic's English "'a', 'b' or 'c'"
 
 
 def test_unknown_keys_are_errors_with_a_suggestion() -> None:
@@ -367,6 +397,23 @@ def test_nested_breakdowns_are_checked_at_every_level() -> None:
     assert [r.depth for r in report.rows()] == [0, 1, 2, 2]
 
 
+def test_breakdown_is_compared_with_the_declared_amount_not_the_computed_one() -> None:
+    # amount 80, rate × quantity 81, breakdown 80: the amount is wrong (BUD001), the breakdown agrees
+    text = (
+        "title: T\nunit: triệu đồng\nitems:\n  - name: Hội nghị\n    quantity: 10\n    rate: 8.1\n"
+        "    amount: 80\n    breakdown:\n      - name: A\n        amount: 50\n      - name: B\n        amount: 30\n"
+    )
+    assert codes(check_text(text)) == ["BUD001"]
+    # amount 81 = rate × quantity, breakdown 80: BUD002 against the declared 81
+    report = check_text(text.replace("amount: 80", "amount: 81").replace("amount: 30", "amount: 29"))
+    assert codes(report) == ["BUD002"]
+    assert "thành tiền kê khai 81 triệu đồng" in report.findings[0].message
+    # amount 80 ≠ 81 and breakdown 79 ≠ 80: both, BUD002 naming the declared 80
+    report = check_text(text.replace("amount: 30", "amount: 29"))
+    assert codes(report) == ["BUD001", "BUD002"]
+    assert "79 triệu đồng khác thành tiền kê khai 80 triệu đồng" in report.findings[1].message
+
+
 def test_rate_item_with_breakdown_compares_breakdown_with_its_computed_amount() -> None:
     text = (
         "title: T\nunit: triệu đồng\nitems:\n  - name: Hội nghị\n    quantity: 2\n    rate: 5\n"
@@ -416,6 +463,26 @@ def test_words_mismatch_gives_both_figures_and_the_right_words() -> None:
     assert "Một trăm hai mươi sáu triệu đồng chẵn" in finding.message
 
 
+@pytest.mark.parametrize(
+    ("amount", "written", "standard"),
+    [
+        ("21", "Hai mươi một đồng", "Hai mươi mốt đồng"),
+        ("15", "Mười năm đồng", "Mười lăm đồng"),
+        ("25", "Hai mươi năm đồng", "Hai mươi lăm đồng"),
+        ('"14.000 đồng"', "Mười tư nghìn đồng", "Mười bốn nghìn đồng chẵn"),
+    ],
+)
+def test_words_with_the_right_figure_but_non_standard_wording(amount: str, written: str, standard: str) -> None:
+    report = check_text(f"title: T\ntotal_in_words: {written}\nitems:\n  - name: A\n    amount: {amount}\n")
+    (finding,) = report.findings
+    assert (finding.code, finding.severity) == ("BUD004", Severity.ERROR)  # SPEC lists the accepted variants
+    figure = amount.strip('"').removesuffix(" đồng")
+    assert f"đọc ra đúng {figure} đồng" in finding.message
+    assert "không theo cách viết chuẩn" in finding.message
+    assert f"„{standard}”" in finding.message
+    assert "không khớp" not in finding.message
+
+
 def test_unreadable_words_are_a_mismatch() -> None:
     report = check_text("title: T\ntotal_in_words: Một trăm con mèo\nitems:\n  - name: A\n    amount: 100\n")
     assert codes(report) == ["BUD004"]
@@ -463,6 +530,13 @@ FAULTS = [
     ("unknown-norm.yaml", "BUD011", Severity.WARNING, 4, ["nuoc-uong-hoi-nghj", "nuoc-uong-hoi-nghi"]),
     ("example-norm-exceeded.yaml", "BUD012", Severity.WARNING, 6, ["25.000 đồng", "20.000 đồng"]),
     ("norm-without-rate.yaml", "BUD014", Severity.WARNING, 4, ["ho-tro-an-hoi-nghi-xa"]),
+    (
+        "quantity-without-rate.yaml",
+        "BUD015",
+        Severity.WARNING,
+        4,
+        ["`quantity: 2`", "không được dùng", "`rate`", "tổng chi tiết 840.000 đồng"],
+    ),
 ]
 
 
@@ -473,6 +547,66 @@ def test_fault_file(name: str, code: str, severity: Severity, line: int, fragmen
     for fragment in fragments:
         assert fragment in report.findings[0].message
     assert report.ok is (severity is not Severity.ERROR)
+
+
+@pytest.mark.parametrize(
+    ("fields", "fragments"),
+    [
+        ("    quantity: 3\n    amount: 5\n", ["`quantity: 3`", "thành tiền kê khai 5 đồng"]),
+        ("    times: [2 ngày]\n    amount: 5\n", ["`times: 2 ngày`"]),
+        ("    quantity: 2\n    times: [3]\n    amount: 5\n", ["`quantity: 2`", "`times: 3`"]),
+    ],
+)
+def test_quantity_or_times_without_a_rate_is_a_warning(fields: str, fragments: list[str]) -> None:
+    report = check_text("title: T\nitems:\n  - name: Khoán\n" + fields)
+    (finding,) = report.findings
+    assert (finding.code, finding.severity, finding.line) == ("BUD015", Severity.WARNING, 3)
+    for fragment in fragments:
+        assert fragment in finding.message
+    assert report.total == 5  # the amount counts, not 3 × 5
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        "    quantity: 1\n    amount: 5\n",  # "1 Cuộc" changes nothing
+        "    quantity: 3\n",  # nothing to count: BUD008 says so, not also BUD015
+        "    quantity: 3\n    rate: 2\n    amount: 6\n",
+    ],
+)
+def test_no_quantity_warning_when_nothing_is_lost(fields: str) -> None:
+    assert "BUD015" not in codes(check_text("title: T\nitems:\n  - name: Khoán\n" + fields))
+
+
+def test_negative_money_strings_are_reported_with_every_other_problem() -> None:
+    report = check_file(DATA / "negative-values.yaml", NormSet())
+    found = [(f.code, f.line) for f in report.findings]
+    assert found == [("BUD009", 4), ("BUD010", 5), ("BUD009", 6), ("BUD009", 9), ("BUD009", 12), ("BUD009", 12)]
+    messages = [f.message for f in report.findings]
+    assert "kinh phí được giao (`allocated`) phải lớn hơn 0, không phải -5" in messages[0]
+    assert "số lượng (`quantity`) phải lớn hơn 0, không phải -2" in messages[2]
+    assert "định mức (`rate`) phải lớn hơn 0, không phải -500.000 đồng" in messages[3]
+    assert "`times[0]`) phải lớn hơn 0, không phải 0" in messages[4]
+    assert "`times[1]`) phải lớn hơn 0, không phải -2 huyện" in messages[5]
+    assert not any("BUD006" in m for m in codes(report))  # no remainder against a negative allocation
+
+
+@pytest.mark.parametrize(
+    ("budget_unit", "rate", "shown"),
+    [
+        ("triệu đồng", "500.000 đồng/người", "0,5"),
+        ("triệu đồng", "2,125 triệu đồng", "2,125"),
+        ("nghìn đồng", "1,5 triệu", "1.500"),
+        ("đồng", "200.000 đồng/người/ngày", "200.000"),
+        ("triệu đồng", "8.1", "8,1"),
+    ],
+)
+def test_rates_are_shown_in_the_budgets_unit(budget_unit: str, rate: str, shown: str) -> None:
+    report = check_text(one_item("rate", rate, unit=budget_unit))
+    (row,) = report.rows()
+    assert row.item.rate is not None
+    assert show_money(row.item.rate, budget_unit) == shown
+    assert show_money(row.item.rate, budget_unit, with_unit=True) == f"{shown} {budget_unit}"
 
 
 def test_example_norm_within_cap_is_a_note_once(norms: NormSet) -> None:

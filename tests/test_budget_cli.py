@@ -127,6 +127,7 @@ FAULTS = [
     ("unknown-norm.yaml", "BUD011", "warning", 4, 0),
     ("example-norm-exceeded.yaml", "BUD012", "warning", 6, 0),
     ("norm-without-rate.yaml", "BUD014", "warning", 4, 0),
+    ("quantity-without-rate.yaml", "BUD015", "warning", 4, 0),
 ]
 
 
@@ -145,6 +146,35 @@ def test_fault_file_table(name: str, code: str, severity: str, line: int, exit_c
     assert result.exit_code == exit_code
     label = {"error": "lỗi", "warning": "cảnh báo", "note": "ghi chú"}[severity]
     assert re.search(rf"{re.escape(name)}:{line}:\d+: {label} \({code}\)", result.stdout), result.stdout
+
+
+def test_table_shows_the_multipliers_of_a_top_level_item() -> None:
+    # Bình Phước item 2: 8 người × 5 ngày × 200.000 = 8.000.000; the row must multiply out as shown
+    out = run("budget", "check", BINH_PHUOC).stdout
+    assert re.search(r"│ 2\. │ Phụ cấp lưu trú.*│ người\s+│\s+8 × 5 ngày │\s+200\.000 │\s+8\.000\.000 │", out), out
+
+
+def test_table_shows_every_rate_in_the_budgets_unit() -> None:
+    text = (
+        "title: Hội nghị\nunit: triệu đồng\nitems:\n  - name: Ăn trưa\n    unit: người\n    quantity: 20\n"
+        "    rate: 500.000 đồng/người\n    times: [2 ngày]\n    amount: 20\n"
+    )
+    result = run_text(text)
+    assert result.exit_code == 0, result.output
+    # the rate column in triệu đồng, the original text kept beside the name
+    assert re.search(
+        r"│ 1\. │ Ăn trưa \(định mức ghi: 500\.000 đồng/người\)\s+│ người\s+│\s+20 × 2 ngày │\s+0,5 │", result.stdout
+    )
+    assert "│ 500.000 đồng/người │" not in result.stdout
+
+
+def run_text(text: str) -> Any:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "du-toan.yaml"
+        path.write_text(text, encoding="utf-8")
+        return CliRunner().invoke(app, ["budget", "check", str(path)], env={"COLUMNS": "200"})
 
 
 def test_mismatch_is_marked_in_the_table() -> None:
@@ -235,6 +265,10 @@ def test_norms_folder() -> None:
         ("15", "Mười lăm đồng"),
         ("1.000.001", "Một triệu không trăm linh một đồng"),
         ("0", "Không đồng"),
+        ("2,125 triệu", "Hai triệu một trăm hai mươi lăm nghìn đồng chẵn"),
+        # a dot after more than three digits is a decimal point: a whole number of đồng is accepted
+        ("126000000.0", SEED_WORDS),
+        ("1005.00", "Một nghìn không trăm linh năm đồng"),
     ],
 )
 def test_words(amount: str, words: str) -> None:
@@ -248,7 +282,9 @@ def test_words(amount: str, words: str) -> None:
     [
         ("abc", "không có số tiền"),
         ("1.5", "1,5 đồng hoặc 15 đồng"),
-        ("1,5", "số nguyên đồng"),
+        ("1,5", "số nguyên đồng, không phải 1,5."),
+        ("1.000,5", "số nguyên đồng, không phải 1.000,5."),
+        ("126000000.5", "số nguyên đồng, không phải 126.000.000,5."),
         ("12a", "không hợp lệ"),
         ("", "không có số tiền"),
     ],
@@ -257,7 +293,9 @@ def test_words_rejects_what_is_not_an_amount(amount: str, fragment: str) -> None
     result = run("budget", "words", amount)
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert fragment in result.stderr
+    assert fragment in " ".join(result.stderr.split())
+    assert not re.search(r"không phải \d+\.\d{1,2}\b", result.stderr)  # never an English decimal point
+    assert "1.260.000.000" not in result.stderr
 
 
 # ---------------------------------------------------------------------------
@@ -387,6 +425,57 @@ def test_xlsx_formulas_recompute_to_the_seed_totals(tmp_path: Path) -> None:
     assert ws.cell(row=total_row + 3, column=1).value == f"(Bằng chữ: {SEED_WORDS})"
 
 
+XLSX_BUDGETS = [
+    SEED,
+    BINH_PHUOC,
+    DATA / "lump-sum-mismatch.yaml",  # a lump sum counts its amount, not its breakdown's sum
+    DATA / "nested-lump-sums.yaml",
+    DATA / "quantity-without-rate.yaml",
+    DATA / "amount-mismatch.yaml",
+    DATA / "breakdown-mismatch.yaml",
+    DATA / "no-amount.yaml",
+    DATA / "under-allocation.yaml",
+]
+
+
+@pytest.mark.parametrize("path", XLSX_BUDGETS, ids=[p.stem for p in XLSX_BUDGETS])
+def test_xlsx_formulas_compute_exactly_the_commands_figures(path: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from isoprov.commands.budget import load_budget
+    from isoprov.norms import NormSet
+
+    report, problems = load_budget(path, NormSet())
+    assert report is not None and problems == []
+    target, _ = export(tmp_path, path)
+    ws = load_workbook(target).active
+    evaluate = FormulaEvaluator(ws)
+    rows = list(report.rows())
+    for k, r in enumerate(rows):
+        cell = ws.cell(row=5 + k, column=8)
+        assert isinstance(cell.value, str) and cell.value.startswith("="), cell.value
+        assert evaluate.cell(cell.coordinate) == report.in_unit(r.value_vnd), (r.item.name, cell.value)
+    total_row = rows_by_label(ws)["Tổng cộng"]
+    assert total_row == 5 + len(rows)
+    assert evaluate.cell(f"H{total_row}") == report.total
+    _, doc = run_json(path)
+    assert Decimal(str(doc["budgets"][0]["total"])) == report.total
+
+
+def test_xlsx_lump_sum_formula_is_its_declared_amount(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    target, _ = export(tmp_path, DATA / "lump-sum-mismatch.yaml")
+    ws = load_workbook(target).active
+    assert ws["B6"].value == "Hội nghị"
+    assert ws["H6"].value == "=G6"  # declared 10, its breakdown adds up to 8 (BUD002)
+    assert ws["H9"].value == "=D9*E9*F9"
+    assert FormulaEvaluator(ws).cell("H10") == Decimal(52)  # 6 + 10 + 36, as the command counts
+    # the breakdown mismatch stays visible live: a conditional format on the declared amount
+    rules = {str(rng.sqref): [r.formula for r in rng.rules] for rng in ws.conditional_formatting}
+    assert rules["G6"] == [["ROUND(G6-SUM(H7,H8),9)<>0"]]
+
+
 def test_xlsx_changing_an_input_moves_the_totals(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
@@ -482,7 +571,7 @@ def test_xlsx_recalculated_by_libreoffice(tmp_path: Path) -> None:
         pytest.skip("LibreOffice (soffice) không có trên máy")
     from openpyxl import load_workbook
 
-    target, _ = export(tmp_path, SEED)
+    target, _ = export(tmp_path, SEED, DATA / "lump-sum-mismatch.yaml")
     out = tmp_path / "lo"
     profile = (tmp_path / "profile").as_uri()
     proc = subprocess.run(
@@ -504,8 +593,12 @@ def test_xlsx_recalculated_by_libreoffice(tmp_path: Path) -> None:
     recalculated = out / target.name
     if not recalculated.exists():
         pytest.skip(f"LibreOffice Calc không chuyển được tệp (thiếu libreoffice-calc?): {proc.stderr.strip()}")
-    ws = load_workbook(recalculated, data_only=True).active
+    wb = load_workbook(recalculated, data_only=True)
+    ws = wb["du-toan"]
     values = [ws.cell(row=r, column=8).value for r in range(5, 16)]
     assert [round(Decimal(str(v)), 9) for v in values] == [
         Decimal(v) for v in ("6", "35", "2", "2", "81", "5", "5", "24.4", "36.6", "10", "126")
     ]
+    # a lump sum counts its declared amount: Calc's total is the command's 52, not 50
+    lump = wb["lump-sum-mismatch"]
+    assert [lump.cell(row=r, column=8).value for r in range(5, 11)] == [6, 10, 4, 4, 36, 52]

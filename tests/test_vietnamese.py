@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import re
 import unicodedata
 from decimal import Decimal
 
@@ -147,6 +148,16 @@ def test_amount_in_words_currency() -> None:
 def test_amount_in_words_rejects_negative_and_fractions(amount: int | Decimal) -> None:
     with pytest.raises(ValueError, match="số"):
         amount_in_words(amount)
+
+
+@pytest.mark.parametrize(
+    ("amount", "shown"),
+    [(Decimal("1.5"), "không phải 1,5"), (Decimal("1000.5"), "không phải 1.000,5"), (-1200, "âm: -1.200")],
+)
+def test_amount_in_words_errors_show_numbers_the_vietnamese_way(amount: int | Decimal, shown: str) -> None:
+    with pytest.raises(ValueError) as info:
+        amount_in_words(amount)
+    assert shown in str(info.value)
 
 
 def test_amount_in_words_rejects_too_large() -> None:
@@ -547,6 +558,9 @@ def test_unit_factor_rejects(unit: str) -> None:
         ("50 nghìn đồng", "50000", "nghìn đồng"),
         ("50 ngàn", "50000", "nghìn đồng"),
         ("1,5 đồng", "1.5", "đồng"),
+        ("2,125 triệu đồng", "2125000", "triệu đồng"),  # `,` is the decimal mark: not ambiguous
+        ("12,345 đ", "12.345", "đồng"),
+        ("1,001 triệu", "1001000", "triệu đồng"),
         ("0 đồng", "0", "đồng"),
         ("  24,4  Triệu   Đồng ", "24400000", "triệu đồng"),
     ],
@@ -566,7 +580,7 @@ def test_parse_money(text: str, amount: str, unit: str) -> None:
         ("0.5 triệu đồng", "0,5 triệu đồng", "5 triệu đồng"),
         ("0.500 triệu đồng", "0,5 triệu đồng", "500 triệu đồng"),
         ("1,500 đồng", "1,5 đồng", "1.500 đồng"),
-        ("12,345 đ", "12,345 đồng", "12.345 đồng"),
+        ("20,000 đồng", "20 đồng", "20.000 đồng"),
         ("8.1 triệu đồng/ngày", "8,1 triệu đồng", "81 triệu đồng"),
     ],
 )
@@ -614,6 +628,51 @@ def test_parse_money_english_separators(text: str, english: str) -> None:
 def test_parse_money_errors(text: str, fragment: str) -> None:
     with pytest.raises(MoneyParseError, match=fragment):
         parse_money(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "vietnamese"),
+    [("126000000.0 đồng", "126.000.000 đồng"), ("1234.5 nghìn", "1.234,5 nghìn đồng"), ("1000.50 đ", "1.000,5 đồng")],
+)
+def test_parse_money_dot_after_four_digits_is_an_english_decimal_point(text: str, vietnamese: str) -> None:
+    with pytest.raises(MoneyParseError) as info:
+        parse_money(text)
+    message = str(info.value)
+    assert "dấu thập phân (kiểu tiếng Anh)" in message
+    assert f"`{vietnamese}`" in message
+    assert "có thể hiểu" not in message  # 126000000.0 is not 1.260.000.000
+
+
+_SUGGESTED = re.compile(r"`(\d[^`]*)`")
+
+
+def _suggestions(message: str) -> list[str]:
+    return _SUGGESTED.findall(message.partition("hãy viết")[2])
+
+
+@given(
+    st.from_regex(r"\d{1,7}(?:[.,]\d{1,4}){0,3}", fullmatch=True),
+    st.sampled_from(["đồng", "triệu", "nghìn đồng", "tỷ đồng"]),
+)
+def test_parse_money_never_suggests_the_input_and_every_suggestion_reads(number: str, unit: str) -> None:
+    text = f"{number} {unit}"
+    try:
+        parse_money(text)
+    except MoneyParseError as exc:
+        for suggestion in _suggestions(str(exc)):
+            assert suggestion != text, str(exc)
+            parse_money(suggestion)  # a suggestion reads one way only
+
+
+@pytest.mark.parametrize(
+    "text", ["1.5 triệu", "1,500 đồng", "20,000 đồng", "1,000,000 đồng", "1,500.5 đồng", "126000000.0 đồng", "0.5 đ"]
+)
+def test_parse_money_unclear_strings_suggest_something_else(text: str) -> None:
+    with pytest.raises(MoneyParseError) as info:
+        parse_money(text)
+    suggestions = _suggestions(str(info.value))
+    assert suggestions
+    assert text not in suggestions
 
 
 def test_parse_money_missing_unit_lists_allowed_units() -> None:

@@ -112,6 +112,15 @@ def _figure(report: BudgetReport, vnd: Decimal | None) -> str:
     return "" if vnd is None else format_number(report.in_unit(vnd))
 
 
+def quantity_cell(r: ItemResult) -> str:
+    """The quantity with the extra multipliers, so that a row multiplies out as shown: "8 × 5 ngày"
+    beside a rate of 200.000 and an amount of 8.000.000. (On a lump sum they do not count: BUD015.)"""
+    item = r.item
+    parts = [format_number(item.quantity)] if item.quantity is not None else []
+    parts += [m.shown() for m in item.times]
+    return " × ".join(parts)
+
+
 def _row(report: BudgetReport, r: ItemResult) -> list[RenderableType]:
     item = r.item
     style = "italic" if r.depth else ""
@@ -119,11 +128,14 @@ def _row(report: BudgetReport, r: ItemResult) -> list[RenderableType]:
     computed_cell = Text(_MISMATCH + computed, style="bold red") if r.mismatch else Text(computed)
     declared = Text(_figure(report, r.declared_vnd), style="red" if r.mismatch else "")
     if r.depth == 0:
+        label = item.name
+        if item.rate is not None and item.rate.explicit and item.rate.unit != report.unit:
+            label += f" (định mức ghi: {item.rate.text})"  # the column shows it in the budget's unit
         return [
             Text(f"{r.number}."),
-            Text(item.name),
+            Text(label),
             Text(item.unit),
-            Text(format_number(item.quantity) if item.quantity is not None else ""),
+            Text(quantity_cell(r)),
             Text(show_money(item.rate, report.unit) if item.rate is not None else ""),
             declared,
             computed_cell,
@@ -185,12 +197,20 @@ def print_report(report: BudgetReport) -> None:
 # ---------------------------------------------------------------------------
 
 _PLAIN_DIGITS = re.compile(r"\d+")
+# 126000000.0: more than three digits before a single dot, so the dot cannot group thousands; a
+# number as a program prints it, read with its decimal point.
+_MACHINE_DECIMAL = re.compile(r"\d{4,}\.\d+")
 
 
 def parse_amount_argument(text: str) -> Decimal:
-    """``126000000``, ``126.000.000`` or ``126 triệu đồng`` → đồng; ValueError (Vietnamese) if not."""
+    """``126000000``, ``126.000.000`` or ``126 triệu đồng`` → đồng; ValueError (Vietnamese) if not.
+
+    ``126000000.0`` (a dot after more than three digits) is read as a decimal point: it is
+    accepted when the fraction is zero, and :func:`amount_in_words` refuses any other fraction
+    as not a whole number of đồng. ``1.5`` stays ambiguous (1,5 or 15).
+    """
     cleaned = " ".join(text.split())
-    if _PLAIN_DIGITS.fullmatch(cleaned):
+    if _PLAIN_DIGITS.fullmatch(cleaned) or _MACHINE_DECIMAL.fullmatch(cleaned):
         return Decimal(cleaned)
     has_unit = any(c.isalpha() or c == "₫" for c in cleaned)
     try:
