@@ -9,6 +9,7 @@ says what is allowed. Models share one base, :class:`Model`: frozen, unknown key
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from decimal import Decimal
@@ -110,7 +111,12 @@ def vietnamese_message(error: Any, model: type[BaseModel], path: PathKey) -> str
         return f"khóa `{key}` không được phép ở đây{hint}"
     simple = _MESSAGES.get(kind)
     if simple is not None:
-        return simple.format(**{k: _show(v) for k, v in ctx.items()})
+        shown = {k: _show(v) for k, v in ctx.items()}
+        if "expected" in shown:  # pydantic lists choices as "'a', 'b' or 'c'"
+            shown["expected"] = (
+                ", ".join(f"`{c}`" for c in re.findall(r"'([^']*)'", shown["expected"])) or shown["expected"]
+            )
+        return simple.format(**shown)
     return f"giá trị không hợp lệ ({error['msg']})"
 
 

@@ -70,3 +70,11 @@ def test_a_sub_group_with_a_wrong_max_is_reported(tmp_path: Path) -> None:
     assert cs is None
     assert [(d.line, d.path) for d in diagnostics] == [(11, "criteria[0].max")]
     assert "tổng điểm tối đa các tiêu chí con là 6" in diagnostics[0].message
+
+
+def test_a_closed_choice_lists_its_values_without_english(tmp_path: Path) -> None:
+    text = (DATA / "nested-groups.yaml").read_text("utf-8").replace("kind: bonus", "kind: extra")
+    (tmp_path / "c.yaml").write_text(text, encoding="utf-8")
+    _, diagnostics = load_criteria_set(tmp_path / "c.yaml")
+    [d] = diagnostics
+    assert d.message.endswith("chỉ chấp nhận: `score`, `bonus`, `penalty`"), d.message
