@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_core import InitErrorDetails
 
 from isoprov.diagnostics import Diagnostic, InputError
 from isoprov.loading import PathKey, YamlDocument, load_yaml
@@ -32,7 +34,9 @@ KINDS: dict[str, tuple[str, str]] = {
     "report": ("BÁO CÁO", "BC"),
 }
 
-_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{1,2}))?")
+#: The shapes the JSON Schema allows (isoprov/schemas.py): NNNN, NNNN-T(T), NNNN-T(T)-N(N), quoted or not.
+_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+_DATE_SHAPES = "ghi dạng NNNN-TT-NN (2015-09-08), hoặc NNNN-TT (2020-02) / NNNN (2021) để trống ngày cần điền tay"
 
 
 class IssueDate(Model):
@@ -50,15 +54,29 @@ class IssueDate(Model):
             raise ValueError("ngày ban hành chỉ ghi ngày, không kèm giờ (ví dụ 2015-09-08)")
         if isinstance(value, dt.date):
             return {"year": value.year, "month": value.month, "day": value.day}
-        text = str(value).strip() if not isinstance(value, dict | list) else None
-        if text is not None:
+        if value is None:
+            raise ValueError(f"chưa ghi ngày ban hành; {_DATE_SHAPES}")
+        if isinstance(value, bool):
+            raise ValueError(f"ngày ban hành `{'true' if value else 'false'}` không hợp lệ; {_DATE_SHAPES}")
+        if isinstance(value, str | int | float | Decimal):
+            text = str(value).strip()
+            if not text:
+                raise ValueError(f"chưa ghi ngày ban hành; {_DATE_SHAPES}")
             match = _PARTIAL_DATE.fullmatch(text)
             if match is None:
-                raise ValueError(
-                    f"ngày ban hành `{text}` không hợp lệ; ghi dạng NNNN-TT-NN (2015-09-08), "
-                    "hoặc NNNN-TT (2020-02) / NNNN (2021) để trống ngày cần điền tay"
-                )
-            return {"year": match[1], "month": match[2]}
+                raise ValueError(f"ngày ban hành `{text}` không hợp lệ; {_DATE_SHAPES}")
+            year, month, day = (None if part is None else int(part) for part in match.groups())
+            assert year is not None
+            if not 1900 <= year <= 2999:
+                raise ValueError(f"ngày ban hành `{text}`: năm {match[1]} không hợp lệ (từ 1900 đến 2999)")
+            if month is not None and not 1 <= month <= 12:
+                raise ValueError(f"ngày ban hành `{text}`: tháng {month} không có (tháng từ 1 đến 12)")
+            if month is not None and day is not None:
+                try:
+                    dt.date(year, month, day)
+                except ValueError:
+                    raise ValueError(f"ngày {day}/{month}/{year} không có trong lịch") from None
+            return {"year": year, "month": month, "day": day}
         return value
 
     @model_validator(mode="after")
@@ -128,15 +146,28 @@ class Table(Model):
 
     @model_validator(mode="after")
     def _shape(self) -> Table:
+        """Every row, ``widths`` and ``align`` have one value per column; each problem is reported
+        at its own node (``rows[1]``, ``widths``), all of them, not only the first."""
         n = len(self.columns)
-        for i, row in enumerate(self.rows, start=1):
+        problems: list[InitErrorDetails] = []
+
+        def problem(loc: tuple[str | int, ...], value: Any, message: str) -> None:
+            problems.append(
+                InitErrorDetails(type="value_error", loc=loc, input=value, ctx={"error": ValueError(message)})
+            )
+
+        for i, row in enumerate(self.rows):
             if len(row) != n:
-                raise ValueError(f"dòng {i} của bảng có {len(row)} ô, bảng có {n} cột")
+                problem(("rows", i), row, f"dòng {i + 1} của bảng có {len(row)} ô, bảng có {n} cột (`columns`)")
         for name, values in (("widths", self.widths), ("align", self.align)):
             if values is not None and len(values) != n:
-                raise ValueError(f"`{name}` có {len(values)} giá trị, bảng có {n} cột")
-        if self.widths is not None and any(w < 1 for w in self.widths):
-            raise ValueError("`widths` phải là các số nguyên dương")
+                problem((name,), values, f"`{name}` có {len(values)} giá trị, bảng có {n} cột")
+        if self.widths is not None:
+            for i, width in enumerate(self.widths):
+                if width < 1:
+                    problem(("widths", i), width, "`widths` phải là các số nguyên dương")
+        if problems:
+            raise ValidationError.from_exception_data(type(self).__name__, problems)
         return self
 
 

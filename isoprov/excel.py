@@ -844,6 +844,10 @@ def _find_header(reader: _Reader) -> tuple[int, dict[str, int]]:
     )
 
 
+#: How far below an empty id cell to look for criteria rows that an inserted blank row pushed down.
+_INSERTED_ROWS_LOOKAHEAD = 20
+
+
 def _check_structure(
     reader: _Reader,
     header_row: int,
@@ -869,8 +873,28 @@ def _check_structure(
 
     for k, want in enumerate(expected):
         if k >= len(found):
+            # the scan stopped at an empty id cell: a blank row inserted among the criteria when
+            # more criteria follow it, else rows removed
+            gap = row
+            below = range(gap + 1, gap + 1 + len(expected) - k + _INSERTED_ROWS_LOOKAHEAD)
+            if any(reader.text(r, id_col) is not None for r in below):
+                if any(reader.text(gap, c) is not None for c in columns.values()):
+                    raise fail(
+                        gap,
+                        id_col,
+                        f"ô mã tiêu chí để trống, phải là tiêu chí `{want.id}`: cấu trúc biểu mẫu đã bị sửa "
+                        "(xóa mã tiêu chí)",
+                    )
+                raise fail(
+                    gap,
+                    id_col,
+                    f"dòng {gap} trống chen giữa các tiêu chí, ô này phải là tiêu chí `{want.id}`: "
+                    "cấu trúc biểu mẫu đã bị sửa (chèn dòng)",
+                )
             raise fail(
-                header_row + 1 + k, id_col, f"thiếu tiêu chí `{want.id}`: cấu trúc biểu mẫu đã bị sửa (xóa dòng)"
+                gap,
+                id_col,
+                f"thiếu tiêu chí `{want.id}`: cấu trúc biểu mẫu đã bị sửa (chèn, xóa hoặc đổi chỗ dòng)",
             )
         r, seen = found[k]
         if seen != want.id:
@@ -1002,7 +1026,11 @@ def _read_scores(
         limit = f"hãy nhập một số từ 0 đến {format_number(leaf.max)}" if leaf.max is not None else "hãy nhập một số"
         if leaf.na:
             limit += f" hoặc «{NA_TEXT}»"
+        before = len(reader.errors)
         own = reader.number(row, self_col, (*base, "self"), "điểm tự chấm", limit)
+        # a self-score cell already reported (not a number, TRUE/FALSE, a date): one error per
+        # cell, so the row is not also "evidence without a score"
+        bad_self = len(reader.errors) > before
         team = None
         if "team" in columns:
             team = reader.number(
@@ -1053,7 +1081,7 @@ def _read_scores(
             if team is not None:
                 entry["team"] = team
             if not entry:
-                if evidence or note:
+                if (evidence or note) and not bad_self:
                     reader.error(
                         row,
                         self_col,

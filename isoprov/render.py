@@ -1,7 +1,9 @@
 """Rendering documents: data → Jinja template → document markup → Markdown, HTML or DOCX.
 
 Every template (shipped or the user's) runs in Jinja's sandbox with ``StrictUndefined``: a field
-the data does not have is an error naming it, never a blank in a signed document. A template
+the data does not have is an error naming it, never a blank in a signed document; so is printing
+an empty field, a function or a whole mapping or list (``finalize``: never ``None`` or
+``<function …>`` in a document). A template
 produces *document markup*: Markdown with pandoc-style fenced divs (``::: issuer`` … ``:::``)
 that name the regions of a Nghị định 30/2020 document. The Markdown output is that text; the
 HTML and DOCX outputs are laid out from its parsed blocks, so all three say the same thing.
@@ -13,13 +15,18 @@ Markup, line by line:
   (the separator row's dashes give relative column widths, colons the alignment), other lines
   are paragraphs; a blank line ends a block; a line ending in ``\\`` breaks the line.
 - Inline: ``**đậm**``, ``*nghiêng*``, ``***đậm nghiêng***``, ``\\*`` a literal star,
-  ``<br>`` a line break inside a table cell.
+  ``<br>`` a line break inside a table cell; ``&amp;``, ``&lt;``, ``&gt;`` the characters
+  ``&``, ``<``, ``>`` (the user's text reaches the markup escaped so: no raw HTML in the
+  Markdown output).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
+import html.entities
+import linecache
 import re
 import traceback
 from collections.abc import Callable, Iterable, Sequence
@@ -69,6 +76,127 @@ class RenderError(Exception):
     """A template or markup problem, with a Vietnamese message for the user."""
 
 
+class PrintError(RenderError):
+    """A template prints what is not text: an empty field, a function, a whole mapping or list."""
+
+
+# ---------------------------------------------------------------------------
+# User text in the markup: ``&``, ``<``, ``>`` escaped
+# ---------------------------------------------------------------------------
+
+#: The only character references of the markup (case-insensitive: ``upper`` may have run on them).
+_ENTITY = re.compile(r"&(amp|lt|gt);", re.IGNORECASE)
+_ENTITY_END = re.compile(r"&(amp|lt|gt)$", re.IGNORECASE)
+_ENTITY_CHARS = {"amp": "&", "lt": "<", "gt": ">"}
+_REFERENCE = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);", re.IGNORECASE)
+
+
+def _starts_reference(match: re.Match[str]) -> str:
+    name = match[1]
+    is_reference = name.startswith("#") or f"{name};" in html.entities.html5
+    return "&amp;" + name + ";" if is_reference else match[0]
+
+
+def escape_text(text: str) -> str:
+    """User text as markup text: ``<``, ``>`` as ``&lt;``, ``&gt;``, so that the Markdown output
+    never carries the user's HTML (``<script>``) as HTML; ``&`` as ``&amp;`` only where it would
+    start a character reference (``&lt;`` typed by a user), so ``Sở KH&CN`` stays as written."""
+    return _REFERENCE.sub(_starts_reference, text).replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unescape_text(text: str) -> str:
+    """Markup text as plain text: the three references of :func:`escape_text` decoded, in one pass."""
+    return _ENTITY.sub(lambda m: _ENTITY_CHARS[m[1].lower()], text)
+
+
+def escape_data(value: Any) -> Any:
+    """Every string in ``value`` (mappings, lists, tuples walked) escaped with :func:`escape_text`."""
+    if isinstance(value, str):
+        return escape_text(value)
+    if isinstance(value, dict):
+        return {k: escape_data(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(escape_data(v) for v in value)
+    return value
+
+
+# ---------------------------------------------------------------------------
+# What a template may print
+# ---------------------------------------------------------------------------
+
+
+def check_printable(value: Any, what: str = "mẫu in ra") -> None:
+    """Refuse what must never reach a document: an empty field (Python's ``None``), a function or
+    method (``{{ doc.header.title.format }}``), a whole mapping or list (its Python form)."""
+    if value is None:
+        raise PrintError(
+            f"{what} một trường để trống trong dữ liệu (không có giá trị); văn bản không được có chỗ "
+            'trống hay chữ vô nghĩa: hãy bọc nó trong `{% if … %}` … `{% endif %}` hoặc dùng `| default("…", true)`'
+        )
+    if callable(value):
+        raise PrintError(
+            f"{what} một hàm (phương thức), không phải dữ liệu: không được phép; có lẽ nhầm tên trường "
+            "hoặc thiếu `()` khi gọi macro"
+        )
+    if isinstance(value, Iterable) and not isinstance(value, str):
+        raise PrintError(
+            f"{what} cả một nhóm dữ liệu (bảng khóa hoặc danh sách), không phải một giá trị: hãy in từng "
+            'trường (`doc.header.title`), dùng `{% for … %}` hoặc bộ lọc `join(", ")`'
+        )
+
+
+def _finalize(value: Any) -> Any:
+    """Jinja's ``finalize``: every ``{{ … }}`` passes here before it is written."""
+    import jinja2
+
+    if isinstance(value, jinja2.Undefined):
+        return value  # writing it raises UndefinedError, which names the field
+    check_printable(value)
+    return value
+
+
+#: Jinja's filters that turn their input into text: ``{{ x | upper }}`` must not write ``NONE``.
+_TEXT_FILTERS = (
+    "capitalize",
+    "center",
+    "e",
+    "escape",
+    "forceescape",
+    "format",
+    "indent",
+    "lower",
+    "replace",
+    "safe",
+    "string",
+    "striptags",
+    "title",
+    "trim",
+    "truncate",
+    "upper",
+    "urlencode",
+    "urlize",
+    "wordcount",
+    "wordwrap",
+)
+
+
+def _guard_text_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    """``func`` refusing a value :func:`check_printable` refuses (Jinja's ``pass_*`` marks kept)."""
+    skip = 0 if getattr(func, "jinja_pass_arg", None) is None else 1
+
+    @functools.wraps(func)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if len(args) > skip:
+            check_printable(args[skip], f"bộ lọc `{name}` nhận")
+        result = func(*args, **kwargs)
+        if isinstance(result, str) and "&" in result:
+            # `upper`, `title` on escaped text: `&AMP;` back to `&amp;`
+            result = _ENTITY.sub(lambda m: m[0].lower(), result)
+        return result
+
+    return guarded
+
+
 # ---------------------------------------------------------------------------
 # Filters
 # ---------------------------------------------------------------------------
@@ -76,6 +204,8 @@ class RenderError(Exception):
 
 def ngay(value: Any) -> str:
     """``ngày 08 tháng 9 năm 2015``; blanks where a draft leaves the day or month open."""
+    if value is None:
+        check_printable(value, "bộ lọc `ngay` nhận")
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
@@ -96,6 +226,8 @@ def ngay(value: Any) -> str:
 
 def so(value: Any, places: int | None = None) -> str:
     """Vietnamese number: ``126.000.000``, ``24,4``."""
+    if value is None:
+        check_printable(value, "bộ lọc `so` nhận")
     if isinstance(value, bool) or not isinstance(value, Decimal | int):
         raise RenderError(f"bộ lọc `so` cần một số, không phải `{value!r}`")
     return format_number(value, places)
@@ -103,6 +235,8 @@ def so(value: Any, places: int | None = None) -> str:
 
 def bang_chu(value: Any, currency: str = "đồng") -> str:
     """Amount in words: ``Một trăm hai mươi sáu triệu đồng chẵn``."""
+    if value is None:
+        check_printable(value, "bộ lọc `bang_chu` nhận")
     if isinstance(value, bool) or not isinstance(value, Decimal | int):
         raise RenderError(f"bộ lọc `bang_chu` cần một số tiền, không phải `{value!r}`")
     try:
@@ -120,8 +254,17 @@ def so_hieu(header: Any) -> str:
 
 def noi_nhan(items: Iterable[str]) -> list[str]:
     """Recipient lines punctuated as the decree says: each ends with ``;``, the last with ``.``."""
-    lines = [str(item).rstrip().rstrip(";.,").rstrip() for item in items]
+    lines = [_strip_end_punctuation(str(item)) for item in items]
     return [line + (";" if i < len(lines) - 1 else ".") for i, line in enumerate(lines)]
+
+
+def _strip_end_punctuation(line: str) -> str:
+    """``line`` without its final ``;``, ``.`` or ``,`` (but the ``;`` that ends an escaped
+    character such as ``&gt;`` stays)."""
+    line = line.rstrip()
+    while line and line[-1] in ";.," and not (line[-1] == ";" and _ENTITY_END.search(line[:-1])):
+        line = line[:-1]
+    return line.rstrip()
 
 
 _LEADING_MARKUP = re.compile(r"^(#|\||:::|- |\\)", re.MULTILINE)
@@ -130,6 +273,7 @@ _LEADING_MARKUP = re.compile(r"^(#|\||:::|- |\\)", re.MULTILINE)
 def doan(text: Any) -> str:
     """Text as a markup paragraph: line breaks kept, a blank line starts a new paragraph,
     and a line that would read as markup (``#``, ``|``, ``- ``, ``:::``) stays text."""
+    check_printable(text, "bộ lọc `doan`")
     escaped = _LEADING_MARKUP.sub(r"\\\1", str(text).strip())
     paragraphs = re.split(r"\n\s*\n", escaped)
     return "\n\n".join(p.replace("\n", "\\\n") for p in paragraphs)
@@ -185,7 +329,11 @@ def environment(extra_dir: Path | None = None) -> jinja2.sandbox.SandboxedEnviro
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_finalize,
     )
+    for name in _TEXT_FILTERS:
+        if name in env.filters:
+            env.filters[name] = _guard_text_filter(name, env.filters[name])
     env.filters.update(FILTERS)
     env.globals.update({"QUOC_HIEU": QUOC_HIEU, "TIEU_NGU": TIEU_NGU})
     return env
@@ -201,12 +349,14 @@ def render_markup(kind: str, context: dict[str, Any], template: Path | None = No
 def render_string(text: str, context: dict[str, Any], name: str = "giấy tiêu đề") -> str:
     """Render a small template string (a letterhead placeholder) in the same sandbox."""
     env = environment()
-    return _render(lambda: env.from_string(text), context, name)
+    # the letterhead's text is written as it is, not read as markup: no escaped characters
+    return unescape_text(_render(lambda: env.from_string(text), context, name))
 
 
 def _render(load: Callable[[], jinja2.Template], context: dict[str, Any], name: str) -> str:
     import jinja2
     import jinja2.exceptions
+    import jinja2.sandbox
 
     try:
         return load().render(context)
@@ -215,24 +365,56 @@ def _render(load: Callable[[], jinja2.Template], context: dict[str, Any], name: 
             f"{_where(exc.filename or name, exc.lineno)}: mẫu có lỗi cú pháp Jinja: {exc.message}"
         ) from None
     except jinja2.exceptions.SecurityError as exc:
-        found = re.search(r"attribute '([^']+)'", str(exc))
-        what = f"`{found[1]}`" if found else str(exc)
-        raise RenderError(
-            f"{_where(*_template_frame(exc, name))}: mẫu truy cập {what}, phần nội bộ của Python: "
-            "không được phép (mẫu chạy trong sandbox, chỉ dùng được dữ liệu văn bản và các bộ lọc)"
-        ) from None
+        raise RenderError(f"{_where(*_template_frame(exc, name))}: {_sandbox_message(exc)}") from None
     except jinja2.UndefinedError as exc:
         raise RenderError(
             f"{_where(*_template_frame(exc, name))}: mẫu dùng trường không có trong dữ liệu: {_undefined_field(exc)}"
         ) from None
     except jinja2.TemplateNotFound as exc:
         raise RenderError(f"không tìm thấy mẫu `{exc.name}`") from None
+    except PrintError as exc:
+        file, line = _template_frame(exc, name)
+        shown = _template_line(file, line)
+        raise PrintError(f"{_where(file, line)}: {exc}" + (f" (dòng mẫu: `{shown}`)" if shown else "")) from None
     except RenderError as exc:
         raise RenderError(f"{_where(*_template_frame(exc, name))}: {exc}") from None
     except RecursionError:
         raise RenderError(f"{name}: mẫu gọi lồng nhau quá sâu (macro tự gọi lại mình?)") from None
+    except OverflowError as exc:
+        # the sandbox's limit on range(): "Range too big. The sandbox blocks ranges larger than MAX_RANGE"
+        raise RenderError(
+            f"{_where(*_template_frame(exc, name))}: mẫu tạo một dãy số quá dài: không được phép trong "
+            f"sandbox, `range` tối đa {format_number(jinja2.sandbox.MAX_RANGE)} phần tử (chi tiết: {exc})"
+        ) from None
+    except MemoryError:
+        raise RenderError(f"{name}: mẫu tạo ra văn bản quá lớn, vượt bộ nhớ") from None
     except (TypeError, ValueError, ArithmeticError, AttributeError, LookupError) as exc:
-        raise RenderError(f"{_where(*_template_frame(exc, name))}: lỗi khi dựng mẫu: {exc}") from None
+        raise RenderError(
+            f"{_where(*_template_frame(exc, name))}: lỗi khi dựng mẫu: mẫu dùng sai kiểu dữ liệu hoặc "
+            f"sai cách gọi bộ lọc (chi tiết: {exc})"
+        ) from None
+
+
+def _sandbox_message(exc: Exception) -> str:
+    """A Vietnamese message for what the sandbox refused, the sandbox's own words kept in brackets."""
+    text = str(exc)
+    rule = "mẫu chạy trong sandbox, chỉ dùng được dữ liệu văn bản và các bộ lọc"
+    found = re.search(r"attribute '([^']+)'", text)
+    if found:
+        return f"mẫu truy cập `{found[1]}`, phần nội bộ của Python: không được phép ({rule})"
+    if "not safely callable" in text:
+        return f"mẫu gọi một hàm không an toàn: không được phép ({rule}; chi tiết: {text})"
+    if "format" in text:
+        return f"mẫu định dạng chuỗi theo cách không được phép ({rule}; chi tiết: {text})"
+    return f"mẫu làm một việc không được phép ({rule}; chi tiết: {text})"
+
+
+def _template_line(file: str, line: int | None) -> str | None:
+    """The template's source line, to show which ``{{ … }}`` printed what it must not."""
+    if line is None:
+        return None
+    text = linecache.getline(file, line).strip()
+    return text if text and len(text) <= 160 else None
 
 
 def _where(file: str, line: int | None) -> str:
@@ -313,6 +495,10 @@ def build_context(
 ) -> tuple[dict[str, Any], list[Diagnostic]]:
     """The template context: the document as plain data, the budget appendix and score report.
 
+    Its text is escaped for the markup (:func:`escape_text`: ``&``, ``<``, ``>``); the markup
+    parser decodes it, so HTML and DOCX show the characters and the Markdown output carries no raw
+    HTML of the user's.
+
     Returns the diagnostics of the files it reads (budget, assessments); with an error among
     them there is nothing to render.
     """
@@ -334,7 +520,8 @@ def build_context(
         report, found = score_report(document.report, source, base_dir)
         diagnostics.extend(found)
         context["report"] = report
-    return context, diagnostics
+    # all text a template reads is the user's (data, budget, registry, criteria): escaped once here
+    return {name: value if name == "kind" else escape_data(value) for name, value in context.items()}, diagnostics
 
 
 def _resolve(base_dir: Path, name: str) -> Path:
@@ -587,12 +774,13 @@ _EMPHASIS = re.compile(r"(\*{1,3})(?=[^\s*])(.*?[^\s*\\])\1(?!\*)", re.S)
 
 
 def parse_inline(text: str, bold: bool = False, italic: bool = False) -> tuple[Run, ...]:
-    """Inline markup to runs. ``\\n`` in ``text`` is a line break."""
+    """Inline markup to runs. ``\\n`` in ``text`` is a line break; ``&amp;``, ``&lt;``, ``&gt;``
+    are the characters they stand for."""
     text = text.replace("\\*", _ESCAPED_STAR)
     runs = _inline(text, bold, italic)
     out: list[Run] = []
     for run in runs:
-        value = run.text.replace(_ESCAPED_STAR, "*").replace(_ESCAPED_PIPE, "|")
+        value = unescape_text(run.text.replace(_ESCAPED_STAR, "*").replace(_ESCAPED_PIPE, "|"))
         parts = value.split("\n")
         for i, part in enumerate(parts):
             if i:

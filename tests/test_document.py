@@ -86,6 +86,26 @@ def test_table_rows_must_have_one_cell_per_column() -> None:
     assert "dòng 1 của bảng có 3 ô, bảng có 2 cột" in message
 
 
+def test_every_bad_table_row_is_reported_at_its_own_line() -> None:
+    text = MINIMAL + (
+        "body:\n"
+        "  - table:\n"  # line 11
+        "      columns: [TT, Nội dung, Ghi chú]\n"
+        "      widths: [1, 0, 2, 4]\n"  # line 13
+        "      rows:\n"
+        '        - ["1", a, b]\n'
+        '        - ["2"]\n'  # line 16
+        '        - ["3", a, b, c]\n'  # line 17
+    )
+    found = errors(text)
+    assert found == [
+        "vb.yaml:16:11: lỗi body[0].table.rows[1]: dòng 2 của bảng có 1 ô, bảng có 3 cột (`columns`)",
+        "vb.yaml:17:11: lỗi body[0].table.rows[2]: dòng 3 của bảng có 4 ô, bảng có 3 cột (`columns`)",
+        "vb.yaml:13:15: lỗi body[0].table.widths: `widths` có 4 giá trị, bảng có 3 cột",
+        "vb.yaml:13:19: lỗi body[0].table.widths[1]: `widths` phải là các số nguyên dương",
+    ]
+
+
 def test_table_numbers_become_text_and_empty_cells_are_allowed() -> None:
     doc = load(MINIMAL + "body:\n  - table:\n      columns: [TT, Nội dung]\n      rows:\n        - [1, ~]\n")
     table = doc.body[0].table
@@ -98,16 +118,70 @@ def test_table_numbers_become_text_and_empty_cells_are_allowed() -> None:
         ("2015-09-08", IssueDate(year=2015, month=9, day=8)),
         ('"2020-02"', IssueDate(year=2020, month=2)),
         ('"2021"', IssueDate(year=2021)),
+        ("2021", IssueDate(year=2021)),
+        ("2020-2", IssueDate(year=2020, month=2)),
     ],
 )
 def test_a_draft_may_leave_the_day_or_month_blank(value: str, expected: IssueDate) -> None:
     assert load(MINIMAL.replace("2015-09-08", value)).header.date == expected
 
 
-@pytest.mark.parametrize("value", ["08/9/2015", '"2015-13"', "2015-02-30"])
-def test_a_bad_date_is_an_error(value: str) -> None:
+@pytest.mark.parametrize(
+    "value",
+    ['"2015-09-08"', "'2015-09-08'", "2015-9-8", '"2015-9-8"', "2015-09-8", "{year: 2015, month: 9, day: 8}"],
+)
+def test_a_full_date_is_read_quoted_or_not_with_one_or_two_digits(value: str) -> None:
+    assert load(MINIMAL.replace("2015-09-08", value)).header.date.complete == dt.date(2015, 9, 8)
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("08/9/2015", "`08/9/2015` không hợp lệ"),
+        ('"2015-13"', "tháng 13 không có"),
+        ('"2015-13-01"', "tháng 13 không có"),
+        ("2015-02-30", "ngày 30/2/2015 không có trong lịch"),
+        ('"2015-2-30"', "ngày 30/2/2015 không có trong lịch"),
+        ('"1800-01-01"', "năm 1800 không hợp lệ"),
+        ("null", "chưa ghi ngày ban hành"),
+        ("", "chưa ghi ngày ban hành"),
+        ('""', "chưa ghi ngày ban hành"),
+        ("true", "`true` không hợp lệ"),
+    ],
+)
+def test_a_bad_date_is_an_error(value: str, problem: str) -> None:
     (message,) = errors(MINIMAL.replace("2015-09-08", value))
-    assert "header.date" in message
+    assert message.startswith("vb.yaml:5:") and "header.date" in message and problem in message
+    assert "None" not in message and "True" not in message
+
+
+#: The same text in the JSON Schema and the tool: accepted by both or refused by both.
+_DATE_SHAPES = [
+    ("2015-09-08", True),
+    ("2015-9-8", True),
+    ("2020-02", True),
+    ("2020-2", True),
+    ("2021", True),
+    ("08/9/2015", False),
+    ("2015/09/08", False),
+    ("15-09-08", False),
+    ("2015-09-08-1", False),
+    ("2015-009-08", False),
+]
+
+
+@pytest.mark.parametrize(("text", "valid"), _DATE_SHAPES)
+def test_the_schema_and_the_tool_agree_on_date_shapes(text: str, valid: bool) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    header = {"issuing_body": "BAN", "symbol": "KH-BCĐ", "place": "Bắc Giang", "date": text, "title": "T"}
+    document = {"header": header, "recipients": ["Lưu: VT"], "signature": {"position": "TRƯỞNG BAN"}}
+    schema_ok = jsonschema.Draft7Validator(json_schema("document")).is_valid(document)
+    try:
+        Document.model_validate(document)
+        tool_ok = True
+    except ValueError:
+        tool_ok = False
+    assert (schema_ok, tool_ok) == (valid, valid)
 
 
 def test_symbol_carries_no_number() -> None:

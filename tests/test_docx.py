@@ -302,6 +302,37 @@ def test_letterhead_placeholders_run_in_the_sandbox(tmp_path: Path) -> None:
     assert not (tmp_path / "kh.docx").exists()
 
 
+def test_letterhead_placeholders_write_the_user_text_as_is(tmp_path: Path) -> None:
+    """The markup escapes the user's ``&``, ``<``, ``>``; a letterhead is not markup: as typed."""
+    base = docx.Document()
+    base.add_paragraph("{{ doc.header.issuing_body | upper }} — {{ doc.header.title }}")
+    base.save(str(tmp_path / "giay.docx"))
+    out = tmp_path / "vb.docx"
+    render("plan", DATA / "html-nguoi-dung.yaml", out, "--template", tmp_path / "giay.docx")
+    first = docx.Document(str(out)).paragraphs[0].text
+    assert first == "BAN A & B — <script>alert(1)</script> & &lt;"
+
+
+def test_a_letterhead_printing_an_empty_field_is_an_error(tmp_path: Path) -> None:
+    base = docx.Document()
+    base.add_paragraph("Chức danh: {{ doc.signature.name }}")
+    base.save(str(tmp_path / "giay.docx"))
+    result = CliRunner().invoke(
+        app,
+        [
+            "render",
+            "plan",
+            str(DATA / "html-nguoi-dung.yaml"),
+            "-o",
+            str(tmp_path / "vb.docx"),
+            "--template",
+            str(tmp_path / "giay.docx"),
+        ],
+    )
+    assert result.exit_code == 1 and "một trường để trống" in result.stderr and "None" not in result.stderr
+    assert not (tmp_path / "vb.docx").exists()
+
+
 def test_a_broken_letterhead_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "giay.docx").write_bytes(b"not a word file")
     result = CliRunner().invoke(

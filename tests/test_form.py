@@ -444,6 +444,29 @@ def test_an_inserted_row_is_refused(cli: Cli, filled: Path, tmp_path: Path) -> N
     _refused(cli("score", tmp_path / "inserted.xlsx", "--criteria", CRITERIA), f"A{ROW['2.2']}")
 
 
+def test_an_inserted_blank_row_is_called_inserted(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    wb = load_workbook(filled)
+    wb[FORM_SHEET].insert_rows(ROW["1.2"])
+    wb.save(tmp_path / "inserted.xlsx")
+    message = _refused(cli("score", tmp_path / "inserted.xlsx", "--criteria", CRITERIA), f"A{ROW['1.2']}")
+    assert "chèn dòng" in message and "`1.2`" in message
+    assert "xóa" not in message
+
+
+def test_a_cleared_id_is_not_called_an_inserted_row(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    path = edit(filled, tmp_path / "cleared.xlsx", **{f"A{ROW['1.2']}": None})
+    message = _refused(cli("score", path, "--criteria", CRITERIA), f"A{ROW['1.2']}")
+    assert "xóa mã tiêu chí" in message and "`1.2`" in message and "chèn" not in message
+
+
+def test_deleted_last_rows_name_the_first_missing_criterion(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    wb = load_workbook(filled)
+    wb[FORM_SHEET].delete_rows(ROW["D"])
+    wb.save(tmp_path / "deleted.xlsx")
+    message = _refused(cli("score", tmp_path / "deleted.xlsx", "--criteria", CRITERIA), f"A{ROW['D']}")
+    assert "thiếu tiêu chí `D`" in message and "chèn, xóa hoặc đổi chỗ dòng" in message
+
+
 def test_a_changed_max_is_refused(cli: Cli, filled: Path, tmp_path: Path) -> None:
     path = edit(filled, tmp_path / "max.xlsx", **{f"D{ROW['2.1']}": 20})
     message = _refused(cli("score", path, "--criteria", CRITERIA), f"D{ROW['2.1']}")
@@ -488,6 +511,26 @@ def test_a_date_is_refused(cli: Cli, filled: Path, tmp_path: Path) -> None:
     path = edit(filled, tmp_path / "date.xlsx", **cells)
     message = _refused(cli("score", path, "--criteria", CRITERIA), f"E{ROW['2.1']}")
     assert f"ô {FORM_SHEET}!B7" in message
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["hai", "N/A", True, dt.date(2020, 1, 1), dt.datetime(2020, 1, 9)],
+    ids=["text", "na", "bool", "date", "dt"],
+)
+def test_a_bad_score_beside_evidence_is_one_error(cli: Cli, filled: Path, tmp_path: Path, value: Any) -> None:
+    # T carries evidence and no team score: the bad cell is the only error, not also "evidence
+    # without a score"
+    path = edit(filled, tmp_path / "bad.xlsx", **{f"E{ROW['T']}": value})
+    message = _refused(cli("score", path, "--criteria", CRITERIA), f"E{ROW['T']}")
+    assert message.count(f"ô {FORM_SHEET}!E{ROW['T']}") == 1
+    assert "chưa có điểm tự chấm" not in message
+
+
+def test_a_bad_team_score_does_not_hide_a_missing_self_score(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    path = edit(filled, tmp_path / "team.xlsx", **{f"E{ROW['T']}": None, f"H{ROW['T']}": "hai"})
+    message = _refused(cli("score", path, "--criteria", CRITERIA), f"H{ROW['T']}")
+    assert f"ô {FORM_SHEET}!E{ROW['T']}" in message and "chưa có điểm tự chấm" in message
 
 
 def test_na_without_a_reason_is_refused(cli: Cli, filled: Path, tmp_path: Path) -> None:

@@ -33,6 +33,7 @@ from isoprov.render import (
     o,
     parse_inline,
     parse_markup,
+    plain_text,
     so,
     so_hieu,
 )
@@ -100,6 +101,13 @@ def test_so_and_bang_chu_follow_vietnamese_financial_writing() -> None:
     assert bang_chu(Decimal("126000000")) == "Một trăm hai mươi sáu triệu đồng chẵn"
     with pytest.raises(RenderError):
         so("126")
+
+
+@pytest.mark.parametrize("filter_", [ngay, so, bang_chu, doan])
+def test_filters_refuse_an_empty_field_without_showing_none(filter_: Any) -> None:
+    with pytest.raises(RenderError, match="để trống") as info:
+        filter_(None)
+    assert "None" not in str(info.value)
 
 
 @pytest.mark.parametrize(("number", "expected"), [(52, "52/KH-BCĐ"), (5, "05/KH-BCĐ"), (None, "      /KH-BCĐ")])
@@ -432,3 +440,140 @@ def test_score_report_names_a_missing_folder_at_its_line(tmp_path: Path) -> None
 def test_report_kind_needs_report_data(tmp_path: Path) -> None:
     result = render("report", EXAMPLES / "bac-giang-2015/ke-hoach-52.yaml", "-o", tmp_path / "bc.md")
     assert result.exit_code == 1 and "`report`" in result.stderr
+
+
+# ---------------------------------------------------------------------------
+# What a template may print: never Python's None, a function or a whole mapping
+# ---------------------------------------------------------------------------
+
+
+def _user_template(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "mau" / "rieng.md.j2"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _render_with(tmp_path: Path, text: str, data: Path = EXAMPLES / "bac-giang-2015/ke-hoach-52.yaml") -> Any:
+    out = tmp_path / "vb.md"
+    result = render("plan", data, "-o", out, "--template", _user_template(tmp_path, text))
+    return result, out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chức danh: {{ doc.signature.signer_title }}\n",  # empty optional field
+        "{{ doc.header.kind | upper }}\n",  # a text filter would write NONE
+        "{{ doc.authority | doan }}\n",
+        "{{ budget }}\n",
+    ],
+)
+def test_printing_an_empty_field_is_an_error_never_none(tmp_path: Path, text: str) -> None:
+    result, out = _render_with(tmp_path, "# đầu\n\n" + text)
+    assert result.exit_code == 1
+    assert "rieng.md.j2:3" in result.stderr and "để trống" in result.stderr and "{% if" in result.stderr
+    assert "None" not in result.stderr and "NONE" not in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_an_empty_field_behind_if_renders(tmp_path: Path) -> None:
+    text = "{% if doc.signature.signer_title %}{{ doc.signature.signer_title }}{% endif %}"
+    text += "Ký: {{ doc.signature.name }}\n"
+    result, out = _render_with(tmp_path, text)
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text(encoding="utf-8") == "Ký: Nguyễn Đức Kiên\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("{{ doc.header.title.format }}", "một hàm"),
+        ("{{ doc.header.title.join | string }}", "một hàm"),
+        ("{{ doc.header }}", "nhóm dữ liệu"),
+        ("{{ doc.keys() }}", "nhóm dữ liệu"),
+        ("{{ doc.legal_bases }}", "nhóm dữ liệu"),
+    ],
+)
+def test_printing_a_function_or_a_mapping_is_an_error(tmp_path: Path, text: str, problem: str) -> None:
+    result, out = _render_with(tmp_path, text + "\n")
+    assert result.exit_code == 1
+    assert problem in result.stderr and "rieng.md.j2:1" in result.stderr
+    assert "<function" not in result.stderr and "built-in" not in result.stderr and "{'" not in result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("{% for x in range(10**9) %}{% endfor %}", "dãy số quá dài"),
+        ("{{ doc.header.title.__len__() }}", "phần nội bộ của Python"),
+        ("{{ doc.header.title | attr('__class__') }}", "phần nội bộ của Python"),
+        ("{{ '{0.__class__}'.format(1) }}", "phần nội bộ của Python"),
+    ],
+)
+def test_sandbox_violations_are_explained_in_vietnamese(tmp_path: Path, text: str, expected: str) -> None:
+    result, out = _render_with(tmp_path, text + "\n")
+    assert result.exit_code == 1
+    assert expected in result.stderr and "sandbox" in result.stderr
+    assert not result.stderr.startswith(("Lỗi mẫu: Range", "Lỗi mẫu: access"))
+    assert "rieng.md.j2:1:" in result.stderr or "rieng.md.j2:1" in result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("kind", ["plan", "notice", "decision"])
+def test_shipped_templates_never_print_an_empty_field(kind: str, tmp_path: Path) -> None:
+    data = tmp_path / "vb.yaml"
+    text = (DATA / "toi-thieu.yaml").read_text(encoding="utf-8")
+    data.write_text(text + ("articles: [Điều tối thiểu.]\n" if kind == "decision" else ""), encoding="utf-8")
+    for suffix in (".md", ".html", ".docx"):
+        result = render(kind, data, "-o", tmp_path / f"vb{suffix}")
+        assert result.exit_code == 0, result.stderr
+    markdown = (tmp_path / "vb.md").read_text(encoding="utf-8")
+    assert "None" not in markdown and "NONE" not in markdown
+    assert "**Phụ lục**\\\n**Phụ lục không nhãn**" in markdown
+
+
+# ---------------------------------------------------------------------------
+# User text is text in every output: escaped in Markdown, escaped in HTML, as is in DOCX
+# ---------------------------------------------------------------------------
+
+
+def test_user_html_is_escaped_in_markdown(tmp_path: Path) -> None:
+    out = tmp_path / "vb.md"
+    assert render("plan", DATA / "html-nguoi-dung.yaml", "-o", out).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "<script" not in text and "<img" not in text and "<b>" not in text
+    assert "**&lt;script&gt;alert(1)&lt;/script&gt; & &amp;lt;**" in text
+    assert "*&lt;img src=x onerror=alert(1)&gt;*" in text
+    assert "a &lt; b &gt; c & d" in text  # a lone `&` is no reference: left as written
+    assert "| 1 | x&lt;br&gt;y & z |" in text  # the user's <br> is text, not a line break
+    assert "**BAN A & B**" in text
+    assert "- Sở &lt;X&gt;." in text  # noi_nhan keeps the escape's `;`
+    # template text is not the user's: the shipped markup still works
+    assert "::: issuer" in text
+
+
+def test_user_html_reads_back_as_the_same_text_in_html_and_docx(tmp_path: Path) -> None:
+    import docx
+
+    data = DATA / "html-nguoi-dung.yaml"
+    assert render("plan", data, "-o", tmp_path / "vb.html").exit_code == 0
+    assert render("plan", data, "-o", tmp_path / "vb.docx").exit_code == 0
+    html = (tmp_path / "vb.html").read_text(encoding="utf-8")
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &amp;lt;" in html
+    assert "&amp;amp;" not in html  # escaped once, not twice
+    _well_formed(html)
+    document = docx.Document(str(tmp_path / "vb.docx"))
+    texts = [p.text for p in document.paragraphs]
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    assert "<script>alert(1)</script> & &lt;" in texts
+    assert "<img src=x onerror=alert(1)>" in texts and "a < b > c & d" in texts
+    assert "x<br>y & z" in cells and any("GIÁM ĐỐC SỞ KH & CN" in c for c in cells)
+    assert not any("&amp;" in t or "&lt;" in t.replace("& &lt;", "") for t in texts + cells)
+
+
+def test_entities_decode_once_and_in_any_case() -> None:
+    assert plain_text(parse_inline("a &amp;lt; b &LT; c &Amp; d &gt")) == "a &lt; b < c & d &gt"
+    assert noi_nhan(["Sở &lt;X&gt;", "Lưu &amp;;"]) == ["Sở &lt;X&gt;;", "Lưu &amp;."]
