@@ -577,3 +577,13 @@ def test_user_html_reads_back_as_the_same_text_in_html_and_docx(tmp_path: Path) 
 def test_entities_decode_once_and_in_any_case() -> None:
     assert plain_text(parse_inline("a &amp;lt; b &LT; c &Amp; d &gt")) == "a &lt; b < c & d &gt"
     assert noi_nhan(["Sở &lt;X&gt;", "Lưu &amp;;"]) == ["Sở &lt;X&gt;;", "Lưu &amp;."]
+
+
+def test_the_budget_appendix_shows_a_top_level_items_multipliers(tmp_path: Path) -> None:
+    plan = (EXAMPLES / "binh-phuoc-2021" / "ke-hoach-kiem-tra.yaml").read_text(encoding="utf-8")
+    budget = EXAMPLES / "binh-phuoc-2021" / "du-toan-kiem-tra.yaml"
+    (tmp_path / "kh.yaml").write_text(plan + f"\nbudget:\n  file: {budget}\n", encoding="utf-8")
+    out = tmp_path / "kh.md"
+    result = render("plan", tmp_path / "kh.yaml", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert "| 8 × 5 ngày |" in out.read_text(encoding="utf-8")
