@@ -125,6 +125,9 @@ class YamlDocument:
     file: str
     data: Any
     source: SourceMap
+    #: Problems that did not stop the loading (a key given twice: the first is kept); they are
+    #: reported with the document's other errors by :func:`isoprov.validation.validate_document`.
+    problems: tuple[Diagnostic, ...] = ()
 
     def diagnostic(
         self,
@@ -218,9 +221,9 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
         # after a few thousand nodes instead of building billions.
         builder = _Builder(file, budget=len(text) + ALIAS_EXPANSION_LIMIT)
         data = builder.build(node, ())
-    if builder.errors:
+    if len(builder.errors) > builder.recoverable:
         raise InputError(builder.errors)
-    return YamlDocument(file=file, data=data, source=builder.source)
+    return YamlDocument(file=file, data=data, source=builder.source, problems=tuple(builder.errors))
 
 
 def load_yaml(path: Path, file: str | None = None) -> YamlDocument:
@@ -254,6 +257,7 @@ class _Builder:
         self.file = file
         self.source = SourceMap()
         self.errors: list[Diagnostic] = []
+        self.recoverable = 0  # how many of the errors leave a usable document (repeated keys)
         self._budget = budget
 
     def _error(self, node: yaml.Node, message: str, path: PathKey) -> None:
@@ -327,6 +331,7 @@ class _Builder:
                     "mỗi khóa chỉ được khai báo một lần",
                     key_path,
                 )
+                self.recoverable += 1
                 continue
             first_line[key] = line
             self.source.keys[key_path] = Mark(line, key_node.start_mark.column + 1)

@@ -37,16 +37,23 @@ class Model(BaseModel):
 
 
 def validate_document(model: type[M], doc: YamlDocument, *, context: dict[str, Any] | None = None) -> M:
-    """Validate ``doc.data`` as ``model``; raise :class:`InputError` with located diagnostics."""
+    """Validate ``doc.data`` as ``model``; raise :class:`InputError` with located diagnostics,
+    the loader's own problems (:attr:`YamlDocument.problems`) first."""
     if not isinstance(doc.data, dict):
         kind = "danh sách" if isinstance(doc.data, list) else "một giá trị đơn"
         raise InputError(
-            [doc.diagnostic((), f"nội dung tệp phải là một bảng khóa: giá trị (mapping), không phải {kind}")]
+            [
+                *doc.problems,
+                doc.diagnostic((), f"nội dung tệp phải là một bảng khóa: giá trị (mapping), không phải {kind}"),
+            ]
         )
     try:
-        return model.model_validate(doc.data, context=context)
+        validated = model.model_validate(doc.data, context=context)
     except ValidationError as exc:
-        raise InputError(diagnostics_from_validation(exc, doc, model)) from None
+        raise InputError([*doc.problems, *diagnostics_from_validation(exc, doc, model)]) from None
+    if doc.problems:  # a key given twice: an error, reported with everything else wrong in the file
+        raise InputError(list(doc.problems))
+    return validated
 
 
 def diagnostics_from_validation(exc: ValidationError, doc: YamlDocument, model: type[BaseModel]) -> list[Diagnostic]:

@@ -51,9 +51,24 @@ def test_marks_give_line_and_column_of_values_and_keys() -> None:
 
 
 def test_duplicate_keys_are_errors_with_both_lines() -> None:
-    [message] = errors_of("a: 1\nb: 2\na: 3\n")
-    assert "t.yaml:3:1" in message
-    assert "hai lần" in message and "dòng 1" in message
+    doc = parse_yaml("a: 1\nb: 2\na: 3\n", "t.yaml")
+    assert doc.data == {"a": Decimal(1), "b": Decimal(2)}  # the first is kept, to find other errors
+    [problem] = doc.problems
+    assert problem.text().startswith("t.yaml:3:1")
+    assert "hai lần" in problem.message and "dòng 1" in problem.message
+
+
+def test_a_repeated_key_is_reported_with_the_documents_other_errors() -> None:
+    from isoprov.assessment import Assessment
+    from isoprov.validation import validate_document
+
+    text = "agency: {code: A, name: A, level: tinh}\ncriteria: c\nperiod: '1'\nperiod: '2'\nscores: {'1': {sefl: 1}}\n"
+    with pytest.raises(InputError) as info:
+        validate_document(Assessment, parse_yaml(text, "t.yaml"))
+    assert [(d.line, "hai lần" in d.message) for d in info.value.diagnostics] == [(4, True), (5, False)]
+    with pytest.raises(InputError) as info:  # alone, it is still an error
+        validate_document(Assessment, parse_yaml(text.replace("{sefl: 1}", "1"), "t.yaml"))
+    assert [d.line for d in info.value.diagnostics] == [4]
 
 
 def test_object_tags_are_refused() -> None:

@@ -104,11 +104,12 @@ def validate_file(path: Path, context: Context) -> tuple[str | None, list[Diagno
     if kind is None:
         keys = ", ".join(sorted(doc.data)) if isinstance(doc.data, dict) else ""
         return None, [
+            *doc.problems,
             doc.diagnostic(
                 (),
                 "không nhận ra loại tệp (bộ tiêu chí, tự đánh giá, dự toán, văn bản…)"
                 + (f"; các khóa ở cấp cao nhất: {keys}" if keys else ""),
-            )
+            ),
         ]
     try:
         return kind, VALIDATORS[kind](path, doc, context)
