@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 import re
 import unicodedata
@@ -251,7 +250,8 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, file: str) -> Diagnostic:
 
 
 class _Builder:
-    """Turns composed nodes into dicts, lists, Decimals, dates, bools, None and NFC strings."""
+    """Turns composed nodes into dicts, lists, Decimals, bools, None and NFC strings (dates stay
+    as the text written: the fields that mean a date parse it)."""
 
     def __init__(self, file: str, budget: int) -> None:
         self.file = file
@@ -356,9 +356,9 @@ class _Builder:
             return text.lower() in ("true", "yes", "on", "y")
         if kind in ("int", "float"):
             return _number(text)
-        if kind == "timestamp":
-            return _timestamp(text)
-        return nfc(text)  # binary and other plain kinds stay as their text
+        # binary, timestamps and other plain kinds stay as their text: `2020-01-05` in a note or
+        # an evidence entry is what the user wrote; the fields that mean a date parse it
+        return nfc(text)
 
 
 _SCALAR_KINDS = frozenset({"str", "null", "bool", "int", "float", "timestamp"})
@@ -372,12 +372,3 @@ def _number(text: str) -> Decimal | str:
         except InvalidOperation:  # pragma: no cover - the pattern admits only valid literals
             return text
     return text  # hex, octal, sexagesimal, .inf, .nan: left as text, rejected by the models
-
-
-def _timestamp(text: str) -> dt.date | dt.datetime | str:
-    try:
-        if len(text) == 10:
-            return dt.date.fromisoformat(text)
-        return dt.datetime.fromisoformat(text.replace(" ", "T", 1))
-    except ValueError:
-        return text

@@ -210,6 +210,13 @@ def ngay(value: Any) -> str:
         value = value.date()
     if isinstance(value, dt.date):
         return format_date(value)
+    if isinstance(value, str):  # `2020-01-05` written in the data: the loader keeps dates as text
+        import pydantic
+
+        try:
+            value = IssueDate.model_validate(value)
+        except pydantic.ValidationError:
+            raise RenderError(f"bộ lọc `ngay` cần một ngày dạng NNNN-TT-NN, không phải `{value}`") from None
     if isinstance(value, IssueDate):
         value = value.model_dump()
     if isinstance(value, dict) and "year" in value:

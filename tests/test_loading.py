@@ -162,3 +162,8 @@ def test_yaml_syntax_errors_are_said_in_vietnamese(text: str, line: int, column:
     assert (d.line, d.column) == (line, column)
     assert fragment in d.message
     assert not re.search(r"\b(expected|found|while|allowed)\b", d.message), d.message
+
+
+def test_a_date_stays_the_text_the_user_wrote() -> None:
+    doc = parse_yaml("note: 2020-01-05\nat: 2020-01-05 10:30\nevidence: [2020-01-05]\n", "t.yaml")
+    assert doc.data == {"note": "2020-01-05", "at": "2020-01-05 10:30", "evidence": ["2020-01-05"]}

@@ -88,6 +88,8 @@ def check_golden(name: str, text: str) -> None:
         ({"year": 2020, "month": 2, "day": None}, "ngày      tháng 02 năm 2020"),
         ({"year": 2021, "month": None, "day": None}, "ngày      tháng      năm 2021"),
         ({"year": 2017, "month": 9, "day": 15}, "ngày 15 tháng 9 năm 2017"),
+        ("2020-02-15", "ngày 15 tháng 02 năm 2020"),  # a date in the data arrives as its text
+        ("2021-12", "ngày      tháng 12 năm 2021"),
     ],
 )
 def test_ngay_writes_the_decree_date_with_blanks_for_a_draft(value: Any, expected: str) -> None:
@@ -587,3 +589,8 @@ def test_the_budget_appendix_shows_a_top_level_items_multipliers(tmp_path: Path)
     result = render("plan", tmp_path / "kh.yaml", "-o", out)
     assert result.exit_code == 0, result.stderr
     assert "| 8 × 5 ngày |" in out.read_text(encoding="utf-8")
+
+
+def test_ngay_refuses_text_that_is_no_date() -> None:
+    with pytest.raises(RenderError, match="cần một ngày dạng NNNN-TT-NN, không phải `tháng chín`"):
+        ngay("tháng chín")
