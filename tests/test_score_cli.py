@@ -383,3 +383,27 @@ def test_true_as_points_says_points_are_numbers(cli: Callable[..., Run], tmp_pat
     run = cli("score", tmp_path, "--criteria", NESTED, "--format", "json")
     [error] = run.json()["errors"]
     assert "điểm phải là một số" in error["message"] and "`true`" in error["message"]
+
+
+def test_csv_lists_missing_agencies_and_warnings(cli: Callable[..., Run]) -> None:
+    example = Path(__file__).parent.parent / "examples" / "bac-giang-2020"
+    run = cli("score", example, "--agencies", example / "co-quan.yaml", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(run.stdout)))
+    missing = [r for r in rows if r["status"] == "missing"]
+    assert [(r["agency_code"], r["agency_name"], r["total"]) for r in missing] == [("SNGV", "Sở Ngoại vụ", "")]
+    assert any("chưa được chấm" in r["warnings"] for r in rows if r["status"] == "scored")
+
+
+def test_csv_text_never_becomes_a_formula(cli: Callable[..., Run], tmp_path: Path) -> None:
+    for k, name in enumerate(['=HYPERLINK("http://x","y")', "+1+cmd", "-2+3", "@SUM(A1)", "Sở Nội vụ"]):
+        path = _assessment(tmp_path, f"a{k}.yaml", f"T{k}", "tinh", "  '1.1.1': 1\n  '1.1.2': 2\n  '1.2': 3\n")
+        path.write_text(path.read_text("utf-8").replace(f"Cơ quan T{k}", name.replace('"', '\\"')), encoding="utf-8")
+        path.write_text(
+            path.read_text("utf-8").replace("name: ", 'name: "', 1).replace(", level", '", level', 1), "utf-8"
+        )
+    run = cli("score", tmp_path, "--criteria", NESTED, "--format", "csv")
+    assert run.exit_code == 0, run.stderr
+    names = [r["agency_name"] for r in csv.DictReader(io.StringIO(run.stdout))]
+    assert sorted(names) == sorted(['\'=HYPERLINK("http://x","y")', "'+1+cmd", "'-2+3", "'@SUM(A1)", "Sở Nội vụ"])
+    differences = [r["difference"] for r in csv.DictReader(io.StringIO(run.stdout))]
+    assert all(not d.startswith("'") for d in differences)  # numbers stay numbers

@@ -124,6 +124,8 @@ _CSV_SUMMARY = [
     "criteria",
     "period",
     "file",
+    "status",
+    "warnings",
 ]
 _CSV_DETAIL = [
     "agency_code",
@@ -143,7 +145,12 @@ _CSV_DETAIL = [
 
 
 def csv_report(batch: Batch, detail: bool) -> str:
-    """CSV for spreadsheets and scripts: one row per agency (``--detail``: per criterion)."""
+    """CSV for scripts and spreadsheets: one row per agency (``--detail``: per criterion).
+
+    Keys as in the JSON output, ``.`` as the decimal mark, UTF-8. The summary also has a row per
+    registered agency that has not submitted (``status`` = ``missing``). Text that a spreadsheet
+    would take for a formula (``=``, ``+``, ``-``, ``@`` first) is written with a leading ``'``.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     if detail:
@@ -152,19 +159,19 @@ def csv_report(batch: Batch, detail: bool) -> str:
             for d in r.details:
                 writer.writerow(
                     [
-                        r.agency_code,
-                        r.agency_name,
-                        r.level,
-                        d.id,
-                        d.title,
+                        _text(r.agency_code),
+                        _text(r.agency_name),
+                        _text(r.level),
+                        _text(d.id),
+                        _text(d.title),
                         _num(d.max),
                         _num(d.self_points),
                         _num(d.team),
                         _num(d.final),
                         "yes" if d.applicable else "no",
-                        d.na_reason or "",
+                        _text(d.na_reason or ""),
                         d.evidence_count,
-                        r.file,
+                        _text(r.file),
                     ]
                 )
     else:
@@ -173,19 +180,30 @@ def csv_report(batch: Batch, detail: bool) -> str:
             writer.writerow(
                 [
                     r.rank,
-                    r.agency_code,
-                    r.agency_name,
-                    r.level,
+                    _text(r.agency_code),
+                    _text(r.agency_name),
+                    _text(r.level),
                     _num(r.self_total),
                     _num(r.total),
                     _num(r.difference),
-                    r.band,
-                    r.criteria,
-                    r.period,
-                    r.file,
+                    _text(r.band),
+                    _text(r.criteria),
+                    _text(r.period),
+                    _text(r.file),
+                    "scored",
+                    _text("; ".join(r.warnings)),
                 ]
             )
+        for a in batch.missing:
+            writer.writerow(
+                ["", _text(a.code), _text(a.name), _text(a.level or ""), "", "", "", "", "", "", "", "missing", ""]
+            )
     return buffer.getvalue()
+
+
+def _text(value: str) -> str:
+    """Text a spreadsheet must not run as a formula (CSV injection): a leading ``'`` makes it text."""
+    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
 
 
 def _num(value: Decimal | None) -> str:
