@@ -61,3 +61,27 @@ def test_outputs_get_the_mode_of_a_plain_save(tmp_path: Path) -> None:
         assert stat.S_IMODE((tmp_path / "moi.md").stat().st_mode) == 0o640
     finally:
         os.umask(old)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("score", EXAMPLE.parent.parent / "bac-giang-2020" / "assessments", "--xlsx", "{out}.csv"),
+        ("score", EXAMPLE.parent.parent / "bac-giang-2020" / "assessments", "--xlsx", "{dir}"),
+        ("budget", "check", EXAMPLE.parent.parent / "bac-giang-2020" / "du-toan.yaml", "--xlsx", "{dir}"),
+        ("render", "plan", EXAMPLE, "-o", "{out}.pdf"),
+        ("render", "plan", EXAMPLE, "-o", "{dir}"),
+        ("form", "mau-cap-tinh-huyen-xa", "-o", "{out}.yaml"),
+    ],
+)
+def test_a_wrong_output_is_a_usage_error_before_any_work(
+    cli: Callable[..., Run], tmp_path: Path, args: tuple[str | Path, ...]
+) -> None:
+    folder = tmp_path / "thu-muc.xlsx"
+    folder.mkdir()
+    filled = [str(a).format(out=tmp_path / "kq", dir=folder) for a in args]
+    run = cli(*filled)
+    assert run.exit_code == 2, run.stderr
+    assert run.stdout == ""  # nothing computed, nothing printed
+    assert "phải có đuôi" in run.stderr or "là một thư mục" in run.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["thu-muc.xlsx"]

@@ -13,8 +13,8 @@ from rich.table import Table
 from rich.text import Text
 
 from isoprov.budget import Budget, BudgetReport, ItemResult, check_budget, show_money
-from isoprov.commands.common import emit, print_diagnostics, require_paths, stderr, stdout, usage_error
-from isoprov.diagnostics import Diagnostic, ExitCode, InputError, Severity
+from isoprov.commands.common import emit, print_diagnostics, require_output, require_paths, stderr, stdout, usage_error
+from isoprov.diagnostics import Diagnostic, ExitCode, InputError, Severity, os_error_text
 from isoprov.jsonout import dumps
 from isoprov.loading import load_yaml
 from isoprov.norms import NormLookup, NormSet, yaml_files
@@ -38,6 +38,8 @@ def load_budget(path: Path, norms: NormSet) -> tuple[BudgetReport | None, list[D
 def run_check(files: list[Path], output_format: str, xlsx: Path | None, norms: list[Path]) -> int:
     """Check each budget, print the tables (or one JSON document), return the exit code."""
     require_paths([*files, *norms])
+    if xlsx is not None:
+        require_output(xlsx, (".xlsx",), "tệp Excel")
     lookup = NormLookup(norms)
     errors: list[Diagnostic] = []
     reports: list[BudgetReport] = []
@@ -70,7 +72,7 @@ def write_xlsx(reports: list[BudgetReport], target: Path) -> bool:
     try:
         write_budget_xlsx(reports, target)
     except OSError as exc:
-        stderr.print(f"Không ghi được tệp {target}: {exc.strerror or exc}", style="bold red", markup=False)
+        stderr.print(f"Lỗi: {os_error_text(exc, 'ghi')}", style="bold red", markup=False)
         return False
     stderr.print(f"Đã ghi {target}", markup=False)
     return True

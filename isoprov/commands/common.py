@@ -35,6 +35,17 @@ def require_paths(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
+def require_output(path: Path, suffixes: tuple[str, ...], what: str) -> Path:
+    """An output file must have one of ``suffixes`` and must not be a folder (usage errors, exit 2),
+    checked before any work is done."""
+    if path.suffix.lower() not in suffixes:
+        allowed = ", ".join(suffixes[:-1]) + (" hoặc " if len(suffixes) > 1 else "") + suffixes[-1]
+        usage_error(f"{what} `{path}` phải có đuôi {allowed}")
+    if path.is_dir():
+        usage_error(f"`{path}` là một thư mục; hãy ghi tên tệp {suffixes[0]}")
+    return path
+
+
 def print_diagnostics(diagnostics: Iterable[Diagnostic]) -> None:
     """Print diagnostics to stderr, one line each: ``file:line:col: lỗi path: message``."""
     for d in diagnostics:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from isoprov.catalog import Catalog, load_criteria_set
-from isoprov.commands.common import print_diagnostics, require_paths, stdout, usage_error
+from isoprov.commands.common import print_diagnostics, require_output, require_paths, stdout, usage_error
 from isoprov.criteria import CriteriaSet
 from isoprov.diagnostics import ExitCode, Severity
 
@@ -25,10 +25,7 @@ def run(
 ) -> int:
     """Write the form and return the exit code."""
     require_paths(criteria)
-    if output.suffix.lower() != ".xlsx":
-        usage_error(f"tệp biểu mẫu phải có đuôi .xlsx (đang là `{output.name}`)")
-    if output.is_dir():
-        usage_error(f"`{output}` là một thư mục; hãy ghi tên tệp .xlsx")
+    require_output(output, (".xlsx",), "tệp biểu mẫu")
     cs = _criteria_set(criteria_ref, criteria)
     if cs is None:
         return int(ExitCode.INVALID)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from isoprov.atomic import write_text_atomic
-from isoprov.commands.common import print_diagnostics, stderr, usage_error
+from isoprov.commands.common import print_diagnostics, require_output, stderr, usage_error
 from isoprov.diagnostics import ExitCode, InputError, has_errors
 
 OUTPUT_SUFFIXES = (".docx", ".md", ".html")
@@ -19,9 +19,7 @@ OUTPUT_SUFFIXES = (".docx", ".md", ".html")
 
 def run(kind: str, data: Path, output: Path, template: Path | None) -> int:
     """Render one document and return the exit code."""
-    suffix = output.suffix.lower()
-    if suffix not in OUTPUT_SUFFIXES:
-        usage_error(f"tệp kết quả `{output}` phải có đuôi .docx, .md hoặc .html")
+    suffix = require_output(output, OUTPUT_SUFFIXES, "tệp kết quả").suffix.lower()
     if not data.is_file():
         usage_error(f"không tìm thấy tệp dữ liệu `{data}`")
     if template is not None and not template.is_file():

@@ -15,7 +15,7 @@ from rich.table import Table
 
 from isoprov.batch import Batch, score_paths
 from isoprov.catalog import Catalog
-from isoprov.commands.common import emit, print_diagnostics, require_paths, stderr, stdout
+from isoprov.commands.common import emit, print_diagnostics, require_output, require_paths, stderr, stdout
 from isoprov.criteria import level_name
 from isoprov.diagnostics import ExitCode, InputError, Severity
 from isoprov.jsonout import dumps
@@ -37,6 +37,8 @@ def run(
 ) -> int:
     """Score, report, and return the exit code."""
     require_paths([*paths, *criteria, *([agencies] if agencies else [])])
+    if xlsx is not None:
+        require_output(xlsx, (".xlsx",), "tệp Excel")
     catalog = Catalog.default(criteria)
     catalog.load_explicit()
     registry: Registry | None = None
