@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from isoprov import __version__
-from isoprov.usage import VietnameseGroup
+from isoprov.usage import VietnameseCommand, VietnameseGroup
 
 app = typer.Typer(
     name="isoprov",
@@ -24,7 +24,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     cls=VietnameseGroup,
 )
-budget_app = typer.Typer(help="Dự toán kinh phí: kiểm tra và viết số tiền bằng chữ.", no_args_is_help=True)
+budget_app = typer.Typer(
+    help="Dự toán kinh phí: kiểm tra và viết số tiền bằng chữ.", no_args_is_help=True, cls=VietnameseGroup
+)
 app.add_typer(budget_app, name="budget")
 
 
@@ -72,24 +74,27 @@ def _root(
 
 CriteriaOption = Annotated[
     list[Path] | None,
-    typer.Option("--criteria", help="Tệp hoặc thư mục bộ tiêu chí (có thể lặp lại)."),
+    typer.Option("--criteria", metavar="PATH", help="Tệp hoặc thư mục bộ tiêu chí (có thể lặp lại)."),
 ]
 
 
-@app.command()
+@app.command(cls=VietnameseCommand)
 def score(
-    paths: Annotated[list[Path], typer.Argument(help="Tệp tự đánh giá (.yaml, .xlsx) hoặc thư mục.")],
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="PATH", help="Tệp tự đánh giá (.yaml, .xlsx) hoặc thư mục.")
+    ],
     criteria: CriteriaOption = None,
     output_format: Annotated[
         OutputFormat, typer.Option("--format", help="Dạng kết quả: table, json, csv.")
     ] = OutputFormat.table,
-    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Ghi kết quả ra tệp Excel.")] = None,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", metavar="FILE.xlsx", help="Ghi kết quả ra tệp Excel.")] = None,
     detail: Annotated[bool, typer.Option("--detail", help="Thêm điểm từng tiêu chí.")] = False,
     strict: Annotated[
         bool, typer.Option("--strict", help="Tiêu chí áp dụng mà chưa chấm là lỗi, không chỉ cảnh báo.")
     ] = False,
     agencies: Annotated[
-        Path | None, typer.Option("--agencies", help="Danh sách cơ quan phải nộp (để liệt kê cơ quan chưa nộp).")
+        Path | None,
+        typer.Option("--agencies", metavar="FILE", help="Danh sách cơ quan phải nộp (để liệt kê cơ quan chưa nộp)."),
     ] = None,
 ) -> None:
     """Chấm điểm các bản tự đánh giá: tổng điểm, xếp loại, xếp hạng."""
@@ -98,9 +103,9 @@ def score(
     raise typer.Exit(command.run(paths, criteria or [], output_format.value, xlsx, detail, strict, agencies))
 
 
-@app.command()
+@app.command(cls=VietnameseCommand)
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="Tệp hoặc thư mục cần kiểm tra.")],
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="Tệp hoặc thư mục cần kiểm tra.")],
     criteria: CriteriaOption = None,
     strict: Annotated[bool, typer.Option("--strict", help="Cảnh báo cũng là lỗi.")] = False,
 ) -> None:
@@ -110,14 +115,18 @@ def validate(
     raise typer.Exit(command.run(paths, criteria or [], strict))
 
 
-@budget_app.command("check")
+@budget_app.command("check", cls=VietnameseCommand)
 def budget_check(
-    files: Annotated[list[Path], typer.Argument(help="Tệp dự toán (.yaml).")],
+    files: Annotated[list[Path], typer.Argument(metavar="FILE", help="Tệp dự toán (.yaml).")],
     output_format: Annotated[
         BudgetFormat, typer.Option("--format", help="Dạng kết quả: table, json.")
     ] = BudgetFormat.table,
-    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Ghi dự toán ra tệp Excel có công thức.")] = None,
-    norms: Annotated[list[Path] | None, typer.Option("--norms", help="Tệp hoặc thư mục định mức bổ sung.")] = None,
+    xlsx: Annotated[
+        Path | None, typer.Option("--xlsx", metavar="FILE.xlsx", help="Ghi dự toán ra tệp Excel có công thức.")
+    ] = None,
+    norms: Annotated[
+        list[Path] | None, typer.Option("--norms", metavar="PATH", help="Tệp hoặc thư mục định mức bổ sung.")
+    ] = None,
 ) -> None:
     """Kiểm tra dự toán: số lượng × định mức, tổng cộng, bằng chữ, định mức tối đa."""
     from isoprov.commands import budget as command
@@ -125,9 +134,9 @@ def budget_check(
     raise typer.Exit(command.run_check(files, output_format.value, xlsx, norms or []))
 
 
-@budget_app.command("words")
+@budget_app.command("words", cls=VietnameseCommand)
 def budget_words(
-    amount: Annotated[str, typer.Argument(help="Số tiền (đồng), ví dụ 126000000 hoặc 126.000.000.")],
+    amount: Annotated[str, typer.Argument(metavar="AMOUNT", help="Số tiền (đồng), ví dụ 126000000 hoặc 126.000.000.")],
 ) -> None:
     """Viết số tiền bằng chữ: 126000000 → Một trăm hai mươi sáu triệu đồng chẵn."""
     from isoprov.commands import budget as command
@@ -135,13 +144,13 @@ def budget_words(
     raise typer.Exit(command.run_words(amount))
 
 
-@app.command()
+@app.command(cls=VietnameseCommand)
 def render(
-    kind: Annotated[DocumentKind, typer.Argument(help="Loại văn bản: plan, decision, notice, report.")],
-    data: Annotated[Path, typer.Argument(help="Tệp dữ liệu văn bản (.yaml).")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Tệp kết quả: .docx, .md hoặc .html.")],
+    kind: Annotated[DocumentKind, typer.Argument(metavar="KIND", help="Loại văn bản: plan, decision, notice, report.")],
+    data: Annotated[Path, typer.Argument(metavar="DATA.yaml", help="Tệp dữ liệu văn bản (.yaml).")],
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="OUT", help="Tệp kết quả: .docx, .md hoặc .html.")],
     template: Annotated[
-        Path | None, typer.Option("--template", help="Mẫu Jinja của người dùng (chạy trong sandbox).")
+        Path | None, typer.Option("--template", metavar="FILE", help="Mẫu Jinja của người dùng (chạy trong sandbox).")
     ] = None,
 ) -> None:
     """Soạn văn bản hành chính theo Nghị định 30/2020/NĐ-CP."""
@@ -150,10 +159,10 @@ def render(
     raise typer.Exit(command.run(kind.value, data, output, template))
 
 
-@app.command()
+@app.command(cls=VietnameseCommand)
 def form(
     criteria_ref: Annotated[str, typer.Argument(metavar="CRITERIA", help="Tệp bộ tiêu chí hoặc mã bộ tiêu chí.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Tệp Excel cần tạo.")],
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="FORM.xlsx", help="Tệp Excel cần tạo.")],
     criteria: CriteriaOption = None,
     agency_code: Annotated[str | None, typer.Option("--agency-code", help="Mã cơ quan điền sẵn.")] = None,
     agency_name: Annotated[str | None, typer.Option("--agency-name", help="Tên cơ quan điền sẵn.")] = None,
@@ -166,9 +175,9 @@ def form(
     raise typer.Exit(command.run(criteria_ref, output, criteria or [], agency_code, agency_name, level, period))
 
 
-@app.command()
+@app.command(cls=VietnameseCommand)
 def init(
-    directory: Annotated[Path, typer.Argument(help="Thư mục làm việc cần tạo.")],
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Thư mục làm việc cần tạo.")],
     force: Annotated[bool, typer.Option("--force", help="Ghi cả vào thư mục đã có tệp.")] = False,
 ) -> None:
     """Tạo thư mục làm việc mẫu: bộ tiêu chí, tự đánh giá, dự toán, kế hoạch."""
@@ -177,9 +186,12 @@ def init(
     raise typer.Exit(command.run(directory, force))
 
 
-@app.command()
+@app.command(cls=VietnameseCommand)
 def schema(
-    kind: Annotated[SchemaKind, typer.Argument(help="Loại tệp: criteria, assessment, budget, document, …")],
+    kind: Annotated[
+        SchemaKind,
+        typer.Argument(metavar="KIND", help="Loại tệp: criteria, assessment, budget, document, norms, agencies."),
+    ],
 ) -> None:
     """In JSON Schema của một loại tệp (để trình soạn thảo gợi ý và kiểm tra)."""
     from isoprov.commands import schema as command

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from isoprov.diagnostics import ExitCode, os_error_text
 
@@ -68,12 +68,62 @@ def _param_name(param: Any) -> str:
     opts = getattr(param, "opts", None)
     if getattr(param, "param_type_name", None) == "option" and opts:
         return str(max(opts, key=len))
-    name = getattr(param, "human_readable_name", None) or getattr(param, "name", None) or "?"
+    name = (
+        getattr(param, "metavar", None) or getattr(param, "human_readable_name", None) or getattr(param, "name", None)
+    )
+    name = name or "?"
     return str(name).upper()
 
 
-class VietnameseGroup(TyperGroup):
-    """The top-level command group: click's own errors come out in Vietnamese."""
+#: The help texts click and typer write themselves, and what the help says instead.
+_PARAM_HELP = {
+    "help": "In hướng dẫn này rồi thoát.",
+    "install_completion": "Cài gợi ý lệnh bằng phím Tab cho shell đang dùng.",
+    "show_completion": "In đoạn cài gợi ý lệnh cho shell đang dùng (để chép hoặc tự cài).",
+}
+_HELP_WORDS = (
+    (re.compile(r"^Usage: ", re.MULTILINE), "Cách dùng: "),
+    (re.compile(r"^Options:$", re.MULTILINE), "Tùy chọn:"),
+    (re.compile(r"^Arguments:$", re.MULTILINE), "Tham số:"),
+    (re.compile(r"^Commands:$", re.MULTILINE), "Lệnh:"),
+    (re.compile(r"\[OPTIONS\]"), "[TÙY CHỌN]"),
+    (re.compile(r"COMMAND \[ARGS\]\.\.\."), "LỆNH [THAM SỐ]..."),
+    (re.compile(r" <(list\[Path\]|path|text|str)>"), ""),  # typer's type hints, in English
+    (re.compile(r"\[required\]"), "[bắt buộc]"),
+    (re.compile(r"\[default: "), "[mặc định: "),
+)
+
+
+def translate_help(text: str) -> str:
+    """The headings and fixed words of a help page in Vietnamese."""
+    for pattern, vietnamese in _HELP_WORDS:
+        text = pattern.sub(vietnamese, text)
+    return text
+
+
+class _VietnameseHelp:
+    """Help pages in Vietnamese: the options click and typer add, and the headings."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if param.name in _PARAM_HELP:
+                param.help = _PARAM_HELP[param.name]
+        return params
+
+    def get_help(self, ctx: Any) -> str:
+        return translate_help(super().get_help(ctx))  # type: ignore[misc]
+
+    def get_usage(self, ctx: Any) -> str:
+        return translate_help(super().get_usage(ctx))  # type: ignore[misc]
+
+
+class VietnameseCommand(_VietnameseHelp, TyperCommand):
+    """A command whose help page is in Vietnamese."""
+
+
+class VietnameseGroup(_VietnameseHelp, TyperGroup):
+    """The top-level command group: click's own errors and help pages come out in Vietnamese."""
 
     def main(  # type: ignore[override]
         self,

@@ -18,7 +18,8 @@ EXAMPLE = Path(__file__).parent.parent / "examples" / "bac-giang-2015" / "ke-hoa
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("budget", "check"), "thiếu tham số `FILES`"),
+        (("budget", "check"), "thiếu tham số `FILE`"),
+        (("form",), "thiếu tham số `CRITERIA`"),
         (("form", "x"), "thiếu tùy chọn `--output`"),
         (("score", "--format", "xml", "."), "giá trị `xml` không hợp lệ cho `--format`; chỉ nhận một trong: `table`"),
         (("render", "memo", "x.yaml", "-o", "x.md"), "chỉ nhận một trong: `plan`, `decision`, `notice`, `report`"),
@@ -85,3 +86,13 @@ def test_a_wrong_output_is_a_usage_error_before_any_work(
     assert run.stdout == ""  # nothing computed, nothing printed
     assert "phải có đuôi" in run.stderr or "là một thư mục" in run.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["thu-muc.xlsx"]
+
+
+@pytest.mark.parametrize("args", [("--help",), ("score", "--help"), ("budget", "check", "--help"), ("form", "--help")])
+def test_help_pages_are_in_vietnamese(cli: Callable[..., Run], args: tuple[str, ...]) -> None:
+    run = cli(*args)
+    assert run.exit_code == 0
+    assert run.stdout.startswith("Cách dùng: isoprov")
+    assert "In hướng dẫn này rồi thoát." in run.stdout and "Tùy chọn:" in run.stdout
+    for english in ("Usage", "Options", "Show this message", "required", "default:", "<list[Path]>", "Install"):
+        assert english not in run.stdout, english
