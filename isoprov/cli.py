@@ -80,9 +80,7 @@ CriteriaOption = Annotated[
 
 @app.command(cls=VietnameseCommand)
 def score(
-    paths: Annotated[
-        list[Path], typer.Argument(metavar="PATH", help="Tệp tự đánh giá (.yaml, .xlsx) hoặc thư mục.")
-    ],
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="Tệp tự đánh giá (.yaml, .xlsx) hoặc thư mục.")],
     criteria: CriteriaOption = None,
     output_format: Annotated[
         OutputFormat, typer.Option("--format", help="Dạng kết quả: table, json, csv.")
