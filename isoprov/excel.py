@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from isoprov.assessment import Assessment
 from isoprov.atomic import write_atomic
-from isoprov.criteria import CriteriaSet, Criterion, level_name
+from isoprov.criteria import Band, CriteriaSet, Criterion, level_name
 from isoprov.diagnostics import SEVERITY_LABEL, Diagnostic, InputError, format_path
 from isoprov.jsonout import plain_decimal
 from isoprov.loading import Mark, PathKey, SourceMap, YamlDocument, nfc
@@ -290,6 +290,26 @@ def _formula_string(text: str) -> str:
     return text.replace('"', '""')
 
 
+def total_formula(earned: str, possible: str, bonus: str, penalty: str, scale: Decimal) -> str:
+    """SPEC §3 as an Excel formula: clamp(earned / possible × scale + bonus − penalty, 0, scale),
+    rounded to 2 places; the rescaled part is 0 when nothing applies (possible = 0).
+
+    The arguments are cell references or expressions. Excel's ROUND rounds half away from zero,
+    which is half-up for the non-negative values it gets here. Used by the form and the export.
+    """
+    s = plain_decimal(scale)
+    rescaled = f"IF({possible}>0,{earned}/{possible}*{s},0)"
+    return f"=ROUND(MAX(0,MIN({s},{rescaled}+{bonus}-{penalty})),2)"
+
+
+def band_formula(total: str, bands: Sequence[Band]) -> str:
+    """The first band whose ``min`` ≤ ``total`` (bands from the top), as nested IFs."""
+    band = f'"{_formula_string(bands[-1].label)}"'
+    for b in reversed(bands[:-1]):
+        band = f'IF({total}>={plain_decimal(b.min)},"{_formula_string(b.label)}",{band})'
+    return "=" + band
+
+
 def _form_row(ws: Any, row: int, c: Criterion, depth: int, row_of: dict[str, int], level: str | None) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
 
@@ -321,7 +341,9 @@ def _form_row(ws: Any, row: int, c: Criterion, depth: int, row_of: dict[str, int
     assert c.max is not None
     put_text(ws, row, _col_number(KIND_COL), c.kind)
     put_number(ws, row, _COL["max"], c.max)
-    counted = f'AND({_applies_formula(c)},{self_letter}{row}<>"{NA_TEXT}")'
+    # Text in the self cell is the N/A marker: the reader refuses any other text, so a form it
+    # accepts and the form's own totals count the same leaves (whatever the case or spacing).
+    counted = f"AND({_applies_formula(c)},NOT(ISTEXT({self_letter}{row})))"
     put_formula(ws, row, _col_number(POSSIBLE_COL), f"=IF({counted},{max_letter}{row},0)")
     put_formula(ws, row, _col_number(SELF_COL), f"=IF({counted},N({self_letter}{row}),0)")
     put_formula(
@@ -379,7 +401,6 @@ def _form_totals(ws: Any, cs: CriteriaSet, first: int, last: int) -> None:
         return f'SUMIF({kinds},"{kind}",${column}${first}:${column}${last})'
 
     possible_row, earned_row, total_row, band_row = last + 2, last + 3, last + 4, last + 5
-    scale = plain_decimal(cs.scale)
     labels = {
         possible_row: "Tổng điểm tối đa của các tiêu chí áp dụng",
         earned_row: "Tổng điểm chấm của các tiêu chí áp dụng",
@@ -395,13 +416,11 @@ def _form_totals(ws: Any, cs: CriteriaSet, first: int, last: int) -> None:
     for key, helper in (("self", SELF_COL), ("team", FINAL_COL)):
         letter = _LETTER[key]
         put_formula(ws, earned_row, _COL[key], "=" + sumif("score", helper), fmt="General")
-        rescaled = f"IF({max_cell}>0,{letter}{earned_row}/{max_cell}*{scale},0)"
-        formula = f"=ROUND(MAX(0,MIN({scale},{rescaled}+{sumif('bonus', helper)}-{sumif('penalty', helper)})),2)"
+        formula = total_formula(
+            f"{letter}{earned_row}", max_cell, sumif("bonus", helper), sumif("penalty", helper), cs.scale
+        )
         put_formula(ws, total_row, _COL[key], formula, fmt=POINTS_FORMAT).font = Font(bold=True)
-        band = f'"{_formula_string(cs.bands[-1].label)}"'
-        for b in reversed(cs.bands[:-1]):
-            band = f'IF({letter}{total_row}>={plain_decimal(b.min)},"{_formula_string(b.label)}",{band})'
-        put_formula(ws, band_row, _COL[key], "=" + band).font = Font(bold=True)
+        put_formula(ws, band_row, _COL[key], band_formula(f"{letter}{total_row}", cs.bands)).font = Font(bold=True)
     note = put_text(
         ws,
         total_row + 2,
@@ -621,7 +640,18 @@ class _Reader:
             if _norm(text) == _norm(NA_TEXT):
                 return NA_TEXT
             if _NUMBER_TEXT.fullmatch(text):
-                return Decimal(text.replace(",", "."))
+                # Text that looks like a number ('1,5 typed into a Text cell): the form's own
+                # totals count it 0 (N(E28) = 0), so reading it as a number would give the agency
+                # a total its form never showed. It is refused like any other text.
+                self.error(
+                    row,
+                    column,
+                    f"{what} `{text}` là chữ (ô định dạng kiểu Văn bản/Text), không phải là một số, nên "
+                    "các dòng tổng của biểu mẫu tính ô này bằng 0; hãy xóa ô rồi gõ lại con số (định dạng "
+                    f"ô kiểu Số), {limit.removeprefix('hãy ')}",
+                    path,
+                )
+                return None
             self.error(row, column, f"{what} `{text}` không phải là một số; {limit}", path)
             return None
         self.error(row, column, f"{what} là ngày tháng hoặc giá trị không phải số; {limit}", path)
@@ -692,7 +722,7 @@ def read_assessment_form(path: Path, catalog: Catalog | None = None) -> tuple[As
     _read_agency(reader, header_row, data)
     data["scores"] = _read_scores(reader, header_row, columns, leaves)
     if cs is not None:
-        _level_code(data["agency"], cs)
+        _check_level(reader, data["agency"], cs)
     if reader.errors:
         raise InputError(reader.errors)
     doc = FormDocument(file=file, data=data, source=reader.source)
@@ -704,16 +734,25 @@ class NotAFormError(InputError):
     spreadsheet): a folder search may skip it, where a damaged form is an error."""
 
 
-def _level_code(agency: dict[str, Any], cs: CriteriaSet) -> None:
-    """Accept the level as its Vietnamese name too: «Cấp tỉnh» or «tỉnh» for ``tinh``."""
-    given = agency.get("level")
-    if not isinstance(given, str) or given in cs.levels:
+def _check_level(reader: _Reader, agency: dict[str, Any], cs: CriteriaSet) -> None:
+    """The level cell must hold one of the set's level codes exactly, as the drop-down list
+    offers them: the form's formulas compare the cell with those codes (``$B$6="tinh"``), so a
+    level written any other way («Cấp tỉnh», « tinh ») would make the form's totals differ from
+    isoprov's. It is refused, naming the cell and listing the codes."""
+    mark = reader.source.values.get(("agency", "level"))
+    if mark is None or "level" not in agency:
+        return  # no label, or the cell is empty: reported already
+    raw = reader.ws.cell(row=mark.line, column=mark.column).value
+    if isinstance(raw, str) and raw in cs.levels:
         return
-    for code in cs.levels:
-        name = level_name(code)
-        if _norm(given) in {_norm(code), _norm(name), _norm(name.removeprefix("Cấp "))}:
-            agency["level"] = code
-            return
+    codes = ", ".join(f"`{code}` ({level_name(code)})" for code in cs.levels)
+    reader.error(
+        mark.line,
+        mark.column,
+        f"«{LABELS['level']}» `{agency['level']}` không phải mã cấp của bộ tiêu chí `{cs.id}`; hãy chọn trong "
+        f"danh sách hoặc gõ đúng một mã: {codes}",
+        ("agency", "level"),
+    )
 
 
 def _open_workbook(path: Path, file: str) -> Any:
@@ -1128,13 +1167,21 @@ SUMMARY_HEADERS = (
 )
 #: A signed difference: +2,50 / -1,25 / 0,00 (shown with the reader's locale marks).
 SIGNED_FORMAT = "+#,##0.00;-#,##0.00;0.00"
+SUMMARY_HEADER_ROW = 4
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
-def write_score_export(batch: Batch, target: Path) -> None:
+def write_score_export(batch: Batch, target: Path, catalog: Catalog | None = None) -> None:
     """Write ``isoprov score --xlsx``: a summary with a bar chart, a sheet per level, the missing
     agencies and the problems found; atomically (an existing file is replaced only when the new
-    one is complete)."""
+    one is complete).
+
+    Totals are live formulas (SPEC §6): each level sheet computes every agency's self and final
+    totals and band from the points above them, by the rules of SPEC §3; the summary refers to
+    those cells and ranks by formula. ``catalog`` gives the criteria sets the batch was scored
+    against (default: ``./criteria/`` and the shipped sets); a set it cannot give, or that does
+    not reproduce the batch's totals, leaves that pool's totals and bands as numbers.
+    """
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -1142,10 +1189,16 @@ def write_score_export(batch: Batch, target: Path) -> None:
     assert ws is not None
     ws.title = SUMMARY_SHEET
     used = {SUMMARY_SHEET.casefold()}
-    _summary_sheet(ws, batch.results)
-    for (criteria, period, level), results in _pools(batch.results):
+    sets = _export_sets(batch.results, catalog)
+    first_row = SUMMARY_HEADER_ROW + 1
+    cells: list[_TotalCells] = []
+    for (criteria, period, level), start, results in _pools(batch.results):
         title = _sheet_title(level_name(level), used)
-        _level_sheet(wb.create_sheet(title), criteria, period, level, results)
+        summary_rows = range(first_row + start, first_row + start + len(results))
+        cells.extend(
+            _level_sheet(wb.create_sheet(title), sets.get(criteria), criteria, period, level, results, summary_rows)
+        )
+    _summary_sheet(ws, batch.results, cells)
     if batch.missing:
         _missing_sheet(wb.create_sheet(_sheet_title(MISSING_SHEET, used)), batch)
     if batch.diagnostics:
@@ -1155,11 +1208,72 @@ def write_score_export(batch: Batch, target: Path) -> None:
     write_atomic(Path(target), lambda tmp: wb.save(tmp))
 
 
-def _pools(results: Sequence[Result]) -> list[tuple[tuple[str, str, str], list[Result]]]:
-    out: dict[tuple[str, str, str], list[Result]] = {}
-    for r in results:
-        out.setdefault((r.criteria, r.period, r.level), []).append(r)
-    return list(out.items())
+@dataclass(frozen=True, slots=True)
+class _TotalCells:
+    """Where a level sheet holds one agency's self total, final total and band (sheet-qualified)."""
+
+    self_total: str
+    total: str
+    band: str
+
+
+def _pools(results: Sequence[Result]) -> list[tuple[tuple[str, str, str], int, list[Result]]]:
+    """Results by criteria set, period and level, each pool with the index of its first result.
+
+    The batch lists each pool's results together (ranked), so a pool is a block of rows of the
+    summary; the rank formulas rely on it.
+    """
+    out: list[tuple[tuple[str, str, str], int, list[Result]]] = []
+    for k, r in enumerate(results):
+        key = (r.criteria, r.period, r.level)
+        if out and out[-1][0] == key:
+            out[-1][2].append(r)
+        else:
+            out.append((key, k, [r]))
+    return out
+
+
+def _export_sets(results: Sequence[Result], catalog: Catalog | None) -> dict[str, CriteriaSet | None]:
+    """The criteria set of each pool, when it is known and gives the totals the batch has."""
+    if catalog is None:
+        from isoprov.catalog import Catalog
+
+        catalog = Catalog.default([])
+    out: dict[str, CriteriaSet | None] = {}
+    for (criteria, _, _), _, pool in _pools(results):
+        if criteria not in out:
+            out[criteria] = catalog.get(criteria)
+        cs = out[criteria]
+        if cs is not None and not all(_reproduces(cs, r) for r in pool):
+            out[criteria] = None
+    return out
+
+
+def _reproduces(cs: CriteriaSet, r: Result) -> bool:
+    """Whether ``cs`` is the set ``r`` was scored against: same leaves, same totals and band.
+
+    A set found by id in ``./criteria/`` may be another version than the one given with
+    ``--criteria``: its formulas would then disagree with the reported totals.
+    """
+    from isoprov.scoring import ZERO, total_points
+
+    leaves = cs.leaves
+    if len(leaves) != len(r.details):
+        return False
+    for leaf, d in zip(leaves, r.details, strict=True):
+        if (leaf.id, leaf.kind, leaf.max or ZERO) != (d.id, d.kind, d.max):
+            return False
+    counted = [d for d in r.details if d.applicable]
+
+    def part(kind: str, own: bool) -> Decimal:
+        return sum(((d.self_points or ZERO) if own else d.final for d in counted if d.kind == kind), ZERO)
+
+    possible = sum((d.max for d in counted if d.kind == "score"), ZERO)
+    for own, expected in ((True, r.self_total), (False, r.total)):
+        got = total_points(part("score", own), possible, part("bonus", own), part("penalty", own), cs.scale)
+        if got != expected:
+            return False
+    return cs.band_for(r.total) == r.band
 
 
 def _sheet_title(base: str, used: set[str]) -> str:
@@ -1173,6 +1287,11 @@ def _sheet_title(base: str, used: set[str]) -> str:
     return title
 
 
+def _sheet_ref(title: str, cell: str) -> str:
+    """A reference to ``cell`` of another sheet, the sheet name quoted."""
+    return "'" + title.replace("'", "''") + "'!" + cell
+
+
 def _title_rows(ws: Any, title: str, subtitle: str) -> None:
     from openpyxl.styles import Alignment, Font
 
@@ -1184,10 +1303,10 @@ def _title_rows(ws: Any, title: str, subtitle: str) -> None:
         put_text(ws, 2, 1, subtitle).font = Font(italic=True)
 
 
-def _header_row(ws: Any, row: int, headers: Sequence[str]) -> None:
+def _header_row(ws: Any, row: int, headers: Sequence[str], first: int = 1) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    for column, text in enumerate(headers, start=1):
+    for column, text in enumerate(headers, start=first):
         cell = put_text(ws, row, column, text)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
@@ -1195,36 +1314,43 @@ def _header_row(ws: Any, row: int, headers: Sequence[str]) -> None:
         cell.border = _border()
 
 
-def _summary_sheet(ws: Any, results: Sequence[Result]) -> None:
+def _summary_sheet(ws: Any, results: Sequence[Result], cells: Sequence[_TotalCells]) -> None:
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Alignment
 
     periods = sorted({r.period for r in results})
     subtitle = ("Kỳ " + ", ".join(periods) + ". ") if periods else ""
-    subtitle += "Điểm theo thang của bộ tiêu chí; Thẩm định là tổng điểm cuối cùng; Chênh lệch = Thẩm định − Tự chấm."
+    subtitle += (
+        "Điểm theo thang của bộ tiêu chí; Thẩm định là tổng điểm cuối cùng; Chênh lệch = Thẩm định − Tự chấm. "
+        "Tổng điểm, xếp loại và hạng là công thức, lấy từ trang của từng cấp."
+    )
     _title_rows(ws, "KẾT QUẢ CHẤM ĐIỂM VIỆC ÁP DỤNG HỆ THỐNG QUẢN LÝ CHẤT LƯỢNG THEO TCVN ISO 9001", subtitle)
-    header = 4
+    header = SUMMARY_HEADER_ROW
     _header_row(ws, header, SUMMARY_HEADERS)
     row = header
-    for row, r in enumerate(results, start=header + 1):
-        if r.rank is not None:
-            ws.cell(row=row, column=1, value=r.rank).alignment = Alignment(horizontal="center")
-        put_text(ws, row, 2, r.agency_code)
-        put_text(ws, row, 3, r.agency_name)
-        put_text(ws, row, 4, level_name(r.level))
-        put_number(ws, row, 5, r.self_total, fmt=POINTS_FORMAT)
-        put_number(ws, row, 6, r.total, fmt=POINTS_FORMAT)
-        put_formula(ws, row, 7, f"=F{row}-E{row}", fmt=SIGNED_FORMAT)
-        put_text(ws, row, 8, r.band)
-        put_text(ws, row, 9, r.criteria)
-        put_text(ws, row, 10, r.period)
-        put_text(ws, row, 11, r.file)
-        for cell in ws[row][: len(SUMMARY_HEADERS)]:
-            cell.border = _border()
+    for _, start, pool in _pools(results):
+        block = f"$F${header + 1 + start}:$F${header + start + len(pool)}"
+        for k in range(start, start + len(pool)):
+            r, where = results[k], cells[k]
+            row = header + 1 + k
+            # standard competition ranking (1, 2, 2, 4) among the pool: criteria set, period, level
+            put_formula(ws, row, 1, f"=RANK(F{row},{block},0)", fmt="0").alignment = Alignment(horizontal="center")
+            put_text(ws, row, 2, r.agency_code)
+            put_text(ws, row, 3, r.agency_name)
+            put_text(ws, row, 4, level_name(r.level))
+            put_formula(ws, row, 5, "=" + where.self_total, fmt=POINTS_FORMAT)
+            put_formula(ws, row, 6, "=" + where.total, fmt=POINTS_FORMAT)
+            put_formula(ws, row, 7, f"=F{row}-E{row}", fmt=SIGNED_FORMAT)
+            put_formula(ws, row, 8, "=" + where.band)
+            put_text(ws, row, 9, r.criteria)
+            put_text(ws, row, 10, r.period)
+            put_text(ws, row, 11, r.file)
+            for cell in ws[row][: len(SUMMARY_HEADERS)]:
+                cell.border = _border()
     if not results:
         put_text(ws, header + 1, 3, "Không có bản tự đánh giá hợp lệ nào để chấm điểm.")
     ws.freeze_panes = f"A{header + 1}"
-    fit_columns(ws, maximum=70, fixed={"A": 7, "E": 11, "F": 11, "G": 12})
+    fit_columns(ws, maximum=70, fixed={"A": 7, "E": 11, "F": 11, "G": 12, "H": 14})
     print_landscape(ws, header)
     if results:
         ws.auto_filter.ref = f"A{header}:{_letter(len(SUMMARY_HEADERS))}{row}"
@@ -1249,108 +1375,235 @@ def _summary_sheet(ws: Any, results: Sequence[Result]) -> None:
         ws.add_chart(chart, f"B{row + 3}")  # below the table: printed with it, at full width
 
 
-def _level_sheet(ws: Any, criteria: str, period: str, level: str, results: Sequence[Result]) -> None:
-    """Rows: criteria (grouped by top-level group, with subtotal formulas); columns: agencies."""
+@dataclass(slots=True)
+class _Node:
+    """A row of a level sheet: a group with its children, or a leaf (its index in the details)."""
+
+    id: str
+    title: str
+    leaf: int | None
+    children: list[_Node] = field(default_factory=list)
+
+
+def _tree(cs: CriteriaSet | None, reference: Result) -> list[_Node]:
+    """The criteria as the set nests them; without the set, leaves under their top-level group."""
+    index = {d.id: k for k, d in enumerate(reference.details)}
+    if cs is not None:
+
+        def build(c: Criterion) -> _Node:
+            if c.children:
+                return _Node(c.id, c.title, None, [build(ch) for ch in c.children])
+            return _Node(c.id, c.title, index[c.id])
+
+        return [build(c) for c in cs.criteria]
+    titles = {g.id: g.title for g in reference.groups}
+    out: list[_Node] = []
+    for k, d in enumerate(reference.details):
+        leaf = _Node(d.id, d.title, k)
+        if d.kind != "score" or d.group == d.id or d.group not in titles:
+            out.append(leaf)
+        elif out and out[-1].leaf is None and out[-1].id == d.group:
+            out[-1].children.append(leaf)
+        else:
+            out.append(_Node(d.group, titles[d.group], None, [leaf]))
+    return out
+
+
+def _prune(nodes: Sequence[_Node], shown: set[int]) -> list[_Node]:
+    """Leaves that count for some agency of the sheet, and the groups holding them."""
+    out: list[_Node] = []
+    for node in nodes:
+        if node.leaf is not None:
+            if node.leaf in shown:
+                out.append(node)
+            continue
+        children = _prune(node.children, shown)
+        if children:
+            out.append(_Node(node.id, node.title, None, children))
+    return out
+
+
+#: The two columns of each agency in a level sheet.
+SELF_HEADER, FINAL_HEADER = "Tự chấm", "Sau thẩm định"
+
+
+def _level_sheet(
+    ws: Any,
+    cs: CriteriaSet | None,
+    criteria: str,
+    period: str,
+    level: str,
+    results: Sequence[Result],
+    summary_rows: Sequence[int],
+) -> list[_TotalCells]:
+    """Rows: criteria, nested as in the set, groups with subtotal formulas; then the totals by
+    formula. Columns: two per agency, self points and final points.
+
+    A leaf counts for an agency exactly when its cell holds a number: a leaf declared N/A holds
+    «Không áp dụng»; one that does not apply to the level is left out (or empty). A hidden
+    column after the agencies gives each row's kind (group, score, bonus, penalty), which the
+    totals select on.
+    """
     from openpyxl.styles import Alignment, Font, PatternFill
 
     first_col = 4
-    last_col = first_col + len(results) - 1
+    last_col = first_col + 2 * len(results) - 1
+    kind_col = last_col + 1
+    kind_letter = _letter(kind_col)
     _title_rows(
         ws,
         f"ĐIỂM TỪNG TIÊU CHÍ — {level_name(level).upper()} — KỲ {period}",
-        f"Bộ tiêu chí {criteria}. Điểm cuối cùng: điểm thẩm định nếu có, nếu không là điểm tự chấm; "
-        f"«{NA_TEXT}»: cơ quan khai báo không áp dụng.",
+        f"Bộ tiêu chí {criteria}. {SELF_HEADER}: điểm cơ quan tự chấm; {FINAL_HEADER}: điểm thẩm định nếu có, "
+        f"nếu không là điểm tự chấm; «{NA_TEXT}»: cơ quan khai báo không áp dụng. Dòng nhóm và các dòng tổng là "
+        "công thức.",
     )
-    header = 4
-    _header_row(ws, header, ["Mã tiêu chí", "Nội dung", "Điểm tối đa", *(r.agency_name for r in results)])
+    header, sub = 4, 5
+    _header_row(ws, header, ["Mã tiêu chí", "Nội dung", "Điểm tối đa"])
+    for column in (1, 2, 3):
+        ws.merge_cells(start_row=header, start_column=column, end_row=sub, end_column=column)
+    for i, r in enumerate(results):
+        column = first_col + 2 * i
+        _header_row(ws, header, [r.agency_name], first=column)
+        ws.merge_cells(start_row=header, start_column=column, end_row=header, end_column=column + 1)
+        _header_row(ws, sub, [SELF_HEADER, FINAL_HEADER], first=column)
+    put_text(ws, sub, kind_col, "kind")
     reference = results[0]
-    groups = {g.id: g for g in reference.groups}
     # Every result of one pool was scored against the same set: details line up leaf by leaf.
-    # A leaf shows when it counts for some agency (not applicable to the level: left out).
-    shown = [
+    shown = {
         k
-        for k, d in enumerate(reference.details)
+        for k in range(len(reference.details))
         if any(r.details[k].applicable or r.details[k].na_reason is not None for r in results)
-    ]
-    blocks: list[tuple[str | None, list[int]]] = []
-    for k in shown:
-        d = reference.details[k]
-        key = d.group if d.kind == "score" else None
-        if blocks and blocks[-1][0] == key:
-            blocks[-1][1].append(k)
-        else:
-            blocks.append((key, [k]))
+    }
+    nodes = _prune(_tree(cs, reference), shown)
     bold = Font(bold=True)
     grey = PatternFill("solid", fgColor=_GROUP_FILL)
-    row = header + 1
-    for group_id, members in blocks:
-        group_row = None
-        if group_id is not None and group_id in groups:
-            group_row = row
-            put_text(ws, row, 1, group_id)
-            put_text(ws, row, 2, groups[group_id].title).alignment = Alignment(wrap_text=True, vertical="top")
-            row += 1
-        start = row
-        figures: dict[int, list[Decimal]] = {}
-        for k in members:
-            d = reference.details[k]
-            put_text(ws, row, 1, d.id)
-            put_text(ws, row, 2, d.title).alignment = Alignment(
-                wrap_text=True, vertical="top", indent=1 if group_row else 0
-            )
+    first = sub + 1
+    # the numbers written in score leaves' cells, to give each subtotal and total a format that
+    # shows its digits
+    figures: dict[tuple[int, int], Decimal] = {}
+
+    def kinds(a: int, b: int) -> str:
+        return f"${kind_letter}${a}:${kind_letter}${b}"
+
+    def write(node: _Node, depth: int, row: int) -> int:
+        put_text(ws, row, 1, node.id)
+        put_text(ws, row, 2, node.title).alignment = Alignment(wrap_text=True, vertical="top", indent=depth)
+        if node.leaf is not None:
+            d = reference.details[node.leaf]
+            put_text(ws, row, kind_col, d.kind)
             put_number(ws, row, 3, d.max)
-            figures.setdefault(3, []).append(d.max)
-            for column, r in enumerate(results, start=first_col):
-                mine = r.details[k]
+            if d.kind == "score":
+                figures[(row, 3)] = d.max
+            for i, r in enumerate(results):
+                mine = r.details[node.leaf]
+                column = first_col + 2 * i
                 if mine.na_reason is not None:
-                    put_text(ws, row, column, NA_TEXT).alignment = Alignment(horizontal="center")
+                    for c in (column, column + 1):
+                        put_text(ws, row, c, NA_TEXT).alignment = Alignment(horizontal="center", wrap_text=True)
                 elif mine.applicable:
-                    put_number(ws, row, column, mine.final)
-                    figures.setdefault(column, []).append(mine.final)
-            row += 1
-        if group_row is not None:
-            for column in range(3, last_col + 1):
-                letter = _letter(column)
-                put_formula(
-                    ws,
-                    group_row,
-                    column,
-                    f"=SUM({letter}{start}:{letter}{row - 1})",
-                    sum(figures.get(column, []), Decimal(0)),
-                )
-            for cell in ws[group_row][:last_col]:
-                cell.font = bold
-                cell.fill = grey
-    row += 1
-    for label, attribute in (
-        ("Tổng điểm tự chấm (thang điểm của bộ tiêu chí)", "self_total"),
-        ("Tổng điểm (sau thẩm định)", "total"),
-    ):
-        put_text(ws, row, 2, label).font = bold
-        for column, r in enumerate(results, start=first_col):
-            put_number(ws, row, column, getattr(r, attribute), fmt=POINTS_FORMAT).font = bold
+                    own = mine.self_points if mine.self_points is not None else Decimal(0)
+                    for c, value in ((column, own), (column + 1, mine.final)):
+                        put_number(ws, row, c, value)
+                        if d.kind == "score":
+                            figures[(row, c)] = value
+            return row + 1
+        group_row = row
+        put_text(ws, row, kind_col, "group")
         row += 1
-    put_text(ws, row, 2, "Xếp loại").font = bold
-    for column, r in enumerate(results, start=first_col):
-        put_text(ws, row, column, r.band).alignment = Alignment(horizontal="center")
+        for child in node.children:
+            row = write(child, depth + 1, row)
+        for column in range(3, last_col + 1):
+            letter = _letter(column)
+            total = sum((v for (r_, c), v in figures.items() if c == column and group_row < r_ < row), Decimal(0))
+            put_formula(
+                ws,
+                group_row,
+                column,
+                f'=SUMIF({kinds(group_row + 1, row - 1)},"score",{letter}{group_row + 1}:{letter}{row - 1})',
+                total,
+            )
+        for cell in ws[group_row][:last_col]:
+            cell.font = bold
+            cell.fill = grey
+        return row
+
+    row = first
+    for node in nodes:
+        row = write(node, 0, row)
+    last = max(first, row - 1)
     row += 1
-    put_text(ws, row, 2, "Hạng").font = bold
-    for column, r in enumerate(results, start=first_col):
-        ws.cell(row=row, column=column, value=r.rank).alignment = Alignment(horizontal="center")
-    row += 1
-    for line in ws.iter_rows(min_row=header + 1, max_row=row - 1, max_col=last_col):
+    possible_row, earned_row, total_row, band_row, rank_row = range(row, row + 5)
+    scale = format_number(cs.scale) if cs is not None else "của bộ tiêu chí"
+    for at, label in (
+        (possible_row, "Tổng điểm tối đa của các tiêu chí áp dụng"),
+        (earned_row, "Tổng điểm chấm của các tiêu chí áp dụng"),
+        (total_row, f"Tổng điểm quy đổi thang {scale} (cộng điểm thưởng, trừ điểm trừ)"),
+        (band_row, "Xếp loại"),
+        (rank_row, "Hạng"),
+    ):
+        cell = put_text(ws, at, 2, label)
+        cell.font = bold
+        cell.alignment = Alignment(horizontal="right", wrap_text=True)
+    rows_kind = kinds(first, last)
+    max_range = f"$C${first}:$C${last}"
+    out: list[_TotalCells] = []
+    title = ws.title
+    for i, r in enumerate(results):
+        column = first_col + 2 * i
+        counted = [d for d in r.details if d.applicable and d.kind == "score"]
+        possible = sum((d.max for d in counted), Decimal(0))
+        for c, own in ((column, True), (column + 1, False)):
+            letter = _letter(c)
+            cells = f"{letter}{first}:{letter}{last}"
+            earned = sum(((d.self_points or Decimal(0)) if own else d.final for d in counted), Decimal(0))
+            put_formula(
+                ws, possible_row, c, f'=SUMPRODUCT(({rows_kind}="score")*ISNUMBER({cells}),{max_range})', possible
+            )
+            put_formula(ws, earned_row, c, f'=SUMIF({rows_kind},"score",{cells})', earned)
+            if cs is not None:
+                formula = total_formula(
+                    f"{letter}{earned_row}",
+                    f"{letter}{possible_row}",
+                    f'SUMIF({rows_kind},"bonus",{cells})',
+                    f'SUMIF({rows_kind},"penalty",{cells})',
+                    cs.scale,
+                )
+                put_formula(ws, total_row, c, formula, fmt=POINTS_FORMAT).font = bold
+                put_formula(ws, band_row, c, band_formula(f"{letter}{total_row}", cs.bands))
+            else:  # the set is not at hand: the totals as isoprov computed them
+                put_number(ws, total_row, c, r.self_total if own else r.total, fmt=POINTS_FORMAT).font = bold
+                if not own:
+                    put_text(ws, band_row, c, r.band)
+            ws.cell(row=band_row, column=c).alignment = Alignment(horizontal="center")
+        put_formula(
+            ws, rank_row, column + 1, "=" + _sheet_ref(SUMMARY_SHEET, f"A{summary_rows[i]}"), fmt="0"
+        ).alignment = Alignment(horizontal="center")
+        self_letter, final_letter = _letter(column), _letter(column + 1)
+        out.append(
+            _TotalCells(
+                _sheet_ref(title, f"{self_letter}{total_row}"),
+                _sheet_ref(title, f"{final_letter}{total_row}"),
+                _sheet_ref(title, f"{final_letter}{band_row}"),
+            )
+        )
+    for line in ws.iter_rows(min_row=header, max_row=rank_row, max_col=last_col):
         for cell in line:
             cell.border = _border()
-            _top(cell)
-    ws.freeze_panes = ws.cell(row=header + 1, column=first_col).coordinate
+            if cell.row > sub:
+                _top(cell)
+    ws.freeze_panes = ws.cell(row=first, column=first_col).coordinate
     ws.column_dimensions["A"].width = 10
     ws.column_dimensions["B"].width = 56
     ws.column_dimensions["C"].width = 10
     for column in range(first_col, last_col + 1):
-        ws.column_dimensions[_letter(column)].width = 16
+        ws.column_dimensions[_letter(column)].width = 13
+    ws.column_dimensions[kind_letter].hidden = True
     ws.row_dimensions[header].height = 45
-    fit_row_heights(ws, header + 1, row)
+    fit_row_heights(ws, first, rank_row)
     print_landscape(ws, header)
+    ws.print_title_rows = f"{header}:{sub}"
+    ws.print_area = f"A1:{_letter(last_col)}{rank_row}"
+    return out
 
 
 def _top(cell: Any) -> None:

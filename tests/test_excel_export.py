@@ -13,13 +13,20 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter as _letter
 
 from isoprov.xlsx_cells import FORMULA_START, number_format, put_formula, put_number, safe_text, set_text_cell
-from tests.conftest import DATA, Run
+from tests.conftest import DATA, ROOT, Run
 
 CRITERIA = DATA / "criteria" / "valid.yaml"
 VALID = sorted((DATA / "assessment").glob("valid-*.yaml"))
 Cli = Callable[..., Run]
+
+
+EDGE = DATA / "export"
+EDGE_CRITERIA = EDGE / "criteria"
+EDGE_ASSESSMENTS = EDGE / "assessments"
+BAC_GIANG = ROOT / "examples" / "bac-giang-2020" / "assessments"
 
 
 def export(cli: Cli, target: Path, *paths: Path, extra: tuple[str | Path, ...] = ()) -> Any:
@@ -29,9 +36,28 @@ def export(cli: Cli, target: Path, *paths: Path, extra: tuple[str | Path, ...] =
 
 
 @pytest.fixture
-def workbook(cli: Cli, tmp_path: Path) -> Any:
+def working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working folder as `isoprov init` makes one: the criteria sets in ./criteria/."""
+    folder = tmp_path / "lam-viec"
+    shutil.copytree(
+        CRITERIA.parent, folder / "criteria", ignore=lambda d, names: [n for n in names if n != "valid.yaml"]
+    )
+    shutil.copy(EDGE_CRITERIA / "bien.yaml", folder / "criteria" / "bien.yaml")
+    monkeypatch.chdir(folder)
+    return folder
+
+
+@pytest.fixture
+def workbook(cli: Cli, tmp_path: Path, working_folder: Path) -> Any:
     export(cli, tmp_path / "ket-qua.xlsx", *VALID)
     return load_workbook(tmp_path / "ket-qua.xlsx")
+
+
+@pytest.fixture
+def edge_workbook(cli: Cli, tmp_path: Path, working_folder: Path) -> Any:
+    run = cli("score", EDGE_ASSESSMENTS, "--xlsx", tmp_path / "bien.xlsx")
+    assert run.exit_code == 0, run.stderr
+    return load_workbook(tmp_path / "bien.xlsx")
 
 
 def header_row(ws: Any, first: str) -> int:
@@ -47,21 +73,42 @@ def test_summary_columns_and_rows(workbook: Any) -> None:
     h = header_row(ws, "Hạng")
     headers = [c.value for c in ws[h]][:8]
     assert headers == ["Hạng", "Mã cơ quan", "Cơ quan", "Cấp", "Tự chấm", "Thẩm định", "Chênh lệch", "Xếp loại"]
-    rows = [[c.value for c in ws[r]][:8] for r in range(h + 1, h + 5)]
+    rows = [[c.value for c in ws[r]][:11] for r in range(h + 1, h + 5)]
     by_code = {row[1]: row for row in rows}
-    assert by_code["SKHCN"][0] == 3
-    assert (by_code["SKHCN"][4], by_code["SKHCN"][5]) == (pytest.approx(93.86), pytest.approx(79.57))
-    assert by_code["SKHCN"][7] == "Khá"
+    assert set(by_code) == {"SKHCN", "SNV", "STC", "XA-TIENHUNG"}
+    assert by_code["SKHCN"][2] == "Sở Khoa học và Công nghệ"
     assert by_code["XA-TIENHUNG"][3] == "Cấp xã"
+    assert by_code["SKHCN"][8:10] == ["thu-nghiem", "2020"]
 
 
-def test_totals_are_real_numbers_with_number_formats(workbook: Any) -> None:
+def test_summary_totals_band_and_rank_are_formulas(workbook: Any) -> None:
     ws = workbook["Tổng hợp"]
     h = header_row(ws, "Hạng")
+    rows = {ws.cell(r, 2).value: r for r in range(h + 1, h + 5)}
+    r = rows["SKHCN"]
+    level = workbook["Cấp tỉnh"]
+    column = level_columns(level)["Sở Khoa học và Công nghệ"]
+    total_row = label_row(level, "Tổng điểm quy đổi")
+    band_row = label_row(level, "Xếp loại")
+    self_cell, final_cell = f"{_letter(column)}{total_row}", f"{_letter(column + 1)}{total_row}"
+    assert ws.cell(r, 5).value == f"='Cấp tỉnh'!{self_cell}"
+    assert ws.cell(r, 6).value == f"='Cấp tỉnh'!{final_cell}"
+    assert ws.cell(r, 8).value == f"='Cấp tỉnh'!{_letter(column + 1)}{band_row}"
+    # competition rank among the block of rows of the same criteria set, period and level
+    provincial = sorted(v for k, v in rows.items() if k != "XA-TIENHUNG")
+    assert ws.cell(r, 1).value == f"=RANK(F{r},$F${provincial[0]}:$F${provincial[-1]},0)"
+    xa = rows["XA-TIENHUNG"]
+    assert ws.cell(xa, 1).value == f"=RANK(F{xa},$F${xa}:$F${xa},0)"
+    for column in (1, 5, 6, 7, 8):
+        assert ws.cell(r, column).data_type == "f"
     for column in (5, 6):
-        cell = ws.cell(h + 1, column)
-        assert cell.data_type == "n" and isinstance(cell.value, int | float)
-        assert cell.number_format == "#,##0.00"
+        assert ws.cell(r, column).number_format == "#,##0.00"
+
+
+def test_points_are_real_numbers_with_number_formats(workbook: Any) -> None:
+    ws = workbook["Cấp tỉnh"]
+    cell = ws.cell(id_rows(ws)["2.1"], level_columns(ws)["Sở Tài chính"])  # 7.6
+    assert cell.data_type == "n" and cell.value == 7.6 and cell.number_format == "#,##0.0"
 
 
 def test_difference_is_a_live_formula(workbook: Any) -> None:
@@ -88,7 +135,7 @@ def test_summary_has_a_bar_chart_of_totals_by_agency(workbook: Any) -> None:
 def test_header_rows_are_frozen(workbook: Any) -> None:
     assert workbook["Tổng hợp"].freeze_panes == f"A{header_row(workbook['Tổng hợp'], 'Hạng') + 1}"
     level = workbook["Cấp tỉnh"]
-    assert level.freeze_panes == f"D{header_row(level, 'Mã tiêu chí') + 1}"
+    assert level.freeze_panes == f"D{header_row(level, 'Mã tiêu chí') + 2}"  # two header rows
 
 
 def test_columns_fit(workbook: Any) -> None:
@@ -96,19 +143,140 @@ def test_columns_fit(workbook: Any) -> None:
     assert ws.column_dimensions["C"].width >= len("Sở Khoa học và Công nghệ")
 
 
-def test_level_sheet_has_per_criterion_points_and_group_formulas(workbook: Any) -> None:
+def level_columns(ws: Any) -> dict[str, int]:
+    """Agency name → its first column (self points; final points in the next)."""
+    h = header_row(ws, "Mã tiêu chí")
+    return {c.value: c.column for c in ws[h][3:] if isinstance(c.value, str) and c.value != "kind"}
+
+
+def label_row(ws: Any, start: str) -> int:
+    return next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 2).value or "").startswith(start))
+
+
+def id_rows(ws: Any) -> dict[str, int]:
+    h = header_row(ws, "Mã tiêu chí")
+    return {ws.cell(r, 1).value: r for r in range(h + 2, ws.max_row + 1) if ws.cell(r, 1).value}
+
+
+def test_level_sheet_has_self_and_final_points_per_criterion_and_group_formulas(workbook: Any) -> None:
     ws = workbook["Cấp tỉnh"]
     h = header_row(ws, "Mã tiêu chí")
-    agencies = [c.value for c in ws[h]][3:]
+    agencies = level_columns(ws)
     assert set(agencies) == {"Sở Nội vụ", "Sở Tài chính", "Sở Khoa học và Công nghệ"}
-    ids = {ws.cell(r, 1).value: r for r in range(h + 1, ws.max_row + 1) if ws.cell(r, 1).value}
+    skhcn = agencies["Sở Khoa học và Công nghệ"]
+    assert [ws.cell(h + 1, skhcn).value, ws.cell(h + 1, skhcn + 1).value] == ["Tự chấm", "Sau thẩm định"]
+    ids = id_rows(ws)
     assert "2.2" not in ids  # a leaf for xã only is left out of the provincial sheet
-    skhcn = 4 + agencies.index("Sở Khoa học và Công nghệ")
-    assert ws.cell(ids["1.1"], skhcn).value == 2  # the team's points
-    assert ws.cell(ids["1.2"], skhcn).value == "Không áp dụng"
-    group = ws.cell(ids["1"], skhcn)
-    assert group.data_type == "f" and group.value.startswith("=SUM(")
+    assert ws.cell(ids["1.1"], skhcn).value == 4  # self
+    assert ws.cell(ids["1.1"], skhcn + 1).value == 2  # the team's points
+    assert ws.cell(ids["1.2"], skhcn).value == ws.cell(ids["1.2"], skhcn + 1).value == "Không áp dụng"
+    group = ws.cell(ids["1"], skhcn + 1)
+    letter = _letter(skhcn + 1)
+    assert group.data_type == "f"
+    assert group.value.endswith(f',"score",{letter}{ids["1.1"]}:{letter}{ids["1.2"]})')
     assert ws.cell(ids["1"], 2).font.b
+
+
+def test_level_sheet_totals_are_formulas_by_the_scoring_rules(workbook: Any) -> None:
+    ws = workbook["Cấp tỉnh"]
+    ids = id_rows(ws)
+    first, last = min(ids.values()), max(ids.values())
+    column = level_columns(ws)["Sở Nội vụ"] + 1
+    c = _letter(column)
+    kind = next(
+        k for k in range(column, ws.max_column + 1) if ws.cell(header_row(ws, "Mã tiêu chí") + 1, k).value == "kind"
+    )
+    k = _letter(kind)
+    assert ws.column_dimensions[k].hidden
+    assert [ws.cell(ids[i], kind).value for i in ("1", "1.1", "T", "D")] == ["group", "score", "bonus", "penalty"]
+    possible, earned, total, band = (
+        label_row(ws, t) for t in ("Tổng điểm tối đa", "Tổng điểm chấm", "Tổng điểm quy đổi", "Xếp loại")
+    )
+    kinds, cells = f"${k}${first}:${k}${last}", f"{c}{first}:{c}{last}"
+    assert ws.cell(possible, column).value == f'=SUMPRODUCT(({kinds}="score")*ISNUMBER({cells}),$C${first}:$C${last})'
+    assert ws.cell(earned, column).value == f'=SUMIF({kinds},"score",{cells})'
+    assert ws.cell(total, column).value == (
+        f"=ROUND(MAX(0,MIN(100,IF({c}{possible}>0,{c}{earned}/{c}{possible}*100,0)"
+        f'+SUMIF({kinds},"bonus",{cells})-SUMIF({kinds},"penalty",{cells}))),2)'
+    )
+    assert ws.cell(band, column).value == (
+        f'=IF({c}{total}>=90,"Tốt",IF({c}{total}>=70,"Khá",IF({c}{total}>=50,"Trung bình","Yếu")))'
+    )
+    rank = ws.cell(label_row(ws, "Hạng"), column).value
+    assert rank.startswith("='Tổng hợp'!A")
+
+
+def test_nested_groups_have_their_own_rows_and_subtotals(edge_workbook: Any) -> None:
+    ws = edge_workbook["Cấp tỉnh"]
+    ids = id_rows(ws)
+    assert list(ids)[:8] == ["1", "1.1", "1.1.1", "1.2", "2", "2.1", "2.2", "3"]
+    assert "1.1.2" not in ids  # xã only
+    column = level_columns(ws)["Cơ quan A"]
+    letter = _letter(column)
+    sub = ws.cell(ids["1.1"], column).value
+    top = ws.cell(ids["1"], column).value
+    assert sub.endswith(f'"score",{letter}{ids["1.1.1"]}:{letter}{ids["1.1.1"]})')
+    # the group's subtotal sums the leaves below it, the nested group's row (kind "group") left out
+    assert top.endswith(f'"score",{letter}{ids["1.1"]}:{letter}{ids["1.2"]})')
+    kind = next(c for c in range(column, ws.max_column + 1) if ws.cell(5, c).value == "kind")
+    assert ws.cell(ids["1.1"], kind).value == "group"
+    assert ws.cell(ids["1.1"], 2).font.b and ws.cell(ids["1.1"], 2).alignment.indent == 1
+    assert ws.cell(ids["1.1.1"], 2).alignment.indent == 2
+    xa = edge_workbook["Cấp xã"]
+    assert "1.1.2" in id_rows(xa) and "2.1" not in id_rows(xa) and "2" not in id_rows(xa)
+
+
+def test_the_export_uses_the_sets_given_to_it(tmp_path: Path) -> None:
+    # the set is known only from --criteria (not in ./criteria): the command hands its catalog on
+    from isoprov.batch import score_paths
+    from isoprov.catalog import Catalog
+    from isoprov.excel import write_score_export
+
+    catalog = Catalog.default([EDGE_CRITERIA])
+    catalog.load_explicit()
+    batch = score_paths([EDGE_ASSESSMENTS], catalog)
+    write_score_export(batch, tmp_path / "k.xlsx", catalog)
+    ws = load_workbook(tmp_path / "k.xlsx")["Cấp tỉnh"]
+    column = level_columns(ws)["Cơ quan A"]
+    assert ws.cell(label_row(ws, "Tổng điểm quy đổi thang 10"), column).value.startswith("=ROUND(MAX(0,MIN(10,")
+
+
+def test_without_its_set_the_export_keeps_the_computed_totals(cli: Cli, tmp_path: Path) -> None:
+    # no ./criteria/ and no catalog: the level sheets give the totals as numbers
+    from isoprov.batch import score_paths
+    from isoprov.catalog import Catalog
+    from isoprov.excel import write_score_export
+
+    catalog = Catalog.default([CRITERIA])
+    catalog.load_explicit()
+    batch = score_paths(VALID, catalog)
+    write_score_export(batch, tmp_path / "k.xlsx")
+    ws = load_workbook(tmp_path / "k.xlsx")["Cấp tỉnh"]
+    column = level_columns(ws)["Sở Khoa học và Công nghệ"]
+    total = label_row(ws, "Tổng điểm quy đổi")
+    assert (ws.cell(total, column).value, ws.cell(total, column + 1).value) == (
+        pytest.approx(93.86),
+        pytest.approx(79.57),
+    )
+    assert ws.cell(label_row(ws, "Xếp loại"), column + 1).value == "Khá"
+
+
+def test_another_version_of_the_set_is_not_used_for_formulas(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # ./criteria/ holds a set with the same id but another scale: its formulas would disagree
+    from isoprov.batch import score_paths
+    from isoprov.catalog import Catalog
+    from isoprov.excel import write_score_export
+
+    (tmp_path / "criteria").mkdir()
+    text = CRITERIA.read_text(encoding="utf-8").replace("scale: 100", "scale: 10")
+    (tmp_path / "criteria" / "khac.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    catalog = Catalog.default([CRITERIA])
+    catalog.load_explicit()
+    write_score_export(score_paths(VALID, catalog), tmp_path / "k.xlsx")
+    ws = load_workbook(tmp_path / "k.xlsx")["Cấp tỉnh"]
+    column = level_columns(ws)["Sở Khoa học và Công nghệ"]
+    assert ws.cell(label_row(ws, "Tổng điểm quy đổi"), column + 1).value == pytest.approx(79.57)
 
 
 def test_missing_agencies_and_problems_get_their_sheets(cli: Cli, tmp_path: Path) -> None:
@@ -158,7 +326,7 @@ def test_user_text_is_never_written_as_a_formula(cli: Cli, tmp_path: Path) -> No
             for cell in row:
                 if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
                     if cell.data_type == "f":
-                        assert cell.value.startswith(("=F", "=SUM(")), cell.value  # the program's own formulas
+                        assert cell.value not in names and not cell.value.startswith(("=C", "=HYPERLINK")), cell.value
                     else:
                         assert cell.data_type == "s" and cell.quotePrefix, cell.coordinate
                         texts.append(cell.value)
@@ -237,6 +405,69 @@ def test_numbers_are_written_from_decimals(tmp_path: Path) -> None:
 
 
 # ---- a look with LibreOffice --------------------------------------------------------------------
+
+
+def recalculate(tmp_path: Path, *files: Path) -> dict[str, Any]:
+    """Open and save ``files`` with LibreOffice, which computes every formula; the values read back."""
+    out = tmp_path / "lo"
+    done = subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            *map(str, files),
+        ],
+        capture_output=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
+    books = {}
+    for f in files:
+        assert (out / f.name).is_file(), done.stderr
+        books[f.name] = load_workbook(out / f.name, data_only=True)
+    return books
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_the_formulas_compute_the_totals_bands_and_ranks_of_the_cli(
+    cli: Cli, tmp_path: Path, working_folder: Path
+) -> None:
+    """Recalculated by a spreadsheet, every agency's totals, band and rank are those of
+    `isoprov score --format json`: the example of Bắc Giang 2020 (shipped set), and a set with
+    nested groups, N/A, bonus, penalty, clamping at 0 and at the scale, nothing applicable,
+    half-up rounding (7,005 → 7,01) and a tie."""
+    cases = {"bac-giang.xlsx": BAC_GIANG, "bien.xlsx": EDGE_ASSESSMENTS}
+    expected = {}
+    for name, folder in cases.items():
+        assert cli("score", folder, "--xlsx", tmp_path / name).exit_code == 0
+        expected[name] = cli("score", folder, "--format", "json").json()["results"]
+    books = recalculate(tmp_path, *(tmp_path / name for name in cases))
+    for name, results in expected.items():
+        wb = books[name]
+        summary = wb["Tổng hợp"]
+        h = header_row(summary, "Hạng")
+        got = [[c.value for c in summary[h + 1 + k]][:8] for k in range(len(results))]
+        want = [[r["rank"], r["agency"]["code"], r["self_total"], r["total"], r["band"]] for r in results]
+        assert [[g[0], g[1], g[4], g[5], g[7]] for g in got] == want, name
+        for g, r in zip(got, results, strict=True):
+            assert Decimal(str(g[6])).quantize(Decimal("0.01")) == Decimal(str(r["total"])) - Decimal(
+                str(r["self_total"])
+            )
+        # and the level sheets hold the same figures, the rank included
+        for r in results:
+            ws = wb[{"tinh": "Cấp tỉnh", "huyen": "Cấp huyện", "xa": "Cấp xã"}[r["agency"]["level"]]]
+            column = level_columns(ws)[r["agency"]["name"]]
+            total = label_row(ws, "Tổng điểm quy đổi")
+            assert [ws.cell(total, column).value, ws.cell(total, column + 1).value] == [r["self_total"], r["total"]]
+            assert ws.cell(label_row(ws, "Xếp loại"), column + 1).value == r["band"]
+            assert ws.cell(label_row(ws, "Hạng"), column + 1).value == r["rank"]
+    assert {r["total"] for r in expected["bien.xlsx"]} >= {0, 10}  # both clamps are exercised
+    assert [r["self_total"] for r in expected["bien.xlsx"] if r["agency"]["code"] == "C"] == [7.01]
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")

@@ -374,10 +374,32 @@ def test_evidence_splits_on_line_breaks_and_semicolons(filled: Path, tmp_path: P
     assert assessment.scores["1.1"].evidence == ("QĐ số 1", "QĐ số 2", "QĐ số 3")
 
 
-def test_a_number_typed_as_text_is_read(filled: Path, tmp_path: Path) -> None:
-    path = edit(filled, tmp_path / "t.xlsx", **{f"E{ROW['2.1']}": "9,5", f"H{ROW['2.1']}": " 8.5 "})
+@pytest.mark.parametrize("column", ["E", "H"])
+@pytest.mark.parametrize("text", ["9,5", "9.5", " 2 ", "8"])
+def test_a_number_typed_as_text_is_refused(cli: Cli, filled: Path, tmp_path: Path, column: str, text: str) -> None:
+    # the form's own totals count text as 0 (N(E14)): reading it as a number would give a total
+    # the agency never saw on its form
+    cell = f"{column}{ROW['2.1']}"
+    path = edit(filled, tmp_path / "t.xlsx", **{cell: text})
+    message = _refused(cli("score", path, "--criteria", CRITERIA), cell)
+    assert f"`{text.strip()}` là chữ" in message and "gõ lại con số" in message and "từ 0 đến 10" in message
+    with pytest.raises(InputError):
+        read_assessment_form(path, _catalog())
+
+
+@pytest.mark.parametrize("text", [NA_TEXT, "không áp dụng", "  KHÔNG  ÁP DỤNG "])
+def test_the_na_marker_is_the_only_text_accepted_in_a_score_cell(filled: Path, tmp_path: Path, text: str) -> None:
+    path = edit(filled, tmp_path / "na.xlsx", **{f"E{ROW['1.2']}": text})
     assessment, _ = read_assessment_form(path, _catalog())
-    assert (assessment.scores["2.1"].self_points, assessment.scores["2.1"].team) == (Decimal("9.5"), Decimal("8.5"))
+    assert assessment.scores["1.2"].na == "Cơ quan mới thành lập, chưa có kế hoạch năm"
+
+
+def test_the_form_counts_any_text_in_a_score_cell_as_the_na_marker(form: Path) -> None:
+    # the reader accepts no other text, so the form's totals and isoprov's agree whatever the
+    # case or spacing of «Không áp dụng»
+    ws = load_workbook(form)[FORM_SHEET]
+    possible = ws[f"J{ROW['1.2']}"].value
+    assert f"NOT(ISTEXT(E{ROW['1.2']}))" in possible and NA_TEXT not in possible
 
 
 def test_validate_accepts_a_filled_form(cli: Cli, filled: Path) -> None:
@@ -640,11 +662,19 @@ def test_an_xml_entity_bomb_inside_a_workbook_is_refused(cli: Cli, filled: Path,
     assert "không đọc được tệp Excel" in run.stderr and "Traceback" not in run.stderr
 
 
-def test_the_level_may_be_written_as_its_vietnamese_name(filled: Path, tmp_path: Path) -> None:
-    for text in ("Cấp tỉnh", "tỉnh", "TINH"):
-        path = edit(filled, tmp_path / "level.xlsx", B6=text)
-        assessment, _ = read_assessment_form(path, _catalog())
-        assert assessment.agency.level == "tinh", text
+@pytest.mark.parametrize("text", ["Cấp tỉnh", "tỉnh", "TINH", " tinh", "tinh "])
+def test_the_level_must_be_one_of_the_codes(cli: Cli, filled: Path, tmp_path: Path, text: str) -> None:
+    # the form's formulas compare the level cell with the codes ($B$6="tinh"): any other spelling
+    # would make the form's totals differ from isoprov's, so it is refused
+    path = edit(filled, tmp_path / "level.xlsx", B6=text)
+    message = _refused(cli("score", path, "--criteria", CRITERIA), "B6")
+    assert "`tinh` (Cấp tỉnh), `huyen` (Cấp huyện), `xa` (Cấp xã)" in message
+    assert "không phải mã cấp" in message
+
+
+def test_the_level_formulas_compare_with_the_codes(form: Path) -> None:
+    ws = load_workbook(form)[FORM_SHEET]
+    assert '$B$6="tinh"' in ws[f"J{ROW['2.1']}"].value
 
 
 def test_an_export_is_not_a_form(cli: Cli, tmp_path: Path) -> None:
@@ -667,10 +697,12 @@ def test_an_unscored_leaf_is_a_warning_at_the_score_column(cli: Cli, filled: Pat
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_a_form_saved_by_libreoffice_reads_back_and_its_formulas_agree(cli: Cli, filled: Path, tmp_path: Path) -> None:
     """An agency fills the form in LibreOffice and saves it: it still reads back, and the totals
-    the sheet computes for itself (N/A rescaling, bonus) are the ones isoprov computes."""
+    the sheet computes for itself (N/A rescaling, bonus) are the ones isoprov computes, also when
+    «Không áp dụng» is typed in another case and spacing."""
     import os
     import subprocess
 
+    variant = edit(filled, tmp_path / "na-thuong.xlsx", **{f"E{ROW['1.2']}": " không  áp dụng"})
     out = tmp_path / "lo"
     done = subprocess.run(
         [
@@ -682,18 +714,22 @@ def test_a_form_saved_by_libreoffice_reads_back_and_its_formulas_agree(cli: Cli,
             "--outdir",
             str(out),
             str(filled),
+            str(variant),
         ],
         capture_output=True,
         timeout=180,
         check=False,
         env={**os.environ, "HOME": str(tmp_path)},
     )
-    saved = out / filled.name
-    assert saved.is_file(), done.stderr
     (expected,) = score_json(cli, DATA / "assessment" / "valid-skhcn.yaml").json()["results"]
-    (got,) = score_json(cli, saved).json()["results"]
-    assert [got[k] for k in ("self_total", "total", "band")] == [expected[k] for k in ("self_total", "total", "band")]
-    ws = load_workbook(saved, data_only=True)[FORM_SHEET]
-    total_row = next(r for r in range(ROW["D"] + 1, ws.max_row + 1) if "quy đổi" in str(ws.cell(r, 2).value))
-    own = (ws.cell(total_row, 5).value, ws.cell(total_row, 8).value)
-    assert [Decimal(str(v)) for v in own] == [Decimal(str(expected["self_total"])), Decimal(str(expected["total"]))]
+    for source in (filled, variant):
+        saved = out / source.name
+        assert saved.is_file(), done.stderr
+        (got,) = score_json(cli, saved).json()["results"]
+        assert [got[k] for k in ("self_total", "total", "band")] == [
+            expected[k] for k in ("self_total", "total", "band")
+        ], source.name
+        ws = load_workbook(saved, data_only=True)[FORM_SHEET]
+        total_row = next(r for r in range(ROW["D"] + 1, ws.max_row + 1) if "quy đổi" in str(ws.cell(r, 2).value))
+        own = (ws.cell(total_row, 5).value, ws.cell(total_row, 8).value)
+        assert [Decimal(str(v)) for v in own] == [Decimal(str(expected["self_total"])), Decimal(str(expected["total"]))]
