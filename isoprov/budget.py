@@ -55,9 +55,14 @@ BUD015 quantity-without-rate (warning)
     ``quantity`` or ``times`` other than 1 on a lump sum (no ``rate``): nothing multiplies them, so
     they do not count; ``quantity: 2`` over a breakdown of one meeting still counts the breakdown
     once. (``quantity: 1`` on a lump sum, "1 Cuộc", changes nothing and is not reported.)
+BUD016 ambiguous-number (warning), at the item (or the budget-level key)
+    a YAML number with exactly three decimals, ``rate: 500.000``: YAML reads 500, a Vietnamese
+    reader 500.000. SPEC §5 takes a number as a number, so it counts as YAML reads it (500), and
+    the warning says how to write either reading so that it is read one way only. (A *string*
+    that reads two ways, ``"1.5 triệu"``, is an input error.)
 
-Input errors (unknown keys, a money string that could be read two ways such as ``1.5 triệu``, a
-YAML number such as ``500.000`` that a Vietnamese reader takes for five hundred thousand) are not
+Input errors (unknown keys, a money string that could be read two ways such as ``1.5 triệu``, a figure
+with more than 30 digits before or after the decimal mark) are not
 findings: :func:`~isoprov.validation.validate_document` reports them at their node.
 """
 
@@ -65,8 +70,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from decimal import Decimal, Inexact, localcontext
+from decimal import (
+    MAX_EMAX,
+    MAX_PREC,
+    MIN_EMIN,
+    Context,
+    Decimal,
+    DivisionByZero,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -81,19 +98,25 @@ from isoprov.vietnamese import (
     amount_in_words,
     canonical_unit,
     format_number,
+    from_unit,
     parse_money,
     same_amount_words,
     to_unit,
-    unit_factor,
     words_to_amount,
 )
 
 BudgetUnit = Literal["đồng", "nghìn đồng", "triệu đồng"]
 BUDGET_UNITS: tuple[str, ...] = ("đồng", "nghìn đồng", "triệu đồng")
 
-#: Working precision of budget arithmetic: far above any budget, and Inexact is trapped, so a
-#: product or sum is either exact or an exception, never silently rounded.
-_PRECISION = 120
+#: Budget arithmetic only adds and multiplies, so with an unbounded precision every result is
+#: exact; Inexact stays trapped as a guard. The size of each number is bounded when it is read
+#: (:func:`bounded`), which keeps the results small.
+_PRECISION = MAX_PREC
+
+#: Largest and smallest figures a budget may write: at most 30 digits before the decimal mark and
+#: 30 after it (a nghìn tỷ tỷ đồng has 28). Beyond that a figure is a typing accident.
+MAX_WHOLE_DIGITS = 30
+MAX_DECIMALS = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +143,7 @@ EXAMPLE_NORM_EXCEEDED = Check("BUD012", "example-norm-exceeded", Severity.WARNIN
 EXAMPLE_NORM = Check("BUD013", "example-norm", Severity.NOTE)
 NORM_WITHOUT_RATE = Check("BUD014", "norm-without-rate", Severity.WARNING)
 QUANTITY_WITHOUT_RATE = Check("BUD015", "quantity-without-rate", Severity.WARNING)
+AMBIGUOUS_NUMBER = Check("BUD016", "ambiguous-number", Severity.WARNING)
 
 CHECKS: tuple[Check, ...] = (
     AMOUNT_MISMATCH,
@@ -169,8 +193,29 @@ def ambiguous_yaml_number(value: Decimal) -> str | None:
         )
     return (
         f"`{value}` có thể hiểu là {yaml_reading} (dấu `.` là dấu thập phân) hoặc {grouped} "
-        f"(dấu `.` phân cách hàng nghìn); nếu là {grouped} hãy viết `{plain}`, {other}"
+        f"(dấu `.` phân cách hàng nghìn) và đang được tính là {yaml_reading}; nếu là {grouped} "
+        f"hãy viết `{plain}`, {other}"
     )
+
+
+def _abbreviated(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:20]}…{text[-12:]}"
+
+
+def bounded(value: Decimal, what: str, written: str) -> Decimal:
+    """``value`` itself, or ValueError when it has more than :data:`MAX_WHOLE_DIGITS` digits
+    before the decimal mark or :data:`MAX_DECIMALS` after it (``written``: as the file has it)."""
+    if value.is_zero():
+        return value
+    shown = _abbreviated(" ".join(written.split()))
+    if value.adjusted() >= MAX_WHOLE_DIGITS:
+        raise ValueError(f"{what} `{shown}` quá lớn: phần nguyên tối đa {MAX_WHOLE_DIGITS} chữ số")
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    if exponent + trailing_zeros < -MAX_DECIMALS:
+        raise ValueError(f"{what} `{shown}` có quá nhiều chữ số thập phân (tối đa {MAX_DECIMALS})")
+    return value
 
 
 def _valid_grouping(digits: str) -> bool:
@@ -204,6 +249,8 @@ def _count_number(cleaned: str, number: str, label: str) -> tuple[Decimal, str]:
     )
     if number.endswith((".", ",")):
         raise malformed
+    if not number.strip("0.,"):  # 0.000: every reading is zero, nothing is ambiguous
+        return Decimal(0), label
     if commas == 0 and dots == 0:
         return Decimal(number), label
     if commas == 0:
@@ -241,10 +288,8 @@ def _number(value: Any, what: str) -> Decimal:
     d = Decimal(value)
     if not d.is_finite():
         raise ValueError(f"{what} phải là một số hữu hạn")
-    problem = ambiguous_yaml_number(d)
-    if problem is not None:
-        raise ValueError(problem)
-    return d
+    bounded(d, what, str(value))
+    return d  # a YAML number that reads two ways (``500.000``) is a warning: BUD016
 
 
 class Money(Model):
@@ -259,7 +304,7 @@ class Money(Model):
         """The value in đồng, exactly."""
         if self.vnd is not None:
             return self.vnd
-        return self.number * unit_factor(budget_unit)
+        return from_unit(self.number, budget_unit)
 
     @property
     def explicit(self) -> bool:
@@ -280,7 +325,8 @@ def money_value(value: Any) -> Any:
             raise ValueError(str(exc)) from None
         if minus:
             vnd = -vnd
-        return Money(number=to_unit(vnd, unit), unit=unit, vnd=vnd, text=" ".join(value.split()))
+        number = bounded(to_unit(vnd, unit), "số tiền", value)
+        return Money(number=number, unit=unit, vnd=vnd, text=" ".join(value.split()))
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise ValueError(
             "số tiền phải là một số (theo đơn vị tính của dự toán) hoặc một chuỗi có đơn vị, "
@@ -306,7 +352,7 @@ def multiplier_value(value: Any) -> Any:
         return value
     if isinstance(value, str):
         number, label = parse_count(value)
-        return Multiplier(value=number, label=label)
+        return Multiplier(value=bounded(number, "hệ số nhân", value), label=label)
     return Multiplier(value=_number(value, "hệ số nhân"))
 
 
@@ -318,7 +364,7 @@ def count_value(value: Any) -> Any:
         number, label = parse_count(value)
         if label:
             raise ValueError(f"số lượng `{value}` chỉ ghi số; tên đơn vị (`{label}`) ghi ở khóa `unit`")
-        return number
+        return bounded(number, "số lượng", value)
     return _number(value, "số lượng")
 
 
@@ -517,6 +563,7 @@ class _Checker:
 
     def item(self, item: BudgetItem, path: PathKey, number: str, depth: int) -> ItemResult:
         self.positive(item, path)
+        self.ambiguous(path, path, ("quantity", "rate", "amount", "times"))
         children = tuple(self.item(sub, (*path, "breakdown", j), "", depth + 1) for j, sub in enumerate(item.breakdown))
         declared = item.amount.to_vnd(self.unit) if item.amount is not None else None
         computed = None
@@ -663,8 +710,34 @@ class _Checker:
                 f"của `{cap.id}` ({norm.file}); {replace}",
             )
 
+    def ambiguous(self, where: PathKey, mapping: PathKey, keys: Sequence[str], *, key: bool = False) -> None:
+        """BUD016 for each YAML number under ``mapping``'s ``keys`` that reads two ways."""
+        raw = self.raw(mapping)
+        if not isinstance(raw, dict):
+            return
+        for name in keys:
+            values = raw.get(name)
+            for value in values if isinstance(values, list) else [values]:
+                # a string is read the Vietnamese way; only numbers YAML itself parsed can mislead
+                if isinstance(value, Decimal) and (problem := ambiguous_yaml_number(value)) is not None:
+                    self.find(AMBIGUOUS_NUMBER, where, f"`{name}`: {problem}", key=key)
+
+    def raw(self, path: PathKey) -> Any:
+        """The loaded YAML value at ``path``, or None."""
+        node: Any = self.doc.data
+        for step in path:
+            if isinstance(node, dict) and isinstance(step, str):
+                node = node.get(step)
+            elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+                node = node[step]
+            else:
+                return None
+        return node
+
     def budget_level(self, items: Sequence[ItemResult], total: Decimal) -> str | None:
         b = self.budget
+        for name in ("allocated", "total"):
+            self.ambiguous((name,), (), (name,), key=True)
         for key, name, money in (
             ("allocated", "kinh phí được giao (`allocated`)", b.allocated),
             ("total", "tổng cộng (`total`)", b.total),
@@ -745,15 +818,20 @@ class _Checker:
         return words
 
 
+def exact_arithmetic() -> AbstractContextManager[Context]:
+    """A decimal context in which sums and products of budget figures are exact (Inexact and
+    Overflow trapped as guards): for the checks and for anything that adds figures up."""
+    traps = [Inexact, Overflow, InvalidOperation, DivisionByZero]
+    return localcontext(Context(prec=_PRECISION, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=traps))
+
+
 def check_budget(budget: Budget, doc: YamlDocument, norms: NormSet) -> BudgetReport:
     """Compute every item and the total, and run the checks of SPEC §5 (codes in the module doc).
 
     Pure: touches no files. ``doc`` is the document ``budget`` was validated from (for lines).
     """
     checker = _Checker(budget, doc, norms)
-    with localcontext() as ctx:
-        ctx.prec = _PRECISION
-        ctx.traps[Inexact] = True
+    with exact_arithmetic():
         items = tuple(checker.item(item, ("items", i), str(i + 1), 0) for i, item in enumerate(budget.items))
         total = sum((i.value_vnd for i in items), Decimal(0))
         words = checker.budget_level(items, total)

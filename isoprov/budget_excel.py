@@ -5,7 +5,8 @@ One sheet per budget, laid out like the appendix of a plan: TT, nội dung, đơ
 is a formula that computes exactly what ``budget check`` counts (SPEC §5): ``=D5*E5*F5`` for an
 item with a rate, the declared amount (``=G7``) for a lump sum that declares one, even when its
 breakdown adds up to something else, the sum of its sub-items for a lump sum that declares none;
-the total row sums the items. A user who changes a quantity or rate in Excel or LibreOffice sees
+the total row sums the items, beside the declared ``total`` (or, without one, the sum of the
+declared amounts). A user who changes a quantity or rate in Excel or LibreOffice sees
 every total follow. Conditional formats mark a recomputed amount that differs from the declared
 one, and a lump sum whose declared amount differs from the sum of its sub-items.
 
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from isoprov.atomic import write_atomic
-from isoprov.budget import BudgetReport, ItemResult
+from isoprov.budget import BudgetReport, ItemResult, exact_arithmetic
 from isoprov.diagnostics import SEVERITY_LABEL
 from isoprov.xlsx_cells import print_landscape, put_formula, put_number, put_text
 
@@ -54,7 +55,8 @@ def write_budget_xlsx(reports: Sequence[BudgetReport], target: Path) -> None:
     used: set[str] = set()
     for report in reports:
         ws = wb.create_sheet(_sheet_title(report, used))
-        _fill_sheet(ws, report)
+        with exact_arithmetic():  # the products and sums written beside the formulas
+            _fill_sheet(ws, report)
     write_atomic(Path(target), lambda tmp: wb.save(tmp))
 
 
@@ -103,12 +105,19 @@ def _fill_sheet(ws: Any, report: BudgetReport) -> None:
     total_row = last + 1
     top_rows = [row_of[id(r)] for r in report.items]
     put_text(ws, total_row, 2, "Tổng cộng").font = Font(bold=True)
-    declared = [r.declared_vnd for r in report.items if r.declared_vnd is not None]
-    declared_sum = report.in_unit(sum(declared, Decimal(0)))
-    for column, value in ((DECLARED, declared_sum), (COMPUTED, report.total)):
-        cells = ",".join(f"{column}{n}" for n in top_rows)
-        cell = put_formula(ws, total_row, _col(column), f"=SUM({cells})", value)
-        cell.font = Font(bold=True)
+    declared_total = report.budget.total
+    if declared_total is not None:
+        # the total the file declares (`total:`), as the command's table shows it; the
+        # conditional format below marks the computed total red when the two differ (BUD003)
+        value = report.in_unit(declared_total.to_vnd(report.unit))
+        put_number(ws, total_row, _col(DECLARED), value).font = Font(bold=True)
+    else:
+        declared = [r.declared_vnd for r in report.items if r.declared_vnd is not None]
+        declared_sum = report.in_unit(sum(declared, Decimal(0)))
+        cells = ",".join(f"{DECLARED}{n}" for n in top_rows)
+        put_formula(ws, total_row, _col(DECLARED), f"=SUM({cells})", declared_sum).font = Font(bold=True)
+    cells = ",".join(f"{COMPUTED}{n}" for n in top_rows)
+    put_formula(ws, total_row, _col(COMPUTED), f"=SUM({cells})", report.total).font = Font(bold=True)
     for cell in ws[total_row][: len(HEADERS)]:
         cell.border = border
         cell.fill = PatternFill("solid", fgColor="F2F2F2")

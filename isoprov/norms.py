@@ -119,7 +119,8 @@ class NormSet:
 
     def suggest(self, norm_id: str) -> str | None:
         """The known id closest to a mistyped one, if any is close."""
-        close = difflib.get_close_matches(norm_id, list(self.norms), n=1, cutoff=0.6)
+        # 0.75: a typo, not another cap that shares "hoi-nghi" (nuoc-uong-hoi-nghi ↛ ho-tro-an-hoi-nghi-xa)
+        close = difflib.get_close_matches(norm_id, list(self.norms), n=1, cutoff=0.75)
         return close[0] if close else None
 
     def __len__(self) -> int:

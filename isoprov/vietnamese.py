@@ -40,6 +40,7 @@ __all__ = [
     "canonical_unit",
     "format_date",
     "format_number",
+    "from_unit",
     "parse_money",
     "same_amount_words",
     "to_unit",
@@ -421,6 +422,11 @@ _UNIT_ALIASES = {
     "tỉ": "tỷ đồng",
     "tỷ đồng": "tỷ đồng",
     "tỉ đồng": "tỷ đồng",
+    "nghìn đ": "nghìn đồng",
+    "ngàn đ": "nghìn đồng",
+    "triệu đ": "triệu đồng",
+    "tỷ đ": "tỷ đồng",
+    "tỉ đ": "tỷ đồng",
 }
 _ALLOWED_UNITS = "`đồng` (hoặc `đ`, `VNĐ`), `nghìn đồng` (`ngàn đồng`), `triệu đồng`, `tỷ đồng` (`tỉ đồng`)"
 
@@ -432,6 +438,7 @@ class MoneyParseError(ValueError):
 def canonical_unit(unit: str) -> str:
     """Canonical name (a key of :data:`UNITS`) of a unit or alias: "tỉ" → "tỷ đồng"."""
     key = " ".join(unicodedata.normalize("NFC", unit).lower().split())
+    key = re.sub(r"(?<=\S)(đồng|đ)$", r" \1", key) if key not in _UNIT_ALIASES else key  # "triệuđồng"
     try:
         return _UNIT_ALIASES[key]
     except KeyError:
@@ -441,6 +448,13 @@ def canonical_unit(unit: str) -> str:
 def unit_factor(unit: str) -> Decimal:
     """Value in đồng of one ``unit``: "triệu" → Decimal(1000000); ValueError if unknown."""
     return UNITS[canonical_unit(unit)]
+
+
+def from_unit(number: Decimal, unit: str) -> Decimal:
+    """Convert a number in ``unit`` to đồng exactly (whatever the context precision):
+    Decimal("24.4"), "triệu đồng" → Decimal("24400000")."""
+    d = _check_decimal(number, "số tiền")
+    return _strip_zeros(_shift(d, _UNIT_EXPONENT[canonical_unit(unit)]))
 
 
 def to_unit(amount_vnd: Decimal, unit: str) -> Decimal:
@@ -483,6 +497,8 @@ def _parse_vn_number(number: str, unit: str, text: str) -> tuple[str, int]:
     )
     if not _NUMBER_SHAPE.match(number):
         raise malformed
+    if not number.strip("0.,"):  # 0.000, 0,0: every reading is zero, nothing is ambiguous
+        return "0", 0
     dots, commas = number.count("."), number.count(",")
     if commas == 0:
         if dots == 0 or _valid_grouping(number, "."):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import Context, Decimal, Inexact, localcontext
 from pathlib import Path
 
 import pytest
@@ -204,29 +204,46 @@ def test_unreadable_money_is_an_error(value: str, fragment: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "readings"),
+    ("value", "readings", "vnd"),
     [
-        ("500.000", ["500", "500.000", "`500000`"]),
-        ("8.125", ["8,125", "8.125", "`8125`"]),
-        ("1.000", ["1 (", "1.000"]),
+        ("500.000", ["500", "500.000", "`500000`", "đang được tính là 500"], 500),
+        ("8.125", ["8,125", "8.125", "`8125`", "đang được tính là 8,125"], 8_125_000),
+        ("1.000", ["1 (", "1.000", "đang được tính là 1"], 1_000_000),
     ],
 )
-def test_yaml_number_with_three_decimals_is_ambiguous(value: str, readings: list[str]) -> None:
-    errors = input_errors(one_item("amount", value))
-    assert len(errors) == 1
+def test_yaml_number_with_three_decimals_is_a_warning_and_counts_as_yaml_reads_it(
+    value: str, readings: list[str], vnd: int
+) -> None:
+    # SPEC §5: a money value is a number in the budget's unit; only a *string* that reads two
+    # ways is an error. The number counts as YAML reads it, and the reader is warned.
+    unit = "đồng" if value == "500.000" else "triệu đồng"
+    report = check_text(one_item("amount", value, unit))
+    (finding,) = [f for f in report.findings if f.code == "BUD016"]
+    assert finding.severity.value == "warning" and finding.line == 4
+    assert report.ok and report.total_vnd == vnd
     for reading in readings:
-        assert reading in errors[0]
+        assert reading in finding.message, finding.message
 
 
 @pytest.mark.parametrize("value", ["0.125", "8.1", "24.4", "500000", "8.1250", "2.05"])
 def test_yaml_numbers_that_read_one_way_only(value: str) -> None:
     assert ambiguous_yaml_number(Decimal(value)) is None
-    check_text(one_item("amount", value))
+    assert "BUD016" not in codes(check_text(one_item("amount", value)))
 
 
-def test_yaml_number_ambiguity_applies_to_quantities_and_multipliers() -> None:
-    assert "quantity" in input_errors(one_item("quantity", "1.000") + "    rate: 5\n")[0]
-    assert "times[0]" in input_errors(one_item("times", "[2.000]") + "    rate: 5\n")[0]
+def test_a_string_with_three_decimals_is_not_warned() -> None:
+    # `"8,125"` is written the Vietnamese way: one reading only
+    report = check_text(one_item("quantity", '"8,125"', "triệu đồng") + "    rate: 1\n")
+    assert "BUD016" not in codes(report)
+
+
+def test_yaml_number_ambiguity_applies_to_quantities_multipliers_and_budget_keys() -> None:
+    report = check_text(one_item("quantity", "1.000") + "    times: [3, 2.000]\n    rate: 5\n")
+    messages = [f.message for f in report.findings if f.code == "BUD016"]
+    assert [m.split(":")[0] for m in messages] == ["`quantity`", "`times`"]
+    budget = "title: Thử\nunit: triệu đồng\nallocated: 126.000\ntotal: 8.000\nitems:\n  - name: A\n    amount: 8\n"
+    found = [(f.line, f.message.split(":")[0]) for f in check_text(budget).findings if f.code == "BUD016"]
+    assert found == [(3, "`allocated`"), (4, "`total`")]
 
 
 # ---------------------------------------------------------------------------
@@ -658,3 +675,52 @@ def test_validate_budget_document_for_the_validate_command(norms: NormSet) -> No
     ]
     (error,) = validate_budget_document(load_yaml(DATA / "ambiguous-money.yaml"))
     assert (error.code, error.line, error.column) == ("", 7, 11)
+
+
+# ---------------------------------------------------------------------------
+# Absurd figures: input errors at their node, exact arithmetic, never a traceback
+# ---------------------------------------------------------------------------
+
+
+def test_numbers_far_too_large_are_input_errors_at_their_node() -> None:
+    with pytest.raises(InputError) as info:
+        validate_document(Budget, load_yaml(DATA / "too-many-digits.yaml"))
+    found = [(d.line, d.path, d.message) for d in info.value.diagnostics]
+    assert [(line, path) for line, path, _ in found] == [
+        (6, "items[0].quantity"),
+        (7, "items[0].rate"),
+        (10, "items[1].amount"),
+    ]
+    for _, _, message in found:
+        assert "quá lớn" in message
+        assert len(message) < 300  # the figure is abbreviated, not printed in full
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "fragment"),
+    [
+        ("amount", "0.0000000000000000000000000000000001", "chữ số thập phân"),
+        ("amount", '"1' + "0" * 40 + ' đồng"', "quá lớn"),
+        ("quantity", '"1' + ".000" * 14 + '"', "quá lớn"),
+        ("times", "[1.0E+50]", "quá lớn"),
+    ],
+)
+def test_each_kind_of_number_is_bounded(field: str, value: str, fragment: str) -> None:
+    errors = input_errors(one_item(field, value) + ("    rate: 5\n" if field != "amount" else ""))
+    assert len(errors) == 1
+    assert fragment in errors[0]
+
+
+def test_products_of_many_long_multipliers_stay_exact() -> None:
+    factor = "1234567890123456789012345678,5"  # 29 significant digits, within the bounds
+    times = ", ".join([f'"{factor} lần"'] * 5)
+    report = check_text(f"title: T\nunit: triệu đồng\nitems:\n  - name: A\n    rate: 3\n    times: [{times}]\n")
+    with localcontext(Context(prec=400, traps=[Inexact])):
+        exact = Decimal(3_000_000) * Decimal("1234567890123456789012345678.5") ** 5
+    assert report.total_vnd == exact  # 142 digits: more than any fixed working precision of 120
+    assert codes(report) == ["BUD010"]  # far above what words can write, reported as such
+
+
+def test_zero_written_with_a_thousands_group_is_zero_not_ambiguous() -> None:
+    report = check_text(one_item("rate", '"0.000 đồng"') + "    quantity: 1\n")
+    assert codes(report) == ["BUD009"]

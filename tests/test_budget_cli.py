@@ -184,7 +184,6 @@ def test_mismatch_is_marked_in_the_table() -> None:
 
 INPUT_ERRORS = [
     ("ambiguous-money.yaml", 7, 11, ["items[0].rate", "1,5 triệu đồng", "15 triệu đồng"]),
-    ("ambiguous-number.yaml", 7, 11, ["items[0].rate", "500.000", "`500000`", "`500`"]),
     ("english-money.yaml", 7, 11, ["tiếng Anh", "1.000.000 đồng"]),
     ("money-without-unit.yaml", 5, 13, ["thiếu đơn vị tiền"]),
     ("unknown-key.yaml", 7, 5, ["`amout`", "`amount`"]),
@@ -201,6 +200,16 @@ def test_input_error_file(name: str, line: int, column: int, fragments: list[str
     assert (error["line"], error["column"]) == (line, column)
     for fragment in fragments:
         assert fragment in error["message"]
+
+
+def test_a_yaml_number_that_reads_two_ways_is_a_warning_at_its_item() -> None:
+    status, doc = run_json(DATA / "ambiguous-number.yaml")
+    assert status == 0 and doc["errors"] == []
+    (budget,) = doc["budgets"]
+    assert budget["total_vnd"] == 500
+    (finding,) = budget["findings"]
+    assert (finding["code"], finding["severity"], finding["line"]) == ("BUD016", "warning", 4)
+    assert "`500000`" in finding["message"] and "đang được tính là 500" in finding["message"]
 
 
 def test_one_bad_file_never_stops_the_others() -> None:
@@ -249,6 +258,14 @@ def test_norms_folder() -> None:
     assert {Path(e["file"]).name for e in doc["errors"]} == {"trung-ma.yaml", "thieu-don-vi.yaml"}
 
 
+def test_figures_too_large_are_located_errors_not_a_traceback() -> None:
+    status, doc = run_json(DATA / "too-many-digits.yaml")
+    assert status == 1
+    assert doc["budgets"] == []
+    assert [(e["line"], e["column"]) for e in doc["errors"]] == [(6, 15), (7, 11), (10, 13)]
+    assert all("quá lớn" in e["message"] for e in doc["errors"])
+
+
 # ---------------------------------------------------------------------------
 # budget words
 # ---------------------------------------------------------------------------
@@ -269,6 +286,15 @@ def test_norms_folder() -> None:
         # a dot after more than three digits is a decimal point: a whole number of đồng is accepted
         ("126000000.0", SEED_WORDS),
         ("1005.00", "Một nghìn không trăm linh năm đồng"),
+        ("1015", "Một nghìn không trăm mười lăm đồng"),
+        ("10000000", "Mười triệu đồng chẵn"),
+        ("1000000000000", "Một nghìn tỷ đồng chẵn"),
+        ("1000000000000000", "Một triệu tỷ đồng chẵn"),
+        ("24", "Hai mươi tư đồng"),
+        ("105", "Một trăm linh năm đồng"),
+        ("110", "Một trăm mười đồng"),
+        ("1000100", "Một triệu một trăm đồng"),
+        ("0.000", "Không đồng"),  # a grouped zero is zero, not "0 or 0"
     ],
 )
 def test_words(amount: str, words: str) -> None:
@@ -474,6 +500,19 @@ def test_xlsx_lump_sum_formula_is_its_declared_amount(tmp_path: Path) -> None:
     # the breakdown mismatch stays visible live: a conditional format on the declared amount
     rules = {str(rng.sqref): [r.formula for r in rng.rules] for rng in ws.conditional_formatting}
     assert rules["G6"] == [["ROUND(G6-SUM(H7,H8),9)<>0"]]
+
+
+def test_xlsx_shows_the_declared_total_beside_the_computed_one(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    target, _ = export(tmp_path, DATA / "total-mismatch.yaml")
+    ws = load_workbook(target).active
+    total_row = rows_by_label(ws)["Tổng cộng"]
+    evaluate = FormulaEvaluator(ws)
+    assert evaluate.cell(f"G{total_row}") == Decimal(125)  # `total: 125` as the file declares it
+    assert evaluate.cell(f"H{total_row}") == Decimal(126)
+    rules = {str(rng.sqref): [r.formula for r in rng.rules] for rng in ws.conditional_formatting}
+    assert rules[f"H5:H{total_row}"] == [["AND(ISNUMBER(G5),ROUND(G5-H5,9)<>0)"]]  # marks the total red
 
 
 def test_xlsx_changing_an_input_moves_the_totals(tmp_path: Path) -> None:

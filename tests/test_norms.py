@@ -221,6 +221,13 @@ def test_suggest_a_close_id() -> None:
     assert norm_set.suggest("zzz") is None
 
 
+def test_no_suggestion_of_a_cap_for_something_else() -> None:
+    # The drinks norm of the SPEC's example is not shipped: a meal cap is no suggestion for it.
+    norm_set, _ = build_norm_set([[SHIPPED]])
+    assert norm_set.suggest("nuoc-uong-hoi-nghi") is None
+    assert norm_set.suggest("ho-tro-an-hoi-nghi-thanh-pho") is not None
+
+
 def test_validate_norms_document_for_the_validate_command() -> None:
     from isoprov.loading import load_yaml
     from isoprov.norms import validate_norms_document

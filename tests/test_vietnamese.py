@@ -20,6 +20,7 @@ from isoprov.vietnamese import (
     canonical_unit,
     format_date,
     format_number,
+    from_unit,
     parse_money,
     same_amount_words,
     to_unit,
@@ -518,6 +519,9 @@ def test_units_table() -> None:
         ("tỷ", "tỷ đồng"),
         ("tỉ đồng", "tỷ đồng"),
         ("tỷ đồng", "tỷ đồng"),
+        ("tỷđồng", "tỷ đồng"),  # no space, as "500.000đồng" has none
+        ("triệuđồng", "triệu đồng"),
+        ("nghìnđ", "nghìn đồng"),
     ],
 )
 def test_unit_aliases(alias: str, canonical: str) -> None:
@@ -725,3 +729,131 @@ def test_to_unit(amount: Decimal, unit: str, expected: str) -> None:
 def test_to_unit_rejects_unknown_unit() -> None:
     with pytest.raises(ValueError, match="đơn vị được phép"):
         to_unit(Decimal(1000), "đô")
+
+
+# ---------------------------------------------------------------------------
+# An independent reference for amounts in words (SPEC §5, DOMAIN "Money and numbers")
+# ---------------------------------------------------------------------------
+
+_REF_DIGIT = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]
+
+
+def _ref_triple(digits: str, first: bool) -> list[str]:
+    """Three digits as words; ``first``: the leading group (no "không trăm", no "linh")."""
+    h, t, u = (int(c) for c in digits)
+    out: list[str] = []
+    if not first or h:
+        out += [_REF_DIGIT[h], "trăm"]
+    if t == 0 and u:
+        out += (["linh"] if out else []) + [_REF_DIGIT[u]]
+    elif t == 1:
+        out += ["mười"] + ([] if not u else ["lăm" if u == 5 else _REF_DIGIT[u]])
+    elif t > 1:
+        out += [_REF_DIGIT[t], "mươi"]
+        if u:
+            out.append({1: "mốt", 4: "tư", 5: "lăm"}.get(u, _REF_DIGIT[u]))
+    return out
+
+
+def reference_words(n: int) -> str:
+    """Số tiền bằng chữ written from the rules of the SPEC alone, digit string by digit string.
+
+    Groups of three digits from the right; group k carries "nghìn" / "triệu" by k mod 3, and
+    after group 3·L (L ≥ 1) comes "tỷ" whenever the number reaches 10^(9·L), so the count of
+    tỷ is itself read as a number ("một nghìn tỷ", "một tỷ tỷ"). An all-zero group is skipped;
+    every group but the first written one writes its hundreds ("không trăm").
+    """
+    if n == 0:
+        return "Không đồng"
+    text = str(n)
+    text = "0" * (-len(text) % 3) + text
+    groups = [text[i : i + 3] for i in range(0, len(text), 3)]
+    words: list[str] = []
+    for index, digits in enumerate(groups):
+        k = len(groups) - 1 - index
+        if digits != "000":
+            words += _ref_triple(digits, first=not words)
+            words += [["", "nghìn", "triệu"][k % 3]] if k % 3 else []
+        if k and k % 3 == 0 and n >= 10 ** (3 * k):
+            words.append("tỷ")
+    words.append("đồng")
+    if n % 1000 == 0 and n >= 1000:
+        words.append("chẵn")
+    sentence = " ".join(words)
+    return sentence[0].upper() + sentence[1:]
+
+
+@pytest.mark.parametrize(
+    ("amount", "words"),
+    [
+        (126_000_000, "Một trăm hai mươi sáu triệu đồng chẵn"),
+        (1005, "Một nghìn không trăm linh năm đồng"),
+        (21, "Hai mươi mốt đồng"),
+        (15, "Mười lăm đồng"),
+        (1_000_001, "Một triệu không trăm linh một đồng"),
+        (0, "Không đồng"),
+        (1015, "Một nghìn không trăm mười lăm đồng"),
+        (10_000_000, "Mười triệu đồng chẵn"),
+        (10**12, "Một nghìn tỷ đồng chẵn"),
+        (24, "Hai mươi tư đồng"),
+        (105, "Một trăm linh năm đồng"),
+        (110, "Một trăm mười đồng"),
+        (1_000_100, "Một triệu một trăm đồng"),
+        (10**18 + 10**9, "Một tỷ không trăm linh một tỷ đồng chẵn"),
+    ],
+)
+def test_reference_words_follow_the_spec_examples(amount: int, words: str) -> None:
+    assert reference_words(amount) == words
+    assert amount_in_words(amount) == words
+
+
+# Many zeros, ones, fours and fives: "không trăm", "linh", "mốt", "tư", "lăm", skipped groups.
+tricky_amounts = st.lists(st.sampled_from("0000145159"), min_size=1, max_size=27).map(lambda ds: int("".join(ds)))
+
+
+@given(st.one_of(st.integers(min_value=0, max_value=MAX_AMOUNT), tricky_amounts))
+def test_amount_in_words_equals_the_reference(n: int) -> None:
+    assert amount_in_words(n) == reference_words(n)
+    assert words_to_amount(reference_words(n)) == n
+
+
+_SPEC_VARIANTS = {"linh": "lẻ", "nghìn": "ngàn", "tỷ": "tỉ"}
+
+
+@given(tricky_amounts, st.data())
+def test_spec_variants_match_and_other_spellings_do_not(n: int, data: st.DataObject) -> None:
+    words = reference_words(n).split()
+    variant = [
+        _SPEC_VARIANTS[w.lower()] if w.lower() in _SPEC_VARIANTS and data.draw(st.booleans()) else w for w in words
+    ]
+    variant = ["bốn" if w == "tư" and data.draw(st.booleans()) else w for w in variant]
+    variant = [w for w in variant if w != "chẵn" or data.draw(st.booleans())]
+    if n % 1000 and data.draw(st.booleans()):
+        variant.append("chẵn")  # "chẵn" is ignored when comparing, even where it does not belong
+    text = data.draw(st.sampled_from(["  ", " ", "\t"])).join(variant)
+    text = text.upper() if data.draw(st.booleans()) else text.lower()
+    assert same_amount_words(text, amount_in_words(n))
+    # Not accepted: "một" for "mốt" after mươi, "năm" for "lăm", a "không trăm" left out.
+    for wrong, right in (("mốt", "một"), ("lăm", "năm")):
+        if wrong in words:
+            assert not same_amount_words(" ".join(words).replace(wrong, right), amount_in_words(n))
+    if "không trăm" in " ".join(words):
+        assert not same_amount_words(" ".join(words).replace("không trăm ", "", 1), amount_in_words(n))
+
+
+@pytest.mark.parametrize("text", ["0.000 đồng", "0,000 triệu đồng", "0.000.000 đ"])
+def test_parse_money_zero_with_grouping_is_zero_not_ambiguous(text: str) -> None:
+    assert parse_money(text)[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("number", "unit", "vnd"),
+    [
+        (Decimal("24.4"), "triệu đồng", "24400000"),
+        (Decimal("1234567890123456789012345678.5"), "nghìn đồng", "1234567890123456789012345678500"),
+        (Decimal("0.0000005"), "triệu", "0.5"),
+    ],
+)
+def test_from_unit_is_exact_whatever_the_context(number: Decimal, unit: str, vnd: str) -> None:
+    assert str(from_unit(number, unit)) == vnd
+    assert to_unit(from_unit(number, unit), unit) == number
