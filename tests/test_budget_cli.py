@@ -641,3 +641,30 @@ def test_xlsx_recalculated_by_libreoffice(tmp_path: Path) -> None:
     # a lump sum counts its declared amount: Calc's total is the command's 52, not 50
     lump = wb["lump-sum-mismatch"]
     assert [lump.cell(row=r, column=8).value for r in range(5, 11)] == [6, 10, 4, 4, 36, 52]
+
+
+def test_a_folder_check_skips_files_of_other_kinds(tmp_path: Path) -> None:
+    # `isoprov init` puts the plan, the registry and the assessments beside the budget
+    shutil.copy(SEED, tmp_path / "du-toan.yaml")
+    shutil.copy(ROOT / "examples" / "bac-giang-2020" / "ke-hoach.yaml", tmp_path / "ke-hoach.yaml")
+    shutil.copy(ROOT / "examples" / "bac-giang-2020" / "co-quan.yaml", tmp_path / "co-quan.yaml")
+    shutil.copytree(ROOT / "examples" / "bac-giang-2020" / "assessments", tmp_path / "assessments")
+    status, doc = run_json(tmp_path)
+    assert status == 0, doc["errors"]
+    assert [b["file"] for b in doc["budgets"]] == [str(tmp_path / "du-toan.yaml")]
+
+
+@pytest.mark.parametrize(
+    ("source", "kind", "hint"),
+    [
+        (ROOT / "examples" / "bac-giang-2020" / "ke-hoach.yaml", "văn bản", "isoprov render"),
+        (ROOT / "examples" / "bac-giang-2020" / "co-quan.yaml", "danh sách cơ quan", ""),
+        (ROOT / "norms" / "tt-40-2017-btc-hoi-nghi.yaml", "định mức", ""),
+    ],
+)
+def test_a_named_file_of_another_kind_is_one_clear_error(source: Path, kind: str, hint: str) -> None:
+    status, doc = run_json(source)
+    assert status == 1 and doc["budgets"] == []
+    (error,) = doc["errors"]
+    assert (error["line"], error["column"]) == (1, 1)
+    assert f"tệp này là {kind}, không phải dự toán" in error["message"] and hint in error["message"]

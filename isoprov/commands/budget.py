@@ -16,6 +16,7 @@ from isoprov.budget import Budget, BudgetReport, ItemResult, check_budget, show_
 from isoprov.commands.common import emit, print_diagnostics, require_output, require_paths, stderr, stdout, usage_error
 from isoprov.diagnostics import Diagnostic, ExitCode, InputError, Severity, os_error_text
 from isoprov.jsonout import dumps
+from isoprov.kinds import KIND_NAMES, detect_kind
 from isoprov.loading import load_yaml
 from isoprov.norms import NormLookup, NormSet, yaml_files
 from isoprov.validation import validate_document
@@ -25,10 +26,23 @@ _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Sever
 _MISMATCH = "✗ "
 
 
-def load_budget(path: Path, norms: NormSet) -> tuple[BudgetReport | None, list[Diagnostic]]:
-    """Load, validate and check one budget file; input problems come back as diagnostics."""
+def load_budget(path: Path, norms: NormSet, *, explicit: bool = True) -> tuple[BudgetReport | None, list[Diagnostic]]:
+    """Load, validate and check one budget file; input problems come back as diagnostics.
+
+    Another kind of isoprov file (a plan, an assessment, a norms file) is skipped when it was
+    found in a folder, and one clear error when it was named (not one error per foreign key).
+    """
     try:
         doc = load_yaml(path)
+        kind = detect_kind(doc.data)
+        if kind not in (None, "budget"):
+            if not explicit:
+                return None, []
+            name = KIND_NAMES[kind]
+            message = f"tệp này là {name}, không phải dự toán (dự toán có `title`, `unit` và `items`)"
+            if kind == "document":
+                message += "; văn bản được soạn bằng `isoprov render`"
+            raise InputError([Diagnostic(doc.file, message, 1, 1)])
         budget = validate_document(Budget, doc)
     except InputError as exc:
         return None, exc.diagnostics
@@ -45,7 +59,7 @@ def run_check(files: list[Path], output_format: str, xlsx: Path | None, norms: l
     reports: list[BudgetReport] = []
     for root in files:
         for path in yaml_files(root):
-            report, problems = load_budget(path, lookup.for_budget(path))
+            report, problems = load_budget(path, lookup.for_budget(path), explicit=path == root)
             errors.extend(problems)
             if report is not None:
                 reports.append(report)

@@ -1,0 +1,38 @@
+"""Which kind of isoprov file a loaded YAML document is (loại tệp), from its top-level keys.
+
+Used where a folder may hold files of several kinds (``validate``, ``budget check`` on a folder)
+and to tell a user who gave one command another kind of file what the file is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: Kind → its Vietnamese name, as messages say it.
+KIND_NAMES = {
+    "criteria": "bộ tiêu chí",
+    "assessment": "bản tự đánh giá",
+    "agencies": "danh sách cơ quan",
+    "budget": "dự toán",
+    "norms": "định mức",
+    "document": "văn bản",
+}
+
+
+def detect_kind(data: Any) -> str | None:
+    """The kind of a YAML mapping (a key of :data:`KIND_NAMES`), or None when it is none of them."""
+    if not isinstance(data, dict):
+        return None
+    if "agency" in data or "scores" in data:
+        return "assessment"
+    if "bands" in data or isinstance(data.get("criteria"), list):
+        return "criteria"
+    if "items" in data:
+        return "budget"
+    if "agencies" in data:
+        return "agencies"
+    if "caps" in data:
+        return "norms"
+    if "header" in data or "signature" in data or "sections" in data:
+        return "document"
+    return None
