@@ -687,7 +687,7 @@ class _Checker:
                     NORM_EXCEEDED,
                     path,
                     f"`{item.name}`: định mức {rate_text} vượt mức tối đa {cap.shown()} "
-                    f"({cap.title}; {cap.source}); vượt {format_number(rate - cap.max_vnd)} đồng",
+                    f"({cap.name}; {norm.source}); vượt {format_number(rate - cap.max_vnd)} đồng",
                 )
             return
         replace = (

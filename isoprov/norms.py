@@ -31,7 +31,7 @@ from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from isoprov.diagnostics import Diagnostic, InputError, Severity
 from isoprov.loading import YamlDocument, load_yaml
@@ -50,10 +50,12 @@ class NormCap(Model):
         pattern=r"^[a-z0-9][a-z0-9._-]*$",
         description="Mã định mức (chữ thường không dấu, số, `-`), dự toán tham chiếu mã này",
     )
-    title: str = Field(min_length=1, description="Nội dung chi")
-    max: str = Field(description="Mức tối đa, ghi kèm đơn vị, ví dụ `150.000 đồng`")
-    per: str = Field(min_length=1, description="Tính cho, ví dụ `người/ngày`")
-    source: str = Field(min_length=1, description="Văn bản và điều khoản quy định mức này")
+    title: str = Field("", description="Nội dung chi (bỏ trống: dùng mã)")
+    max: str = Field(description="Mức tối đa, ghi kèm đơn vị, ví dụ `150.000 đồng` hoặc `150.000 đồng/người/ngày`")
+    per: str = Field("", description="Tính cho, ví dụ `người/ngày` (nếu `max` chưa ghi)")
+    source: str = Field(
+        "", description="Văn bản và điều khoản quy định mức này (bỏ trống: dùng `source` chung của tệp)"
+    )
     note: str = Field("", description="Ghi chú (điều kiện áp dụng)")
 
     @field_validator("max", mode="before")
@@ -76,7 +78,12 @@ class NormCap(Model):
     def shown(self) -> str:
         """The cap as a reader sees it: ``150.000 đồng/người/ngày``."""
         text = " ".join(self.max.split())
-        return text if "/" in text else f"{text}/{self.per}"
+        return text if "/" in text or not self.per else f"{text}/{self.per}"
+
+    @property
+    def name(self) -> str:
+        """What the cap is for: its title, or its id when it has none."""
+        return self.title or self.id
 
 
 class NormFile(Model):
@@ -86,15 +93,26 @@ class NormFile(Model):
     example: bool = Field(
         False, description="true: mức ví dụ, không trích từ văn bản quy phạm (chỉ cảnh báo, không báo lỗi)"
     )
-    source: str = Field("", description="Ghi chú chung về nguồn của các mức trong tệp")
+    source: str = Field(
+        "",
+        description="Văn bản quy định chung: dùng cho mức nào không ghi `source` riêng",
+    )
     # Not Field(min_length=1): pydantic then also reports "too short" whenever a cap is invalid.
     caps: tuple[NormCap, ...] = Field(description="Danh sách định mức (ít nhất một)")
 
     @field_validator("caps")
     @classmethod
-    def _some_caps(cls, value: tuple[NormCap, ...]) -> tuple[NormCap, ...]:
+    def _some_caps(cls, value: tuple[NormCap, ...], info: ValidationInfo) -> tuple[NormCap, ...]:
         if not value:
             raise ValueError("tệp định mức cần ít nhất một mức trong `caps`")
+        # SPEC §5: each cap names the regulation it comes from, itself or by the file's `source`
+        missing = [c.id for c in value if not c.source.strip()]
+        if missing and not str(info.data.get("source") or "").strip():
+            listed = ", ".join(f"`{m}`" for m in missing)
+            raise ValueError(
+                f"mức {listed} chưa ghi văn bản quy định (`source`): ghi `source` cho từng mức hoặc một "
+                "`source` chung ở đầu tệp"
+            )
         return value
 
 
@@ -106,6 +124,8 @@ class Norm:
     file: str
     line: int | None
     example: bool
+    #: The regulation the cap comes from: its own ``source``, else the file's.
+    source: str = ""
 
 
 @dataclass
@@ -162,7 +182,7 @@ def load_norm_file(path: Path) -> tuple[list[Norm], list[Diagnostic]]:
     norms = []
     for i, cap in enumerate(nf.caps):
         mark = doc.source.locate(("caps", i))
-        norms.append(Norm(cap, doc.file, mark.line if mark else None, nf.example))
+        norms.append(Norm(cap, doc.file, mark.line if mark else None, nf.example, cap.source.strip() or nf.source))
     return norms, []
 
 

@@ -130,9 +130,28 @@ def test_ambiguous_max_names_both_readings() -> None:
     assert "15 triệu đồng" in errors[0]
 
 
-def test_source_is_required() -> None:
-    errors = norm_errors("caps:\n  - id: a\n    title: A\n    per: ngày\n    max: 5 đồng\n")
-    assert errors == ["dm.yaml:2:5: lỗi caps[0].source: thiếu trường bắt buộc `source`"]
+def test_source_is_required_on_the_cap_or_the_file() -> None:
+    errors = norm_errors("caps:\n  - id: a\n    title: A\n    per: ngày\n    max: 5 đồng\n  - id: b\n    max: 6 đồng\n")
+    assert errors == [
+        "dm.yaml:2:3: lỗi caps: mức `a`, `b` chưa ghi văn bản quy định (`source`): ghi `source` cho từng mức "
+        "hoặc một `source` chung ở đầu tệp"
+    ]
+
+
+def test_a_minimal_cap_takes_the_files_source_and_may_leave_out_title_and_per(tmp_path: Path) -> None:
+    path = tmp_path / "dm.yaml"
+    path.write_text(
+        "source: Nghị quyết 5/2024/NQ-HĐND, Điều 3\ncaps:\n  - id: nuoc-uong\n    max: 20.000 đồng/người/buổi\n"
+        "  - id: xe\n    max: 1,5 triệu đồng\n    source: Nghị quyết 5/2024/NQ-HĐND, Điều 4\n",
+        encoding="utf-8",
+    )
+    norms, problems = load_norm_file(path)
+    assert problems == []
+    by_id = {n.cap.id: n for n in norms}
+    assert by_id["nuoc-uong"].source == "Nghị quyết 5/2024/NQ-HĐND, Điều 3"
+    assert by_id["xe"].source == "Nghị quyết 5/2024/NQ-HĐND, Điều 4"
+    assert (by_id["nuoc-uong"].cap.name, by_id["nuoc-uong"].cap.shown()) == ("nuoc-uong", "20.000 đồng/người/buổi")
+    assert (by_id["xe"].cap.shown(), by_id["xe"].cap.max_vnd) == ("1,5 triệu đồng", Decimal(1_500_000))
 
 
 def test_unknown_key_and_empty_caps() -> None:
