@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails
@@ -33,6 +33,10 @@ KINDS: dict[str, tuple[str, str]] = {
     "notice": ("THÔNG BÁO", "TB"),
     "report": ("BÁO CÁO", "BC"),
 }
+
+#: A line of text that must say something: an empty recipient, bullet or legal basis would print
+#: as a bare "- ;" or "**" in a signed document.
+Line = Annotated[str, Field(min_length=1)]
 
 #: The shapes the JSON Schema allows (isoprov/schemas.py): NNNN, NNNN-T(T), NNNN-T(T)-N(N), quoted or not.
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
@@ -114,6 +118,21 @@ class Header(Model):
     kind: str | None = Field(None, description="Tên loại văn bản in hoa (mặc định theo loại: KẾ HOẠCH, QUYẾT ĐỊNH, …)")
     title: str = Field(min_length=1, description="Trích yếu nội dung")
 
+    @field_validator("number", mode="before")
+    @classmethod
+    def _whole_number(cls, value: Any) -> Any:
+        """``true`` is not number 1, and ``1.000`` (a Vietnamese thousand) is not number 1 either."""
+        if isinstance(value, bool):
+            raise ValueError(f"số văn bản phải là một số nguyên dương (ví dụ 52), không phải `{str(value).lower()}`")
+        if isinstance(value, str | Decimal | float):
+            text = str(value).strip()
+            if text and not text.isdigit():
+                raise ValueError(
+                    f"số văn bản `{text}` phải là một số nguyên dương viết liền, không có dấu chấm, dấu phẩy "
+                    "(ví dụ 52, 1813)"
+                )
+        return value
+
     @field_validator("symbol")
     @classmethod
     def _symbol_shape(cls, value: str) -> str:
@@ -136,6 +155,14 @@ class Table(Model):
     align: tuple[Literal["left", "center", "right"], ...] | None = Field(
         None, description="Căn lề từng cột: left, center, right"
     )
+
+    @field_validator("widths", mode="before")
+    @classmethod
+    def _no_booleans(cls, value: Any) -> Any:
+        """``true`` is not width 1 (pydantic would read it so)."""
+        if isinstance(value, list) and any(isinstance(w, bool) for w in value):
+            raise ValueError("`widths` là các số nguyên dương (ví dụ [1, 6, 4, 3]), không phải `true`/`false`")
+        return value
 
     @field_validator("rows", mode="before")
     @classmethod
@@ -174,9 +201,19 @@ class Table(Model):
 _BLOCK_KINDS = ("text", "heading", "bullets", "table")
 
 
+def _is_scalar_text(value: Any) -> bool:
+    """Text as the schema allows it: a string, or a number written where text is expected."""
+    return isinstance(value, str | int | Decimal) and not isinstance(value, bool)
+
+
 def _as_text(value: Any) -> Any:
-    """The shorthand of blocks and articles: a bare string stands for ``{text: …}``."""
-    return {"text": value} if isinstance(value, str) else value
+    """The shorthand of blocks and articles: a bare string (or number) stands for ``{text: …}``."""
+    return {"text": value} if _is_scalar_text(value) else value
+
+
+def _one_or_many(value: Any) -> Any:
+    """A list field that also takes a single line."""
+    return (value,) if _is_scalar_text(value) else value
 
 
 class Block(Model):
@@ -186,10 +223,10 @@ class Block(Model):
     Shorthand: a bare string is a paragraph.
     """
 
-    text: str | None = Field(None, description="Đoạn văn")
-    heading: str | None = Field(None, description="Tiêu đề mục, ví dụ I. Mục đích, yêu cầu")
+    text: str | None = Field(None, min_length=1, description="Đoạn văn")
+    heading: str | None = Field(None, min_length=1, description="Tiêu đề mục, ví dụ I. Mục đích, yêu cầu")
     blocks: tuple[Block, ...] = Field((), description="Nội dung của mục (chỉ dùng với heading)")
-    bullets: tuple[str, ...] | None = Field(None, description="Các ý gạch đầu dòng")
+    bullets: tuple[Line, ...] | None = Field(None, description="Các ý gạch đầu dòng")
     table: Table | None = Field(None, description="Bảng")
 
     @model_validator(mode="before")
@@ -211,8 +248,8 @@ class Block(Model):
 class Article(Model):
     """Một điều của quyết định: "Điều 1. …". Shorthand: a bare string is the article's text."""
 
-    title: str | None = Field(None, description='Tên điều (nếu có), in đậm sau "Điều N."')
-    text: str | None = Field(None, description='Nội dung điều, ngay sau "Điều N."')
+    title: str | None = Field(None, min_length=1, description='Tên điều (nếu có), in đậm sau "Điều N."')
+    text: str | None = Field(None, min_length=1, description='Nội dung điều, ngay sau "Điều N."')
     blocks: tuple[Block, ...] = Field((), description="Các khoản, điểm tiếp theo")
 
     @model_validator(mode="before")
@@ -230,7 +267,7 @@ class Article(Model):
 class Signature(Model):
     """Chữ ký: quyền hạn (TM., KT., TL., TUQ., Q.), chức vụ, chức danh, họ tên người ký."""
 
-    authority: tuple[str, ...] = Field(
+    authority: tuple[Line, ...] = Field(
         (), description="Các dòng quyền hạn ký, ví dụ [KT. TRƯỞNG BAN] hoặc [TL. CHỦ TỊCH, KT. CHÁNH VĂN PHÒNG]"
     )
     position: str = Field(min_length=1, description="Chức vụ người ký, ví dụ PHÓ TRƯỞNG BAN")
@@ -242,7 +279,7 @@ class Signature(Model):
     @field_validator("authority", mode="before")
     @classmethod
     def _one_line(cls, value: Any) -> Any:
-        return (value,) if isinstance(value, str) else value
+        return _one_or_many(value)
 
     @field_validator("authority")
     @classmethod
@@ -270,7 +307,7 @@ class BudgetAppendix(Model):
     @model_validator(mode="before")
     @classmethod
     def _shorthand(cls, value: Any) -> Any:
-        if isinstance(value, str):
+        if _is_scalar_text(value):
             return {"file": value}
         return value
 
@@ -306,7 +343,7 @@ class ReportSource(Model):
     @field_validator("assessments", "criteria", mode="before")
     @classmethod
     def _one_path(cls, value: Any) -> Any:
-        return (value,) if isinstance(value, str) else value
+        return _one_or_many(value)
 
 
 class Document(Model):
@@ -316,12 +353,12 @@ class Document(Model):
     authority: str | None = Field(
         None, description="Thẩm quyền ban hành (quyết định), ví dụ ỦY BAN NHÂN DÂN TỈNH NGHỆ AN"
     )
-    legal_bases: tuple[str, ...] = Field((), description="Căn cứ ban hành, mỗi căn cứ một dòng")
+    legal_bases: tuple[Line, ...] = Field((), description="Căn cứ ban hành, mỗi căn cứ một dòng")
     body: tuple[Block, ...] = Field((), description="Nội dung: đoạn văn, mục, gạch đầu dòng, bảng")
     articles: tuple[Article, ...] = Field((), description="Các điều của quyết định (Điều 1, Điều 2, …)")
     closing: tuple[Block, ...] = Field((), description="Đoạn kết (sau phần số liệu của báo cáo)")
-    recipients: tuple[str, ...] = Field(min_length=1, description='Nơi nhận, ví dụ "Lưu: VT, TĐC"')
-    electronic_recipients: tuple[str, ...] = Field((), description="Nơi nhận bản điện tử")
+    recipients: tuple[Line, ...] = Field(min_length=1, description='Nơi nhận, ví dụ "Lưu: VT, TĐC"')
+    electronic_recipients: tuple[Line, ...] = Field((), description="Nơi nhận bản điện tử")
     signature: Signature = Field(description="Chữ ký: quyền hạn, chức vụ, họ tên người ký")
     budget: BudgetAppendix | None = Field(None, description="Dự toán kinh phí đính kèm làm phụ lục")
     attachments: tuple[Attachment, ...] = Field((), description="Văn bản, phụ lục kèm theo")
@@ -330,7 +367,7 @@ class Document(Model):
     @field_validator("recipients", "electronic_recipients", "legal_bases", mode="before")
     @classmethod
     def _one_line(cls, value: Any) -> Any:
-        return (value,) if isinstance(value, str) else value
+        return _one_or_many(value)
 
 
 def load_document(path: Path) -> tuple[Document, YamlDocument]:

@@ -43,6 +43,7 @@ MARGINS_MM = (20, 20, 30, 15)
 TEXT_WIDTH_MM = PAGE_MM[0] - MARGINS_MM[2] - MARGINS_MM[3]
 HEADER_COLUMNS_MM = (68, 97)  # the widest the issuer's column gets when the Quốc hiệu is 13 pt
 HEADER_MIN_RIGHT_MM = 90
+HEADER_MAX_RIGHT_MM = 110  # the issuer's column keeps at least 55 mm
 CLOSING_COLUMNS_MM = (75, 90)
 CELL_PADDING_MM = 3.8  # Word's default 0.19 cm on each side
 
@@ -300,13 +301,15 @@ def _fill_letterhead(document: Any, fill: Fill | None) -> bool:
         for header in (section.header, section.first_page_header):
             if not header.is_linked_to_previous:  # reading an absent header would create one
                 paragraphs.extend(header.paragraphs)
+    from docx.text.run import Run as DocxRun
+
     for paragraph in paragraphs:
         text = paragraph.text
         if fill is not None and ("{{" in text or "{%" in text):
             # Word splits text into runs at random; render the whole paragraph and keep the
-            # formatting of its first run
+            # formatting of its first run (a run inside a link counts: its text is the paragraph's)
             rendered = fill(text)
-            runs = paragraph.runs
+            runs = [DocxRun(r, paragraph) for r in paragraph._p.xpath("./w:r | ./w:hyperlink/w:r")]
             runs[0].text = rendered
             for run in runs[1:]:
                 run._r.getparent().remove(run._r)
@@ -534,6 +537,13 @@ class _Writer:
                 for k, ln in enumerate(motto)
             ),
         )
+        # the place and date stay on one line (a long place name, "Thành phố Hồ Chí Minh"): 14 pt,
+        # else 13 pt (13–14 pt), widening the right column into the issuer's when it must
+        date_lines = _region_lines(group.get("date"))
+        date_width = max((_width(ln, DATE_PT) for ln in date_lines), default=0.0)
+        date_size = DATE_PT if date_width + CELL_PADDING_MM + 1 <= right else DATE_PT - 1
+        date_width = max((_width(ln, date_size) for ln in date_lines), default=0.0)
+        right = min(max(right, date_width + CELL_PADDING_MM + 1), HEADER_MAX_RIGHT_MM)
         left = TEXT_WIDTH_MM - right
         rows = 2 if ("number" in group or "date" in group) else 1
         table = self.document.add_table(rows=rows, cols=2)
@@ -557,7 +567,7 @@ class _Writer:
         if rows == 2:
             for name, cell, size in (
                 ("number", table.rows[1].cells[0], NUMBER_PT),
-                ("date", table.rows[1].cells[1], DATE_PT),
+                ("date", table.rows[1].cells[1], date_size),
             ):
                 region = group.get(name)
                 for b in region.blocks if region else ():
@@ -614,22 +624,31 @@ def _width(runs: Sequence[Run], size: float) -> float:
 
 
 def _fit(line: tuple[Run, ...], size: float, room: float) -> list[tuple[Run, ...]]:
-    """A name too long for its column, broken in two at the word that balances the halves
-    (as a clerk types "SỞ TÀI NGUYÊN / VÀ MÔI TRƯỜNG"), instead of Word's ragged wrap."""
+    """A name too long for its column, broken into as few lines as it needs, of balanced
+    lengths, at words (as a clerk types "SỞ TÀI NGUYÊN / VÀ MÔI TRƯỜNG"), instead of Word's
+    ragged wrap."""
     if _width(line, size) <= room or len(line) != 1 or " " not in line[0].text.strip():
         return [line]
     run = line[0]
-    words = run.text.split(" ")
-    best = min(
-        range(1, len(words)),
-        key=lambda k: max(
-            text_width_mm(" ".join(words[:k]), size, run.bold), text_width_mm(" ".join(words[k:]), size, run.bold)
-        ),
-    )
-    return [
-        (Run(" ".join(words[:best]), run.bold, run.italic),),
-        (Run(" ".join(words[best:]), run.bold, run.italic),),
-    ]
+    words = run.text.split()
+
+    def wrap(limit: float) -> list[str]:
+        lines: list[str] = []
+        for word in words:
+            joined = f"{lines[-1]} {word}" if lines else word
+            if lines and text_width_mm(joined, size, run.bold) <= limit:
+                lines[-1] = joined
+            else:
+                lines.append(word)
+        return lines
+
+    count = len(wrap(room))
+    # the narrowest limit that still needs no more lines: every line about as long as the others
+    low, high = max(text_width_mm(w, size, run.bold) for w in words), room
+    for _ in range(30):
+        middle = (low + high) / 2
+        low, high = (low, middle) if len(wrap(middle)) <= count else (middle, high)
+    return [(Run(text, run.bold, run.italic),) for text in wrap(high)]
 
 
 def _bold(runs: Sequence[Run]) -> bool:

@@ -127,7 +127,9 @@ def escape_data(value: Any) -> Any:
 
 def check_printable(value: Any, what: str = "mẫu in ra") -> None:
     """Refuse what must never reach a document: an empty field (Python's ``None``), a function or
-    method (``{{ doc.header.title.format }}``), a whole mapping or list (its Python form)."""
+    method (``{{ doc.header.title.format }}``), a whole mapping or list (its Python form),
+    ``True``/``False``, a binary float, or any other Python object (``{{ self }}``): only text and
+    exact numbers are printed."""
     if value is None:
         raise PrintError(
             f"{what} một trường để trống trong dữ liệu (không có giá trị); văn bản không được có chỗ "
@@ -143,6 +145,18 @@ def check_printable(value: Any, what: str = "mẫu in ra") -> None:
             f"{what} cả một nhóm dữ liệu (bảng khóa hoặc danh sách), không phải một giá trị: hãy in từng "
             'trường (`doc.header.title`), dùng `{% for … %}` hoặc bộ lọc `join(", ")`'
         )
+    if isinstance(value, bool):
+        raise PrintError(
+            f"{what} một giá trị đúng/sai (`{'true' if value else 'false'}`), không phải chữ: hãy dùng "
+            "`{% if … %}` để chọn chữ cần in"
+        )
+    if isinstance(value, float):
+        raise PrintError(
+            f"{what} một số thực nhị phân ({value!r}), không phải số chính xác: hãy tính trên số trong dữ "
+            "liệu (phép chia hai số nguyên cho ra số thực) và in qua bộ lọc `so`"
+        )
+    if not isinstance(value, str | int | Decimal):
+        raise PrintError(f"{what} một đối tượng nội bộ của mẫu ({type(value).__name__}), không phải dữ liệu văn bản")
 
 
 def _finalize(value: Any) -> Any:
@@ -152,6 +166,8 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, jinja2.Undefined):
         return value  # writing it raises UndefinedError, which names the field
     check_printable(value)
+    if isinstance(value, Decimal):
+        return format_number(value)  # money and points read the Vietnamese way: 126.000.000, 24,4
     return value
 
 
@@ -187,7 +203,9 @@ def _guard_text_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any
     @functools.wraps(func)
     def guarded(*args: Any, **kwargs: Any) -> Any:
         if len(args) > skip:
+            _fail_if_undefined(args[skip])  # `{{ doc.nope | string }}` names the field
             check_printable(args[skip], f"bộ lọc `{name}` nhận")
+        check_size(f"bộ lọc `{name}` nhận", *args[skip:], *kwargs.values())
         result = func(*args, **kwargs)
         if isinstance(result, str) and "&" in result:
             # `upper`, `title` on escaped text: `&AMP;` back to `&amp;`
@@ -195,6 +213,104 @@ def _guard_text_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any
         return result
 
     return guarded
+
+
+def _fail_if_undefined(value: Any) -> None:
+    """Raise Jinja's own error for a field the data does not have (it names the field)."""
+    import jinja2
+
+    if isinstance(value, jinja2.Undefined):
+        value._fail_with_undefined_error()
+
+
+def _strict_default(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Jinja's ``default`` for an *empty* field only: a field the data does not have at all (a
+    typo such as ``doc.header.titel | default("")``) stays an error, never a blank. Every field of
+    the document model is present in the data (``None`` when not given), so
+    ``| default("…", true)`` still fills an optional field."""
+
+    @functools.wraps(func)
+    def strict(value: Any, *args: Any, **kwargs: Any) -> Any:
+        _fail_if_undefined(value)
+        return func(value, *args, **kwargs)
+
+    return strict
+
+
+#: The most characters (or list items) one operation of a template may produce, and the largest
+#: number a template may pass to a function or filter: a template is text, and ``"x" * 10**10``
+#: or ``"x".ljust(10**10)`` would only exhaust the memory of the machine that renders it.
+MAX_SIZE = 1_000_000
+_PERCENT_WIDTH = re.compile(r"%[#0\- +]*(\d+)?(?:\.(\d+))?")
+_BRACE_WIDTH = re.compile(r"\{[^{}]*?:[^{}]*?(\d+)[^{}]*\}")
+
+
+def _too_large(number: int) -> bool:
+    return abs(number) > MAX_SIZE
+
+
+def _format_too_wide(template: str) -> bool:
+    widths = [int(w) for m in _PERCENT_WIDTH.finditer(template) for w in m.groups() if w]
+    widths += [int(m[1]) for m in _BRACE_WIDTH.finditer(template)]
+    return any(_too_large(w) for w in widths)
+
+
+def check_size(what: str, *values: Any) -> None:
+    """Refuse a number or format width beyond :data:`MAX_SIZE` handed to ``what``."""
+    for value in values:
+        if isinstance(value, int) and not isinstance(value, bool) and _too_large(value):
+            raise RenderError(
+                f"{what} số {format_number(value)}, quá lớn cho một văn bản (tối đa "
+                f"{format_number(MAX_SIZE)}): không được phép trong sandbox"
+            )
+    if values and isinstance(values[0], str) and "`format`" in what and _format_too_wide(values[0]):
+        raise RenderError(f"{what}: độ rộng định dạng quá lớn (tối đa {format_number(MAX_SIZE)}): không được phép")
+
+
+def _binop_size(operator: str, left: Any, right: Any) -> None:
+    """Refuse ``*``, ``**`` and ``%`` whose result would be beyond :data:`MAX_SIZE`."""
+    too_big = False
+    if operator == "*":
+        for seq, times in ((left, right), (right, left)):
+            if isinstance(seq, str | list | tuple) and isinstance(times, int) and not isinstance(times, bool):
+                too_big = too_big or len(seq) * max(times, 0) > MAX_SIZE
+    elif operator == "**":
+        numbers = all(isinstance(v, int | Decimal) and not isinstance(v, bool) for v in (left, right))
+        too_big = numbers and abs(left) > 1 and right > 1000
+    elif operator == "%":
+        too_big = isinstance(left, str) and _format_too_wide(left)
+    if too_big:
+        raise RenderError(
+            f"phép `{operator}` trong mẫu tạo ra một kết quả quá lớn cho một văn bản (tối đa "
+            f"{format_number(MAX_SIZE)} ký tự): không được phép trong sandbox"
+        )
+
+
+@functools.cache
+def _sandbox_class() -> type[jinja2.sandbox.SandboxedEnvironment]:
+    """Jinja's sandbox, also bounding what one operation or call may produce."""
+    import jinja2.sandbox
+
+    class Sandbox(jinja2.sandbox.SandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**", "%"})
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            _binop_size(operator, left, right)
+            return super().call_binop(context, operator, left, right)
+
+        def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+            if __obj is not __self.globals.get("range"):  # range() has its own limit and message
+                check_size("mẫu gọi một hàm với", *args, *kwargs.values())
+            target = getattr(__obj, "__wrapped__", __obj)
+            owner = getattr(target, "__self__", None)
+            formats = getattr(target, "__name__", "") in ("format", "format_map")
+            if formats and isinstance(owner, str) and _format_too_wide(owner):
+                raise RenderError(
+                    f"mẫu định dạng chuỗi với độ rộng quá lớn (tối đa {format_number(MAX_SIZE)}): không được phép"
+                )
+            return super().call(__context, __obj, *args, **kwargs)
+
+    return Sandbox
 
 
 # ---------------------------------------------------------------------------
@@ -277,13 +393,24 @@ def _strip_end_punctuation(line: str) -> str:
 _LEADING_MARKUP = re.compile(r"^(#|\||:::|- |\\)", re.MULTILINE)
 
 
-def doan(text: Any) -> str:
-    """Text as a markup paragraph: line breaks kept, a blank line starts a new paragraph,
-    and a line that would read as markup (``#``, ``|``, ``- ``, ``:::``) stays text."""
-    check_printable(text, "bộ lọc `doan`")
+def _markup_paragraphs(text: Any, name: str) -> list[str]:
+    """Text as markup paragraphs (split at blank lines), their line breaks as ``\\``, and a line
+    that would read as markup (``#``, ``|``, ``- ``, ``:::``) kept as text."""
+    check_printable(text, f"bộ lọc `{name}`")
     escaped = _LEADING_MARKUP.sub(r"\\\1", str(text).strip())
-    paragraphs = re.split(r"\n\s*\n", escaped)
-    return "\n\n".join(p.replace("\n", "\\\n") for p in paragraphs)
+    return [p.replace("\n", "\\\n") for p in re.split(r"\n\s*\n", escaped)]
+
+
+def doan(text: Any) -> str:
+    """Text as markup paragraphs: line breaks kept, a blank line starts a new paragraph,
+    and a line that would read as markup (``#``, ``|``, ``- ``, ``:::``) stays text."""
+    return "\n\n".join(_markup_paragraphs(text, "doan"))
+
+
+def dong(text: Any) -> str:
+    """Text as *one* markup paragraph (a title, a heading, a list item, a name in bold): a blank
+    line in the data is a line break here, so ``**{{ x | dong }}**`` never leaves a stray ``**``."""
+    return "\\\n".join(_markup_paragraphs(text, "dong"))
 
 
 def o(text: Any) -> str:
@@ -303,6 +430,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "so_hieu": so_hieu,
     "noi_nhan": noi_nhan,
     "doan": doan,
+    "dong": dong,
     "o": o,
 }
 
@@ -329,7 +457,7 @@ def environment(extra_dir: Path | None = None) -> jinja2.sandbox.SandboxedEnviro
     if extra_dir is not None:
         loaders.append(jinja2.FileSystemLoader(str(extra_dir)))
     loaders.append(jinja2.FileSystemLoader(str(shipped_dir("templates"))))
-    env = jinja2.sandbox.SandboxedEnvironment(
+    env = _sandbox_class()(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -341,6 +469,8 @@ def environment(extra_dir: Path | None = None) -> jinja2.sandbox.SandboxedEnviro
     for name in _TEXT_FILTERS:
         if name in env.filters:
             env.filters[name] = _guard_text_filter(name, env.filters[name])
+    for name in ("default", "d"):
+        env.filters[name] = _strict_default(env.filters[name])
     env.filters.update(FILTERS)
     env.globals.update({"QUOC_HIEU": QUOC_HIEU, "TIEU_NGU": TIEU_NGU})
     return env
@@ -871,10 +1001,15 @@ def parse_markup(text: str) -> list[Block]:
         if stripped.startswith("#"):
             level = len(stripped) - len(stripped.lstrip("#"))
             body = stripped[level:]
-            if not body.startswith(" ") or level > 6:
-                raise MarkupError(f"dòng {i + 1}: tiêu đề phải là 1–6 dấu `#` rồi một dấu cách")
-            current.append(Heading(level, parse_inline(_unescape(body.strip()), bold=True)))
+            if not body.strip() or not body.startswith(" ") or level > 6:
+                raise MarkupError(f"dòng {i + 1}: tiêu đề phải là 1–6 dấu `#`, một dấu cách rồi tên mục")
+            heading = body.strip()
             i += 1
+            # a heading of several lines: each but the last ends in `\`, as in a paragraph
+            while _hard_break(heading) and i < len(lines) and lines[i].strip() and not _starts_block(lines[i].strip()):
+                heading = _join_line(heading, lines[i].strip())
+                i += 1
+            current.append(Heading(level, parse_inline(_unescape_lines(heading), bold=True)))
             continue
         if stripped.startswith("|"):
             start = i
@@ -912,8 +1047,13 @@ def _starts_block(line: str, bullet_ok: bool = False) -> bool:
     return line.startswith((":::", "#", "|"))
 
 
+def _hard_break(line: str) -> bool:
+    """The line ends in ``\\`` (a line break), not in an escaped backslash."""
+    return line.endswith("\\") and not line.endswith("\\\\")
+
+
 def _join_line(previous: str, line: str) -> str:
-    if previous.endswith("\\") and not previous.endswith("\\\\"):
+    if _hard_break(previous):
         return previous[:-1] + "\n" + line
     return previous + " " + line
 

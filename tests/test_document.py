@@ -249,3 +249,61 @@ def test_schema_accepts_the_shorthands() -> None:
     jsonschema.validate(document, json_schema("document"))
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**document, "signatrue": {}}, json_schema("document"))
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("true", "không phải `true`"),  # a YAML boolean is not number 1
+        ('"1.000"', "`1.000`"),  # a Vietnamese thousand is not number 1
+        ("1.000", "`1.000`"),
+        ("5.5", "`5.5`"),
+    ],
+)
+def test_a_document_number_is_a_plain_whole_number(value: str, problem: str) -> None:
+    text = MINIMAL.replace("  symbol:", f"  number: {value}\n  symbol:")
+    (message,) = errors(text)
+    assert message.startswith("vb.yaml:3:11:") and "header.number" in message
+    assert problem in message and "số nguyên dương" in message
+
+
+@pytest.mark.parametrize("value", ["52", '"52"', '"05"'])
+def test_a_document_number_may_be_quoted(value: str) -> None:
+    text = MINIMAL.replace("  symbol:", f"  number: {value}\n  symbol:")
+    assert load(text).header.number == int(value.strip('"'))
+
+
+@pytest.mark.parametrize(
+    ("extra", "where"),
+    [
+        ('body:\n  - heading: ""\n', "body[0].heading"),
+        ('body:\n  - heading: "  "\n    blocks: [a]\n', "body[0].heading"),
+        ('body:\n  - text: ""\n', "body[0].text"),
+        ('body:\n  - bullets: [a, ""]\n', "body[0].bullets[1]"),
+        ('legal_bases: ["Căn cứ A;", ""]\n', "legal_bases[1]"),
+        ('electronic_recipients: [""]\n', "electronic_recipients[0]"),
+        ('articles: [{title: ""}]\n', "articles[0].title"),
+    ],
+)
+def test_an_empty_line_is_an_error_never_a_bare_dash_in_the_document(extra: str, where: str) -> None:
+    (message,) = errors(MINIMAL + extra)
+    assert f"lỗi {where}: không được để trống" in message and message.startswith("vb.yaml:1")
+
+
+def test_an_empty_recipient_is_an_error_at_its_line() -> None:
+    (message,) = errors(MINIMAL.replace('recipients: ["Lưu: VT"]', 'recipients: ["", "Lưu: VT"]'))
+    assert message.startswith("vb.yaml:7:14:") and "recipients[0]: không được để trống" in message
+
+
+def test_a_bare_number_is_a_paragraph_as_the_schema_says() -> None:
+    doc = load(MINIMAL + "body:\n  - 2020\nlegal_bases: 5\n")
+    assert doc.body == (Block(text="2020"),)
+    assert doc.legal_bases == ("5",)
+    properties = json_schema("document")["properties"]
+    assert any(branch.get("type") == ["string", "number"] for branch in properties["legal_bases"]["anyOf"])
+
+
+def test_table_widths_are_numbers_not_booleans() -> None:
+    text = MINIMAL + "body:\n  - table: {columns: [A, B], rows: [[a, b]], widths: [true, 2]}\n"
+    (message,) = errors(text)
+    assert "body[0].table.widths" in message and "không phải `true`/`false`" in message

@@ -379,3 +379,56 @@ def test_a_long_issuing_body_is_broken_where_a_clerk_would(tmp_path: Path) -> No
     render("plan", data, tmp_path / "kh.docx")
     issuer = docx.Document(str(tmp_path / "kh.docx")).tables[0].rows[0].cells[0]
     assert [p.text for p in issuer.paragraphs if p.text] == ["UBND TỈNH BÌNH PHƯỚC", "SỞ TÀI NGUYÊN", "VÀ MÔI TRƯỜNG"]
+
+
+def _header_of(tmp_path: Path, **fields: str) -> Any:
+    data = tmp_path / "tb.yaml"
+    text = (DATA / "toi-thieu.yaml").read_text(encoding="utf-8")
+    for key, value in fields.items():
+        start = text.index(f"  {key}:")
+        end = text.index("\n", start)
+        text = text[:start] + f"  {key}: {value}" + text[end:]
+    data.write_text(text, encoding="utf-8")
+    render("notice", data, tmp_path / "tb.docx")
+    return docx.Document(str(tmp_path / "tb.docx")).tables[0]
+
+
+def test_a_long_place_keeps_the_date_line_on_one_line(tmp_path: Path) -> None:
+    header = _header_of(tmp_path, place="Thành phố Hồ Chí Minh", date="2024-12-25")
+    number, date = header.rows[1].cells
+    (paragraph,) = (p for p in date.paragraphs if p.text)
+    assert paragraph.text == "Thành phố Hồ Chí Minh, ngày 25 tháng 12 năm 2024"
+    size = paragraph.runs[0].font.size
+    assert Pt(13) <= size <= Pt(14) and paragraph.runs[0].italic
+    assert text_width_mm(paragraph.text, size.pt) + 3.8 <= mm(date.width)  # no wrap in its cell
+    assert mm(number.width + date.width) == 165 and mm(number.width) >= 55
+
+
+def test_a_very_long_issuing_body_is_broken_into_balanced_lines_that_fit(tmp_path: Path) -> None:
+    name = "Ban chỉ đạo xây dựng và áp dụng hệ thống quản lý chất lượng theo tiêu chuẩn quốc gia"
+    issuer = _header_of(tmp_path, issuing_body=name).rows[0].cells[0]
+    bold = [p for p in issuer.paragraphs if p.text and p.runs[0].bold]
+    assert " ".join(p.text for p in bold) == name.upper() and len(bold) >= 3
+    widths = [text_width_mm(p.text, p.runs[0].font.size.pt, bold=True) for p in bold]
+    assert all(w + 3.8 <= mm(issuer.width) for w in widths)  # Word never wraps them again
+    assert max(widths) - min(widths) < 0.5 * max(widths)  # balanced, not one word left alone
+
+
+def test_a_letterhead_placeholder_inside_a_link_is_filled(tmp_path: Path) -> None:
+    """Word keeps a link's text in runs of its own: the placeholder there is filled too (it once
+    crashed with a Python traceback)."""
+    from docx.oxml import OxmlElement
+
+    base = docx.Document()
+    paragraph = base.add_paragraph()
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("w:anchor"), "dau")
+    run, text = OxmlElement("w:r"), OxmlElement("w:t")
+    text.text = "{{ doc.header.place }}, {{ doc.header.date | ngay }}"
+    run.append(text)
+    link.append(run)
+    paragraph._p.append(link)
+    base.save(str(tmp_path / "giay.docx"))
+    out = tmp_path / "kh.docx"
+    render("plan", EXAMPLES / "bac-giang-2015/ke-hoach-52.yaml", out, "--template", tmp_path / "giay.docx")
+    assert docx.Document(str(out)).paragraphs[0].text == "Bắc Giang, ngày 08 tháng 9 năm 2015"

@@ -328,6 +328,8 @@ def test_unknown_region_in_a_template_is_an_error(tmp_path: Path) -> None:
         DATA / "vung-la.md.j2",
     )
     assert result.exit_code == 1 and "vùng `banner` không có" in result.stderr
+    # the line is of the text the template wrote: the message says so, naming the template
+    assert "vung-la.md.j2: văn bản mẫu tạo ra sai quy ước, ở dòng 1:" in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 
@@ -429,7 +431,7 @@ def test_score_report_ranks_counts_averages_and_missing(tmp_path: Path) -> None:
 def test_score_report_refuses_an_invalid_assessment(tmp_path: Path) -> None:
     result = render("report", REPORT_DATA / "bao-cao-loi.yaml", "-o", tmp_path / "bc.docx")
     assert result.exit_code == 1
-    assert "danh-gia-loi/sxd.yaml:5" in result.stderr and "`sefl`" in result.stderr
+    assert "danh-gia-loi/syt.yaml:5" in result.stderr and "`sefl`" in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 
@@ -594,3 +596,171 @@ def test_the_budget_appendix_shows_a_top_level_items_multipliers(tmp_path: Path)
 def test_ngay_refuses_text_that_is_no_date() -> None:
     with pytest.raises(RenderError, match="cần một ngày dạng NNNN-TT-NN, không phải `tháng chín`"):
         ngay("tháng chín")
+
+
+# ---------------------------------------------------------------------------
+# Text of several lines, and Markdown blocks kept apart
+# ---------------------------------------------------------------------------
+
+
+def test_a_heading_of_two_lines_is_one_heading() -> None:
+    heading, paragraph = parse_markup("## I. Mục đích\\\nyêu cầu\n\nĐoạn văn.\n")
+    assert isinstance(heading, Heading) and heading.text == "I. Mục đích\nyêu cầu"
+    assert all(run.bold for run in heading.runs)
+    assert isinstance(paragraph, Paragraph) and paragraph.text == "Đoạn văn."
+
+
+def test_an_empty_heading_is_a_markup_error() -> None:
+    with pytest.raises(MarkupError, match="dòng 1"):
+        parse_markup("##\n")
+
+
+def test_a_multi_line_heading_in_the_data_stays_one_heading_in_every_output(tmp_path: Path) -> None:
+    import docx
+
+    data = DATA / "nhieu-dong.yaml"
+    for suffix in (".md", ".html", ".docx"):
+        result = render("decision", data, "-o", tmp_path / f"qd{suffix}")
+        assert result.exit_code == 0, result.stderr
+    blocks = parse_markup((tmp_path / "qd.md").read_text(encoding="utf-8"))
+    headings = [b.text for b in blocks if isinstance(b, Heading)]
+    assert headings == ["1. Kiểm tra hồ sơ\nvà báo cáo"]
+    assert not any(isinstance(b, Paragraph) and b.text.startswith("và báo cáo") for b in blocks)
+    html = (tmp_path / "qd.html").read_text(encoding="utf-8")
+    assert '<p class="heading"><strong>1. Kiểm tra hồ sơ</strong><br><strong>và báo cáo</strong></p>' in html
+    assert "\\" not in html
+    texts = [p.text for p in docx.Document(str(tmp_path / "qd.docx")).paragraphs]
+    assert "1. Kiểm tra hồ sơ\nvà báo cáo" in texts
+
+
+def test_an_articles_table_and_list_are_separate_markdown_blocks(tmp_path: Path) -> None:
+    out = tmp_path / "qd.md"
+    assert render("decision", DATA / "nhieu-dong.yaml", "-o", out).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    # CommonMark and GFM need a blank line between a paragraph and the table or list after it
+    assert "**Điều 1.** **Thành lập Đoàn kiểm tra**\n\n| TT | Họ và tên |" in text
+    assert "**Điều 2.** Đoàn kiểm tra có nhiệm vụ.\n\n### 1. Kiểm tra hồ sơ\\\nvà báo cáo\n\n- Kiểm tra hồ sơ" in text
+
+
+# ---------------------------------------------------------------------------
+# A field the data does not have is an error, even behind a filter
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{{ doc.header.titel | string }}",  # a text filter: the field is named, not "a function"
+        "{{ doc.header.titel | upper }}",
+        "{{ doc.header.titel | default('') }}",  # a typo hidden by default would be a blank
+        "{{ doc.header.titel | d('Kế hoạch') }}",
+    ],
+)
+def test_an_undefined_field_is_named_even_behind_a_filter(tmp_path: Path, text: str) -> None:
+    result, out = _render_with(tmp_path, text + "\n")
+    assert result.exit_code == 1
+    assert "trường không có trong dữ liệu: `titel`" in result.stderr and "rieng.md.j2:1" in result.stderr
+    assert "một hàm" not in result.stderr
+    assert not out.exists()
+
+
+def test_default_still_fills_an_empty_optional_field(tmp_path: Path) -> None:
+    text = '{{ doc.header.kind | default("KẾ HOẠCH", true) }} {{ doc.signature.signer_title | d("-", true) }}\n'
+    result, out = _render_with(tmp_path, text)
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text(encoding="utf-8") == "KẾ HOẠCH -\n"
+
+
+# ---------------------------------------------------------------------------
+# The sandbox bounds what one operation may produce
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{{ doc.header.title * 100000000 }}",
+        "{{ [1, 2] * 999999999 }}",
+        "{{ 9 ** 99999999 }}",
+        "{{ '%999999999s' % 'x' }}",
+        "{{ '{:999999999}'.format(1) }}",
+        "{{ 'x'.ljust(10**9) }}",
+        "{{ 'x' | center(999999999) }}",
+        "{{ '%999999999d' | format(1) }}",
+        "{{ lipsum(999999999) }}",
+    ],
+)
+def test_a_template_cannot_exhaust_memory(tmp_path: Path, text: str) -> None:
+    result, out = _render_with(tmp_path, text + "\n")
+    assert result.exit_code == 1
+    assert "quá lớn" in result.stderr and "rieng.md.j2:1" in result.stderr
+    assert not out.exists()
+
+
+def test_ordinary_operations_still_work_in_the_sandbox(tmp_path: Path) -> None:
+    text = "{{ '%s-%02d' % ('a', 3) }} {{ '{:>3}'.format('b') }} {{ 'ab' * 2 }} {{ 2 ** 10 }} {{ 'x' | center(3) }}|\n"
+    result, out = _render_with(tmp_path, text)
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text(encoding="utf-8") == "a-03   b abab 1024  x |\n"
+
+
+def test_the_html_title_and_docx_properties_show_the_title_as_plain_text(tmp_path: Path) -> None:
+    import docx
+
+    text = (DATA / "toi-thieu.yaml").read_text(encoding="utf-8")
+    text = text.replace("title: Văn bản tối thiểu", 'title: "Kế hoạch *kiểm tra*\\nnăm 2024 <b> & KH&CN"')
+    data = tmp_path / "kh.yaml"
+    data.write_text(text, encoding="utf-8")
+    assert render("plan", data, "-o", tmp_path / "kh.html").exit_code == 0
+    assert render("plan", data, "-o", tmp_path / "kh.docx").exit_code == 0
+    html = (tmp_path / "kh.html").read_text(encoding="utf-8")
+    assert "<title>Kế hoạch kiểm tra năm 2024 &lt;b&gt; &amp; KH&amp;CN</title>" in html
+    properties = docx.Document(str(tmp_path / "kh.docx")).core_properties
+    assert properties.title == "Kế hoạch kiểm tra năm 2024 <b> & KH&CN"
+
+
+def test_a_blank_line_inside_a_title_heading_or_item_keeps_it_one_element(tmp_path: Path) -> None:
+    for suffix in (".md", ".html"):
+        result = render("plan", DATA / "dong-trong.yaml", "-o", tmp_path / f"kh{suffix}")
+        assert result.exit_code == 0, result.stderr
+    blocks = parse_markup((tmp_path / "kh.md").read_text(encoding="utf-8"))
+    texts = [
+        plain_text(item) if isinstance(item, tuple) else item.text
+        for block in blocks
+        for inner in (block.blocks if isinstance(block, Region) else (block,))
+        for item in (inner.items if isinstance(inner, Bullets) else (inner,))
+        if isinstance(item, tuple | Paragraph | Heading)
+    ]
+    assert not any("**" in t or t.endswith("*") for t in texts)
+    assert "KẾ HOẠCH\nKiểm tra ISO\nnăm 2024" in texts
+    assert "I. Mục đích\nyêu cầu" in texts and "Ý một\ntiếp ý một" in texts
+    assert "Căn cứ A;\ntiếp căn cứ A;" in texts and "Sở A\n(b/c);" in texts
+    assert "Nguyễn\nVăn A" in texts and "TRƯỞNG BAN\nCHỈ ĐẠO" in texts
+    html = (tmp_path / "kh.html").read_text(encoding="utf-8")
+    assert "**" not in html
+    _well_formed(html)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("{{ self }}", "đối tượng nội bộ"),  # never "<TemplateReference …>" in a document
+        ("{{ namespace(a=1) }}", "đối tượng nội bộ"),
+        ("{{ cycler(1, 2) }}", "đối tượng nội bộ"),
+        ("{{ doc.body | length > 0 }}", "đúng/sai"),  # never "True" in a Vietnamese document
+        ("{{ 1 / 3 }}", "số thực nhị phân"),  # never a binary float
+    ],
+)
+def test_printing_a_python_object_a_boolean_or_a_float_is_an_error(tmp_path: Path, text: str, problem: str) -> None:
+    result, out = _render_with(tmp_path, text + "\n")
+    assert result.exit_code == 1
+    assert problem in result.stderr and "rieng.md.j2:1" in result.stderr
+    assert "<" not in result.stderr.split("(dòng mẫu")[0] and "True" not in result.stderr
+    assert not out.exists()
+
+
+def test_an_exact_number_printed_as_it_is_reads_the_vietnamese_way(tmp_path: Path) -> None:
+    text = "{{ budget.total_vnd }}|{{ budget.total }}|{{ budget.rows[4].amount }}|{{ doc.header.date.year }}\n"
+    result, out = _render_with(tmp_path, text, EXAMPLES / "bac-giang-2020/ke-hoach.yaml")
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text(encoding="utf-8") == "126.000.000|126|81|2020\n"

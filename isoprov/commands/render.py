@@ -30,7 +30,15 @@ def run(kind: str, data: Path, output: Path, template: Path | None) -> int:
     text_template = template if base_docx is None else None
 
     from isoprov.document import load_document
-    from isoprov.render import RenderError, build_context, check_kind, parse_markup, render_markup
+    from isoprov.render import (
+        MarkupError,
+        RenderError,
+        build_context,
+        check_kind,
+        parse_markup,
+        render_markup,
+        template_name,
+    )
 
     try:
         document, source = load_document(data)
@@ -44,15 +52,21 @@ def run(kind: str, data: Path, output: Path, template: Path | None) -> int:
     print_diagnostics(diagnostics)
     if has_errors(diagnostics):
         return int(ExitCode.INVALID)
+    title = _plain_title(document.header.title)
     try:
         markup = render_markup(kind, context, text_template)
-        blocks = parse_markup(markup)
+        try:
+            blocks = parse_markup(markup)
+        except MarkupError as exc:
+            # the line is one of the text the template wrote, not of the template itself
+            name = str(text_template) if text_template is not None else template_name(kind)
+            raise RenderError(f"{name}: văn bản mẫu tạo ra sai quy ước, ở {exc}") from None
         if suffix == ".md":
             write_text_atomic(output, markup)
         elif suffix == ".html":
             from isoprov.render import to_html
 
-            write_text_atomic(output, to_html(blocks, document.header.title))
+            write_text_atomic(output, to_html(blocks, title))
         else:
             from isoprov.docx_writer import write_docx
 
@@ -61,14 +75,22 @@ def run(kind: str, data: Path, output: Path, template: Path | None) -> int:
                 output,
                 base=base_docx,
                 fill=_letterhead_filler(context) if base_docx is not None else None,
-                title=document.header.title,
-                author=document.header.issuing_body,
+                title=title,
+                author=_plain_title(document.header.issuing_body),
             )
     except RenderError as exc:
         stderr.print(f"Lỗi mẫu: {exc}", style="bold red", markup=False, highlight=False, soft_wrap=True)
         return int(ExitCode.INVALID)
     stderr.print(f"Đã ghi {output}", markup=False, highlight=False, soft_wrap=True)
     return int(ExitCode.OK)
+
+
+def _plain_title(text: str) -> str:
+    """The title as the page's ``<title>`` and the file's properties show it: one line, its
+    ``*emphasis*`` marks read as markup, not shown."""
+    from isoprov.render import escape_text, parse_inline, plain_text
+
+    return " ".join(plain_text(parse_inline(escape_text(text))).split())
 
 
 def _letterhead_filler(context: dict[str, Any]) -> Any:
