@@ -40,7 +40,24 @@ Line = Annotated[str, Field(min_length=1)]
 
 #: The shapes the JSON Schema allows (isoprov/schemas.py): NNNN, NNNN-T(T), NNNN-T(T)-N(N), quoted or not.
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
-_DATE_SHAPES = "ghi dạng NNNN-TT-NN (2015-09-08), hoặc NNNN-TT (2020-02) / NNNN (2021) để trống ngày cần điền tay"
+#: The way Vietnamese offices write a date, day first: 08/9/2015, 8-9-2015, 08.09.2015, or 9/2020.
+_VIETNAMESE_DATE = re.compile(r"(?:(\d{1,2})([/.-]))?(\d{1,2})([/.-])(\d{4})")
+_DATE_SHAPES = (
+    "ghi dạng NNNN-TT-NN (2015-09-08) hoặc ngày/tháng/năm (08/9/2015); NNNN-TT (2020-02), tháng/năm "
+    "(02/2020) hoặc NNNN (2021) để trống ngày cần điền tay"
+)
+
+
+def _date_parts(text: str) -> tuple[int, int | None, int | None] | None:
+    """Year, month and day of an ISO (2015-09-08) or Vietnamese (08/9/2015) date, or None."""
+    if match := _PARTIAL_DATE.fullmatch(text):
+        year, month, day = match.groups()
+        return int(year), None if month is None else int(month), None if day is None else int(day)
+    match = _VIETNAMESE_DATE.fullmatch(text)
+    if match is None or (match[2] is not None and match[2] != match[4]):  # 08/09-2015: mixed marks
+        return None
+    day, _, month, _, year = match.groups()
+    return int(year), int(month), None if day is None else int(day)
 
 
 class IssueDate(Model):
@@ -66,13 +83,12 @@ class IssueDate(Model):
             text = str(value).strip()
             if not text:
                 raise ValueError(f"chưa ghi ngày ban hành; {_DATE_SHAPES}")
-            match = _PARTIAL_DATE.fullmatch(text)
-            if match is None:
+            parts = _date_parts(text)
+            if parts is None:
                 raise ValueError(f"ngày ban hành `{text}` không hợp lệ; {_DATE_SHAPES}")
-            year, month, day = (None if part is None else int(part) for part in match.groups())
-            assert year is not None
+            year, month, day = parts
             if not 1900 <= year <= 2999:
-                raise ValueError(f"ngày ban hành `{text}`: năm {match[1]} không hợp lệ (từ 1900 đến 2999)")
+                raise ValueError(f"ngày ban hành `{text}`: năm {year} không hợp lệ (từ 1900 đến 2999)")
             if month is not None and not 1 <= month <= 12:
                 raise ValueError(f"ngày ban hành `{text}`: tháng {month} không có (tháng từ 1 đến 12)")
             if month is not None and day is not None:
@@ -114,7 +130,7 @@ class Header(Model):
     )
     symbol: str = Field(min_length=1, description="Ký hiệu, ví dụ KH-BCĐ, QĐ-UBND, TB-UBND")
     place: str = Field(min_length=1, description="Địa danh, ví dụ Bắc Giang")
-    date: IssueDate = Field(description="Ngày ban hành: 2015-09-08, hoặc 2020-02 để trống ngày")
+    date: IssueDate = Field(description="Ngày ban hành: 2015-09-08 hoặc 08/9/2015; 2020-02 hoặc 02/2020 để trống ngày")
     kind: str | None = Field(None, description="Tên loại văn bản in hoa (mặc định theo loại: KẾ HOẠCH, QUYẾT ĐỊNH, …)")
     title: str = Field(min_length=1, description="Trích yếu nội dung")
 

@@ -332,7 +332,9 @@ def ngay(value: Any) -> str:
         try:
             value = IssueDate.model_validate(value)
         except pydantic.ValidationError:
-            raise RenderError(f"bộ lọc `ngay` cần một ngày dạng NNNN-TT-NN, không phải `{value}`") from None
+            raise RenderError(
+                f"bộ lọc `ngay` cần một ngày dạng NNNN-TT-NN hoặc ngày/tháng/năm, không phải `{value}`"
+            ) from None
     if isinstance(value, IssueDate):
         value = value.model_dump()
     if isinstance(value, dict) and "year" in value:

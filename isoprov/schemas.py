@@ -215,7 +215,12 @@ _NUMBER = {"type": "number"}
 _TEXT = {"type": "string"}
 _DECIMAL_TEXT = {"type": "string", "pattern": r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$"}
 _MONEY_TEXT = {"type": "string", "pattern": r"\d"}  # 500.000 đồng/ngày, 8,1 triệu đồng
-_PARTIAL_DATE = {"type": "string", "pattern": r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$"}
+# 2015-09-08, 2020-02, 2021; the Vietnamese way, day first: 08/9/2015, 8-9-2015, 02/2020
+_PARTIAL_DATE = {
+    "type": "string",
+    "pattern": r"^(\d{4}(-\d{1,2}(-\d{1,2})?)?|\d{1,2}([/.-])\d{4}|\d{1,2}/\d{1,2}/\d{4}|\d{1,2}-\d{1,2}-\d{4}"
+    r"|\d{1,2}\.\d{1,2}\.\d{4})$",
+}
 
 #: Whole models that take a shorthand, by ``$defs`` name.
 _MODEL_PATCHES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -223,7 +228,7 @@ _MODEL_PATCHES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "Block": _or(_TEXT),  # a paragraph
     "Article": _or(_TEXT),
     "BudgetAppendix": _or(_TEXT),  # budget: du-toan.yaml
-    "IssueDate": _or(_PARTIAL_DATE, {"type": "integer"}),  # 2015-09-08, 2020-02, 2021
+    "IssueDate": _or(_PARTIAL_DATE, {"type": "integer"}),  # 2015-09-08, 08/9/2015, 2020-02, 2021
 }
 
 #: Fields that take a shorthand, by (model, field).

@@ -120,6 +120,8 @@ def test_table_numbers_become_text_and_empty_cells_are_allowed() -> None:
         ('"2021"', IssueDate(year=2021)),
         ("2021", IssueDate(year=2021)),
         ("2020-2", IssueDate(year=2020, month=2)),
+        ("02/2020", IssueDate(year=2020, month=2)),
+        ('"2.2020"', IssueDate(year=2020, month=2)),
     ],
 )
 def test_a_draft_may_leave_the_day_or_month_blank(value: str, expected: IssueDate) -> None:
@@ -128,7 +130,20 @@ def test_a_draft_may_leave_the_day_or_month_blank(value: str, expected: IssueDat
 
 @pytest.mark.parametrize(
     "value",
-    ['"2015-09-08"', "'2015-09-08'", "2015-9-8", '"2015-9-8"', "2015-09-8", "{year: 2015, month: 9, day: 8}"],
+    [
+        '"2015-09-08"',
+        "'2015-09-08'",
+        "2015-9-8",
+        '"2015-9-8"',
+        "2015-09-8",
+        "{year: 2015, month: 9, day: 8}",
+        # the way an office writes it, day first
+        "08/9/2015",
+        "8/9/2015",
+        '"08/09/2015"',
+        "08-09-2015",
+        "08.09.2015",
+    ],
 )
 def test_a_full_date_is_read_quoted_or_not_with_one_or_two_digits(value: str) -> None:
     assert load(MINIMAL.replace("2015-09-08", value)).header.date.complete == dt.date(2015, 9, 8)
@@ -137,7 +152,10 @@ def test_a_full_date_is_read_quoted_or_not_with_one_or_two_digits(value: str) ->
 @pytest.mark.parametrize(
     ("value", "problem"),
     [
-        ("08/9/2015", "`08/9/2015` không hợp lệ"),
+        ("09/08-2015", "`09/08-2015` không hợp lệ"),
+        ("31/02/2015", "ngày 31/2/2015 không có trong lịch"),
+        ("08/13/2015", "tháng 13 không có"),
+        ("2015/09/08", "ngày/tháng/năm (08/9/2015)"),
         ('"2015-13"', "tháng 13 không có"),
         ('"2015-13-01"', "tháng 13 không có"),
         ("2015-02-30", "ngày 30/2/2015 không có trong lịch"),
@@ -162,8 +180,13 @@ _DATE_SHAPES = [
     ("2020-02", True),
     ("2020-2", True),
     ("2021", True),
-    ("08/9/2015", False),
+    ("08/9/2015", True),
+    ("8-9-2015", True),
+    ("08.09.2015", True),
+    ("02/2020", True),
+    ("09/08-2015", False),
     ("2015/09/08", False),
+    ("8/9/15", False),
     ("15-09-08", False),
     ("2015-09-08-1", False),
     ("2015-009-08", False),

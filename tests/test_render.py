@@ -594,8 +594,13 @@ def test_the_budget_appendix_shows_a_top_level_items_multipliers(tmp_path: Path)
 
 
 def test_ngay_refuses_text_that_is_no_date() -> None:
-    with pytest.raises(RenderError, match="cần một ngày dạng NNNN-TT-NN, không phải `tháng chín`"):
+    with pytest.raises(RenderError, match="cần một ngày dạng NNNN-TT-NN hoặc ngày/tháng/năm, không phải `tháng chín`"):
         ngay("tháng chín")
+
+
+@pytest.mark.parametrize("text", ["08/9/2015", "2015-09-08", "8.9.2015"])
+def test_ngay_reads_a_date_written_either_way(text: str) -> None:
+    assert ngay(text) == "ngày 08 tháng 9 năm 2015"
 
 
 # ---------------------------------------------------------------------------
