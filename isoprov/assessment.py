@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterable
 from decimal import Decimal
 from typing import Any
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from isoprov.criteria import CriteriaSet, Criterion
-from isoprov.diagnostics import Diagnostic, Severity
+from isoprov.diagnostics import Diagnostic, InputError, Severity
 from isoprov.loading import PathKey, YamlDocument
-from isoprov.validation import Model
+from isoprov.validation import Model, Points, validate_document
 from isoprov.vietnamese import format_number
 
 
@@ -23,7 +24,7 @@ class Agency(Model):
     level: str = Field(min_length=1, description="Cấp: tinh, huyen, xa (theo bộ tiêu chí)")
 
 
-_POINTS_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_POINTS_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
 class ScoreEntry(Model):
@@ -32,8 +33,8 @@ class ScoreEntry(Model):
     Shorthand: a bare number is the self score, ``"1.1": 2``.
     """
 
-    self_points: Decimal | None = Field(None, alias="self", description="Điểm tự chấm")
-    team: Decimal | None = Field(None, description="Điểm thẩm định của đoàn đánh giá")
+    self_points: Points | None = Field(None, alias="self", description="Điểm tự chấm")
+    team: Points | None = Field(None, description="Điểm thẩm định của đoàn đánh giá")
     evidence: tuple[str, ...] = Field((), description="Tài liệu kiểm chứng")
     note: str = Field("", description="Ghi chú")
     na: str | None = Field(None, description="Lý do không áp dụng (chỉ với tiêu chí cho phép)")
@@ -69,9 +70,8 @@ class ScoreEntry(Model):
     @field_validator("na", mode="before")
     @classmethod
     def _na_reason(cls, value: Any) -> Any:
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, str) or not value.strip():
+        # `na:` written with nothing after it is a declaration without its reason, not no declaration
+        if value is None or isinstance(value, bool) or not isinstance(value, str) or not value.strip():
             raise ValueError("`na` phải ghi lý do không áp dụng, ví dụ `na: Cơ quan không có TTHC liên thông`")
         return value
 
@@ -98,8 +98,68 @@ class Assessment(Model):
     scores: dict[str, ScoreEntry] = Field(default_factory=dict, description="Điểm theo mã tiêu chí")
 
 
-def check_assessment(a: Assessment, cs: CriteriaSet, doc: YamlDocument, *, strict: bool = False) -> list[Diagnostic]:
-    """Errors and warnings of SPEC §3 for one assessment against its criteria set."""
+class PartialAssessmentError(InputError):
+    """An assessment whose agency, criteria set and period are valid but some score entries are
+    not: ``partial`` holds the valid entries, so that they can still be checked against the set
+    and every error of the file is reported at once (a typo in one entry must not hide an
+    out-of-range score in another)."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic], partial: Assessment, dropped: frozenset[str]) -> None:
+        super().__init__(diagnostics)
+        self.partial = partial
+        self.dropped = dropped
+
+
+def load_assessment(doc: YamlDocument) -> Assessment:
+    """Validate a loaded document as an :class:`Assessment`.
+
+    Raises :class:`InputError`, or :class:`PartialAssessmentError` when the valid part of the
+    file can still be checked against its criteria set.
+    """
+    try:
+        return validate_document(Assessment, doc)
+    except InputError as exc:
+        found = _partial(doc.data)
+        if found is None:
+            raise
+        raise PartialAssessmentError(exc.diagnostics, *found) from None
+
+
+def _partial(data: Any) -> tuple[Assessment, frozenset[str]] | None:
+    if not isinstance(data, dict):
+        return None
+    scores = data.get("scores")
+    if scores is not None and not isinstance(scores, dict):
+        return None
+    valid: dict[str, Any] = {}
+    dropped: set[str] = set()
+    for cid, entry in (scores or {}).items():
+        try:
+            ScoreEntry.model_validate(entry)
+        except ValidationError:
+            dropped.add(cid)
+            continue
+        valid[cid] = entry
+    head = {key: data[key] for key in ("agency", "criteria", "period") if key in data}
+    try:
+        return Assessment.model_validate({**head, "scores": valid}), frozenset(dropped)
+    except ValidationError:
+        return None
+
+
+def check_partial(
+    exc: PartialAssessmentError, cs: CriteriaSet, doc: YamlDocument, *, strict: bool = False
+) -> list[Diagnostic]:
+    """The file's own errors, then what checking its valid entries against ``cs`` finds (an entry
+    left out because it is invalid is not reported again as missing)."""
+    return [*exc.diagnostics, *check_assessment(exc.partial, cs, doc, strict=strict, invalid=exc.dropped)]
+
+
+def check_assessment(
+    a: Assessment, cs: CriteriaSet, doc: YamlDocument, *, strict: bool = False, invalid: Collection[str] = ()
+) -> list[Diagnostic]:
+    """Errors and warnings of SPEC §3 for one assessment against its criteria set (``invalid``:
+    ids whose entries failed validation, already reported, so not reported as missing)."""
     out: list[Diagnostic] = []
     level = a.agency.level
     if level not in cs.levels:
@@ -129,7 +189,7 @@ def check_assessment(a: Assessment, cs: CriteriaSet, doc: YamlDocument, *, stric
         out.extend(_check_entry(criterion, entry, path, level, doc))
     severity = Severity.ERROR if strict else Severity.WARNING
     for leaf in cs.leaves:
-        if leaf.kind == "score" and leaf.applies_to(level) and leaf.id not in a.scores:
+        if leaf.kind == "score" and leaf.applies_to(level) and leaf.id not in a.scores and leaf.id not in invalid:
             out.append(
                 doc.diagnostic(
                     ("scores",),

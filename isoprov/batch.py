@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from isoprov.assessment import Assessment, check_assessment
+from isoprov.assessment import Assessment, PartialAssessmentError, check_assessment, check_partial, load_assessment
 from isoprov.catalog import YAML_SUFFIXES, Catalog
 from isoprov.diagnostics import Diagnostic, InputError, Severity, has_errors
+from isoprov.kinds import detect_kind
 from isoprov.loading import YamlDocument, load_yaml
 from isoprov.loading import gc_paused as _gc_paused
 from isoprov.registry import RegisteredAgency, Registry, missing_agencies
 from isoprov.scoring import Result, rank, score
-from isoprov.validation import validate_document
 
 FORM_SUFFIXES = (".xlsx",)
 
@@ -45,8 +45,9 @@ class Batch:
 def assessment_files(paths: Iterable[Path]) -> list[tuple[Path, bool]]:
     """Files to score, in path order, each with whether it was named explicitly.
 
-    Folders are searched recursively for ``.yaml``, ``.yml`` and ``.xlsx``; hidden files and
-    Excel lock files (``~$…``) are skipped.
+    Folders are searched recursively for ``.yaml``, ``.yml`` and ``.xlsx``; hidden files, files
+    in hidden folders (``.git/``, an editor's ``.history/`` of old copies) and Excel lock files
+    (``~$…``) are skipped.
     """
     out: list[tuple[Path, bool]] = []
     for path in paths:
@@ -56,7 +57,8 @@ def assessment_files(paths: Iterable[Path]) -> list[tuple[Path, bool]]:
                 for p in path.rglob("*")
                 if p.is_file()
                 and p.suffix.lower() in (*YAML_SUFFIXES, *FORM_SUFFIXES)
-                and not p.name.startswith((".", "~$"))
+                and not p.name.startswith("~$")
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             out.extend((p, False) for p in found)
         else:
@@ -65,8 +67,10 @@ def assessment_files(paths: Iterable[Path]) -> list[tuple[Path, bool]]:
 
 
 def looks_like_assessment(data: Any) -> bool:
-    """A folder may also hold criteria sets, budgets, registries and documents: skip those."""
-    return isinstance(data, dict) and ("agency" in data or "scores" in data)
+    """A folder may also hold criteria sets, budgets, registries and documents: skip those.
+    Anything else (a list, a mapping whose keys are all misspelt) is read as an assessment, so
+    that its problems are reported instead of the file being passed over in silence."""
+    return detect_kind(data) in (None, "assessment")
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,25 +208,35 @@ def _score_index(index: int) -> FileOutcome:
     return outcome
 
 
-def _load(path: Path, catalog: Catalog) -> tuple[Assessment, YamlDocument]:
+def _load(
+    path: Path, explicit: bool, catalog: Catalog
+) -> tuple[Assessment, YamlDocument, PartialAssessmentError | None]:
+    """The assessment in one file, with the error that found part of it invalid if so; raises
+    :class:`_NotAnAssessment` for another kind of YAML file found in a folder."""
     if path.suffix.lower() in FORM_SUFFIXES:
         from isoprov.excel import read_assessment_form  # openpyxl only when a form is read
 
-        return read_assessment_form(path, catalog)
+        assessment, form = read_assessment_form(path, catalog)
+        return assessment, form, None
     doc = load_yaml(path)
-    return validate_document(Assessment, doc), doc
+    if not explicit and not looks_like_assessment(doc.data):
+        raise _NotAnAssessment
+    try:
+        return load_assessment(doc), doc, None
+    except PartialAssessmentError as exc:
+        return exc.partial, doc, exc
+
+
+class _NotAnAssessment(Exception):
+    """A YAML file of another kind (criteria set, budget, note) found in a folder."""
 
 
 def score_file(path: Path, explicit: bool, catalog: Catalog, strict: bool) -> FileOutcome:
     """Load, validate, check and score one file (pure apart from reading it)."""
     try:
-        if not explicit and path.suffix.lower() in YAML_SUFFIXES:
-            doc = load_yaml(path)
-            if not looks_like_assessment(doc.data):
-                return FileOutcome(path, skipped=True)
-            assessment = validate_document(Assessment, doc)
-        else:
-            assessment, doc = _load(path, catalog)
+        assessment, doc, partial = _load(path, explicit, catalog)
+    except _NotAnAssessment:
+        return FileOutcome(path, skipped=True)
     except InputError as exc:
         if not explicit and _not_a_form(exc):
             return FileOutcome(path, skipped=True)  # a score or budget export beside the forms
@@ -238,9 +252,13 @@ def score_file(path: Path, explicit: bool, catalog: Catalog, strict: bool) -> Fi
             known = ", ".join(catalog.known_ids()) or "không có"
             problem = f"không tìm thấy; các bộ tiêu chí hiện có: {known}"
         message = f"bộ tiêu chí `{assessment.criteria}` {problem}"
-        return FileOutcome(path, (doc.diagnostic(("criteria",), message),), submission=submission)
+        own = partial.diagnostics if partial is not None else []
+        return FileOutcome(path, (*own, doc.diagnostic(("criteria",), message)), submission=submission)
     where = doc.diagnostic(("agency", "code"), "")
-    diagnostics = check_assessment(assessment, cs, doc, strict=strict)
+    if partial is not None:
+        diagnostics = check_partial(partial, cs, doc, strict=strict)
+    else:
+        diagnostics = check_assessment(assessment, cs, doc, strict=strict)
     result = None
     if not has_errors(diagnostics):
         warnings = [_warning_text(d) for d in diagnostics if d.severity is not Severity.ERROR]

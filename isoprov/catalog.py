@@ -59,11 +59,13 @@ class Catalog:
         ``--criteria``, YAML files of other kinds (assessments, budgets, notes) are passed over.
         """
         first: dict[str, Path] = {}
+        read: set[Path] = set()  # a file named twice (itself and in its folder) is read once
         for root in self.explicit:
             in_folder = root.is_dir()
             for path in yaml_files(root):
-                if in_folder and not _maybe_criteria(path):
+                if path.resolve() in read or (in_folder and not _maybe_criteria(path)):
                     continue
+                read.add(path.resolve())
                 cs, diagnostics = load_criteria_set(path)
                 self.diagnostics.extend(diagnostics)
                 cid = cs.id if cs is not None else _peek_id(path)

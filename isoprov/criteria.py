@@ -6,13 +6,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from isoprov.diagnostics import Diagnostic
 from isoprov.loading import PathKey, YamlDocument
-from isoprov.validation import Model
+from isoprov.validation import Model, Points, bounded_points
 from isoprov.vietnamese import format_number
 
 CriterionKind = Literal["score", "bonus", "penalty"]
@@ -28,7 +28,7 @@ def level_name(level: str) -> str:
 class Option(Model):
     """A fixed point level of a criterion (mức điểm), e.g. "đầy đủ, đúng hạn: 2 điểm"."""
 
-    points: Decimal = Field(description="Số điểm của mức này, trong khoảng 0..max")
+    points: Points = Field(description="Số điểm của mức này, trong khoảng 0..max")
     label: str = Field("", description="Mô tả mức điểm")
 
 
@@ -36,7 +36,7 @@ class Band(Model):
     """A classification band (xếp loại): total ≥ ``min`` gets ``label``."""
 
     label: str = Field(description="Tên mức xếp loại, ví dụ Tốt, Khá")
-    min: Decimal = Field(description="Điểm tối thiểu để đạt mức này")
+    min: Points = Field(description="Điểm tối thiểu để đạt mức này")
 
 
 class Criterion(Model):
@@ -44,7 +44,7 @@ class Criterion(Model):
 
     id: str = Field(min_length=1, description="Mã tiêu chí, duy nhất trong bộ (ví dụ 1.1)")
     title: str = Field(min_length=1, description="Nội dung tiêu chí")
-    max: Decimal | None = Field(None, ge=0, description="Điểm tối đa")
+    max: Annotated[Decimal, Field(ge=0), AfterValidator(bounded_points)] | None = Field(None, description="Điểm tối đa")
     kind: CriterionKind = Field("score", description="score: tiêu chí chấm điểm; bonus: điểm thưởng; penalty: điểm trừ")
     children: tuple[Criterion, ...] = Field((), description="Tiêu chí con (nếu là nhóm)")
     options: tuple[Option, ...] | None = Field(None, description="Các mức điểm được phép")
@@ -67,7 +67,7 @@ class CriteriaSet(Model):
     id: str = Field(min_length=1, description="Mã bộ tiêu chí; bản tự đánh giá tham chiếu mã này")
     title: str = Field(min_length=1, description="Tên bộ tiêu chí")
     source: str = Field("", description="Văn bản ban hành (ví dụ Quyết định 2532/QĐ-UBND)")
-    scale: Decimal = Field(Decimal(100), gt=0, description="Thang điểm báo cáo kết quả")
+    scale: Points = Field(Decimal(100), gt=0, description="Thang điểm báo cáo kết quả")
     levels: tuple[str, ...] = Field(min_length=1, description="Các cấp cơ quan: tinh, huyen, xa")
     bands: tuple[Band, ...] = Field(min_length=1, description="Xếp loại, từ cao xuống thấp")
     criteria: tuple[Criterion, ...] = Field(min_length=1, description="Danh sách tiêu chí")

@@ -87,6 +87,7 @@ _YAML_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "dấu `|` hoặc `>` của đoạn văn nhiều dòng viết sai",
         ),
         (r"document start|document separator|directive", "dòng `---`, `...` hoặc `%` đặt sai chỗ"),
+        (r"maximum nesting depth", f"lồng nhau quá sâu (hơn {MAX_DEPTH} cấp)"),
         (r"tag", "thẻ `!` không được dùng trong tệp isoprov"),
     )
 )
@@ -348,7 +349,7 @@ class _Builder:
         plain = not node.style  # None (pure-Python parser) or "" (libyaml) for plain scalars
         if kind == "str":
             if plain and _LEADING_ZERO_INT.fullmatch(text):
-                return Decimal(text)  # `08`, `09`: YAML 1.1 reads them as text; users mean numbers
+                return WrittenNumber(text)  # `08`, `09`: YAML 1.1 reads them as text; users mean numbers
             return nfc(text)
         if kind == "null":
             return None
@@ -364,8 +365,30 @@ class _Builder:
 _SCALAR_KINDS = frozenset({"str", "null", "bool", "int", "float", "timestamp"})
 
 
+class WrittenNumber(Decimal):
+    """A number written with leading zeros (``01``, ``08``): its value is the number, its text
+    (``str()``, which is what a text field takes) stays as written, so ``code: 001`` is the code
+    ``001`` and ``id: 01`` the id ``01``, never ``1``. Arithmetic gives plain ``Decimal``."""
+
+    __slots__ = ("text",)
+    text: str
+
+    def __new__(cls, text: str) -> WrittenNumber:
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __reduce__(self) -> tuple[type[WrittenNumber], tuple[str]]:
+        return (WrittenNumber, (self.text,))
+
+
 def _number(text: str) -> Decimal | str:
     cleaned = text.replace("_", "")
+    if _LEADING_ZERO_INT.fullmatch(cleaned):
+        return WrittenNumber(cleaned)  # `01`, `007`: YAML 1.1 octal, but people mean decimal
     if _NUMBER.fullmatch(cleaned):
         try:
             return Decimal(cleaned.rstrip("."))

@@ -5,9 +5,11 @@ Nothing here touches files: functions take validated models and return results.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import NamedTuple
 
 from isoprov.assessment import Assessment
@@ -85,8 +87,12 @@ def total_points(earned: Decimal, possible: Decimal, bonus: Decimal, penalty: De
 
     With nothing applicable (possible = 0) the rescaled part is 0.
     """
-    base = earned / possible * scale if possible > 0 else ZERO
-    return round_points(clamp(base + bonus - penalty, ZERO, scale))
+    # Exact rational arithmetic, rounded once: a Decimal division would round to 28 digits first,
+    # and a rounded quotient can land on a different side of the half-cent.
+    base = Fraction(earned) * Fraction(scale) / Fraction(possible) if possible > 0 else Fraction(0)
+    exact = max(Fraction(0), min(Fraction(scale), base + Fraction(bonus) - Fraction(penalty)))
+    cents = math.floor(exact * 100 + Fraction(1, 2))  # half-up (the value is never negative)
+    return Decimal(cents).scaleb(-2)
 
 
 def score(a: Assessment, cs: CriteriaSet, file: str = "", warnings: Iterable[str] = ()) -> Result:

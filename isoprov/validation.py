@@ -13,9 +13,9 @@ import re
 import types
 import typing
 from decimal import Decimal
-from typing import Any, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 from isoprov.diagnostics import Diagnostic, InputError
 from isoprov.loading import PathKey, YamlDocument
@@ -34,6 +34,32 @@ class Model(BaseModel):
         str_strip_whitespace=True,
         arbitrary_types_allowed=False,
     )
+
+
+#: Points and scales are small numbers written by people: anything beyond these bounds is a typo
+#: or a hostile file, and would make exact arithmetic and display explode (``1e999999999``).
+POINTS_MAX_DIGITS = 9
+POINTS_MAX_PLACES = 20
+
+
+def bounded_points(value: Decimal) -> Decimal:
+    """A points value (điểm) with at most 9 integer digits and 20 decimals; ``-0`` becomes 0."""
+    if not value.is_finite():
+        raise ValueError("phải là một số hữu hạn")
+    if value.is_zero():
+        return Decimal(0)
+    if value.adjusted() >= POINTS_MAX_DIGITS:
+        raise ValueError(f"số quá lớn; phải nhỏ hơn {format_number(Decimal(10) ** POINTS_MAX_DIGITS)}")
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    if exponent + trailing_zeros < -POINTS_MAX_PLACES:
+        raise ValueError(f"có quá nhiều chữ số thập phân (tối đa {POINTS_MAX_PLACES})")
+    return value
+
+
+#: A ``Decimal`` for points, maxima, band thresholds and scales (see :func:`bounded_points`).
+Points = Annotated[Decimal, AfterValidator(bounded_points)]
 
 
 def validate_document(model: type[M], doc: YamlDocument, *, context: dict[str, Any] | None = None) -> M:

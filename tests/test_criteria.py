@@ -35,6 +35,7 @@ def test_valid_set_loads_with_its_structure() -> None:
         ("bands-order.yaml", 6, "thứ tự giảm dần"),
         ("bands-not-zero.yaml", 6, "min = 0"),
         ("unknown-key.yaml", 10, "khóa `maks` không được phép"),
+        ("huge-scale.yaml", 4, "số quá lớn"),
     ],
 )
 def test_each_bad_set_is_reported_at_its_line(name: str, line: int, fragment: str) -> None:

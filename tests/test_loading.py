@@ -23,12 +23,23 @@ def errors_of(text: str) -> list[str]:
 def test_numbers_are_decimals_built_from_their_text() -> None:
     doc = parse_yaml("a: 8.1\nb: 2\nc: 0.1\nd: 1_000\ne: 012\n", "t.yaml")
     assert doc.data == {"a": Decimal("8.1"), "b": Decimal(2), "c": Decimal("0.1"), "d": Decimal(1000), "e": Decimal(12)}
-    assert all(type(v) is Decimal for v in doc.data.values())
+    assert all(isinstance(v, Decimal) for v in doc.data.values())
     assert str(doc.data["c"]) == "0.1"  # never through a binary float
 
 
 def test_leading_zero_plain_numbers_are_numbers() -> None:
     assert parse_yaml("q: 08\nr: '08'\n", "t.yaml").data == {"q": Decimal(8), "r": "08"}
+
+
+def test_a_leading_zero_number_keeps_its_text_where_text_is_meant() -> None:
+    from isoprov.assessment import Assessment
+    from isoprov.criteria import Criterion
+
+    data = parse_yaml("agency: {code: 007, name: A, level: xa}\ncriteria: 01\nperiod: 09\n", "t.yaml").data
+    a = Assessment.model_validate(data)
+    assert (a.agency.code, a.criteria, a.period) == ("007", "01", "09")
+    c = Criterion.model_validate(parse_yaml("id: 01\ntitle: A\nmax: 08\n", "t.yaml").data)
+    assert (c.id, c.max) == ("01", Decimal(8)) and type(c.max) is Decimal
 
 
 def test_mapping_keys_stay_the_text_the_user_wrote() -> None:
@@ -142,6 +153,11 @@ def test_unreadable_file(tmp_path: Path) -> None:
 
 def test_deep_nesting_is_refused() -> None:
     assert "quá sâu" in errors_of("a: " + "[" * 300 + "]" * 300 + "\n")[0]
+
+
+def test_nesting_beyond_the_parsers_own_limit_is_said_in_vietnamese() -> None:
+    [message] = errors_of("a: " + "[" * 3000 + "]" * 3000 + "\n")
+    assert "quá sâu" in message and "nesting" not in message
 
 
 @pytest.mark.parametrize(

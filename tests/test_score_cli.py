@@ -96,12 +96,14 @@ def test_json_numbers_are_exact_decimals(cli: Callable[..., Run], data: Path) ->
         ("points-text.yaml", 5, "điểm phải là một số"),
         ("na-not-allowed.yaml", 5, "không cho phép khai báo không áp dụng"),
         ("na-no-reason.yaml", 5, "phải ghi lý do không áp dụng"),
+        ("na-empty.yaml", 6, "phải ghi lý do không áp dụng"),
         ("unknown-level.yaml", 1, "cấp `thanhpho` không có trong bộ tiêu chí"),
         ("unknown-criteria-set.yaml", 2, "bộ tiêu chí `khong-ton-tai` không tìm thấy"),
         ("zz-duplicate-agency.yaml", 1, "cơ quan `SKHCN` đã có bản tự đánh giá kỳ 2020"),
         ("duplicate-key.yaml", 7, "khóa `1.1` xuất hiện hai lần (lần đầu ở dòng 5)"),
         ("alias-bomb.yaml", 1, "mở rộng quá lớn"),
         ("python-tag.yaml", 1, "không được phép"),
+        ("huge-number.yaml", 6, "số quá lớn"),
     ],
 )
 def test_each_bad_assessment_fails_alone(
@@ -407,3 +409,86 @@ def test_csv_text_never_becomes_a_formula(cli: Callable[..., Run], tmp_path: Pat
     assert sorted(names) == sorted(['\'=HYPERLINK("http://x","y")', "'+1+cmd", "'-2+3", "'@SUM(A1)", "Sở Nội vụ"])
     differences = [r["difference"] for r in csv.DictReader(io.StringIO(run.stdout))]
     assert all(not d.startswith("'") for d in differences)  # numbers stay numbers
+
+
+def test_every_error_of_a_file_is_reported_not_only_the_first(
+    score_json: Callable[..., tuple[Run, Any]], data: Path
+) -> None:
+    # a typo in one entry must not hide the out-of-range points and the unknown id of the others
+    run, out = score_json(data / "assessment" / "several-errors.yaml")
+    assert run.exit_code == 1 and out["results"] == []
+    found = {(e["line"], e["message"].split(":")[0]) for e in out["errors"]}
+    assert found == {(5, 'scores."1.1".sefl'), (6, 'scores."1.2"'), (7, 'scores."2.1"'), (8, 'scores."9.9"')}, out
+    assert not any("chưa được chấm" in e["message"] for e in out["errors"])
+
+
+def test_a_huge_scale_is_an_error_not_a_traceback(cli: Callable[..., Run], data: Path) -> None:
+    run = cli(
+        "score",
+        data / "assessment" / "valid-skhcn.yaml",
+        "--criteria",
+        data / "criteria" / "huge-scale.yaml",
+        "--format",
+        "json",
+    )
+    assert run.exit_code == 1
+    assert any("scale: số quá lớn" in e["message"] and e["line"] == 4 for e in run.json()["errors"])
+
+
+def test_a_total_is_rounded_half_up_from_the_exact_value(cli: Callable[..., Run], tmp_path: Path) -> None:
+    # 2.5 / 12 × 3 = 0.625 exactly: half-up gives 0.63 (a quotient rounded to 28 digits first gave 0.62)
+    (tmp_path / "bo.yaml").write_text(
+        "id: thang-3\ntitle: Thang 3\nscale: 3\nlevels: [xa]\nbands: [{label: Đạt, min: 0}]\n"
+        "criteria:\n  - {id: '1', title: A, max: 12}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "a.yaml").write_text(
+        "agency: {code: X, name: Xã X, level: xa}\ncriteria: thang-3\nperiod: '2021'\nscores: {'1': 2.5}\n",
+        encoding="utf-8",
+    )
+    run = cli("score", tmp_path / "a.yaml", "--criteria", tmp_path / "bo.yaml", "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    assert '"total": 0.63' in run.stdout
+
+
+def test_brackets_in_names_are_printed_as_written_never_as_markup(cli: Callable[..., Run], tmp_path: Path) -> None:
+    path = _assessment(tmp_path, "a.yaml", "T1", "tinh", "  '1.1.1': 1\n  '1.1.2': 2\n  '1.2': 3\n")
+    path.write_text(path.read_text("utf-8").replace("Cơ quan T1", '"Sở [bold]Nội vụ[/] [/]"'), "utf-8")
+    run = cli("score", path, "--criteria", NESTED, "--detail")
+    assert run.exit_code == 0, run.stderr
+    assert "Sở [bold]Nội vụ[/] [/] (T1)" in run.stdout
+
+
+def test_old_copies_in_a_hidden_folder_are_not_read(cli: Callable[..., Run], tmp_path: Path) -> None:
+    # an editor's local history (.history/) sorts first: its old copy must not push out the real file
+    (tmp_path / ".history").mkdir()
+    _assessment(tmp_path / ".history", "a_20200101.yaml", "T1", "tinh", "  '1.2': 0\n")
+    _assessment(tmp_path, "a.yaml", "T1", "tinh", "  '1.1.1': 1\n  '1.1.2': 2\n  '1.2': 3\n")
+    run = cli("score", tmp_path, "--criteria", NESTED, "--format", "json")
+    assert run.exit_code == 0, run.stdout
+    [result] = run.json()["results"]
+    assert result["file"].endswith("a.yaml") and result["total"] == 100
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("- agency: {code: T1}\n", "không phải danh sách"),
+        ("agnecy: {code: T1, name: A, level: tinh}\ncriteria: nhom-long-nhau\nperiod: '2020'\n", "khóa `agnecy`"),
+    ],
+)
+def test_a_file_in_a_folder_is_never_passed_over_in_silence(
+    cli: Callable[..., Run], tmp_path: Path, text: str, fragment: str
+) -> None:
+    _assessment(tmp_path, "a.yaml", "T1", "tinh", "  '1.1.1': 1\n  '1.1.2': 2\n  '1.2': 3\n")
+    (tmp_path / "b.yaml").write_text(text, encoding="utf-8")
+    run = cli("score", tmp_path, "--criteria", NESTED, "--format", "json")
+    assert run.exit_code == 1
+    assert any(e["file"].endswith("b.yaml") and fragment in e["message"] for e in run.json()["errors"]), run.stdout
+
+
+def test_a_criteria_file_named_twice_is_reported_once(cli: Callable[..., Run], data: Path) -> None:
+    bad = data / "criteria" / "group-max.yaml"
+    run = cli("score", data / "assessment" / "valid-skhcn.yaml", "--criteria", bad, "--criteria", bad.parent)
+    assert run.exit_code == 1
+    assert run.stderr.count("khai báo max = 12") == 1, run.stderr

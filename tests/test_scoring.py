@@ -6,8 +6,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from isoprov.assessment import Assessment
 from isoprov.catalog import load_criteria_set
@@ -81,6 +83,18 @@ def test_self_total_uses_self_points_only() -> None:
     r = score(assess(**{"1_1": D(4), "1_2": D(6), "2_1": {"self": D(10), "team": D(5)}, "D": {"team": D(2)}}), CS)
     assert r.self_total == D(100)
     assert r.total == D(73)  # 15/20 × 100 − 2
+
+
+def test_rounding_uses_the_exact_quotient() -> None:
+    # 2.5 / 12 × 3 = 0.625 exactly → 0.63; 1 / 3 × 0.075 = 0.025 exactly → 0.03
+    assert total_points(D("2.5"), D(12), D(0), D(0), D(3)) == D("0.63")
+    assert total_points(D(1), D(3), D(0), D(0), D("0.075")) == D("0.03")
+
+
+def test_huge_or_endless_points_are_refused() -> None:
+    for value in ("1e999999999", "1e-999999999", "NaN", "Infinity"):
+        with pytest.raises(ValidationError):
+            assess(**{"1_1": {"self": value}})
 
 
 def test_nothing_applicable_scores_zero_base() -> None:

@@ -74,3 +74,25 @@ def test_an_agency_twice_for_one_set_and_period_is_an_error(cli: Callable[..., R
     )
     assert run.exit_code == 1
     assert "zz-duplicate-agency.yaml:" in run.stderr and "đã có bản tự đánh giá kỳ" in run.stderr
+
+
+def test_every_error_of_an_assessment_is_reported(cli: Callable[..., Run], data: Path) -> None:
+    run = cli("validate", data / "assessment" / "several-errors.yaml", "--criteria", data / "criteria" / "valid.yaml")
+    assert run.exit_code == 1
+    for where in ('several-errors.yaml:5:11: lỗi scores."1.1".sefl', ":6:", ":7:", ':8:3: lỗi scores."9.9"'):
+        assert where in run.stderr, run.stderr
+
+
+def test_a_file_name_with_brackets_is_printed_as_written(cli: Callable[..., Run], data: Path, tmp_path: Path) -> None:
+    path = tmp_path / "[bold]bo.yaml"
+    path.write_bytes((data / "criteria" / "valid.yaml").read_bytes())
+    run = cli("validate", path)
+    assert run.exit_code == 0, run.stderr
+    assert "[bold]bo.yaml" in run.stdout
+
+
+def test_a_set_named_as_path_and_as_criteria_is_reported_once(cli: Callable[..., Run], data: Path) -> None:
+    bad = data / "criteria" / "group-max.yaml"
+    run = cli("validate", bad, "--criteria", bad)
+    assert run.exit_code == 1
+    assert run.stderr.count("khai báo max = 12") == 1, run.stderr

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.table import Table
+from rich.text import Text
 
 from isoprov.batch import Batch, score_paths
 from isoprov.catalog import Catalog
@@ -229,7 +230,7 @@ def print_table(batch: Batch, detail: bool) -> None:
         stdout.print("Không có bản tự đánh giá hợp lệ nào để chấm điểm.")
     for (criteria, period, level), group in groupby(batch.results, key=lambda r: (r.criteria, r.period, r.level)):
         rows = list(group)
-        table = Table(title=f"{level_name(level)} — kỳ {period} — bộ tiêu chí {criteria}", title_justify="left")
+        table = Table(title=Text(f"{level_name(level)} — kỳ {period} — bộ tiêu chí {criteria}"), title_justify="left")
         table.add_column("Hạng", justify="right")
         table.add_column("Cơ quan")
         table.add_column("Cấp")
@@ -239,13 +240,18 @@ def print_table(batch: Batch, detail: bool) -> None:
         table.add_column("Xếp loại")
         for r in rows:
             table.add_row(
-                str(r.rank),
-                f"{r.agency_name} ({r.agency_code})",
-                r.level,
-                _vn(r.self_total, 2),
-                _vn(r.total, 2),
-                _signed(r.difference),
-                r.band,
+                *map(
+                    Text,  # user text, never rich markup: `[/]` in a name must print as written
+                    (
+                        str(r.rank),
+                        f"{r.agency_name} ({r.agency_code})",
+                        r.level,
+                        _vn(r.self_total, 2),
+                        _vn(r.total, 2),
+                        _signed(r.difference),
+                        r.band,
+                    ),
+                )
             )
         stdout.print(table)
     if detail:
@@ -259,7 +265,8 @@ def print_table(batch: Batch, detail: bool) -> None:
 
 def print_detail(r: Result) -> None:
     table = Table(
-        title=f"Chi tiết: {r.agency_name} ({r.agency_code}) — {format_number(r.total, 2)} điểm", title_justify="left"
+        title=Text(f"Chi tiết: {r.agency_name} ({r.agency_code}) — {format_number(r.total, 2)} điểm"),
+        title_justify="left",
     )
     for name, justify in (
         ("Mã", "left"),
@@ -273,7 +280,8 @@ def print_detail(r: Result) -> None:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for d in r.details:
         final = "Không áp dụng" if d.na_reason else ("—" if not d.applicable else _vn(d.final))
-        table.add_row(d.id, d.title, _vn(d.max), _vn(d.self_points), _vn(d.team), final, str(d.evidence_count))
+        cells = (d.id, d.title, _vn(d.max), _vn(d.self_points), _vn(d.team), final, str(d.evidence_count))
+        table.add_row(*map(Text, cells))
     stdout.print(table)
     for w in r.warnings:
         stdout.print(f"  cảnh báo: {w}", style="yellow", markup=False)

@@ -6,44 +6,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from isoprov.assessment import Assessment, check_assessment
+from rich.markup import escape
+
+from isoprov.assessment import Assessment, PartialAssessmentError, check_assessment, check_partial, load_assessment
 from isoprov.batch import FORM_SUFFIXES, assessment_files, duplicate_agency
 from isoprov.catalog import Catalog, load_criteria_set
 from isoprov.commands.common import print_diagnostics, require_paths, stdout
 from isoprov.diagnostics import Diagnostic, ExitCode, InputError, Severity, has_errors
+from isoprov.kinds import KIND_NAMES, detect_kind
 from isoprov.loading import YamlDocument, load_yaml
 from isoprov.registry import Registry
 from isoprov.validation import validate_document
-
-KIND_NAMES = {
-    "criteria": "bộ tiêu chí",
-    "assessment": "bản tự đánh giá",
-    "agencies": "danh sách cơ quan",
-    "budget": "dự toán",
-    "norms": "định mức",
-    "document": "văn bản",
-}
-
-
-def detect_kind(data: Any) -> str | None:
-    """Which kind of isoprov file a YAML mapping is, from its top-level keys."""
-    if not isinstance(data, dict):
-        return None
-    if "agency" in data or "scores" in data:
-        return "assessment"
-    if "bands" in data or isinstance(data.get("criteria"), list):
-        return "criteria"
-    if "items" in data:
-        return "budget"
-    if "agencies" in data:
-        return "agencies"
-    if "caps" in data:
-        return "norms"
-    if "header" in data or "signature" in data or "sections" in data:
-        return "document"
-    return None
 
 
 @dataclass
@@ -67,18 +41,19 @@ def run(paths: list[Path], criteria: list[Path], strict: bool) -> int:
     for path, explicit in assessment_files(paths):
         kind, diagnostics = validate_file(path, context)
         if kind is None and not explicit and path.suffix.lower() in FORM_SUFFIXES:
-            stdout.print(f"[dim]–[/] {path} (tệp Excel khác, không phải biểu mẫu; bỏ qua)")
+            stdout.print(f"[dim]–[/] {escape(str(path))} (tệp Excel khác, không phải biểu mẫu; bỏ qua)")
             continue
         diagnostics.extend(catalog.diagnostics)
         catalog.diagnostics.clear()
         everything.extend(diagnostics)
         label = KIND_NAMES.get(kind or "", "không rõ loại")
         if has_errors(diagnostics):
-            stdout.print(f"[red]✗[/] {path} ({label})")
+            stdout.print(f"[red]✗[/] {escape(str(path))} ({label})")
         elif diagnostics:
-            stdout.print(f"[yellow]![/] {path} ({label}; {len(diagnostics)} cảnh báo/ghi chú)")
+            stdout.print(f"[yellow]![/] {escape(str(path))} ({label}; {len(diagnostics)} cảnh báo/ghi chú)")
         else:
-            stdout.print(f"[green]✓[/] {path} ({label})")
+            stdout.print(f"[green]✓[/] {escape(str(path))} ({label})")
+    everything = list(dict.fromkeys(everything))  # a set named as PATH and as --criteria: reported once
     print_diagnostics(everything)
     failed = has_errors(everything) or (strict and any(d.severity is Severity.WARNING for d in everything))
     return int(ExitCode.INVALID if failed else ExitCode.OK)
@@ -122,18 +97,26 @@ def _criteria(path: Path, doc: YamlDocument, context: Context) -> list[Diagnosti
 
 
 def _assessment(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
-    return _check_against_set(validate_document(Assessment, doc), doc, context)
+    try:
+        return _check_against_set(load_assessment(doc), doc, context)
+    except PartialAssessmentError as exc:
+        return _check_against_set(exc.partial, doc, context, exc)
 
 
-def _check_against_set(a: Assessment, doc: YamlDocument, context: Context) -> list[Diagnostic]:
+def _check_against_set(
+    a: Assessment, doc: YamlDocument, context: Context, partial: PartialAssessmentError | None = None
+) -> list[Diagnostic]:
+    own = list(partial.diagnostics) if partial is not None else []
     cs = context.catalog.get(a.criteria)
     if cs is None:
-        return [doc.diagnostic(("criteria",), f"bộ tiêu chí `{a.criteria}` không tìm thấy hoặc có lỗi")]
+        return [*own, doc.diagnostic(("criteria",), f"bộ tiêu chí `{a.criteria}` không tìm thấy hoặc có lỗi")]
     key = (cs.id, a.period, a.agency.code)
     if key in context.seen:
         where = doc.diagnostic(("agency", "code"), "")
         return [duplicate_agency(doc.file, key, context.seen[key], where.line, where.column)]
     context.seen[key] = doc.file
+    if partial is not None:
+        return check_partial(partial, cs, doc, strict=context.strict)
     return check_assessment(a, cs, doc, strict=context.strict)
 
 
