@@ -63,8 +63,8 @@ Points = Annotated[Decimal, AfterValidator(bounded_points)]
 
 
 def validate_document(model: type[M], doc: YamlDocument, *, context: dict[str, Any] | None = None) -> M:
-    """Validate ``doc.data`` as ``model``; raise :class:`InputError` with located diagnostics,
-    the loader's own problems (:attr:`YamlDocument.problems`) first."""
+    """Validate ``doc.data`` as ``model``; raise :class:`InputError` with located diagnostics
+    (the model's and the loader's own problems, :attr:`YamlDocument.problems`), in file order."""
     if not isinstance(doc.data, dict):
         kind = "danh sách" if isinstance(doc.data, list) else "một giá trị đơn"
         raise InputError(
@@ -76,7 +76,9 @@ def validate_document(model: type[M], doc: YamlDocument, *, context: dict[str, A
     try:
         validated = model.model_validate(doc.data, context=context)
     except ValidationError as exc:
-        raise InputError([*doc.problems, *diagnostics_from_validation(exc, doc, model)]) from None
+        found = [*doc.problems, *diagnostics_from_validation(exc, doc, model)]
+        # in the order of the file, as a reader fixes them (pydantic goes field by field)
+        raise InputError(sorted(found, key=lambda d: (d.line or 0, d.column or 0))) from None
     if doc.problems:  # a key given twice: an error, reported with everything else wrong in the file
         raise InputError(list(doc.problems))
     return validated

@@ -724,3 +724,10 @@ def test_products_of_many_long_multipliers_stay_exact() -> None:
 def test_zero_written_with_a_thousands_group_is_zero_not_ambiguous() -> None:
     report = check_text(one_item("rate", '"0.000 đồng"') + "    quantity: 1\n")
     assert codes(report) == ["BUD009"]
+
+
+def test_input_errors_come_in_the_order_of_the_file() -> None:
+    # pydantic reports field by field (unit before items); a reader fixes a file top to bottom
+    text = "title: T\nitems:\n  - name: A\n    amout: 1\nunit: đô la\n"
+    errors = input_errors(text)
+    assert [e.split(": lỗi")[0] for e in errors] == ["dt.yaml:4:5", "dt.yaml:5:7"], errors

@@ -99,10 +99,11 @@ def test_every_bad_table_row_is_reported_at_its_own_line() -> None:
     )
     found = errors(text)
     assert found == [
-        "vb.yaml:16:11: lỗi body[0].table.rows[1]: dòng 2 của bảng có 1 ô, bảng có 3 cột (`columns`)",
-        "vb.yaml:17:11: lỗi body[0].table.rows[2]: dòng 3 của bảng có 4 ô, bảng có 3 cột (`columns`)",
+        # in the order of the file
         "vb.yaml:13:15: lỗi body[0].table.widths: `widths` có 4 giá trị, bảng có 3 cột",
         "vb.yaml:13:19: lỗi body[0].table.widths[1]: `widths` phải là các số nguyên dương",
+        "vb.yaml:16:11: lỗi body[0].table.rows[1]: dòng 2 của bảng có 1 ô, bảng có 3 cột (`columns`)",
+        "vb.yaml:17:11: lỗi body[0].table.rows[2]: dòng 3 của bảng có 4 ô, bảng có 3 cột (`columns`)",
     ]
 
 
