@@ -180,8 +180,15 @@ def check_criteria_set(cs: CriteriaSet, doc: YamlDocument) -> list[Diagnostic]:
 def _check_shape(c: Criterion, path: PathKey, *, top_level: bool, doc: YamlDocument) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     if c.kind != "score":
-        if not top_level or c.children:
-            out.append(doc.diagnostic(path, f"điểm thưởng/điểm trừ `{c.id}` phải là tiêu chí lá ở cấp cao nhất"))
+        if not top_level:
+            out.append(
+                doc.diagnostic(
+                    (*path, "kind"),
+                    f"điểm thưởng/điểm trừ `{c.id}` chỉ được đặt ở cấp cao nhất, không nằm trong một nhóm",
+                )
+            )
+        elif c.children:
+            out.append(doc.diagnostic(path, f"điểm thưởng/điểm trừ `{c.id}` phải là tiêu chí lá (không có `children`)"))
         if c.max is None:
             out.append(doc.diagnostic(path, f"tiêu chí `{c.id}` thiếu `max`"))
         return out
@@ -197,12 +204,7 @@ def _check_shape(c: Criterion, path: PathKey, *, top_level: bool, doc: YamlDocum
                     f"các tiêu chí con là {format_number(child_sum)}",
                 )
             )
-        for j, ch in enumerate(c.children):
-            if ch.kind != "score":
-                out.append(
-                    doc.diagnostic((*path, "children", j, "kind"), "điểm thưởng/điểm trừ chỉ được đặt ở cấp cao nhất")
-                )
-        return out
+        return out  # a bonus or penalty child is reported by its own check (not top level)
     if c.max is None:
         out.append(doc.diagnostic(path, f"tiêu chí lá `{c.id}` thiếu `max` (điểm tối đa)"))
         return out

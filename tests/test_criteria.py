@@ -36,6 +36,8 @@ def test_valid_set_loads_with_its_structure() -> None:
         ("bands-not-zero.yaml", 6, "min = 0"),
         ("unknown-key.yaml", 10, "khóa `maks` không được phép"),
         ("huge-scale.yaml", 4, "số quá lớn"),
+        ("bonus-in-group.yaml", 13, "`1.2` chỉ được đặt ở cấp cao nhất"),
+        ("bonus-with-children.yaml", 10, "`T` phải là tiêu chí lá"),
     ],
 )
 def test_each_bad_set_is_reported_at_its_line(name: str, line: int, fragment: str) -> None:
@@ -79,3 +81,11 @@ def test_a_closed_choice_lists_its_values_without_english(tmp_path: Path) -> Non
     _, diagnostics = load_criteria_set(tmp_path / "c.yaml")
     [d] = diagnostics
     assert d.message.endswith("chỉ chấp nhận: `score`, `bonus`, `penalty`"), d.message
+
+
+def test_a_bonus_inside_a_group_is_reported_once() -> None:
+    _, diagnostics = load_criteria_set(DATA / "bonus-in-group.yaml")
+    assert [d.text() for d in diagnostics] == [
+        f"{DATA / 'bonus-in-group.yaml'}:13:42: lỗi criteria[0].children[1].kind: điểm thưởng/điểm trừ `1.2` "
+        "chỉ được đặt ở cấp cao nhất, không nằm trong một nhóm"
+    ]
