@@ -423,7 +423,7 @@ def test_score_report_ranks_counts_averages_and_missing(tmp_path: Path) -> None:
     # counts per band, every band of the set listed
     assert "| Khá | 2 | 66,67 |" in text and "| Yếu | 0 | 0,00 |" in text
     # averages per criteria group
-    assert "| 2 | Áp dụng, duy trì, cải tiến | 90 | 72,67 | 80,74 |" in text
+    assert "| 2 | Áp dụng, duy trì, cải tiến | 90,00 | 72,67 | 80,74 |" in text
     # agencies that have not submitted
     assert "### 3. Cơ quan chưa nộp báo cáo tự đánh giá\n\n- Sở Nội vụ\n" in text
 
