@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from isoprov.diagnostics import Diagnostic, InputError, Severity
 from isoprov.document import KINDS, Document, IssueDate, ReportSource
-from isoprov.loading import YamlDocument
+from isoprov.loading import PathKey, WrittenNumber, YamlDocument
 from isoprov.resources import shipped_dir
 from isoprov.vietnamese import amount_in_words, format_date, format_number
 
@@ -668,6 +668,24 @@ def _resolve(base_dir: Path, name: str) -> Path:
     return path if path.is_absolute() else base_dir / path
 
 
+def _as_written(doc: YamlDocument, path: PathKey, value: Decimal | None) -> str:
+    """A number as the data file writes it when it has leading zeros (``02``), else formatted
+    the Vietnamese way; "" for None."""
+    if value is None:
+        return ""
+    node: Any = doc.data
+    for step in path:
+        if isinstance(node, dict) and isinstance(step, str):
+            node = node.get(step)
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+        else:
+            return format_number(value)
+    if isinstance(node, WrittenNumber):
+        return str(node)
+    return format_number(value)
+
+
 def budget_appendix(
     document: Document, source: YamlDocument, base_dir: Path
 ) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
@@ -705,6 +723,8 @@ def budget_appendix(
                 "name": item.name,
                 "unit": item.unit,
                 "quantity": item.quantity,
+                # `quantity: 02` as the seed writes it (Vietnamese offices pad counts below 10)
+                "quantity_as_written": _as_written(budget_doc, (*r.path, "quantity"), item.quantity),
                 "rate": show_money(item.rate, budget.unit) if item.rate is not None else None,
                 "times": [m.shown() for m in item.times],
                 "formula": item.formula(budget.unit),
