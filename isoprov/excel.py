@@ -24,6 +24,12 @@ digest of the criterion. A form for another set, for another version of the set,
 structure was edited (rows moved, inserted, deleted, ids or maxima changed) is refused with a
 message naming the cell.
 
+Reading reports every problem of a form at once, as for a YAML file, each at its cell and in
+the order of the sheet: cells refused as read (text, TRUE/FALSE, a date or a percent in a score
+cell, a formula error such as ``#NAME?``, a formula saved without its computed value, merged
+input cells), then what checking the other entries against the set finds (points outside
+0..max or not an option, unscored leaves at their own score cell).
+
 Levels: when the form is made for a level (``--level``), the criteria that do not apply to it
 are greyed out and locked, and the level cell is locked. Without a level, nothing is locked
 by level; a conditional format greys those rows as soon as the agency picks its level, and a
@@ -32,6 +38,7 @@ score entered in one anyway is reported on reading as a warning (and ignored), a
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -43,13 +50,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from isoprov.assessment import Assessment
+from isoprov.assessment import Assessment, PartialAssessmentError, check_assessment, load_assessment
 from isoprov.atomic import write_atomic
 from isoprov.criteria import Band, CriteriaSet, Criterion, level_name
 from isoprov.diagnostics import SEVERITY_LABEL, Diagnostic, InputError, format_path
 from isoprov.jsonout import plain_decimal
 from isoprov.loading import Mark, PathKey, SourceMap, YamlDocument, nfc
-from isoprov.validation import validate_document
 from isoprov.vietnamese import format_number
 from isoprov.xlsx_cells import (
     LINE_HEIGHT,
@@ -565,6 +571,12 @@ class FormDocument(YamlDocument):
         # A missing evidence entry is about the evidence cell, not the criterion's id cell.
         if kwargs.get("code") == "no-evidence" and len(path) == 2:
             target, key = (*path, "evidence"), False
+        # An unscored leaf is about its own score cell, not the column's header: the check names
+        # the leaf only in its message (`2.1`), as the YAML path has no entry to point at.
+        if kwargs.get("code") == "missing-entry" and path == ("scores",):
+            named = _NAMED_ID.search(message)
+            if named and ("scores", named.group(1), "self") in self.source.values:
+                target, key = ("scores", named.group(1), "self"), False
         mark = self.source.locate(target, key=key)
         return Diagnostic(
             file=self.file,
@@ -574,6 +586,10 @@ class FormDocument(YamlDocument):
             path=format_path(path),
             **kwargs,
         )
+
+
+#: The first criterion id a message names (`2.1`).
+_NAMED_ID = re.compile(r"`([^`]+)`")
 
 
 def _letter(column: int) -> str:
@@ -598,11 +614,44 @@ _NUMBER_TEXT = re.compile(r"\d+(?:[.,]\d+)?")
 class _Reader:
     file: str
     ws: Any
+    #: The formula of each formula cell of the sheet, by (row, column).
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
     source: SourceMap = field(default_factory=SourceMap)
     errors: list[Diagnostic] = field(default_factory=list)
 
     def mark(self, row: int, column: int) -> Mark:
         return Mark(row, column)
+
+    def unusable(self, row: int, column: int, what: str, path: PathKey = ()) -> bool:
+        """Report an input cell whose value cannot be taken as typed; whether it is one.
+
+        A formula whose result is an error (``#NAME?``), and a formula with no computed value:
+        a workbook saved by a program that does not compute formulas (openpyxl, some
+        converters) stores the formula alone, and the cell would read as empty, silently.
+        """
+        cell = self.ws.cell(row=row, column=column)
+        if cell.data_type == "e":
+            self.error(
+                row,
+                column,
+                f"{what} là giá trị lỗi `{cell.value}` của một công thức; hãy sửa công thức hoặc xóa ô rồi gõ "
+                "thẳng giá trị vào ô",
+                path,
+            )
+            return True
+        if cell.value is not None or (row, column) not in self.formulas:
+            return False
+        formula = self.formulas[(row, column)]
+        shown = formula if len(formula) <= 60 else formula[:57] + "…"
+        self.error(
+            row,
+            column,
+            f"{what} là công thức `{shown}` chưa được tính ra giá trị (tệp được lưu bằng một chương trình "
+            "không tính công thức); hãy mở tệp bằng Excel hoặc LibreOffice rồi lưu lại, hoặc gõ thẳng "
+            "giá trị vào ô",
+            path,
+        )
+        return True
 
     def error(self, row: int | None, column: int | None, message: str, path: PathKey = ()) -> None:
         where = f"ô {FORM_SHEET}!{_letter(column)}{row}: " if row and column else ""
@@ -617,6 +666,12 @@ class _Reader:
             return "TRUE" if value else "FALSE"
         if isinstance(value, int | float):
             return plain_decimal(_decimal(value))
+        if isinstance(value, dt.datetime | dt.date):
+            # "05/01/2020" typed alone becomes a date: give it back as an office writes it
+            shown = f"{value.day:02d}/{value.month:02d}/{value.year}"
+            if isinstance(value, dt.datetime) and value.time() != dt.time():
+                shown += f" {value.hour:02d}:{value.minute:02d}"
+            return shown
         if not isinstance(value, str):
             return nfc(str(value))
         text = nfc(value).strip()
@@ -624,14 +679,26 @@ class _Reader:
 
     def number(self, row: int, column: int, path: PathKey, what: str, limit: str) -> Decimal | str | None:
         """A number cell: Decimal, the N/A text as is, None when empty; else an error."""
-        value = self.ws.cell(row=row, column=column).value
+        cell = self.ws.cell(row=row, column=column)
+        value = cell.value
         self.source.values[path] = self.mark(row, column)
-        if value is None:
+        if self.unusable(row, column, what, path) or value is None:
             return None
         if isinstance(value, bool):
             self.error(row, column, f"{what} là giá trị đúng/sai (TRUE/FALSE), không phải một số; {limit}", path)
             return None
         if isinstance(value, int | float):
+            if "%" in str(cell.number_format):
+                # 50% typed into a score cell is stored as 0,5: not what the person meant
+                self.error(
+                    row,
+                    column,
+                    f"{what} `{format_number(_decimal(value) * 100)}%` ở ô định dạng phần trăm (Percent), được lưu "
+                    f"là {format_number(_decimal(value))}; ô này ghi số điểm, không ghi phần trăm: hãy đổi định dạng "
+                    f"ô về Số (Number) rồi gõ lại số điểm, {limit.removeprefix('hãy ')}",
+                    path,
+                )
+                return None
             return _decimal(value)
         if isinstance(value, str):
             text = " ".join(nfc(value).split())
@@ -714,19 +781,28 @@ def read_assessment_form(path: Path, catalog: Catalog | None = None) -> tuple[As
             ]
         )
     meta = _read_meta(wb[META_SHEET], file)
-    reader = _Reader(file, wb[FORM_SHEET])
-    cs = _criteria_set(meta, catalog)
+    reader = _Reader(file, wb[FORM_SHEET], _formulas(path))
+    if catalog is None:
+        from isoprov.catalog import Catalog
+
+        catalog = Catalog.default([])
+    # An unknown or invalid set is reported at the "Bộ tiêu chí" cell: by the caller, or with the
+    # form's other problems.
+    cs = catalog.get(meta.criteria)
     header_row, columns = _find_header(reader)
     leaves = _check_structure(reader, header_row, columns, meta, cs)
     data: dict[str, Any] = {"criteria": meta.criteria}
     _read_agency(reader, header_row, data)
-    data["scores"] = _read_scores(reader, header_row, columns, leaves)
-    if cs is not None:
-        _check_level(reader, data["agency"], cs)
-    if reader.errors:
-        raise InputError(reader.errors)
+    data["scores"], refused = _read_scores(reader, header_row, columns, leaves)
+    _check_merged(reader, columns, leaves)
+    level_ok = cs is not None and _check_level(reader, data["agency"], cs)
     doc = FormDocument(file=file, data=data, source=reader.source)
-    return validate_document(Assessment, doc), doc
+    if not reader.errors:
+        try:
+            return load_assessment(doc), doc
+        except PartialAssessmentError:
+            pass  # an entry the model refuses (a number too large): reported below with the rest
+    raise InputError(_every_problem(reader.errors, doc, cs or catalog, level_ok, refused))
 
 
 class NotAFormError(InputError):
@@ -734,17 +810,17 @@ class NotAFormError(InputError):
     spreadsheet): a folder search may skip it, where a damaged form is an error."""
 
 
-def _check_level(reader: _Reader, agency: dict[str, Any], cs: CriteriaSet) -> None:
+def _check_level(reader: _Reader, agency: dict[str, Any], cs: CriteriaSet) -> bool:
     """The level cell must hold one of the set's level codes exactly, as the drop-down list
     offers them: the form's formulas compare the cell with those codes (``$B$6="tinh"``), so a
     level written any other way («Cấp tỉnh», « tinh ») would make the form's totals differ from
     isoprov's. It is refused, naming the cell and listing the codes."""
     mark = reader.source.values.get(("agency", "level"))
     if mark is None or "level" not in agency:
-        return  # no label, or the cell is empty: reported already
+        return False  # no label, or the cell is empty: reported already
     raw = reader.ws.cell(row=mark.line, column=mark.column).value
     if isinstance(raw, str) and raw in cs.levels:
-        return
+        return True
     codes = ", ".join(f"`{code}` ({level_name(code)})" for code in cs.levels)
     reader.error(
         mark.line,
@@ -753,6 +829,109 @@ def _check_level(reader: _Reader, agency: dict[str, Any], cs: CriteriaSet) -> No
         f"danh sách hoặc gõ đúng một mã: {codes}",
         ("agency", "level"),
     )
+    return False
+
+
+def _check_merged(reader: _Reader, columns: dict[str, int], leaves: list[tuple[int, _MetaRow]]) -> None:
+    """Report each merged range that covers a cell to fill in: only its first cell keeps a value,
+    so a score shown across two rows counts for the first criterion only."""
+    inputs = [
+        (row, columns[key]) for row, _ in leaves for key in ("self", "team", "evidence", "note") if key in columns
+    ]
+    inputs += [(m.line, m.column) for path, m in reader.source.values.items() if path[:1] in (("agency",), ("period",))]
+    for merged in sorted(reader.ws.merged_cells.ranges, key=lambda m: (m.min_row, m.min_col)):
+        if any(merged.min_row <= r <= merged.max_row and merged.min_col <= c <= merged.max_col for r, c in inputs):
+            reader.error(
+                merged.min_row,
+                merged.min_col,
+                f"các ô {merged.coord} đã bị gộp (Merge) nhưng đây là ô nhập liệu: ô gộp chỉ giữ giá trị của "
+                "ô đầu tiên; hãy bỏ gộp ô (Unmerge Cells) rồi điền lại từng ô",
+            )
+
+
+def _every_problem(
+    errors: list[Diagnostic], doc: FormDocument, cs: CriteriaSet | Catalog, level_ok: bool, refused: set[str]
+) -> list[Diagnostic]:
+    """Every problem of a form with refused cells, in the order of the cells: those cells, then
+    what checking the rest against the set finds (a score over its maximum in one cell must not
+    hide behind text in another, as in a YAML file).
+
+    The cells the reader refused were reported already: their agency fields get stand-ins, and
+    their leaves are not reported again as unscored. ``cs`` is the catalog when the form's set
+    is not in it (said as ``isoprov score`` says it).
+    """
+    problems = list(errors)
+    if not isinstance(cs, CriteriaSet):
+        criteria = doc.data["criteria"]
+        invalid = cs.invalid.get(criteria)
+        if invalid is not None:
+            problem = f"có lỗi (xem các lỗi của tệp {invalid}); chưa thể chấm điểm"
+        else:
+            problem = f"không tìm thấy; các bộ tiêu chí hiện có: {', '.join(cs.known_ids()) or 'không có'}"
+        problems.append(doc.diagnostic(("criteria",), f"bộ tiêu chí `{criteria}` {problem}"))
+        return _in_cell_order(problems)
+    stand_in = {"code": "?", "name": "?", **doc.data["agency"]}
+    if not level_ok:
+        stand_in["level"] = cs.levels[0]
+    # the refused cells left their values out of the entries already
+    data = {"agency": stand_in, "criteria": doc.data["criteria"], "period": doc.data.get("period") or "?"}
+    try:
+        partial = load_assessment(FormDocument(doc.file, {**data, "scores": doc.data["scores"]}, doc.source))
+    except PartialAssessmentError as exc:  # an entry the model refuses (a number too large)
+        problems.extend(exc.diagnostics)
+        partial, refused = exc.partial, refused | exc.dropped
+    except InputError as exc:  # pragma: no cover - the stand-ins make the agency valid
+        return _in_cell_order([*problems, *exc.diagnostics])
+    if level_ok:
+        problems.extend(check_assessment(partial, cs, doc, invalid=refused))
+    else:
+        problems.extend(_points_problems(partial, cs, doc))
+    return _in_cell_order(problems)
+
+
+def _points_problems(a: Assessment, cs: CriteriaSet, doc: FormDocument) -> list[Diagnostic]:
+    """Without a usable level (reported already), each entry's own errors: points outside 0..max or
+    not an option, «Không áp dụng» where not allowed. Each entry is checked as if the agency were
+    of a level the leaf applies to; what depends on the level (unscored leaves) is left out."""
+    out: list[Diagnostic] = []
+    for cid, entry in a.scores.items():
+        leaf = cs.index.get(cid)
+        level = next((lv for lv in cs.levels if leaf is not None and leaf.applies_to(lv)), None)
+        if level is None:
+            continue
+        agency = a.agency.model_copy(update={"level": level})
+        alone = Assessment(agency=agency, criteria=a.criteria, period=a.period, scores={cid: entry})
+        out.extend(d for d in check_assessment(alone, cs, doc) if d.is_error)
+    return out
+
+
+def _in_cell_order(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Row by row, then column by column, as a person goes through the sheet; unplaced ones first."""
+    return sorted(diagnostics, key=lambda d: (d.line or 0, d.column or 0))
+
+
+def _formulas(path: Path) -> dict[tuple[int, int], str]:
+    """The formula cells of the form sheet, by (row, column), from a second, formula-keeping read
+    (the main read gives each formula's computed value, None where none was saved)."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=False)
+    except Exception:  # pragma: no cover - the main read of the same file succeeded
+        return {}
+    try:
+        if FORM_SHEET not in wb.sheetnames:
+            return {}
+        out: dict[tuple[int, int], str] = {}
+        for row in wb[FORM_SHEET].iter_rows():
+            for cell in row:
+                if getattr(cell, "data_type", None) != "f" or cell.value is None:
+                    continue
+                value = cell.value
+                out[(cell.row, cell.column)] = value if isinstance(value, str) else str(getattr(value, "text", value))
+        return out
+    finally:
+        wb.close()
 
 
 def _open_workbook(path: Path, file: str) -> Any:
@@ -839,13 +1018,8 @@ def _read_meta(meta: Any, file: str) -> _Meta:
     return _Meta(values["criteria"], values.get("fingerprint", ""), tuple(rows))
 
 
-def _criteria_set(meta: _Meta, catalog: Catalog | None) -> CriteriaSet | None:
-    if catalog is None:
-        from isoprov.catalog import Catalog
-
-        catalog = Catalog.default([])
-    # An unknown or invalid set is reported by the caller, at the "Bộ tiêu chí" cell.
-    return catalog.get(meta.criteria)
+#: The columns the reader takes values from (the title and guidance are for people only).
+_READ_COLUMNS = ("max", "self", "evidence", "note", "team")
 
 
 def _find_header(reader: _Reader) -> tuple[int, dict[str, int]]:
@@ -857,16 +1031,18 @@ def _find_header(reader: _Reader) -> tuple[int, dict[str, int]]:
             if text is not None and _norm(text) in wanted:
                 found.setdefault(wanted[_norm(text)], column)
         if "id" in found:
-            missing = [COLUMNS[k] for k in ("max", "self") if k not in found]
+            # every column read: without the team's, its scores would be dropped silently
+            missing = [COLUMNS[k] for k in _READ_COLUMNS if k not in found]
             if missing:
                 raise InputError(
                     [
-                        Diagnostic(
+                        _cell_diagnostic(
                             reader.file,
+                            row,
+                            found["id"],
                             f"hàng tiêu đề của bảng (hàng {row}) thiếu cột "
                             + ", ".join(f"«{m}»" for m in missing)
-                            + "; cấu trúc biểu mẫu đã bị sửa, hãy tạo lại bằng `isoprov form`",
-                            line=row,
+                            + "; cấu trúc biểu mẫu đã bị sửa (sửa hoặc xóa cột), hãy tạo lại bằng `isoprov form`",
                         )
                     ]
                 )
@@ -998,7 +1174,12 @@ def _version_problem(reader: _Reader, meta: _Meta, cs: CriteriaSet, redo: str) -
         return _cell_diagnostic(
             reader.file, row, 1, f"{lead}: bộ tiêu chí có thêm tiêu chí `{extra}` mà biểu mẫu không có{redo}"
         )
-    return _cell_diagnostic(reader.file, CRITERIA_ROW, 2, f"{lead}: các cấp của bộ tiêu chí đã khác{redo}")
+    return _cell_diagnostic(
+        reader.file,
+        CRITERIA_ROW,
+        2,
+        f"{lead}: các cấp của bộ tiêu chí đã khác, hoặc phần nhận dạng ẩn của biểu mẫu đã bị sửa{redo}",
+    )
 
 
 def _cell_diagnostic(file: str, row: int, column: int, message: str) -> Diagnostic:
@@ -1025,6 +1206,8 @@ def _read_agency(reader: _Reader, header_row: int, data: dict[str, Any]) -> None
             path: PathKey = ("period",) if key == "period" else ("agency", key)
             reader.source.values[path] = mark
             value = reader.ws.cell(row=row, column=column + 1).value
+            if reader.unusable(row, column + 1, f"«{LABELS[key]}»", path):
+                continue
             if isinstance(value, bool) or not isinstance(value, str | int | float | None):
                 reader.error(
                     row,
@@ -1045,8 +1228,8 @@ def _read_agency(reader: _Reader, header_row: int, data: dict[str, Any]) -> None
             reader.error(
                 None,
                 None,
-                f"không tìm thấy ô nhãn «{label}» phía trên bảng điểm; cấu trúc biểu mẫu đã "
-                "bị sửa, hãy tạo lại bằng `isoprov form`",
+                f"không tìm thấy ô nhãn «{label}» phía trên bảng điểm của trang «{FORM_SHEET}» (hàng 1 đến "
+                f"{header_row - 1}); cấu trúc biểu mẫu đã bị sửa, hãy tạo lại bằng `isoprov form`",
             )
     reader.source.values[("agency",)] = reader.source.values.get(("agency", "code"), Mark(1, 1))
     data["agency"] = agency
@@ -1054,86 +1237,101 @@ def _read_agency(reader: _Reader, header_row: int, data: dict[str, Any]) -> None
 
 def _read_scores(
     reader: _Reader, header_row: int, columns: dict[str, int], leaves: list[tuple[int, _MetaRow]]
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], set[str]]:
+    """The score entries, and the ids of the leaves whose row has a cell the reader refused."""
     scores: dict[str, Any] = {}
-    self_col = columns["self"]
-    # What concerns the scores as a whole (a leaf left unscored) is shown at the column's header.
-    reader.source.values[("scores",)] = reader.mark(header_row, self_col)
+    refused: set[str] = set()
+    # What concerns the scores as a whole (nothing applicable) is shown at the column's header;
+    # an unscored leaf at its own cell (see FormDocument.diagnostic).
+    reader.source.values[("scores",)] = reader.mark(header_row, columns["self"])
     for row, leaf in leaves:
         cid = leaf.id
-        base: PathKey = ("scores", cid)
         limit = f"hãy nhập một số từ 0 đến {format_number(leaf.max)}" if leaf.max is not None else "hãy nhập một số"
         if leaf.na:
             limit += f" hoặc «{NA_TEXT}»"
         before = len(reader.errors)
-        own = reader.number(row, self_col, (*base, "self"), "điểm tự chấm", limit)
-        # a self-score cell already reported (not a number, TRUE/FALSE, a date): one error per
-        # cell, so the row is not also "evidence without a score"
-        bad_self = len(reader.errors) > before
-        team = None
-        if "team" in columns:
-            team = reader.number(
-                row, columns["team"], (*base, "team"), "điểm thẩm định", limit.replace(f" hoặc «{NA_TEXT}»", "")
+        _read_row(reader, row, cid, columns, limit, scores)
+        if len(reader.errors) > before:
+            refused.add(cid)
+    return scores, refused
+
+
+def _read_row(reader: _Reader, row: int, cid: str, columns: dict[str, int], limit: str, scores: dict[str, Any]) -> None:
+    """One leaf's row: its entry goes into ``scores`` unless it is empty or refused."""
+    self_col = columns["self"]
+    base: PathKey = ("scores", cid)
+    before = len(reader.errors)
+    own = reader.number(row, self_col, (*base, "self"), "điểm tự chấm", limit)
+    # a self-score cell already reported (not a number, TRUE/FALSE, a date): one error per
+    # cell, so the row is not also "evidence without a score"
+    bad_self = len(reader.errors) > before
+    team = None
+    if "team" in columns:
+        team = reader.number(
+            row, columns["team"], (*base, "team"), "điểm thẩm định", limit.replace(f" hoặc «{NA_TEXT}»", "")
+        )
+        if team == NA_TEXT:
+            reader.error(
+                row,
+                columns["team"],
+                f"điểm thẩm định không ghi «{NA_TEXT}»; khai báo không áp dụng ở cột Điểm tự chấm",
+                (*base, "team"),
             )
-            if team == NA_TEXT:
-                reader.error(
-                    row,
-                    columns["team"],
-                    f"điểm thẩm định không ghi «{NA_TEXT}»; khai báo không áp dụng ở cột Điểm tự chấm",
-                    (*base, "team"),
-                )
-                team = None
-        evidence = _evidence(reader.text(row, columns["evidence"])) if "evidence" in columns else []
-        note = reader.text(row, columns["note"]) if "note" in columns else None
-        if "evidence" in columns:
-            reader.source.values[(*base, "evidence")] = reader.mark(row, columns["evidence"])
-            for k in range(len(evidence)):
-                reader.source.values[(*base, "evidence", k)] = reader.mark(row, columns["evidence"])
-        if "note" in columns:
-            reader.source.values[(*base, "note")] = reader.mark(row, columns["note"])
-        reader.source.values[base] = reader.mark(row, columns["id"])
-        reader.source.keys[base] = reader.mark(row, self_col)
-        entry: dict[str, Any] = {}
-        if own == NA_TEXT:
-            reader.source.values[(*base, "na")] = reader.mark(row, self_col)
-            if note is None:
+            team = None
+    evidence: list[str] = []
+    note: str | None = None
+    if "evidence" in columns and not reader.unusable(row, columns["evidence"], "tài liệu kiểm chứng"):
+        evidence = _evidence(reader.text(row, columns["evidence"]))
+    if "note" in columns and not reader.unusable(row, columns["note"], "ghi chú"):
+        note = reader.text(row, columns["note"])
+    if "evidence" in columns:
+        reader.source.values[(*base, "evidence")] = reader.mark(row, columns["evidence"])
+        for k in range(len(evidence)):
+            reader.source.values[(*base, "evidence", k)] = reader.mark(row, columns["evidence"])
+    if "note" in columns:
+        reader.source.values[(*base, "note")] = reader.mark(row, columns["note"])
+    reader.source.values[base] = reader.mark(row, columns["id"])
+    reader.source.keys[base] = reader.mark(row, self_col)
+    entry: dict[str, Any] = {}
+    if own == NA_TEXT:
+        reader.source.values[(*base, "na")] = reader.mark(row, self_col)
+        if note is None:
+            reader.error(
+                row,
+                self_col,
+                f"tiêu chí `{cid}` khai báo «{NA_TEXT}» nhưng chưa ghi lý do ở cột "
+                f"Ghi chú (ô {_letter(columns.get('note', self_col))}{row})",
+                base,
+            )
+            return
+        if team is not None:
+            reader.error(
+                row,
+                columns["team"],
+                f"tiêu chí `{cid}` đã khai báo «{NA_TEXT}» thì không chấm điểm thẩm định",
+                (*base, "team"),
+            )
+            return
+        entry["na"] = note
+    else:
+        if own is not None:
+            entry["self"] = own
+        if team is not None:
+            entry["team"] = team
+        if not entry:
+            if (evidence or note) and not bad_self:
                 reader.error(
                     row,
                     self_col,
-                    f"tiêu chí `{cid}` khai báo «{NA_TEXT}» nhưng chưa ghi lý do ở cột "
-                    f"Ghi chú (ô {_letter(columns.get('note', self_col))}{row})",
-                    base,
+                    f"tiêu chí `{cid}` có tài liệu kiểm chứng hoặc ghi chú nhưng chưa có điểm tự chấm; {limit}",
+                    (*base, "self"),
                 )
-                continue
-            if team is not None:
-                reader.error(
-                    row,
-                    columns["team"],
-                    f"tiêu chí `{cid}` đã khai báo «{NA_TEXT}» thì không chấm điểm thẩm định",
-                    (*base, "team"),
-                )
-                continue
-            entry["na"] = note
-        else:
-            if own is not None:
-                entry["self"] = own
-            if team is not None:
-                entry["team"] = team
-            if not entry:
-                if (evidence or note) and not bad_self:
-                    reader.error(
-                        row,
-                        self_col,
-                        f"tiêu chí `{cid}` có tài liệu kiểm chứng hoặc ghi chú nhưng chưa có điểm tự chấm; {limit}",
-                        (*base, "self"),
-                    )
-                continue
-            if note is not None:
-                entry["note"] = note
-        if evidence:
-            entry["evidence"] = evidence
-        scores[cid] = entry
-    return scores
+            return
+        if note is not None:
+            entry["note"] = note
+    if evidence:
+        entry["evidence"] = evidence
+    scores[cid] = entry
 
 
 _EVIDENCE_SPLIT = re.compile(r"[\n;]")

@@ -686,12 +686,17 @@ def test_an_export_is_not_a_form(cli: Cli, tmp_path: Path) -> None:
         read_assessment_form(export, _catalog())
 
 
-def test_an_unscored_leaf_is_a_warning_at_the_score_column(cli: Cli, filled: Path, tmp_path: Path) -> None:
+def test_an_unscored_leaf_is_a_warning_at_its_own_score_cell(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    # at E15, the leaf's cell, not E10, the column's header
     path = edit(filled, tmp_path / "missing.xlsx", **{f"E{ROW['2.1']}": None, f"H{ROW['2.1']}": None})
     run = cli("score", path, "--criteria", CRITERIA, "--format", "json")
     assert run.exit_code == 0
     (result,) = run.json()["results"]
-    assert any("`2.1`" in w and f"ô {FORM_SHEET}!E" in w for w in result["warnings"])
+    (warning,) = [w for w in result["warnings"] if "`2.1`" in w]
+    assert f"ô {FORM_SHEET}!E{ROW['2.1']}:" in warning and "chưa được chấm" in warning
+    strict = cli("validate", path, "--criteria", CRITERIA, "--strict")
+    assert strict.exit_code == 1
+    assert f"{path}:{ROW['2.1']}:5:" in strict.stderr and f"ô {FORM_SHEET}!E{ROW['2.1']}:" in strict.stderr
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
@@ -703,6 +708,9 @@ def test_a_form_saved_by_libreoffice_reads_back_and_its_formulas_agree(cli: Cli,
     import subprocess
 
     variant = edit(filled, tmp_path / "na-thuong.xlsx", **{f"E{ROW['1.2']}": " không  áp dụng"})
+    # formulas saved without values (openpyxl): LibreOffice computes them on saving
+    computed = _with_formula(filled, tmp_path / "cong-thuc.xlsx", f"E{ROW['2.1']}", "=4+5")  # 2.1: 9
+    failing = _with_formula(filled, tmp_path / "loi.xlsx", "B4", "=SKHCN")  # the code typed as a formula
     out = tmp_path / "lo"
     done = subprocess.run(
         [
@@ -715,6 +723,8 @@ def test_a_form_saved_by_libreoffice_reads_back_and_its_formulas_agree(cli: Cli,
             str(out),
             str(filled),
             str(variant),
+            str(computed),
+            str(failing),
         ],
         capture_output=True,
         timeout=180,
@@ -722,7 +732,9 @@ def test_a_form_saved_by_libreoffice_reads_back_and_its_formulas_agree(cli: Cli,
         env={**os.environ, "HOME": str(tmp_path)},
     )
     (expected,) = score_json(cli, DATA / "assessment" / "valid-skhcn.yaml").json()["results"]
-    for source in (filled, variant):
+    message = _refused(cli("score", out / failing.name, "--criteria", CRITERIA), "B4")
+    assert "giá trị lỗi `#NAME?`" in message
+    for source in (filled, variant, computed):
         saved = out / source.name
         assert saved.is_file(), done.stderr
         (got,) = score_json(cli, saved).json()["results"]
@@ -733,3 +745,255 @@ def test_a_form_saved_by_libreoffice_reads_back_and_its_formulas_agree(cli: Cli,
         total_row = next(r for r in range(ROW["D"] + 1, ws.max_row + 1) if "quy đổi" in str(ws.cell(r, 2).value))
         own = (ws.cell(total_row, 5).value, ws.cell(total_row, 8).value)
         assert [Decimal(str(v)) for v in own] == [Decimal(str(expected["self_total"])), Decimal(str(expected["total"]))]
+
+
+# ---- every problem of a form at once, each at its cell ----------------------------------------
+
+
+def _messages(run: Run) -> list[str]:
+    assert run.exit_code == 1, run.stdout + run.stderr
+    return [line for line in run.stderr.splitlines() if line.strip()]
+
+
+def test_every_bad_cell_is_reported_in_one_run(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    """Text in one score cell must not hide the other bad cells, as in a YAML file."""
+    cells = {
+        f"E{ROW['1.1']}": 5,  # over its max (4)
+        f"E{ROW['1.2']}": "abc",  # not a number
+        f"H{ROW['1.2']}": -1,  # the team's column, below 0
+        f"E{ROW['2.1']}": 12,  # over its max (10)
+        f"E{ROW['T']}": 3.5,  # fine
+    }
+    path = edit(filled, tmp_path / "many.xlsx", **cells)
+    for command in ("score", "validate"):
+        lines = _messages(cli(command, path, "--criteria", CRITERIA))
+        for cell in (f"E{ROW['1.1']}", f"E{ROW['1.2']}", f"H{ROW['1.2']}", f"E{ROW['2.1']}"):
+            assert sum(f"ô {FORM_SHEET}!{cell}:" in line for line in lines) == 1, (cell, lines)
+        assert not any(f"!E{ROW['T']}" in line for line in lines)
+        # in the order of the sheet, row by row
+        assert [line.split("!")[1].split(":")[0] for line in lines if "!" in line] == [
+            f"E{ROW['1.1']}",
+            f"E{ROW['1.2']}",
+            f"H{ROW['1.2']}",
+            f"E{ROW['2.1']}",
+        ]
+    errors = score_json(cli, path).json()["errors"]
+    assert [(e["line"], e["column"]) for e in errors] == [
+        (ROW["1.1"], 5),
+        (ROW["1.2"], 5),
+        (ROW["1.2"], 8),
+        (ROW["2.1"], 5),
+    ]
+
+
+def test_bad_cells_are_reported_beside_a_missing_level(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    cells = {"B6": None, f"E{ROW['2.1']}": 12, f"H{ROW['T']}": "hai", f"E{ROW['1.1']}": 3}
+    path = edit(filled, tmp_path / "nolevel.xlsx", **cells)
+    message = _refused(cli("score", path, "--criteria", CRITERIA), "B6")
+    assert f"ô {FORM_SHEET}!E{ROW['2.1']}: điểm 12 nằm ngoài khoảng cho phép 0..10" in message
+    assert f"ô {FORM_SHEET}!H{ROW['T']}:" in message
+    assert f"ô {FORM_SHEET}!E{ROW['1.1']}: điểm 3 không phải một mức" in message
+    assert "chưa được chấm" not in message  # unscored leaves depend on the level
+
+
+def test_bad_cells_are_reported_beside_missing_agency_cells(cli: Cli, form: Path, tmp_path: Path) -> None:
+    path = edit(form, tmp_path / "blank.xlsx", **{f"E{ROW['2.1']}": 11, f"E{ROW['1.2']}": "x"})
+    message = _refused(cli("score", path, "--criteria", CRITERIA), "B4")
+    assert f"ô {FORM_SHEET}!E{ROW['2.1']}: điểm 11" in message and f"ô {FORM_SHEET}!E{ROW['1.2']}:" in message
+
+
+def test_a_number_too_large_does_not_hide_text_elsewhere(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    path = edit(filled, tmp_path / "huge.xlsx", **{f"E{ROW['2.1']}": 1e300, f"H{ROW['T']}": "x"})
+    message = _refused(cli("score", path, "--criteria", CRITERIA), f"E{ROW['2.1']}")
+    assert "quá lớn" in message and f"ô {FORM_SHEET}!H{ROW['T']}:" in message
+
+
+def test_a_bad_form_does_not_stop_the_valid_ones(cli: Cli, form: Path, filled: Path, tmp_path: Path) -> None:
+    bad = edit(filled, tmp_path / "bad.xlsx", **{f"E{ROW['1.2']}": "abc"})
+    good = fill_form(form, DATA / "assessment" / "valid-snv.yaml", tmp_path / "snv.xlsx")
+    run = score_json(cli, bad, good)
+    assert run.exit_code == 1
+    assert [r["agency"]["code"] for r in run.json()["results"]] == ["SNV"]
+    assert {e["file"] for e in run.json()["errors"]} == {str(bad)}
+
+
+# ---- cells whose value is not what was typed --------------------------------------------------
+
+
+def _with_formula(source: Path, target: Path, cell: str, formula: str) -> Path:
+    """What a program that does not compute formulas saves: the formula and no value."""
+    wb = load_workbook(source)
+    wb[FORM_SHEET][cell] = formula
+    wb.save(target)
+    return target
+
+
+@pytest.mark.parametrize(
+    ("cell", "formula"),
+    [
+        (f"E{ROW['2.1']}", "=4+5"),
+        (f"H{ROW['1.1']}", "=2"),
+        ("B4", '="SKHCN"'),
+        (f"G{ROW['1.2']}", '="Cơ quan mới thành lập"'),  # the reason of an N/A
+        (f"F{ROW['1.1']}", '="QĐ 12"'),
+    ],
+)
+def test_a_formula_without_a_computed_value_is_an_error_at_its_cell(
+    cli: Cli, filled: Path, tmp_path: Path, cell: str, formula: str
+) -> None:
+    path = _with_formula(filled, tmp_path / "formula.xlsx", cell, formula)
+    for command in ("score", "validate"):
+        message = _refused(cli(command, path, "--criteria", CRITERIA), cell)
+        line = next(m for m in message.splitlines() if f"ô {FORM_SHEET}!{cell}:" in m)
+        assert f"công thức `{formula}` chưa được tính" in line and "Excel hoặc LibreOffice" in line
+        assert "chưa được chấm" not in message and "chưa điền" not in message
+
+
+@pytest.mark.parametrize("cell", ["B4", f"E{ROW['2.1']}", f"G{ROW['1.2']}"])
+def test_an_error_value_of_a_formula_is_refused(cli: Cli, filled: Path, tmp_path: Path, cell: str) -> None:
+    # what Excel or LibreOffice saves for a formula that fails, e.g. =SKHCN typed as the code
+    path = edit(filled, tmp_path / "err.xlsx", **{cell: "#NAME?"})
+    message = _refused(cli("score", path, "--criteria", CRITERIA), cell)
+    assert "giá trị lỗi `#NAME?`" in message
+
+
+def test_a_score_in_a_percent_cell_is_refused(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    wb = load_workbook(filled)
+    cell = wb[FORM_SHEET][f"E{ROW['2.1']}"]
+    cell.value, cell.number_format = 0.5, "0%"
+    wb.save(tmp_path / "pct.xlsx")
+    message = _refused(cli("score", tmp_path / "pct.xlsx", "--criteria", CRITERIA), f"E{ROW['2.1']}")
+    assert "`50%`" in message and "phần trăm" in message
+
+
+@pytest.mark.parametrize("cells", [f"E{ROW['1.1']}:E{ROW['1.2']}", f"F{ROW['1.1']}:G{ROW['1.1']}", "B4:C4"])
+def test_merged_input_cells_are_refused(cli: Cli, filled: Path, tmp_path: Path, cells: str) -> None:
+    # a score shown across two rows counts for the first criterion only
+    wb = load_workbook(filled)
+    wb[FORM_SHEET].merge_cells(cells)
+    wb.save(tmp_path / "merged.xlsx")
+    message = _refused(cli("score", tmp_path / "merged.xlsx", "--criteria", CRITERIA), cells.split(":")[0])
+    assert f"các ô {cells} đã bị gộp" in message
+
+
+def test_merged_cells_outside_the_inputs_are_accepted(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    wb = load_workbook(filled)
+    wb[FORM_SHEET].merge_cells(f"B{ROW['1.1']}:C{ROW['1.1']}")  # title and guidance
+    wb.save(tmp_path / "merged.xlsx")
+    assert score_json(cli, tmp_path / "merged.xlsx").exit_code == 0
+
+
+def test_an_altered_fingerprint_is_refused(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    wb = load_workbook(filled)
+    meta = wb[META_SHEET]
+    row = next(r for r in range(1, 6) if meta.cell(r, 1).value == "fingerprint")
+    meta.cell(row, 2).value = "0" * 64
+    wb.save(tmp_path / "fp.xlsx")
+    message = _refused(cli("score", tmp_path / "fp.xlsx", "--criteria", CRITERIA), "B3")
+    assert "phần nhận dạng ẩn của biểu mẫu đã bị sửa" in message
+
+
+# ---- other criteria sets: nested groups, decimal options, two levels, bonus and penalty ---------
+
+NESTED = DATA / "form" / "nested-decimal.yaml"
+
+
+def test_a_set_with_nested_groups_and_decimal_options_round_trips(cli: Cli, tmp_path: Path) -> None:
+    form = make_form(cli, tmp_path / "form.xlsx", criteria=NESTED)
+    sources = sorted((DATA / "form").glob("nested-decimal-*.yaml"))
+    forms = [fill_form(form, a, tmp_path / f"{a.stem}.xlsx") for a in sources]
+    expected = cli("score", *sources, "--criteria", NESTED, "--format", "json")
+    got = cli("score", *forms, "--criteria", NESTED, "--format", "json")
+    assert got.exit_code == expected.exit_code == 0, got.stderr
+    drop = ("file", "warnings")
+    assert [{k: v for k, v in r.items() if k not in drop} for r in got.json()["results"]] == [
+        {k: v for k, v in r.items() if k not in drop} for r in expected.json()["results"]
+    ]
+    # the evidence of a leaf, one entry a line, keeps its semicolons only when split by lines
+    assessment, _ = read_assessment_form(forms[0], _nested_catalog())
+    assert assessment.scores["1.1.1"].evidence == ("QĐ 1", "bổ sung", "Báo cáo 2")
+    assert assessment.scores["1.1.2"].na == "Không có; lý do dài"
+
+
+def _nested_catalog() -> Catalog:
+    catalog = Catalog(explicit=[NESTED])
+    catalog.load_explicit()
+    return catalog
+
+
+def test_a_decimal_option_not_in_the_list_is_refused(cli: Cli, tmp_path: Path) -> None:
+    form = make_form(cli, tmp_path / "form.xlsx", criteria=NESTED)
+    filled = fill_form(form, DATA / "form" / "nested-decimal-tinh.yaml", tmp_path / "tinh.xlsx")
+    at = rows(load_workbook(filled)[FORM_SHEET])
+    path = edit(filled, tmp_path / "bad.xlsx", **{f"E{at['1.1.1']}": 0.7, f"H{at['D']}": 10.5})
+    run = cli("score", path, "--criteria", NESTED)
+    message = _refused(run, f"E{at['1.1.1']}")
+    assert "các mức cho phép: 1,5, 0,75, 0" in message
+    assert f"ô {FORM_SHEET}!H{at['D']}: điểm 10,5 nằm ngoài khoảng cho phép 0..10" in message
+
+
+@pytest.mark.parametrize("key", ["team", "evidence", "note"])
+def test_a_renamed_column_header_is_refused(cli: Cli, filled: Path, tmp_path: Path, key: str) -> None:
+    # without its header the column's values would be dropped silently (the team's scores, the
+    # evidence, the reasons of N/A)
+    ws = load_workbook(filled)[FORM_SHEET]
+    cell = ws.cell(HEADER_ROW, columns(ws)[COLUMNS[key]]).coordinate
+    path = edit(filled, tmp_path / "header.xlsx", **{cell: "Điểm"})
+    message = _refused(cli("score", path, "--criteria", CRITERIA), f"A{HEADER_ROW}")
+    assert f"thiếu cột «{COLUMNS[key]}»" in message
+
+
+def test_a_date_typed_as_evidence_is_read_as_an_office_writes_it(filled: Path, tmp_path: Path) -> None:
+    # Excel turns "05/01/2020" typed alone into a date
+    path = edit(filled, tmp_path / "d.xlsx", **{f"F{ROW['1.1']}": dt.datetime(2020, 1, 5)})
+    assessment, _ = read_assessment_form(path, _catalog())
+    assert assessment.scores["1.1"].evidence == ("05/01/2020",)
+
+
+def test_an_unknown_set_is_reported_beside_bad_cells(cli: Cli, tmp_path: Path) -> None:
+    other = tmp_path / "khac.yaml"
+    other.write_text(CRITERIA.read_text(encoding="utf-8").replace("id: thu-nghiem", "id: bo-khac"), encoding="utf-8")
+    form = make_form(cli, tmp_path / "khac.xlsx", criteria=other)
+    path = fill_form(form, DATA / "assessment" / "valid-snv.yaml", tmp_path / "snv.xlsx")
+    path = edit(path, tmp_path / "bad.xlsx", **{f"E{ROW['2.1']}": "abc"})
+    message = _refused(cli("score", path, "--criteria", CRITERIA), f"E{ROW['2.1']}")
+    assert f"ô {FORM_SHEET}!B3: bộ tiêu chí `bo-khac` không tìm thấy; các bộ tiêu chí hiện có:" in message
+
+
+def _libreoffice(tmp_path: Path, *sources: Path) -> Path:
+    """Open and save each of ``sources`` with LibreOffice headless, as an agency would; the folder."""
+    import os
+    import subprocess
+
+    out = tmp_path / "lo"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            *map(str, sources),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=False,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
+    return out
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_nested_decimal_forms_saved_by_libreoffice_give_the_yaml_totals(cli: Cli, tmp_path: Path) -> None:
+    form = make_form(cli, tmp_path / "form.xlsx", criteria=NESTED)
+    sources = sorted((DATA / "form").glob("nested-decimal-*.yaml"))
+    forms = [fill_form(form, a, tmp_path / f"{a.stem}.xlsx") for a in sources]
+    out = _libreoffice(tmp_path, *forms)
+    saved = [out / f.name for f in forms]
+    assert all(p.is_file() for p in saved)
+    expected = cli("score", *sources, "--criteria", NESTED, "--format", "json").json()["results"]
+    got = cli("score", *saved, "--criteria", NESTED, "--format", "json").json()["results"]
+    keys = ("agency", "self_total", "total", "band", "rank", "groups")
+    assert [[r[k] for k in keys] for r in got] == [[r[k] for k in keys] for r in expected]
