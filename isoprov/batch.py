@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import multiprocessing as mp
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -280,6 +281,12 @@ def _not_a_form(exc: InputError) -> bool:
     return isinstance(exc, NotAFormError)
 
 
+_NAMES_ITS_CELL = re.compile(r"ô [^!:]+![A-Z]+[0-9]+: ")
+
+
 def _warning_text(d: Diagnostic) -> str:
-    where = f"dòng {d.line}: " if d.line is not None else ""
-    return f"{where}{d.message}"
+    """A warning as a result lists it: the line first, unless it names its cell already (a form:
+    ``ô Tự đánh giá!E13: …``, where the row is the line)."""
+    if d.line is None or _NAMES_ITS_CELL.match(d.message):
+        return d.message
+    return f"dòng {d.line}: {d.message}"

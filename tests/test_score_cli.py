@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -492,3 +493,21 @@ def test_a_criteria_file_named_twice_is_reported_once(cli: Callable[..., Run], d
     run = cli("score", data / "assessment" / "valid-skhcn.yaml", "--criteria", bad, "--criteria", bad.parent)
     assert run.exit_code == 1
     assert run.stderr.count("khai báo max = 12") == 1, run.stderr
+
+
+def test_warnings_of_a_form_name_their_cell_without_a_line_prefix(cli: Callable[..., Run], tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    form = tmp_path / "bieu-mau.xlsx"
+    assert cli("form", "mau-cap-tinh-huyen-xa", "-o", form).exit_code == 0
+    wb = load_workbook(form)
+    ws = wb["Tự đánh giá"]
+    labels = {ws.cell(r, 1).value: r for r in range(1, 10)}
+    agency = (("Mã cơ quan", "SKHCN"), ("Tên cơ quan", "Sở KH&CN"), ("Cấp", "tinh"), ("Kỳ đánh giá", "2024"))
+    for label, value in agency:
+        ws.cell(labels[label], 2).value = value
+    wb.save(form)
+    run = cli("score", form, "--format", "json")
+    (result,) = json.loads(run.stdout)["results"]
+    # the cell's row is the line: no "dòng 13: ô Tự đánh giá!E13: …" (YAML warnings keep "dòng N:")
+    assert result["warnings"] and all(w.startswith("ô Tự đánh giá!E") for w in result["warnings"]), result["warnings"]
