@@ -22,7 +22,9 @@ sheet ``_isoprov`` (very hidden: not shown by Excel's "Unhide"): the form versio
 set id, a fingerprint of the set's structure and, per criterion row, the row number, id and a
 digest of the criterion. A form for another set, for another version of the set, or whose
 structure was edited (rows moved, inserted, deleted, ids or maxima changed) is refused with a
-message naming the cell.
+message naming the cell. The same sheet holds, on the row of each leaf with options, the
+items of its drop-down lists as number cells (see :data:`META_OPTIONS_COL`); the reader never
+reads them.
 
 Reading reports every problem of a form at once, as for a YAML file, each at its cell and in
 the order of the sheet: cells refused as read (text, TRUE/FALSE, a date or a percent in a score
@@ -110,6 +112,16 @@ SCAN_ROWS = 60
 #: An .xlsx is a zip: refuse one that would unpack to more than this (a zip bomb), before
 #: openpyxl reads it.
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+
+#: The hidden sheet: one row per criterion from this row on, in the order of the form's rows
+#: (row 6 names the columns).
+META_FIRST_ROW = 7
+#: On a leaf's row of the hidden sheet, its options from this column on (F), as real numbers,
+#: followed by «Không áp dụng» when the leaf allows it. The drop-down lists take their items
+#: from these cells: a list written as text (``"1.5,0.75,0"``) enters the text of the item,
+#: which a spreadsheet whose decimal mark is a comma (Vietnamese) reads as text or as a date
+#: (1 May); an item taken from a cell enters the cell's number, whatever the locale.
+META_OPTIONS_COL = 6
 
 _INPUT_FILL = "FFF9DB"  # pale yellow: cells to fill in
 _GREY_FILL = "D9D9D9"
@@ -456,7 +468,7 @@ def _form_validations(
             allow_na = key == "self" and c.na
             if c.options is not None:
                 items = [plain_decimal(o.points) for o in c.options] + ([NA_TEXT] if allow_na else [])
-                dv = DataValidation(type="list", formula1=_list_formula(items), allow_blank=True)
+                dv = DataValidation(type="list", formula1=_options_range(k, len(items)), allow_blank=True)
                 error = "Chọn một mức trong danh sách: " + ", ".join(items)
             elif allow_na:
                 # A custom rule: a number 0..max, or the N/A text (a decimal rule would refuse it).
@@ -479,6 +491,18 @@ def _form_validations(
             dv.add(ref)
         if level is None and c.levels is not None:
             _grey_when_not_applicable(ws, c, row)
+
+
+def _options_range(k: int, count: int) -> str:
+    """The cells holding the first ``count`` items of the drop-down list of the ``k``-th row of
+    the table (see :data:`META_OPTIONS_COL`), as an absolute reference naming the hidden sheet:
+    ``'_isoprov'!$F$8:$H$8``."""
+    from openpyxl.utils import get_column_letter
+
+    row = META_FIRST_ROW + k
+    first = get_column_letter(META_OPTIONS_COL)
+    last = get_column_letter(META_OPTIONS_COL + count - 1)
+    return _sheet_ref(META_SHEET, f"${first}${row}:${last}${row}")
 
 
 def _grey_when_not_applicable(ws: Any, c: Criterion, row: int) -> None:
@@ -529,15 +553,23 @@ def _form_meta(wb: Any, cs: CriteriaSet, rows: Sequence[tuple[Criterion, int]], 
     ):
         put_text(meta, k, 1, key)
         put_text(meta, k, 2, value)
-    for column, name in enumerate(("row", "id", "digest", "max", "na"), start=1):
-        put_text(meta, 6, column, name)
+    for column, name in enumerate(("row", "id", "digest", "max", "na", "options"), start=1):
+        put_text(meta, META_FIRST_ROW - 1, column, name)
     for k, (c, depth) in enumerate(rows):
-        meta.cell(row=7 + k, column=1, value=first + k)
-        put_text(meta, 7 + k, 2, c.id)
-        put_text(meta, 7 + k, 3, criterion_digest(c, depth))
+        row = META_FIRST_ROW + k
+        meta.cell(row=row, column=1, value=first + k)
+        put_text(meta, row, 2, c.id)
+        put_text(meta, row, 3, criterion_digest(c, depth))
         if c.is_leaf and c.max is not None:
-            put_text(meta, 7 + k, 4, plain_decimal(c.max))
-        put_text(meta, 7 + k, 5, "1" if c.na else "0")
+            put_text(meta, row, 4, plain_decimal(c.max))
+        put_text(meta, row, 5, "1" if c.na else "0")
+        if c.is_leaf and c.options is not None:
+            # the items of the leaf's drop-down lists (see META_OPTIONS_COL); the reader never
+            # reads them, so a form made before they existed reads back the same
+            for j, option in enumerate(c.options):
+                put_number(meta, row, META_OPTIONS_COL + j, option.points)
+            if c.na:
+                put_text(meta, row, META_OPTIONS_COL + len(c.options), NA_TEXT)
     meta.protection.sheet = True
 
 

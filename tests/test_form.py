@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from collections.abc import Callable
 from decimal import Decimal
@@ -18,6 +19,7 @@ from isoprov.excel import (
     COLUMNS,
     FORM_SHEET,
     HEADER_ROW,
+    META_OPTIONS_COL,
     META_SHEET,
     NA_TEXT,
     criteria_fingerprint,
@@ -204,11 +206,34 @@ def _validations(ws: Any) -> dict[str, Any]:
     return {str(ref): dv for dv in ws.data_validations.dataValidation for ref in dv.sqref.ranges}
 
 
+#: An absolute range of one sheet, the sheet named (quoted or not: LibreOffice saves it bare).
+_RANGE = re.compile(r"(?:'(?P<quoted>(?:[^']|'')+)'|(?P<bare>[^'!]+))!(?P<cells>\$[A-Z]+\$\d+:\$[A-Z]+\$\d+)")
+
+
+def list_items(wb: Any, cell: str) -> list[Any]:
+    """The items of the drop-down list of ``cell`` of the form sheet, in order: the values of the
+    cells its validation takes them from, an absolute range naming the very hidden sheet."""
+    dv = _validations(wb[FORM_SHEET])[cell]
+    assert dv.type == "list"
+    found = _RANGE.fullmatch(dv.formula1 or "")
+    assert found is not None, f"not a range of cells: {dv.formula1}"
+    sheet = found["bare"] or found["quoted"].replace("''", "'")
+    assert sheet == META_SHEET != FORM_SHEET
+    return [c.value for line in wb[sheet][found["cells"].replace("$", "")] for c in line]
+
+
+def numbers(items: list[Any]) -> list[Decimal]:
+    """The items as exact decimals; each must be a number cell, not text (nor TRUE/FALSE)."""
+    assert all(isinstance(v, int | float) and not isinstance(v, bool) for v in items), items
+    return [Decimal(str(v)) for v in items]
+
+
 def test_options_give_a_list_other_leaves_a_decimal_range(form: Path) -> None:
-    ws = load_workbook(form)[FORM_SHEET]
-    dv = _validations(ws)
-    assert dv[f"E{ROW['1.1']}"].type == "list"
-    assert dv[f"E{ROW['1.1']}"].formula1 == '"4,2,0"'
+    wb = load_workbook(form)
+    dv = _validations(wb[FORM_SHEET])
+    # whole-number options: numbers in cells too, the highest first as the criteria list them
+    for column in "EH":
+        assert numbers(list_items(wb, f"{column}{ROW['1.1']}")) == [4, 2, 0]
     assert dv[f"E{ROW['2.1']}"].type == "decimal"
     assert (dv[f"E{ROW['2.1']}"].formula1, dv[f"E{ROW['2.1']}"].formula2) == ("0", "10")
     assert dv[f"H{ROW['2.1']}"].type == "decimal"  # the team's column too
@@ -227,8 +252,48 @@ def test_na_in_a_list_of_options(cli: Cli, tmp_path: Path) -> None:
     text = text.replace("        evidence: true\n", "        evidence: true\n        na: true\n", 1)
     criteria = tmp_path / "na-options.yaml"
     criteria.write_text(text, encoding="utf-8")
-    ws = load_workbook(make_form(cli, tmp_path / "f.xlsx", criteria=criteria))[FORM_SHEET]
-    assert _validations(ws)[f"E{ROW['1.1']}"].formula1 == f'"4,2,0,{NA_TEXT}"'
+    wb = load_workbook(make_form(cli, tmp_path / "f.xlsx", criteria=criteria))
+    *points, na = list_items(wb, f"E{ROW['1.1']}")
+    assert (numbers(points), na) == ([4, 2, 0], NA_TEXT)
+    assert numbers(list_items(wb, f"H{ROW['1.1']}")) == [4, 2, 0]  # the team does not declare N/A
+
+
+def test_decimal_options_are_listed_from_number_cells(cli: Cli, tmp_path: Path) -> None:
+    """A list written as text ("1.5,0.75,0") enters the text "1.5", which a Vietnamese Excel (decimal
+    comma) reads as text or as the date 1 May: the items are cells holding the numbers."""
+    wb = load_workbook(make_form(cli, tmp_path / "form.xlsx", criteria=NESTED))
+    at = rows(wb[FORM_SHEET])
+    for column in "EH":
+        assert numbers(list_items(wb, f"{column}{at['1.1.1']}")) == [Decimal("1.5"), Decimal("0.75"), 0]
+    # the cells sit on the very hidden sheet, beside nothing a person fills in
+    assert wb.sheetnames == [FORM_SHEET, META_SHEET]
+    assert wb[META_SHEET].sheet_state == "veryHidden" and wb[META_SHEET].protection.sheet
+    # the error message and the prompt are kept
+    dv = _validations(wb[FORM_SHEET])[f"E{at['1.1.1']}"]
+    assert (dv.showErrorMessage, dv.errorTitle, dv.error) == (
+        True,
+        "Điểm không hợp lệ",
+        "Chọn một mức trong danh sách: 1.5, 0.75, 0",
+    )
+    assert dv.prompt == "Tối đa 1,5 điểm. Chọn một mức trong danh sách: 1.5, 0.75, 0"
+
+
+def test_a_form_made_before_the_option_cells_reads_back(cli: Cli, tmp_path: Path) -> None:
+    """Earlier forms listed the options as text and had no option cells: they read back the same."""
+    form = make_form(cli, tmp_path / "form.xlsx", criteria=NESTED)
+    wb = load_workbook(form)
+    meta = wb[META_SHEET]
+    meta.delete_cols(META_OPTIONS_COL, meta.max_column)
+    for dv in wb[FORM_SHEET].data_validations.dataValidation:
+        if dv.type == "list" and "!" in str(dv.formula1):
+            dv.formula1 = '"1.5,0.75,0"'
+    wb.save(tmp_path / "old.xlsx")
+    source = DATA / "form" / "nested-decimal-tinh.yaml"
+    filled = fill_form(tmp_path / "old.xlsx", source, tmp_path / "tinh.xlsx")
+    expected = cli("score", source, "--criteria", NESTED, "--format", "json").json()["results"]
+    got = cli("score", filled, "--criteria", NESTED, "--format", "json").json()["results"]
+    keys = ("agency", "self_total", "total", "band", "groups")
+    assert [[r[k] for k in keys] for r in got] == [[r[k] for k in keys] for r in expected]
 
 
 def test_levels_a_leaf_does_not_apply_to_are_greyed_and_locked(cli: Cli, tmp_path: Path) -> None:
@@ -996,4 +1061,24 @@ def test_nested_decimal_forms_saved_by_libreoffice_give_the_yaml_totals(cli: Cli
     expected = cli("score", *sources, "--criteria", NESTED, "--format", "json").json()["results"]
     got = cli("score", *saved, "--criteria", NESTED, "--format", "json").json()["results"]
     keys = ("agency", "self_total", "total", "band", "rank", "groups")
+    assert [[r[k] for k in keys] for r in got] == [[r[k] for k in keys] for r in expected]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_form_saved_by_libreoffice_keeps_its_lists_of_number_cells(cli: Cli, tmp_path: Path) -> None:
+    criteria = tmp_path / "na.yaml"  # 1.1.1 with decimal options and «Không áp dụng»
+    text = NESTED.read_text(encoding="utf-8").replace("evidence: true\n", "evidence: true\n            na: true\n", 1)
+    criteria.write_text(text, encoding="utf-8")
+    form = make_form(cli, tmp_path / "form.xlsx", criteria=criteria)
+    source = DATA / "form" / "nested-decimal-tinh.yaml"
+    saved = _libreoffice(tmp_path, fill_form(form, source, tmp_path / "tinh.xlsx")) / "tinh.xlsx"
+    assert saved.is_file()
+    wb = load_workbook(saved)
+    at = rows(wb[FORM_SHEET])
+    *points, na = list_items(wb, f"E{at['1.1.1']}")
+    assert (numbers(points), na) == ([Decimal("1.5"), Decimal("0.75"), 0], NA_TEXT)
+    assert numbers(list_items(wb, f"H{at['1.1.1']}")) == [Decimal("1.5"), Decimal("0.75"), 0]
+    expected = cli("score", source, "--criteria", criteria, "--format", "json").json()["results"]
+    got = cli("score", saved, "--criteria", criteria, "--format", "json").json()["results"]
+    keys = ("agency", "self_total", "total", "band", "groups")
     assert [[r[k] for k in keys] for r in got] == [[r[k] for k in keys] for r in expected]
