@@ -469,7 +469,9 @@ def _form_validations(
             if c.options is not None:
                 items = [plain_decimal(o.points) for o in c.options] + ([NA_TEXT] if allow_na else [])
                 dv = DataValidation(type="list", formula1=_options_range(k, len(items)), allow_blank=True)
-                error = "Chọn một mức trong danh sách: " + ", ".join(items)
+                # shown the Vietnamese way, as the list shows them (1,5), so `;` between them
+                shown = [format_number(o.points) for o in c.options] + ([f"«{NA_TEXT}»"] if allow_na else [])
+                error = "Chọn một mức trong danh sách: " + "; ".join(shown)
             elif allow_na:
                 # A custom rule: a number 0..max, or the N/A text (a decimal rule would refuse it).
                 dv = DataValidation(

@@ -268,14 +268,14 @@ def test_decimal_options_are_listed_from_number_cells(cli: Cli, tmp_path: Path) 
     # the cells sit on the very hidden sheet, beside nothing a person fills in
     assert wb.sheetnames == [FORM_SHEET, META_SHEET]
     assert wb[META_SHEET].sheet_state == "veryHidden" and wb[META_SHEET].protection.sheet
-    # the error message and the prompt are kept
+    # the error message and the prompt show the choices as the list does (1,5), `;` between them
     dv = _validations(wb[FORM_SHEET])[f"E{at['1.1.1']}"]
     assert (dv.showErrorMessage, dv.errorTitle, dv.error) == (
         True,
         "Điểm không hợp lệ",
-        "Chọn một mức trong danh sách: 1.5, 0.75, 0",
+        "Chọn một mức trong danh sách: 1,5; 0,75; 0",
     )
-    assert dv.prompt == "Tối đa 1,5 điểm. Chọn một mức trong danh sách: 1.5, 0.75, 0"
+    assert dv.prompt == "Tối đa 1,5 điểm. Chọn một mức trong danh sách: 1,5; 0,75; 0"
 
 
 def test_a_form_made_before_the_option_cells_reads_back(cli: Cli, tmp_path: Path) -> None:
