@@ -23,6 +23,11 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     cls=VietnameseGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},  # `-h` is what most users try first
+    epilog=(
+        "Mã thoát: 0 mọi tệp hợp lệ và mọi kiểm tra đạt; 1 có tệp lỗi hoặc kiểm tra không đạt "
+        "(các tệp hợp lệ vẫn được xử lý); 2 dùng lệnh sai. Xem `isoprov LỆNH --help`."
+    ),
 )
 budget_app = typer.Typer(
     help="Dự toán kinh phí: kiểm tra và viết số tiền bằng chữ.", no_args_is_help=True, cls=VietnameseGroup
@@ -72,27 +77,39 @@ def _root(
     """Công cụ ISO 9001 cho cơ quan hành chính: chấm điểm, dự toán kinh phí, soạn văn bản."""
 
 
+# Paths are checked by the commands, in Vietnamese (typer's own `readable` check speaks English
+# and would make an unreadable file a usage error instead of one more invalid input).
 CriteriaOption = Annotated[
     list[Path] | None,
-    typer.Option("--criteria", metavar="PATH", help="Tệp hoặc thư mục bộ tiêu chí (có thể lặp lại)."),
+    typer.Option("--criteria", metavar="PATH", readable=False, help="Tệp hoặc thư mục bộ tiêu chí (có thể lặp lại)."),
 ]
 
 
 @app.command(cls=VietnameseCommand)
 def score(
-    paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="Tệp tự đánh giá (.yaml, .xlsx) hoặc thư mục.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(metavar="PATH", readable=False, help="Tệp tự đánh giá (.yaml, .xlsx) hoặc thư mục."),
+    ],
     criteria: CriteriaOption = None,
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", help="Dạng kết quả: table, json, csv.")
+        OutputFormat, typer.Option("--format", metavar="table|json|csv", help="Dạng kết quả: bảng, JSON hoặc CSV.")
     ] = OutputFormat.table,
-    xlsx: Annotated[Path | None, typer.Option("--xlsx", metavar="FILE.xlsx", help="Ghi kết quả ra tệp Excel.")] = None,
+    xlsx: Annotated[
+        Path | None, typer.Option("--xlsx", metavar="FILE.xlsx", readable=False, help="Ghi kết quả ra tệp Excel.")
+    ] = None,
     detail: Annotated[bool, typer.Option("--detail", help="Thêm điểm từng tiêu chí.")] = False,
     strict: Annotated[
         bool, typer.Option("--strict", help="Tiêu chí áp dụng mà chưa chấm là lỗi, không chỉ cảnh báo.")
     ] = False,
     agencies: Annotated[
         Path | None,
-        typer.Option("--agencies", metavar="FILE", help="Danh sách cơ quan phải nộp (để liệt kê cơ quan chưa nộp)."),
+        typer.Option(
+            "--agencies",
+            metavar="FILE",
+            readable=False,
+            help="Danh sách cơ quan phải nộp (để liệt kê cơ quan chưa nộp).",
+        ),
     ] = None,
 ) -> None:
     """Chấm điểm các bản tự đánh giá: tổng điểm, xếp loại, xếp hạng."""
@@ -101,29 +118,36 @@ def score(
     raise typer.Exit(command.run(paths, criteria or [], output_format.value, xlsx, detail, strict, agencies))
 
 
-@app.command(cls=VietnameseCommand)
+@app.command(cls=VietnameseCommand, short_help="Kiểm tra mọi loại tệp mà không lập báo cáo.")
 def validate(
-    paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="Tệp hoặc thư mục cần kiểm tra.")],
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH", readable=False, help="Tệp hoặc thư mục cần kiểm tra.")],
     criteria: CriteriaOption = None,
     strict: Annotated[bool, typer.Option("--strict", help="Cảnh báo cũng là lỗi.")] = False,
 ) -> None:
-    """Kiểm tra tệp (bộ tiêu chí, tự đánh giá, dự toán, văn bản) mà không lập báo cáo."""
+    """Kiểm tra tệp (bộ tiêu chí, tự đánh giá YAML hoặc Excel, danh sách cơ quan, dự toán, định mức, văn bản)
+    mà không lập báo cáo."""
     from isoprov.commands import validate as command
 
     raise typer.Exit(command.run(paths, criteria or [], strict))
 
 
-@budget_app.command("check", cls=VietnameseCommand)
+@budget_app.command("check", cls=VietnameseCommand, short_help="Kiểm tra dự toán kinh phí.")
 def budget_check(
-    files: Annotated[list[Path], typer.Argument(metavar="FILE", help="Tệp dự toán (.yaml).")],
+    files: Annotated[
+        list[Path], typer.Argument(metavar="FILE", readable=False, help="Tệp dự toán (.yaml) hoặc thư mục.")
+    ],
     output_format: Annotated[
-        BudgetFormat, typer.Option("--format", help="Dạng kết quả: table, json.")
+        BudgetFormat, typer.Option("--format", metavar="table|json", help="Dạng kết quả: bảng hoặc JSON.")
     ] = BudgetFormat.table,
     xlsx: Annotated[
-        Path | None, typer.Option("--xlsx", metavar="FILE.xlsx", help="Ghi dự toán ra tệp Excel có công thức.")
+        Path | None,
+        typer.Option("--xlsx", metavar="FILE.xlsx", readable=False, help="Ghi dự toán ra tệp Excel có công thức."),
     ] = None,
     norms: Annotated[
-        list[Path] | None, typer.Option("--norms", metavar="PATH", help="Tệp hoặc thư mục định mức bổ sung.")
+        list[Path] | None,
+        typer.Option(
+            "--norms", metavar="PATH", readable=False, help="Tệp hoặc thư mục định mức bổ sung (có thể lặp lại)."
+        ),
     ] = None,
 ) -> None:
     """Kiểm tra dự toán: số lượng × định mức, tổng cộng, bằng chữ, định mức tối đa."""
@@ -132,7 +156,7 @@ def budget_check(
     raise typer.Exit(command.run_check(files, output_format.value, xlsx, norms or []))
 
 
-@budget_app.command("words", cls=VietnameseCommand)
+@budget_app.command("words", cls=VietnameseCommand, short_help="Viết số tiền bằng chữ.")
 def budget_words(
     amount: Annotated[str, typer.Argument(metavar="AMOUNT", help="Số tiền (đồng), ví dụ 126000000 hoặc 126.000.000.")],
 ) -> None:
@@ -145,10 +169,19 @@ def budget_words(
 @app.command(cls=VietnameseCommand)
 def render(
     kind: Annotated[DocumentKind, typer.Argument(metavar="KIND", help="Loại văn bản: plan, decision, notice, report.")],
-    data: Annotated[Path, typer.Argument(metavar="DATA.yaml", help="Tệp dữ liệu văn bản (.yaml).")],
-    output: Annotated[Path, typer.Option("-o", "--output", metavar="OUT", help="Tệp kết quả: .docx, .md hoặc .html.")],
+    data: Annotated[Path, typer.Argument(metavar="DATA.yaml", readable=False, help="Tệp dữ liệu văn bản (.yaml).")],
+    output: Annotated[
+        Path,
+        typer.Option("-o", "--output", metavar="OUT", readable=False, help="Tệp kết quả: .docx, .md hoặc .html."),
+    ],
     template: Annotated[
-        Path | None, typer.Option("--template", metavar="FILE", help="Mẫu Jinja của người dùng (chạy trong sandbox).")
+        Path | None,
+        typer.Option(
+            "--template",
+            metavar="FILE",
+            readable=False,
+            help="Mẫu của người dùng: Jinja (chạy trong sandbox) hoặc giấy tiêu đề .docx.",
+        ),
     ] = None,
 ) -> None:
     """Soạn văn bản hành chính theo Nghị định 30/2020/NĐ-CP."""
@@ -160,12 +193,23 @@ def render(
 @app.command(cls=VietnameseCommand)
 def form(
     criteria_ref: Annotated[str, typer.Argument(metavar="CRITERIA", help="Tệp bộ tiêu chí hoặc mã bộ tiêu chí.")],
-    output: Annotated[Path, typer.Option("-o", "--output", metavar="FORM.xlsx", help="Tệp Excel cần tạo.")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", metavar="FORM.xlsx", readable=False, help="Tệp Excel cần tạo.")
+    ],
     criteria: CriteriaOption = None,
-    agency_code: Annotated[str | None, typer.Option("--agency-code", help="Mã cơ quan điền sẵn.")] = None,
-    agency_name: Annotated[str | None, typer.Option("--agency-name", help="Tên cơ quan điền sẵn.")] = None,
-    level: Annotated[str | None, typer.Option("--level", help="Cấp cơ quan điền sẵn.")] = None,
-    period: Annotated[str | None, typer.Option("--period", help="Kỳ đánh giá điền sẵn.")] = None,
+    agency_code: Annotated[
+        str | None, typer.Option("--agency-code", metavar="CODE", help="Mã cơ quan điền sẵn, ví dụ SKHCN.")
+    ] = None,
+    agency_name: Annotated[
+        str | None, typer.Option("--agency-name", metavar="NAME", help="Tên cơ quan điền sẵn.")
+    ] = None,
+    level: Annotated[
+        str | None,
+        typer.Option("--level", metavar="LEVEL", help="Cấp cơ quan điền sẵn (một cấp của bộ tiêu chí, ví dụ tinh)."),
+    ] = None,
+    period: Annotated[
+        str | None, typer.Option("--period", metavar="PERIOD", help="Kỳ đánh giá điền sẵn, ví dụ 2025.")
+    ] = None,
 ) -> None:
     """Tạo biểu mẫu Excel tự đánh giá cho một bộ tiêu chí."""
     from isoprov.commands import form as command
@@ -173,9 +217,9 @@ def form(
     raise typer.Exit(command.run(criteria_ref, output, criteria or [], agency_code, agency_name, level, period))
 
 
-@app.command(cls=VietnameseCommand)
+@app.command(cls=VietnameseCommand, short_help="Tạo thư mục làm việc mẫu chạy được ngay.")
 def init(
-    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Thư mục làm việc cần tạo.")],
+    directory: Annotated[Path, typer.Argument(metavar="DIR", readable=False, help="Thư mục làm việc cần tạo.")],
     force: Annotated[bool, typer.Option("--force", help="Ghi cả vào thư mục đã có tệp.")] = False,
 ) -> None:
     """Tạo thư mục làm việc mẫu: bộ tiêu chí, tự đánh giá, dự toán, kế hoạch."""
@@ -184,7 +228,7 @@ def init(
     raise typer.Exit(command.run(directory, force))
 
 
-@app.command(cls=VietnameseCommand)
+@app.command(cls=VietnameseCommand, short_help="In JSON Schema của một loại tệp.")
 def schema(
     kind: Annotated[
         SchemaKind,

@@ -155,3 +155,20 @@ def test_the_documented_shell_session(tmp_path: Path) -> None:
     script = f'isoprov init "{target}" && cd "{target}" && isoprov score . && isoprov budget check du-toan.yaml'
     done = subprocess.run(["sh", "-c", script], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_printed_cd_line_works_for_a_folder_name_with_spaces(cli: Cli, tmp_path: Path) -> None:
+    target = tmp_path / "Thư mục ISO 2025"
+    run = cli("init", target)
+    assert run.exit_code == 0, run.stderr
+    cd = next(line.strip() for line in run.stdout.splitlines() if line.strip().startswith("cd "))
+    done = subprocess.run(["sh", "-c", f"{cd} && pwd"], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert Path(done.stdout.strip()) == target.resolve()
+
+
+def test_a_parent_that_is_a_file_is_an_error_not_a_traceback(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "tep").write_text("", encoding="utf-8")
+    run = cli("init", tmp_path / "tep" / "lam-viec")
+    assert run.exit_code in (1, 2)
+    assert run.stderr.startswith(("Lỗi: ", "Lỗi cách dùng: ")) and "Traceback" not in run.stderr

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -13,6 +15,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+import yaml
 
 from isoprov import __version__
 from isoprov.commands.validate import detect_kind
@@ -252,3 +255,24 @@ def test_schema_json_is_utf8_not_escaped(cli: Cli) -> None:
     text = cli("schema", "criteria").stdout
     assert "Mã tiêu chí" in text and "\\u" not in text
     json.loads(text)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_console_script_prints_a_schema_both_drafts_accept(kind: str) -> None:
+    """``isoprov schema KIND`` as a shell runs it: one JSON document on stdout, nothing on
+    stderr; a valid schema under Draft 7 (what it declares) and Draft 2020-12, accepting every
+    shipped file of its kind read as a plain YAML reader reads it."""
+    script = shutil.which("isoprov")
+    if script is None:
+        pytest.skip("the isoprov console script is not installed")
+    done = subprocess.run([script, "schema", kind], capture_output=True, timeout=60, check=False)
+    assert done.returncode == 0 and done.stderr == b""
+    schema = json.loads(done.stdout.decode("utf-8"))
+    shipped = [p for p in shipped_yaml() if detect_kind(load_yaml(p).data) == kind]
+    assert shipped, kind
+    for draft in (jsonschema.Draft7Validator, jsonschema.Draft202012Validator):
+        draft.check_schema(schema)
+        for path in shipped:
+            data = json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str))
+            errors = [f"{list(e.absolute_path)}: {e.message}" for e in draft(schema).iter_errors(data)]
+            assert not errors, (draft.__name__, path, errors)

@@ -9,6 +9,7 @@ from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from isoprov.diagnostics import Diagnostic, ExitCode, Severity
 
@@ -22,7 +23,8 @@ _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE:
 
 def usage_error(message: str) -> NoReturn:
     """Exit 2 with a Vietnamese message on stderr."""
-    stderr.print(f"[bold red]Lỗi cách dùng:[/] {message}", markup=True)
+    # the message names the user's paths: `[/]` or `[red]` in a file name is text, not markup
+    stderr.print(Text.assemble(("Lỗi cách dùng:", "bold red"), " ", message))
     raise typer.Exit(ExitCode.USAGE)
 
 
@@ -35,14 +37,25 @@ def require_paths(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
+def require_file(path: Path, what: str, option: str | None = None) -> Path:
+    """An input that must be one file (``--agencies FILE``, ``--template FILE``, DATA): a missing
+    path or a folder is a usage error (exit 2), checked before any work is done."""
+    where = f"`{option}`: " if option else ""
+    if not path.exists():
+        usage_error(f"{where}không tìm thấy {what} `{path}`")
+    if path.is_dir():
+        usage_error(f"{where}`{path}` là một thư mục, không phải {what}; hãy chỉ tới một tệp")
+    return path
+
+
 def require_output(path: Path, suffixes: tuple[str, ...], what: str) -> Path:
     """An output file must have one of ``suffixes`` and must not be a folder (usage errors, exit 2),
     checked before any work is done."""
+    if path.is_dir():
+        usage_error(f"`{path}` là một thư mục; hãy ghi tên tệp {suffixes[0]}")
     if path.suffix.lower() not in suffixes:
         allowed = ", ".join(suffixes[:-1]) + (" hoặc " if len(suffixes) > 1 else "") + suffixes[-1]
         usage_error(f"{what} `{path}` phải có đuôi {allowed}")
-    if path.is_dir():
-        usage_error(f"`{path}` là một thư mục; hãy ghi tên tệp {suffixes[0]}")
     return path
 
 

@@ -4,6 +4,7 @@ Vietnamese, and the JSON Schemas the YAML files point their editor at."""
 
 from __future__ import annotations
 
+import shlex
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -57,7 +58,7 @@ def run(directory: Path, force: bool) -> int:
         stdout.print(f"  {name}", markup=False)
     stdout.print("Thử ngay:", markup=False)
     for line in (
-        f"cd {directory}",
+        f"cd {shlex.quote(str(directory))}",  # a folder name with spaces must still paste as one
         "isoprov score .",
         "isoprov budget check du-toan.yaml",
         "isoprov render plan ke-hoach.yaml -o ke-hoach.docx",

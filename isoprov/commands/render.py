@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from isoprov.atomic import write_text_atomic
-from isoprov.commands.common import print_diagnostics, require_output, stderr, usage_error
+from isoprov.commands.common import print_diagnostics, require_file, require_output, stderr, usage_error
 from isoprov.diagnostics import ExitCode, InputError, has_errors
 
 OUTPUT_SUFFIXES = (".docx", ".md", ".html")
@@ -20,10 +20,9 @@ OUTPUT_SUFFIXES = (".docx", ".md", ".html")
 def run(kind: str, data: Path, output: Path, template: Path | None) -> int:
     """Render one document and return the exit code."""
     suffix = require_output(output, OUTPUT_SUFFIXES, "tệp kết quả").suffix.lower()
-    if not data.is_file():
-        usage_error(f"không tìm thấy tệp dữ liệu `{data}`")
-    if template is not None and not template.is_file():
-        usage_error(f"không tìm thấy mẫu `{template}`")
+    require_file(data, "tệp dữ liệu")
+    if template is not None:
+        require_file(template, "mẫu", "--template")
     base_docx = template if template is not None and template.suffix.lower() == ".docx" else None
     if base_docx is not None and suffix != ".docx":
         usage_error("mẫu .docx (giấy tiêu đề) chỉ dùng khi xuất tệp .docx; với .md, .html hãy dùng mẫu Jinja")

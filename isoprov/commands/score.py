@@ -16,7 +16,15 @@ from rich.text import Text
 
 from isoprov.batch import Batch, score_paths
 from isoprov.catalog import Catalog
-from isoprov.commands.common import emit, print_diagnostics, require_output, require_paths, stderr, stdout
+from isoprov.commands.common import (
+    emit,
+    print_diagnostics,
+    require_file,
+    require_output,
+    require_paths,
+    stderr,
+    stdout,
+)
 from isoprov.criteria import level_name
 from isoprov.diagnostics import ExitCode, InputError, Severity
 from isoprov.jsonout import dumps
@@ -37,7 +45,9 @@ def run(
     agencies: Path | None,
 ) -> int:
     """Score, report, and return the exit code."""
-    require_paths([*paths, *criteria, *([agencies] if agencies else [])])
+    require_paths([*paths, *criteria])
+    if agencies is not None:
+        require_file(agencies, "danh sách cơ quan", "--agencies")
     if xlsx is not None:
         require_output(xlsx, (".xlsx",), "tệp Excel")
     catalog = Catalog.default(criteria)
@@ -65,7 +75,7 @@ def run(
         from isoprov.excel import write_score_export  # openpyxl only when asked
 
         write_score_export(batch, xlsx)
-        stderr.print(f"Đã ghi {xlsx}")
+        stderr.print(f"Đã ghi {xlsx}", markup=False)
     return int(ExitCode.INVALID if not batch.ok else ExitCode.OK)
 
 
