@@ -298,16 +298,18 @@ class _Builder:
                 ]
             )
         start = node.start_mark
-        self.source.values.setdefault(path, Mark(start.line + 1, start.column + 1))
+        values = self.source.values
+        if path not in values:
+            values[path] = Mark(start.line + 1, start.column + 1)
+        if isinstance(node, yaml.ScalarNode):  # scalars first: most nodes are
+            return self._scalar(node, path)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _TAG + "seq":
-                self._error(node, f"thẻ YAML `{node.tag}` không được phép", path)
-                return None
-            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        assert isinstance(node, yaml.ScalarNode)
-        return self._scalar(node, path)
+        assert isinstance(node, yaml.SequenceNode)
+        if node.tag != _SEQ_TAG:
+            self._error(node, f"thẻ YAML `{node.tag}` không được phép", path)
+            return None
+        return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
         if node.tag != _TAG + "map":
@@ -340,12 +342,11 @@ class _Builder:
         return out
 
     def _scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
-        tag = node.tag
         text: str = node.value
-        if not tag.startswith(_TAG) or tag[len(_TAG) :] not in _SCALAR_KINDS:
-            self._error(node, f"thẻ YAML `{tag}` không được phép (chỉ dữ liệu thuần được chấp nhận)", path)
+        kind = _SCALAR_KINDS.get(node.tag)
+        if kind is None:
+            self._error(node, f"thẻ YAML `{node.tag}` không được phép (chỉ dữ liệu thuần được chấp nhận)", path)
             return None
-        kind = tag[len(_TAG) :]
         plain = not node.style  # None (pure-Python parser) or "" (libyaml) for plain scalars
         if kind == "str":
             if plain and _LEADING_ZERO_INT.fullmatch(text):
@@ -362,7 +363,9 @@ class _Builder:
         return nfc(text)
 
 
-_SCALAR_KINDS = frozenset({"str", "null", "bool", "int", "float", "timestamp"})
+#: Full YAML tag → the kind of plain data it is; any other tag is refused.
+_SCALAR_KINDS = {_TAG + kind: kind for kind in ("str", "null", "bool", "int", "float", "timestamp")}
+_SEQ_TAG = _TAG + "seq"
 
 
 class WrittenNumber(Decimal):

@@ -52,6 +52,8 @@ def bounded_points(value: Decimal) -> Decimal:
         raise ValueError(f"số quá lớn; phải nhỏ hơn {format_number(Decimal(10) ** POINTS_MAX_DIGITS)}")
     _, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)
+    if exponent >= -POINTS_MAX_PLACES:  # the common case, checked without counting zeros
+        return value
     trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
     if exponent + trailing_zeros < -POINTS_MAX_PLACES:
         raise ValueError(f"có quá nhiều chữ số thập phân (tối đa {POINTS_MAX_PLACES})")
