@@ -19,7 +19,7 @@ from typing import Any
 from isoprov.assessment import Assessment, PartialAssessmentError, check_assessment, check_partial, load_assessment
 from isoprov.catalog import YAML_SUFFIXES, Catalog
 from isoprov.diagnostics import Diagnostic, InputError, Severity, has_errors
-from isoprov.kinds import detect_kind
+from isoprov.kinds import KIND_NAMES, detect_kind
 from isoprov.loading import YamlDocument, load_yaml
 from isoprov.loading import gc_paused as _gc_paused
 from isoprov.registry import RegisteredAgency, Registry, missing_agencies
@@ -51,6 +51,14 @@ def assessment_files(paths: Iterable[Path]) -> list[tuple[Path, bool]]:
     (``~$…``) are skipped.
     """
     out: list[tuple[Path, bool]] = []
+    seen: set[Path] = set()  # `score dir dir/a.yaml`: a file reached twice is read once
+
+    def add(path: Path, explicit: bool) -> None:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            out.append((path, explicit))
+
     for path in paths:
         if path.is_dir():
             found = sorted(
@@ -61,9 +69,10 @@ def assessment_files(paths: Iterable[Path]) -> list[tuple[Path, bool]]:
                 and not p.name.startswith("~$")
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
-            out.extend((p, False) for p in found)
+            for p in found:
+                add(p, False)
         else:
-            out.append((path, True))
+            add(path, True)
     return out
 
 
@@ -220,12 +229,45 @@ def _load(
         assessment, form = read_assessment_form(path, catalog)
         return assessment, form, None
     doc = load_yaml(path)
-    if not explicit and not looks_like_assessment(doc.data):
-        raise _NotAnAssessment
+    if not looks_like_assessment(doc.data):
+        if not explicit:
+            raise _NotAnAssessment
+        raise InputError([_another_kind(doc)])
     try:
         return load_assessment(doc), doc, None
     except PartialAssessmentError as exc:
         return exc.partial, doc, exc
+
+
+#: What to do with a file of another kind given to `score` by name.
+_KIND_HINTS = {
+    "criteria": "bộ tiêu chí được chỉ ra bằng `--criteria`",
+    "budget": "dự toán được kiểm tra bằng `isoprov budget check`",
+    "agencies": "danh sách cơ quan được chỉ ra bằng `--agencies`",
+    "norms": "định mức được dùng qua `isoprov budget check --norms`",
+    "document": "văn bản được soạn bằng `isoprov render`",
+}
+
+
+def _another_kind(doc: YamlDocument) -> Diagnostic:
+    """One clear error for a named file of another kind, instead of one per foreign key."""
+    kind = detect_kind(doc.data)
+    assert kind is not None
+    return Diagnostic(
+        doc.file, f"tệp này là {KIND_NAMES[kind]}, không phải bản tự đánh giá; {_KIND_HINTS[kind]}", line=1, column=1
+    )
+
+
+def _criteria_folders_near(path: Path) -> list[Path]:
+    """`criteria/` folders beside the file or above it (a working folder made by `isoprov init`
+    scored from outside): not searched (SPEC §4), but worth naming when a set is not found."""
+    here = Path("criteria").resolve()
+    out = []
+    for parent in list(path.resolve().parents)[:4]:
+        folder = parent / "criteria"
+        if folder.is_dir() and folder != here:
+            out.append(folder)
+    return out
 
 
 class _NotAnAssessment(Exception):
@@ -252,6 +294,13 @@ def score_file(path: Path, explicit: bool, catalog: Catalog, strict: bool) -> Fi
         else:
             known = ", ".join(catalog.known_ids()) or "không có"
             problem = f"không tìm thấy; các bộ tiêu chí hiện có: {known}"
+            near = _criteria_folders_near(path)
+            if near:
+                folder = os.path.relpath(near[0])
+                problem += (
+                    f". Thư mục `{folder}` không được tìm tự động: hãy chạy lệnh trong thư mục chứa nó, "
+                    f"hoặc thêm `--criteria {folder}`"
+                )
         message = f"bộ tiêu chí `{assessment.criteria}` {problem}"
         own = partial.diagnostics if partial is not None else []
         return FileOutcome(path, (*own, doc.diagnostic(("criteria",), message)), submission=submission)

@@ -668,3 +668,10 @@ def test_a_named_file_of_another_kind_is_one_clear_error(source: Path, kind: str
     (error,) = doc["errors"]
     assert (error["line"], error["column"]) == (1, 1)
     assert f"tệp này là {kind}, không phải dự toán" in error["message"] and hint in error["message"]
+
+
+def test_an_empty_folder_says_there_is_no_budget(tmp_path: Path) -> None:
+    run_ = run("budget", "check", tmp_path)
+    assert run_.exit_code == 0 and "Không có dự toán nào để kiểm tra." in run_.stdout
+    status, doc = run_json(tmp_path)
+    assert (status, doc) == (0, {"budgets": [], "errors": []})  # JSON stays one document

@@ -511,3 +511,44 @@ def test_warnings_of_a_form_name_their_cell_without_a_line_prefix(cli: Callable[
     (result,) = json.loads(run.stdout)["results"]
     # the cell's row is the line: no "dòng 13: ô Tự đánh giá!E13: …" (YAML warnings keep "dòng N:")
     assert result["warnings"] and all(w.startswith("ô Tự đánh giá!E") for w in result["warnings"]), result["warnings"]
+
+
+def test_a_file_reached_twice_is_scored_once(score_json: Callable[..., tuple[Run, Any]], data: Path) -> None:
+    folder = data / "assessment-warn"
+    one = sorted(folder.glob("*.yaml"))[0]
+    run, out = score_json(folder, one)
+    assert run.exit_code == 0 and out["errors"] == [], out["errors"]
+    assert [r["file"] for r in out["results"]].count(str(one)) == 1
+
+
+@pytest.mark.parametrize(
+    ("relative", "kind", "hint"),
+    [
+        ("examples/bac-giang-2020/du-toan.yaml", "dự toán", "isoprov budget check"),
+        ("examples/bac-giang-2020/co-quan.yaml", "danh sách cơ quan", "--agencies"),
+        ("examples/bac-giang-2020/ke-hoach.yaml", "văn bản", "isoprov render"),
+        ("criteria/mau-cap-tinh-huyen-xa.yaml", "bộ tiêu chí", "--criteria"),
+    ],
+)
+def test_a_named_file_of_another_kind_is_one_clear_error(
+    cli: Callable[..., Run], relative: str, kind: str, hint: str
+) -> None:
+    path = Path(__file__).resolve().parent.parent / relative
+    run = cli("score", path, "--format", "json")
+    assert run.exit_code == 1
+    (error,) = json.loads(run.stdout)["errors"]
+    assert (error["line"], error["column"]) == (1, 1)
+    assert f"tệp này là {kind}, không phải bản tự đánh giá" in error["message"] and hint in error["message"]
+
+
+def test_a_set_not_found_names_the_criteria_folder_of_the_working_folder(
+    cli: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `isoprov init iso` then `isoprov score iso` from outside: ./criteria/ is not iso/criteria/
+    assert cli("init", tmp_path / "iso").exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    run = cli("score", "iso", "--format", "json")
+    assert run.exit_code == 1
+    errors = json.loads(run.stdout)["errors"]
+    assert errors and all("`--criteria iso/criteria`" in e["message"] for e in errors), errors
+    assert cli("score", "iso", "--criteria", "iso/criteria").exit_code == 0

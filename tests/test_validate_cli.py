@@ -96,3 +96,8 @@ def test_a_set_named_as_path_and_as_criteria_is_reported_once(cli: Callable[...,
     run = cli("validate", bad, "--criteria", bad)
     assert run.exit_code == 1
     assert run.stderr.count("khai báo max = 12") == 1, run.stderr
+
+
+def test_an_empty_folder_says_there_is_nothing_to_check(cli: Callable[..., Run], tmp_path: Path) -> None:
+    run = cli("validate", tmp_path)
+    assert run.exit_code == 0 and "Không có tệp YAML hay Excel nào để kiểm tra." in run.stdout

@@ -69,6 +69,8 @@ def run_check(files: list[Path], output_format: str, xlsx: Path | None, norms: l
     else:
         for report in reports:
             print_report(report)
+        if not reports and not errors:
+            stdout.print("Không có dự toán nào để kiểm tra.")
     print_diagnostics(errors)
     failed = bool(errors) or any(not r.ok for r in reports)
     if xlsx is not None and not write_xlsx(reports, xlsx):

@@ -38,7 +38,10 @@ def run(paths: list[Path], criteria: list[Path], strict: bool) -> int:
     everything: list[Diagnostic] = list(catalog.diagnostics)
     catalog.diagnostics.clear()
     context = Context(catalog, strict)
-    for path, explicit in assessment_files(paths):
+    files = assessment_files(paths)
+    if not files:
+        stdout.print("Không có tệp YAML hay Excel nào để kiểm tra.")
+    for path, explicit in files:
         kind, diagnostics = validate_file(path, context)
         if kind is None and not explicit and path.suffix.lower() in FORM_SUFFIXES:
             stdout.print(f"[dim]–[/] {escape(str(path))} (tệp Excel khác, không phải biểu mẫu; bỏ qua)")
