@@ -353,6 +353,18 @@ def test_form_for_an_unknown_id_is_a_usage_error(cli: Cli, tmp_path: Path) -> No
     assert not (tmp_path / "f.xlsx").exists()
 
 
+def test_form_for_a_folder_says_it_is_a_folder(cli: Cli, tmp_path: Path) -> None:
+    run = cli("form", tmp_path, "-o", tmp_path / "f.xlsx")
+    assert run.exit_code == 2 and "là một thư mục" in run.stderr
+
+
+def test_form_prints_a_score_command_that_pastes_as_one(cli: Cli, tmp_path: Path) -> None:
+    target = tmp_path / "biểu mẫu SKHCN.xlsx"
+    run = cli("form", CRITERIA, "-o", target)
+    assert run.exit_code == 0, run.stderr
+    assert f"isoprov score '{target}'" in " ".join(run.stdout.split())  # quoted (the line may wrap)
+
+
 def test_form_output_must_be_xlsx(cli: Cli, tmp_path: Path) -> None:
     assert cli("form", CRITERIA, "-o", tmp_path / "f.xls").exit_code == 2
 

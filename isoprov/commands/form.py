@@ -6,6 +6,7 @@ file or folder, then ``./criteria/``, then the shipped sets).
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 from isoprov.catalog import Catalog, load_criteria_set
@@ -35,7 +36,7 @@ def run(
 
     count = write_form(cs, output, agency_code=agency_code, agency_name=agency_name, level=level, period=period)
     stdout.print(f"Đã tạo biểu mẫu tự đánh giá {output} (bộ tiêu chí {cs.id}, {count} tiêu chí).", markup=False)
-    stdout.print(f"Cơ quan điền các ô nền vàng; chấm điểm bằng: isoprov score {output}", markup=False)
+    stdout.print(f"Cơ quan điền các ô nền vàng; chấm điểm bằng: isoprov score {shlex.quote(str(output))}", markup=False)
     return int(ExitCode.OK)
 
 
@@ -49,6 +50,8 @@ def _criteria_set(ref: str, criteria: list[Path]) -> CriteriaSet | None:
     catalog = Catalog.default(criteria)
     catalog.load_explicit()
     cs = catalog.get(ref)
+    if cs is None and path.is_dir():
+        usage_error(f"`{ref}` là một thư mục; CRITERIA là một tệp bộ tiêu chí (.yaml) hoặc mã bộ tiêu chí")
     problems = [d for d in catalog.diagnostics if d.severity is Severity.ERROR]
     if cs is None and not problems and ref not in catalog.invalid:
         if path.suffix.lower() in (".yaml", ".yml") or path.parent != Path("."):
