@@ -44,6 +44,8 @@ class ScoreEntry(Model):
     @model_validator(mode="before")
     @classmethod
     def _shorthand(cls, value: Any) -> Any:
+        if isinstance(value, dict):  # the common case first
+            return value
         if isinstance(value, Decimal | int) and not isinstance(value, bool):
             return {"self": value}
         if isinstance(value, str) and _POINTS_TEXT.fullmatch(value.strip()):
@@ -65,6 +67,8 @@ class ScoreEntry(Model):
     @classmethod
     def _no_blank_evidence(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         """An empty entry (`evidence: [""]`) names no document: it is not evidence."""
+        if all(map(str.strip, value)):  # the common case, without building a new tuple
+            return value
         return tuple(e for e in value if e.strip())
 
     @field_validator("na", mode="before")
@@ -188,8 +192,9 @@ def check_assessment(
             continue
         out.extend(_check_entry(criterion, entry, path, level, doc))
     severity = Severity.ERROR if strict else Severity.WARNING
-    for leaf in cs.leaves:
-        if leaf.kind == "score" and leaf.applies_to(level) and leaf.id not in a.scores and leaf.id not in invalid:
+    applicable = [leaf for leaf in cs.leaves if leaf.kind == "score" and leaf.applies_to(level)]
+    for leaf in applicable:
+        if leaf.id not in a.scores and leaf.id not in invalid:
             out.append(
                 doc.diagnostic(
                     ("scores",),
@@ -199,7 +204,6 @@ def check_assessment(
                     code="missing-entry",
                 )
             )
-    applicable = [leaf for leaf in cs.leaves if leaf.kind == "score" and leaf.applies_to(level)]
     if all(leaf.id in a.scores and a.scores[leaf.id].na is not None for leaf in applicable):
         out.append(
             doc.diagnostic(
@@ -241,9 +245,9 @@ def _check_entry(c: Criterion, entry: ScoreEntry, path: PathKey, level: str, doc
     for field, value in (("self", entry.self_points), ("team", entry.team)):
         if value is None:
             continue
-        at: PathKey = (*path, field) if (*path, field) in doc.source.values else path
         problem = _points_problem(c, value)
         if problem:
+            at: PathKey = (*path, field) if (*path, field) in doc.source.values else path
             out.append(doc.diagnostic(at, problem))
         positive = positive or value > 0
     if positive and c.evidence and not entry.evidence:
@@ -259,11 +263,14 @@ def _check_entry(c: Criterion, entry: ScoreEntry, path: PathKey, level: str, doc
     return out
 
 
+_ZERO = Decimal(0)
+
+
 def _points_problem(c: Criterion, value: Decimal) -> str | None:
     assert c.max is not None
-    if not Decimal(0) <= value <= c.max:
+    if not _ZERO <= value <= c.max:
         return f"điểm {format_number(value)} nằm ngoài khoảng cho phép 0..{format_number(c.max)} của tiêu chí `{c.id}`"
-    if c.options is not None and value not in {o.points for o in c.options}:
+    if c.options is not None and all(value != o.points for o in c.options):
         allowed = ", ".join(format_number(o.points) for o in c.options)
         return f"điểm {format_number(value)} không phải một mức của tiêu chí `{c.id}`; các mức cho phép: {allowed}"
     return None

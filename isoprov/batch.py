@@ -52,28 +52,40 @@ def assessment_files(paths: Iterable[Path]) -> list[tuple[Path, bool]]:
     """
     out: list[tuple[Path, bool]] = []
     seen: set[Path] = set()  # `score dir dir/a.yaml`: a file reached twice is read once
+    folders: dict[Path, Path] = {}  # folder → its resolved path
 
     def add(path: Path, explicit: bool) -> None:
-        key = path.resolve()
+        key = path.resolve() if explicit or path.is_symlink() else _resolved_in(path, folders)
         if key not in seen:
             seen.add(key)
             out.append((path, explicit))
 
+    suffixes = (*YAML_SUFFIXES, *FORM_SUFFIXES)
     for path in paths:
         if path.is_dir():
             found = sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in (*YAML_SUFFIXES, *FORM_SUFFIXES)
+                if p.suffix.lower() in suffixes
                 and not p.name.startswith("~$")
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and p.is_file()
             )
             for p in found:
                 add(p, False)
         else:
             add(path, True)
     return out
+
+
+def _resolved_in(path: Path, folders: dict[Path, Path]) -> Path:
+    """``path.resolve()`` for a file found in a folder that is not itself a link: its folder
+    resolved, then its name. Speed: one resolution per folder instead of one per file (each
+    resolution looks at every part of the path)."""
+    folder = folders.get(path.parent)
+    if folder is None:
+        folder = folders[path.parent] = path.parent.resolve()
+    return folder / path.name
 
 
 def looks_like_assessment(data: Any) -> bool:
@@ -104,6 +116,47 @@ class FileOutcome:
     duplicate_at: tuple[str, ...] = ()  # path in the document of the agency code, for that error
     result: Result | None = None
     submission: Submission | None = None
+
+    def __reduce__(self) -> tuple[Callable[..., FileOutcome], tuple[Any, ...]]:
+        # Speed: outcomes come back from worker processes; plain fields pickle faster than a
+        # dataclass's state, and a path as its text faster than its parts.
+        submission = self.submission
+        return (
+            _outcome_from_fields,
+            (
+                os.fspath(self.path),
+                self.diagnostics,
+                self.skipped,
+                self.key,
+                self.levels,
+                self.duplicate_at,
+                self.result,
+                None if submission is None else (submission.code, submission.criteria, submission.period),
+            ),
+        )
+
+
+def _outcome_from_fields(
+    path: str,
+    diagnostics: tuple[Diagnostic, ...],
+    skipped: bool,
+    key: tuple[str, str, str] | None,
+    levels: tuple[str, ...],
+    duplicate_at: tuple[str, ...],
+    result: Result | None,
+    submission: tuple[str, str, str] | None,
+) -> FileOutcome:
+    """A :class:`FileOutcome` from what its ``__reduce__`` gave."""
+    return FileOutcome(
+        Path(path),
+        diagnostics,
+        skipped,
+        key,
+        levels,
+        duplicate_at,
+        result,
+        None if submission is None else Submission(*submission),
+    )
 
 
 def score_paths(
@@ -195,7 +248,9 @@ def _outcomes(files: list[tuple[Path, bool]], catalog: Catalog, strict: bool) ->
     try:
         # fork: workers inherit the imported modules and the job, nothing is re-imported
         with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-            yield from pool.map(_score_index, range(len(files)), chunksize=max(1, len(files) // (workers * 8)))
+            # small chunks: when the files run out, a worker waits for the other's last chunk
+            chunksize = max(1, len(files) // (workers * 32))
+            yield from pool.map(_score_index, range(len(files)), chunksize=chunksize)
     finally:
         _WORKER_JOB = None
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from json.encoder import encode_basestring
 from typing import Any
 
 
@@ -17,28 +17,75 @@ def plain_decimal(value: Decimal) -> str:
 
 def dumps(value: Any, indent: int | None = 2) -> str:
     """Serialise dicts, lists, str, int, bool, None and ``Decimal`` to JSON text."""
-    return "".join(_encode(value, indent, 0))
+    out: list[str] = []
+    _encode(value, indent, 0, out)
+    return "".join(out)
 
 
-def _encode(value: Any, indent: int | None, depth: int) -> list[str]:
+def _scalar(value: Any) -> str | None:
+    """The JSON text of a str, ``Decimal``, int, bool or None; None for anything else."""
+    if isinstance(value, str):
+        # the C escaper that `json.dumps(value, ensure_ascii=False)` calls, without a new encoder each time
+        return encode_basestring(value)
     if isinstance(value, Decimal):
-        return [plain_decimal(value)]
-    if value is None or isinstance(value, bool | int | str):
-        return [json.dumps(value, ensure_ascii=False)]
+        return plain_decimal(value)
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    return None
+
+
+#: Speed: the text of a plain scalar, by its exact type, without the chain of `isinstance` tests.
+_SCALARS: dict[type, Callable[[Any], str]] = {
+    str: encode_basestring,
+    Decimal: plain_decimal,
+    int: int.__repr__,
+    bool: lambda value: "true" if value else "false",
+    type(None): lambda value: "null",
+}
+
+
+def _encode(value: Any, indent: int | None, depth: int, out: list[str]) -> None:
+    # Speed: pieces go to one list, and a container writes its scalar items itself (most items
+    # are): a call of `_encode` per item cost more than the encoding.
+    text = _scalar(value)
+    if text is not None:
+        out.append(text)
+        return
     pad = "" if indent is None else "\n" + " " * (indent * (depth + 1))
     end = "" if indent is None else "\n" + " " * (indent * depth)
     sep = ", " if indent is None else ","
     if isinstance(value, Mapping):
         if not value:
-            return ["{}"]
-        parts = [
-            pad + json.dumps(str(k), ensure_ascii=False) + ": " + "".join(_encode(v, indent, depth + 1))
-            for k, v in value.items()
-        ]
-        return ["{", sep.join(parts), end, "}"]
+            out.append("{}")
+            return
+        lead = "{" + pad
+        for k, v in value.items():
+            encode = _SCALARS.get(type(v))
+            if encode is not None:
+                out.append(lead + encode_basestring(str(k)) + ": " + encode(v))
+            else:
+                out.append(lead + encode_basestring(str(k)) + ": ")
+                _encode(v, indent, depth + 1, out)
+            lead = sep + pad
+        out.append(end + "}")
+        return
     if isinstance(value, Sequence):
         if not value:
-            return ["[]"]
-        parts = [pad + "".join(_encode(v, indent, depth + 1)) for v in value]
-        return ["[", sep.join(parts), end, "]"]
+            out.append("[]")
+            return
+        lead = "[" + pad
+        for v in value:
+            encode = _SCALARS.get(type(v))
+            if encode is not None:
+                out.append(lead + encode(v))
+            else:
+                out.append(lead)
+                _encode(v, indent, depth + 1, out)
+            lead = sep + pad
+        out.append(end + "]")
+        return
     raise TypeError(f"cannot encode {type(value).__name__} as JSON")

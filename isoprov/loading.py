@@ -6,8 +6,9 @@
   bounded (an alias bomb fails fast), numbers become ``Decimal`` from the scalar's own text
   (never through a float), mapping keys stay the text the user wrote (``1.1`` is the id
   ``"1.1"``), and all text is Unicode NFC.
-- Every node's line and column is kept in a :class:`SourceMap`, so a pydantic error can be
-  reported at the file, line and column of the offending node, with its path in the document.
+- Every node's line and column is available from a :class:`SourceMap` (found from the composed
+  nodes when asked for), so a pydantic error can be reported at the file, line and column of
+  the offending node, with its path in the document.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import gc
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -104,13 +105,15 @@ class Mark(NamedTuple):
 class SourceMap:
     """Where each value (and each mapping key) of a document stands in its file."""
 
-    values: dict[PathKey, Mark] = field(default_factory=dict)
-    keys: dict[PathKey, Mark] = field(default_factory=dict)
+    values: MutableMapping[PathKey, Mark] = field(default_factory=dict)
+    keys: MutableMapping[PathKey, Mark] = field(default_factory=dict)
 
     def locate(self, path: PathKey, *, key: bool = False) -> Mark | None:
         """The mark of ``path``'s node, or of its nearest ancestor that has one."""
-        if key and path in self.keys:
-            return self.keys[path]
+        if key:
+            found = self.keys.get(path)
+            if found is not None:
+                return found
         for end in range(len(path), -1, -1):
             mark = self.values.get(path[:end])
             if mark is not None:
@@ -209,7 +212,7 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
         raise InputError([Diagnostic(file, "tệp rỗng: không có nội dung YAML nào", line=1, column=1)])
     with gc_paused():
         try:
-            node = yaml.compose(text, Loader=_Loader)
+            node = yaml.compose(text, Loader=_FastLoader)
         except yaml.MarkedYAMLError as exc:
             raise InputError([_syntax_diagnostic(exc, file)]) from None
         except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark class
@@ -223,7 +226,9 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
         data = builder.build(node, ())
     if len(builder.errors) > builder.recoverable:
         raise InputError(builder.errors)
-    return YamlDocument(file=file, data=data, source=builder.source, problems=tuple(builder.errors))
+    nodes = _NodeIndex(node)
+    source = SourceMap(values=_NodeMarks(nodes, of_keys=False), keys=_NodeMarks(nodes, of_keys=True))
+    return YamlDocument(file=file, data=data, source=source, problems=tuple(builder.errors))
 
 
 def load_yaml(path: Path, file: str | None = None) -> YamlDocument:
@@ -250,13 +255,63 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, file: str) -> Diagnostic:
     )
 
 
+class _FastLoader(_Loader):
+    """The safe loader, with PyYAML's tag resolution made cheap.
+
+    Speed: the C parser calls ``resolve`` (and the two path-resolver hooks) once per node,
+    hundreds of times per file, and PyYAML's own concatenates lists and tries up to three
+    regexes on each plain scalar. The result is the same: the safe loader has no path resolvers,
+    so a plain scalar's tag depends only on its text (remembered here), any other scalar is a
+    string, and a mapping or a sequence gets the default tag.
+    """
+
+    def resolve(self, kind: type[yaml.Node], value: str | None, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            if not implicit[0]:
+                return _STR_TAG
+            assert value is not None
+            tag = _RESOLVED.get(value)
+            if tag is None:
+                tag = str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
+                if len(value) <= _CACHED_TEXT and len(_RESOLVED) < _CACHE_LIMIT:
+                    _RESOLVED[value] = tag
+            return tag
+        return _MAP_TAG if kind is yaml.MappingNode else _SEQ_TAG
+
+    # These two keep track of the node path for path resolvers, for each node; there are none.
+    def descend_resolver(self, current_node: yaml.Node | None, current_index: object) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+
+#: Plain scalar text → its resolved tag; and number text → its ``Decimal`` (immutable, so one
+#: object serves every file of a batch: the same points pickle once per chunk of results).
+_RESOLVED: dict[str, str] = {}
+_DECIMALS: dict[str, Decimal] = {}
+_CACHE_LIMIT = 20_000
+_CACHED_TEXT = 40  # longer text seldom repeats: not kept
+
+
+class _Refused:
+    """A scalar whose tag is not plain data (the builder reports it)."""
+
+
+_REFUSED = _Refused()
+
+
 class _Builder:
     """Turns composed nodes into dicts, lists, Decimals, bools, None and NFC strings (dates stay
-    as the text written: the fields that mean a date parse it)."""
+    as the text written: the fields that mean a date parse it).
+
+    Speed: this runs for every node of every file, so scalar children (most nodes) are converted
+    inline by their parent, without a call of :meth:`build` or a path of their own; the marks of
+    nodes are not recorded here but found when a diagnostic asks for one (:class:`_NodeMarks`).
+    """
 
     def __init__(self, file: str, budget: int) -> None:
         self.file = file
-        self.source = SourceMap()
         self.errors: list[Diagnostic] = []
         self.recoverable = 0  # how many of the errors leave a usable document (repeated keys)
         self._budget = budget
@@ -272,100 +327,228 @@ class _Builder:
             )
         )
 
+    def _fatal(self, node: yaml.Node, message: str) -> InputError:
+        return InputError(
+            [Diagnostic(self.file, message, line=node.start_mark.line + 1, column=node.start_mark.column + 1)]
+        )
+
+    def _too_large(self, node: yaml.Node) -> InputError:
+        return self._fatal(
+            node,
+            "tham chiếu YAML (`&neo` / `*neo`) mở rộng quá lớn; tệp bị từ chối để bảo vệ máy (có thể là tệp độc hại)",
+        )
+
     def build(self, node: yaml.Node, path: PathKey) -> Any:
         self._budget -= 1
         if self._budget < 0:
-            raise InputError(
-                [
-                    Diagnostic(
-                        self.file,
-                        "tham chiếu YAML (`&neo` / `*neo`) mở rộng quá lớn; tệp bị từ chối "
-                        "để bảo vệ máy (có thể là tệp độc hại)",
-                        line=node.start_mark.line + 1,
-                        column=node.start_mark.column + 1,
-                    )
-                ]
-            )
+            raise self._too_large(node)
         if len(path) > MAX_DEPTH:
-            raise InputError(
-                [
-                    Diagnostic(
-                        self.file,
-                        f"lồng nhau quá sâu (hơn {MAX_DEPTH} cấp)",
-                        line=node.start_mark.line + 1,
-                        column=node.start_mark.column + 1,
-                    )
-                ]
-            )
-        start = node.start_mark
-        values = self.source.values
-        if path not in values:
-            values[path] = Mark(start.line + 1, start.column + 1)
-        if isinstance(node, yaml.ScalarNode):  # scalars first: most nodes are
+            raise self._fatal(node, f"lồng nhau quá sâu (hơn {MAX_DEPTH} cấp)")
+        if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, path)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         assert isinstance(node, yaml.SequenceNode)
+        return self._sequence(node, path)
+
+    def _inline(self, node: yaml.ScalarNode, path: PathKey, part: str | int) -> Any:
+        """A scalar child within the depth limit, converted by its parent (as :meth:`build` would)."""
+        self._budget -= 1
+        if self._budget < 0:
+            raise self._too_large(node)
+        value = _scalar_value(node)
+        if value is _REFUSED:
+            return self._scalar(node, (*path, part))
+        return value
+
+    def _sequence(self, node: yaml.SequenceNode, path: PathKey) -> list[Any] | None:
         if node.tag != _SEQ_TAG:
             self._error(node, f"thẻ YAML `{node.tag}` không được phép", path)
             return None
-        return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        shallow = len(path) < MAX_DEPTH  # a child's path is one longer, still within the limit
+        out: list[Any] = []
+        for i, item in enumerate(node.value):
+            if shallow and type(item) is yaml.ScalarNode:
+                out.append(self._inline(item, path, i))
+            else:
+                out.append(self.build(item, (*path, i)))
+        return out
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
-        if node.tag != _TAG + "map":
+        if node.tag != _MAP_TAG:
             self._error(node, f"thẻ YAML `{node.tag}` không được phép", path)
             return {}
         out: dict[str, Any] = {}
-        first_line: dict[str, int] = {}
+        shallow = len(path) < MAX_DEPTH  # a child's path is one longer, still within the limit
         for key_node, value_node in node.value:
-            if key_node.tag == _TAG + "merge":
+            if key_node.tag == _MERGE_TAG:
                 self._error(key_node, "khóa gộp `<<` không được hỗ trợ; hãy viết đầy đủ các khóa", path)
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 self._error(key_node, "khóa phải là một chuỗi đơn giản", path)
                 continue
-            key = nfc(key_node.value)
-            key_path = (*path, key)
-            line = key_node.start_mark.line + 1
-            if key in first_line:
+            key = key_node.value
+            if not key.isascii():
+                key = unicodedata.normalize("NFC", key)
+            if key in out:
+                first = _entries(node)[key][0]
                 self._error(
                     key_node,
-                    f"khóa `{key}` xuất hiện hai lần (lần đầu ở dòng {first_line[key]}); "
+                    f"khóa `{key}` xuất hiện hai lần (lần đầu ở dòng {first.start_mark.line + 1}); "
                     "mỗi khóa chỉ được khai báo một lần",
-                    key_path,
+                    (*path, key),
                 )
                 self.recoverable += 1
                 continue
-            first_line[key] = line
-            self.source.keys[key_path] = Mark(line, key_node.start_mark.column + 1)
-            out[key] = self.build(value_node, key_path)
+            if shallow and type(value_node) is yaml.ScalarNode:  # as `build` does, without the call
+                self._budget -= 1
+                if self._budget < 0:
+                    raise self._too_large(value_node)
+                value = _scalar_value(value_node)
+                out[key] = self._scalar(value_node, (*path, key)) if value is _REFUSED else value
+            else:
+                out[key] = self.build(value_node, (*path, key))
         return out
 
     def _scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
-        text: str = node.value
-        kind = _SCALAR_KINDS.get(node.tag)
-        if kind is None:
+        value = _scalar_value(node)
+        if value is _REFUSED:
             self._error(node, f"thẻ YAML `{node.tag}` không được phép (chỉ dữ liệu thuần được chấp nhận)", path)
             return None
+        return value
+
+
+def _scalar_value(node: yaml.ScalarNode) -> Any:
+    text: str = node.value
+    kind = _SCALAR_KINDS.get(node.tag)
+    if kind is None:
+        return _REFUSED
+    if kind == "str":
         plain = not node.style  # None (pure-Python parser) or "" (libyaml) for plain scalars
-        if kind == "str":
-            if plain and _LEADING_ZERO_INT.fullmatch(text):
-                return WrittenNumber(text)  # `08`, `09`: YAML 1.1 reads them as text; users mean numbers
-            return nfc(text)
-        if kind == "null":
-            return None
-        if kind == "bool":
-            return text.lower() in ("true", "yes", "on", "y")
-        if kind in ("int", "float"):
-            return _number(text)
-        # binary, timestamps and other plain kinds stay as their text: `2020-01-05` in a note or
-        # an evidence entry is what the user wrote; the fields that mean a date parse it
+        if plain and text[:1] in _LEADING_ZERO_FIRST and _LEADING_ZERO_INT.fullmatch(text):
+            return WrittenNumber(text)  # `08`, `09`: YAML 1.1 reads them as text; users mean numbers
         return nfc(text)
+    if kind in ("int", "float"):
+        return _number(text)
+    if kind == "null":
+        return None
+    if kind == "bool":
+        return text.lower() in ("true", "yes", "on", "y")
+    # binary, timestamps and other plain kinds stay as their text: `2020-01-05` in a note or
+    # an evidence entry is what the user wrote; the fields that mean a date parse it
+    return nfc(text)
+
+
+def _entries(node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    """A mapping's entries by key as the builder takes them: merge keys and keys that are not
+    scalars are left out, and of a key given twice the first is kept."""
+    out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+    for key_node, value_node in node.value:
+        if key_node.tag != _MERGE_TAG and isinstance(key_node, yaml.ScalarNode):
+            out.setdefault(nfc(key_node.value), (key_node, value_node))
+    return out
+
+
+class _NodeIndex:
+    """The composed nodes of a document, found by their path in its data."""
+
+    def __init__(self, root: yaml.Node) -> None:
+        self.root = root
+        self._entries: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = {}  # by id of the mapping node
+
+    def find(self, path: PathKey) -> tuple[yaml.Node | None, yaml.Node] | None:
+        """The key node (None for the root and list items) and the value node at ``path``."""
+        key_node: yaml.Node | None = None
+        node = self.root
+        for part in path:
+            if isinstance(node, yaml.MappingNode) and node.tag == _MAP_TAG:
+                entry = self.entries(node).get(part) if isinstance(part, str) else None
+                if entry is None:
+                    return None
+                key_node, node = entry
+            elif (
+                isinstance(node, yaml.SequenceNode)
+                and node.tag == _SEQ_TAG
+                and isinstance(part, int)
+                and 0 <= part < len(node.value)
+            ):
+                key_node, node = None, node.value[part]
+            else:
+                return None
+        return key_node, node
+
+    def entries(self, node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        found = self._entries.get(id(node))
+        if found is None:
+            found = self._entries[id(node)] = _entries(node)
+        return found
+
+    def walk(self) -> Iterator[tuple[PathKey, yaml.Node | None, yaml.Node]]:
+        """Every path with its key and value nodes, in document order (parents first)."""
+        stack: list[tuple[PathKey, yaml.Node | None, yaml.Node]] = [((), None, self.root)]
+        while stack:
+            path, key_node, node = stack.pop()
+            yield path, key_node, node
+            children: list[tuple[PathKey, yaml.Node | None, yaml.Node]] = []
+            if isinstance(node, yaml.MappingNode) and node.tag == _MAP_TAG:
+                children = [((*path, k), kn, vn) for k, (kn, vn) in self.entries(node).items()]
+            elif isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
+                children = [((*path, i), None, item) for i, item in enumerate(node.value)]
+            stack.extend(reversed(children))
+
+
+class _NodeMarks(MutableMapping[PathKey, Mark]):
+    """The marks of a document's values (or of its mapping keys), found when asked for.
+
+    Speed: recording a mark for each of the hundreds of nodes of every file cost more than the
+    rest of the building; a diagnostic needs a few. Iterating or changing the map turns it into
+    a plain dict of every mark first.
+    """
+
+    def __init__(self, nodes: _NodeIndex, *, of_keys: bool) -> None:
+        self._nodes = nodes
+        self._of_keys = of_keys
+        self._all: dict[PathKey, Mark] | None = None
+
+    def __getitem__(self, path: PathKey) -> Mark:
+        if self._all is not None:
+            return self._all[path]
+        found = self._nodes.find(path)
+        node = None if found is None else found[0] if self._of_keys else found[1]
+        if node is None:
+            raise KeyError(path)
+        return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def _every(self) -> dict[PathKey, Mark]:
+        if self._all is None:
+            self._all = {}
+            for path, key_node, value_node in self._nodes.walk():
+                node = key_node if self._of_keys else value_node
+                if node is not None:
+                    self._all[path] = Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+        return self._all
+
+    def __setitem__(self, path: PathKey, mark: Mark) -> None:
+        self._every()[path] = mark
+
+    def __delitem__(self, path: PathKey) -> None:
+        del self._every()[path]
+
+    def __iter__(self) -> Iterator[PathKey]:
+        return iter(self._every())
+
+    def __len__(self) -> int:
+        return len(self._every())
 
 
 #: Full YAML tag → the kind of plain data it is; any other tag is refused.
 _SCALAR_KINDS = {_TAG + kind: kind for kind in ("str", "null", "bool", "int", "float", "timestamp")}
+_STR_TAG = _TAG + "str"
 _SEQ_TAG = _TAG + "seq"
+_MAP_TAG = _TAG + "map"
+_MERGE_TAG = _TAG + "merge"
+#: The first characters `_LEADING_ZERO_INT` can match: a cheap test before the regex.
+_LEADING_ZERO_FIRST = ("0", "+", "-")
 
 
 class WrittenNumber(Decimal):
@@ -389,6 +572,16 @@ class WrittenNumber(Decimal):
 
 
 def _number(text: str) -> Decimal | str:
+    number = _DECIMALS.get(text)
+    if number is not None:
+        return number
+    found = _parse_number(text)
+    if type(found) is Decimal and len(text) <= _CACHED_TEXT and len(_DECIMALS) < _CACHE_LIMIT:
+        _DECIMALS[text] = found
+    return found
+
+
+def _parse_number(text: str) -> Decimal | str:
     cleaned = text.replace("_", "")
     if _LEADING_ZERO_INT.fullmatch(cleaned):
         return WrittenNumber(cleaned)  # `01`, `007`: YAML 1.1 octal, but people mean decimal

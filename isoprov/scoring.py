@@ -5,12 +5,10 @@ Nothing here touches files: functions take validated models and return results.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from isoprov.assessment import Assessment
 from isoprov.criteria import CriteriaSet
@@ -72,6 +70,61 @@ class Result:
         """Final minus self total (negative when the team scored lower)."""
         return self.total - self.self_total
 
+    def __reduce__(self) -> tuple[Callable[..., Result], tuple[Any, ...]]:
+        # Speed: results cross process boundaries in large batches, and plain tuples pickle and
+        # unpickle several times faster than named tuples and a dataclass's state.
+        return (
+            _result_from_tuples,
+            (
+                self.file,
+                self.agency_code,
+                self.agency_name,
+                self.level,
+                self.criteria,
+                self.period,
+                self.self_total,
+                self.total,
+                self.band,
+                tuple(map(tuple, self.groups)),
+                tuple(map(tuple, self.details)),
+                self.rank,
+                self.warnings,
+            ),
+        )
+
+
+def _result_from_tuples(
+    file: str,
+    agency_code: str,
+    agency_name: str,
+    level: str,
+    criteria: str,
+    period: str,
+    self_total: Decimal,
+    total: Decimal,
+    band: str,
+    groups: tuple[tuple[Any, ...], ...],
+    details: tuple[tuple[Any, ...], ...],
+    rank: int | None,
+    warnings: tuple[str, ...],
+) -> Result:
+    """A :class:`Result` from what its ``__reduce__`` gave."""
+    return Result(
+        file,
+        agency_code,
+        agency_name,
+        level,
+        criteria,
+        period,
+        self_total,
+        total,
+        band,
+        tuple(map(GroupResult._make, groups)),
+        tuple(map(CriterionResult._make, details)),
+        rank,
+        warnings,
+    )
+
 
 def round_points(value: Decimal) -> Decimal:
     """Half-up to 2 decimals (làm tròn đến 2 chữ số thập phân)."""
@@ -88,44 +141,78 @@ def total_points(earned: Decimal, possible: Decimal, bonus: Decimal, penalty: De
     With nothing applicable (possible = 0) the rescaled part is 0.
     """
     # Exact rational arithmetic, rounded once: a Decimal division would round to 28 digits first,
-    # and a rounded quotient can land on a different side of the half-cent.
-    base = Fraction(earned) * Fraction(scale) / Fraction(possible) if possible > 0 else Fraction(0)
-    exact = max(Fraction(0), min(Fraction(scale), base + Fraction(bonus) - Fraction(penalty)))
-    cents = math.floor(exact * 100 + Fraction(1, 2))  # half-up (the value is never negative)
+    # and a rounded quotient can land on a different side of the half-cent. Speed: the fractions
+    # are kept as integer numerator/denominator pairs (each Decimal's exact ratio, denominators
+    # positive); `fractions.Fraction` costs ten times as much and this runs twice per file.
+    en, ed = earned.as_integer_ratio()
+    sn, sd = scale.as_integer_ratio()
+    bn, bd = bonus.as_integer_ratio()
+    qn, qd = penalty.as_integer_ratio()
+    if possible > 0:
+        pn, pd = possible.as_integer_ratio()
+        num, den = en * sn * pd, ed * sd * pn
+    else:
+        num, den = 0, 1
+    # base + bonus − penalty
+    num, den = num * bd * qd + bn * den * qd - qn * den * bd, den * bd * qd
+    if num * sd > sn * den:  # min(scale, …)
+        num, den = sn, sd
+    if num < 0:  # max(0, …)
+        num, den = 0, 1
+    cents = (200 * num + den) // (2 * den)  # floor(exact × 100 + 1/2): half-up (never negative)
     return Decimal(cents).scaleb(-2)
 
 
 def score(a: Assessment, cs: CriteriaSet, file: str = "", warnings: Iterable[str] = ()) -> Result:
     """Score one valid assessment against its criteria set."""
+    # Speed: one pass over the leaves adds every sum up as it goes (in leaf order, as a `sum()`
+    # per total would: Decimal addition rounds past 28 digits, so the order is kept).
     level = a.agency.level
+    scores = a.scores
+    group_of = cs.group_of
     details: list[CriterionResult] = []
+    possible = earned = self_earned = bonus = penalty = self_bonus = self_penalty = ZERO
+    groups: dict[str, list[Decimal]] = {}  # group id → earned, possible, self-earned
     for leaf in cs.leaves:
-        entry = a.scores.get(leaf.id)
+        entry = scores.get(leaf.id)
         na_reason = entry.na if entry is not None and leaf.na else None
         applicable = leaf.applies_to(level) and na_reason is None
-        details.append(
-            CriterionResult(
-                id=leaf.id,
-                title=leaf.title,
-                group=cs.group_of[leaf.id],
-                kind=leaf.kind,
-                max=leaf.max or ZERO,
-                self_points=entry.self_points if entry else None,
-                team=entry.team if entry else None,
-                final=(entry.final or ZERO) if entry and applicable else ZERO,
-                applicable=applicable,
-                na_reason=na_reason,
-                evidence_count=len(entry.evidence) if entry else 0,
-            )
+        self_points = entry.self_points if entry else None
+        final = (entry.final or ZERO) if entry and applicable else ZERO
+        d = CriterionResult(
+            leaf.id,
+            leaf.title,
+            group_of[leaf.id],
+            leaf.kind,
+            leaf.max or ZERO,
+            self_points,
+            entry.team if entry else None,
+            final,
+            applicable,
+            na_reason,
+            len(entry.evidence) if entry else 0,
         )
-    scored = [d for d in details if d.kind == "score" and d.applicable]
-    possible = sum((d.max for d in scored), ZERO)
-    earned = sum((d.final for d in scored), ZERO)
-    self_earned = sum((d.self_points or ZERO for d in scored), ZERO)
-    bonus = sum((d.final for d in details if d.kind == "bonus" and d.applicable), ZERO)
-    penalty = sum((d.final for d in details if d.kind == "penalty" and d.applicable), ZERO)
-    self_bonus = sum((d.self_points or ZERO for d in details if d.kind == "bonus" and d.applicable), ZERO)
-    self_penalty = sum((d.self_points or ZERO for d in details if d.kind == "penalty" and d.applicable), ZERO)
+        details.append(d)
+        if not applicable:
+            continue
+        own = self_points or ZERO
+        if d.kind == "score":
+            possible += d.max
+            earned += final
+            self_earned += own
+            sums = groups.get(d.group)
+            if sums is None:
+                groups[d.group] = [ZERO + final, ZERO + d.max, ZERO + own]  # as `sum(..., ZERO)` adds
+            else:
+                sums[0] += final
+                sums[1] += d.max
+                sums[2] += own
+        elif d.kind == "bonus":
+            bonus += final
+            self_bonus += own
+        elif d.kind == "penalty":
+            penalty += final
+            self_penalty += own
     total = total_points(earned, possible, bonus, penalty, cs.scale)
     self_total = total_points(self_earned, possible, self_bonus, self_penalty, cs.scale)
     return Result(
@@ -138,27 +225,19 @@ def score(a: Assessment, cs: CriteriaSet, file: str = "", warnings: Iterable[str
         self_total=self_total,
         total=total,
         band=cs.band_for(total),
-        groups=_groups(cs, scored),
+        groups=_groups(cs, groups),
         details=tuple(details),
         warnings=tuple(warnings),
     )
 
 
-def _groups(cs: CriteriaSet, scored: Sequence[CriterionResult]) -> tuple[GroupResult, ...]:
+def _groups(cs: CriteriaSet, sums: dict[str, list[Decimal]]) -> tuple[GroupResult, ...]:
     out: list[GroupResult] = []
     for top in cs.criteria:
         if top.kind != "score":
             continue
-        mine = [d for d in scored if d.group == top.id]
-        out.append(
-            GroupResult(
-                id=top.id,
-                title=top.title,
-                earned=sum((d.final for d in mine), ZERO),
-                possible=sum((d.max for d in mine), ZERO),
-                self_earned=sum((d.self_points or ZERO for d in mine), ZERO),
-            )
-        )
+        earned, possible, self_earned = sums.get(top.id, (ZERO, ZERO, ZERO))
+        out.append(GroupResult(top.id, top.title, earned, possible, self_earned))
     return tuple(out)
 
 

@@ -48,16 +48,28 @@ def bounded_points(value: Decimal) -> Decimal:
         raise ValueError("phải là một số hữu hạn")
     if value.is_zero():
         return Decimal(0)
+    # Speed: a batch checks the same few values (0.5, 1, 2) thousands of times; whether a value
+    # is within bounds depends only on the number (2 and 2.0 alike), so a passed one is remembered.
+    if value not in _WITHIN_BOUNDS:
+        _check_bounds(value)
+        if len(_WITHIN_BOUNDS) < 10_000:
+            _WITHIN_BOUNDS.add(value)
+    return value
+
+
+_WITHIN_BOUNDS: set[Decimal] = set()
+
+
+def _check_bounds(value: Decimal) -> None:
     if value.adjusted() >= POINTS_MAX_DIGITS:
         raise ValueError(f"số quá lớn; phải nhỏ hơn {format_number(Decimal(10) ** POINTS_MAX_DIGITS)}")
     _, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)
     if exponent >= -POINTS_MAX_PLACES:  # the common case, checked without counting zeros
-        return value
+        return
     trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
     if exponent + trailing_zeros < -POINTS_MAX_PLACES:
         raise ValueError(f"có quá nhiều chữ số thập phân (tối đa {POINTS_MAX_PLACES})")
-    return value
 
 
 #: A ``Decimal`` for points, maxima, band thresholds and scales (see :func:`bounded_points`).
