@@ -552,3 +552,41 @@ def test_a_set_not_found_names_the_criteria_folder_of_the_working_folder(
     errors = json.loads(run.stdout)["errors"]
     assert errors and all("`--criteria iso/criteria`" in e["message"] for e in errors), errors
     assert cli("score", "iso", "--criteria", "iso/criteria").exit_code == 0
+
+
+def _terminal_stderr(monkeypatch: pytest.MonkeyPatch) -> io.StringIO:
+    from rich.console import Console
+
+    from isoprov.commands import score as score_command
+
+    out = io.StringIO()
+    monkeypatch.setattr(score_command, "stderr", Console(file=out, force_terminal=True, width=80))
+    return out
+
+
+def test_a_small_batch_writes_nothing_to_a_terminal_stderr(monkeypatch: pytest.MonkeyPatch) -> None:
+    from isoprov.commands import score as score_command
+
+    out = _terminal_stderr(monkeypatch)
+    with score_command._progress() as tick:
+        assert tick is not None
+        for i in range(3):
+            tick(i, 3)
+    assert out.getvalue() == ""  # not even the cursor codes of a live display
+
+
+def test_a_large_batch_shows_a_progress_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from isoprov.commands import score as score_command
+
+    out = _terminal_stderr(monkeypatch)
+    total = score_command.PROGRESS_THRESHOLD
+    with score_command._progress() as tick:
+        assert tick is not None
+        for i in range(total):
+            tick(i, total)
+    assert "Đang chấm điểm" in out.getvalue()
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(cli: Callable[..., Run], data: Path) -> None:
+    run = cli("score", data / "assessment" / "valid-skhcn.yaml", "--criteria", data / "criteria" / "valid.yaml")
+    assert run.exit_code == 0 and "Đang chấm điểm" not in run.stderr

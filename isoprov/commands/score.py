@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from decimal import Decimal
 from itertools import groupby
 from pathlib import Path
@@ -85,20 +85,25 @@ def run(
 
 @contextmanager
 def _progress() -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on stderr for large batches, only when stderr is a terminal."""
+    """A progress bar on stderr for large batches, only when stderr is a terminal.
+
+    The bar starts with the first tick of a large batch: a small run writes nothing to stderr
+    (a live display hides and shows the cursor even when it shows no task)."""
     if not stderr.is_terminal:
         yield None
         return
-    from rich.progress import Progress
-
-    with Progress(console=stderr, transient=True) as bar:
-        task = None
+    with ExitStack() as stack:
+        bar: Any = None
+        task: Any = None
 
         def tick(done: int, total: int) -> None:
-            nonlocal task
+            nonlocal bar, task
             if total < PROGRESS_THRESHOLD:
                 return
-            if task is None:
+            if bar is None:
+                from rich.progress import Progress
+
+                bar = stack.enter_context(Progress(console=stderr, transient=True))
                 task = bar.add_task("Đang chấm điểm", total=total)
             bar.update(task, completed=done + 1)
 
