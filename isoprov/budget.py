@@ -15,7 +15,7 @@ of the item or key concerned; figures are shown in the budget's unit):
 
 BUD001 amount-mismatch (error)
     thành tiền ≠ định mức × số lượng × hệ số. ``quantity: 2, rate: 3, amount: 7`` →
-    "thành tiền kê khai 7 triệu đồng khác thành tiền tính lại 6 triệu đồng (2 Cuộc × 3)".
+    "thành tiền kê khai 7 triệu đồng khác thành tiền tính lại 6 triệu đồng (2 Cuộc × 3 triệu đồng)".
 BUD002 breakdown-mismatch (error)
     Σ chi tiết ≠ thành tiền của khoản: its declared ``amount`` when there is one (a wrong rate ×
     quantity is BUD001's business), else its computed amount. Sub-items 5 + 5 + 24,4 + 36,6 + 10 =

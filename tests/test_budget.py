@@ -12,6 +12,7 @@ import isoprov.budget as budget_module
 from isoprov.budget import (
     CHECKS,
     Budget,
+    BudgetItem,
     BudgetReport,
     ambiguous_yaml_number,
     check_budget,
@@ -263,6 +264,8 @@ def test_yaml_number_ambiguity_applies_to_quantities_multipliers_and_budget_keys
         ("1.234,5", Decimal("1234.5"), ""),
         ("1,125 ngày", Decimal("1.125"), "ngày"),
         ("0,500 ngày", Decimal("0.5"), "ngày"),
+        ("0.000 người", 0, "người"),
+        ("100.000 người", 100_000, "người"),  # zero with a thousands group: zero, not ambiguous
         ("-2 huyện", -2, "huyện"),  # read, so that BUD009 reports it with the other problems
         ("− 1,5 ngày", Decimal("-1.5"), "ngày"),
     ],
@@ -278,6 +281,8 @@ def test_parse_count(text: str, value: int | Decimal, label: str) -> None:
         ("1,500 người", ["`1,5`", "`1.500`"]),
         ("20,000", ["`20`", "`20.000`"]),
         ("1000.5 người", ["tiếng Anh", "`1.000,5`"]),
+        ("1000.000 người", ["tiếng Anh", "`1.000`"]),  # four digits before the dot: no thousands group
+        ("100.5 ngày", ["`100,5`", "`1.005`"]),  # three digits: either reading
         ("huyện", ["phải bắt đầu bằng một số"]),
         ("10 huyện 2 ngày", ["chỉ được có một số"]),
         ("1.00.0 người", ["viết không đúng"]),
@@ -439,7 +444,7 @@ def test_rate_item_with_breakdown_compares_breakdown_with_its_computed_amount() 
     report = check_text(text)
     assert [(f.code, f.line) for f in report.findings] == [("BUD002", 4)]
     assert "9 triệu đồng" in report.findings[0].message
-    assert "10 triệu đồng" in report.findings[0].message
+    assert "khác thành tiền tính lại 10 triệu đồng" in report.findings[0].message  # no amount declared
 
 
 @pytest.mark.parametrize(
@@ -719,6 +724,7 @@ def test_products_of_many_long_multipliers_stay_exact() -> None:
         exact = Decimal(3_000_000) * Decimal("1234567890123456789012345678.5") ** 5
     assert report.total_vnd == exact  # 142 digits: more than any fixed working precision of 120
     assert codes(report) == ["BUD010"]  # far above what words can write, reported as such
+    assert "quá lớn" in report.findings[0].message and "số nguyên" not in report.findings[0].message
 
 
 def test_zero_written_with_a_thousands_group_is_zero_not_ambiguous() -> None:
@@ -731,3 +737,243 @@ def test_input_errors_come_in_the_order_of_the_file() -> None:
     text = "title: T\nitems:\n  - name: A\n    amout: 1\nunit: đô la\n"
     errors = input_errors(text)
     assert [e.split(": lỗi")[0] for e in errors] == ["dt.yaml:4:5", "dt.yaml:5:7"], errors
+
+
+# ---------------------------------------------------------------------------
+# Boundaries and edge cases found by mutation testing
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "fragment"),
+    [
+        ("quantity", "1" + "0" * 29, None),  # 30 whole digits: the largest figure allowed
+        ("quantity", "1" + "0" * 30, "quá lớn"),  # 31
+        ("quantity", "0." + "0" * 29 + "1", None),  # 30 decimals
+        ("quantity", "0." + "0" * 30 + "1", "chữ số thập phân"),  # 31
+        ("quantity", "1." + "0" * 40, None),  # trailing zeros are not decimals that count
+        ("quantity", "0." + "0" * 40, None),  # zero, however written, is zero (BUD009)
+    ],
+)
+def test_figure_bounds_are_exactly_30_digits(field: str, value: str, fragment: str | None) -> None:
+    text = one_item(field, value) + "    rate: 5\n"
+    if fragment is None:
+        check_text(text)
+    else:
+        (error,) = input_errors(text)
+        assert fragment in error
+
+
+def test_a_long_figure_is_abbreviated_in_the_error_and_a_short_one_is_not() -> None:
+    forty = "1" + "2" * 38 + "9"
+    (short,) = input_errors(one_item("quantity", forty) + "    rate: 5\n")
+    assert f"`{forty}`" in short  # 40 characters: shown in full
+    (long,) = input_errors(one_item("quantity", "3" + forty) + "    rate: 5\n")
+    assert "`31222222222222222222…222222222229`" in long
+
+
+@pytest.mark.parametrize("text", ["1000 người", "2024", "05"])
+def test_parse_count_reads_plain_digits(text: str) -> None:
+    number, _, label = text.partition(" ")
+    assert parse_count(text) == (Decimal(number), label)
+
+
+@pytest.mark.parametrize(
+    "text", ["1,5,5", "1.00,5", "1.0000,5 ngày", "1,2,3 người", "1.000,5,5", "1000.000.5", "1234.567.890 người"]
+)
+def test_parse_count_rejects_malformed_numbers(text: str) -> None:
+    with pytest.raises(ValueError, match="viết không đúng"):
+        parse_count(text)
+
+
+def test_parse_count_english_decimal_point_is_not_called_ambiguous() -> None:
+    with pytest.raises(ValueError) as info:
+        parse_count("1000.5 người")
+    assert "có thể hiểu" not in str(info.value)  # 1000.5 cannot be a thousands group
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "fragment"),
+    [
+        ("quantity", "true", "số lượng phải là một số"),
+        ("quantity", "[1]", "số lượng phải là một số"),
+        ("times", "[true]", "hệ số nhân phải là một số"),
+        ("times", "[[2]]", "hệ số nhân phải là một số"),
+        ("rate", "true", "hoặc một chuỗi có đơn vị"),
+        ("rate", "{a: 1}", "hoặc một chuỗi có đơn vị"),
+    ],
+)
+def test_non_numbers_are_input_errors(field: str, value: str, fragment: str) -> None:
+    (error,) = input_errors(one_item(field, value) + ("    amount: 5\n" if field != "amount" else ""))
+    assert fragment in error
+
+
+@pytest.mark.parametrize("field", ["quantity", "rate", "amount"])
+def test_non_finite_numbers_are_refused(field: str) -> None:
+    item: dict[str, object] = {"name": "A", "amount": 5, field: Decimal("Infinity")}
+    with pytest.raises(ValueError, match="hữu hạn"):
+        Budget.model_validate({"title": "T", "items": [item]})
+
+
+def test_empty_keys_count_as_absent() -> None:
+    report = check_text("title: T\nitems:\n  - name: A\n    quantity:\n    rate:\n    amount: 5\n")
+    assert codes(report) == [] and report.total_vnd == 5
+
+
+def test_a_budget_can_be_built_from_its_own_values() -> None:
+    # Money and Multiplier values are taken as they are (e.g. when building a budget in Python)
+    first = check_text(one_item("rate", '"20.000 đồng"') + '    quantity: 3\n    times: ["10 huyện"]\n')
+    item = first.budget.items[0]
+    again = Budget(title="T", items=(BudgetItem(name="B", quantity=item.quantity, rate=item.rate, times=item.times),))
+    doc = parse_yaml("title: T\nitems:\n  - name: B\n", "dt.yaml")
+    assert check_budget(again, doc, NormSet()).total_vnd == 600_000
+
+
+@pytest.mark.parametrize(("value", "shown"), [("-3", "không phải -3"), ('"-3 triệu"', "không phải -3 triệu đồng")])
+def test_not_positive_shows_the_value_as_written(value: str, shown: str) -> None:
+    report = check_text(one_item("rate", value) + "    quantity: 1\n")
+    (message,) = [f.message for f in report.findings if f.code == "BUD009"]
+    assert message.endswith(shown)
+
+
+@pytest.mark.parametrize(
+    ("value", "integral", "hint"),
+    [("500.000", True, "nếu là 500 hãy viết `500`"), ("8.125", False, '`"8,125 triệu đồng"`')],
+)
+def test_ambiguous_yaml_number_says_how_to_keep_the_yaml_reading(value: str, integral: bool, hint: str) -> None:
+    message = ambiguous_yaml_number(Decimal(value))
+    assert message is not None and hint in message
+    assert f"hoặc {value} (dấu `.` phân cách hàng nghìn)" in message
+    assert ("ngoặc kép" in message) != integral
+
+
+def test_validate_budget_document_uses_the_norms_given_or_else_the_usual_ones(tmp_path: Path) -> None:
+    path = tmp_path / "dt.yaml"
+    path.write_text(
+        "title: T\nitems:\n  - name: Ăn\n    quantity: 20\n    rate: 200.000 đồng\n    norm: ho-tro-an-hoi-nghi-tinh\n",
+        encoding="utf-8",
+    )
+    from isoprov.budget import validate_budget_document
+
+    assert [d.code for d in validate_budget_document(load_yaml(path))] == ["BUD007"]  # shipped cap
+    assert [d.code for d in validate_budget_document(load_yaml(path), NormSet())] == ["BUD011"]
+
+
+def test_checks_are_distinct_constants() -> None:
+    assert len(set(CHECKS)) == len(CHECKS)
+
+
+def test_lump_sum_with_a_quantity_names_only_what_is_unused() -> None:
+    report = check_text(one_item("quantity", "2") + "    times: [1]\n    amount: 5\n")
+    (message,) = [f.message for f in report.findings if f.code == "BUD015"]
+    assert "`quantity: 2`" in message and "times" not in message
+
+
+def test_rows_tell_lump_sums_from_rate_items() -> None:
+    report = check_text("title: T\nitems:\n  - name: A\n    amount: 5\n  - name: B\n    rate: 5\n")
+    assert [(row.item.name, row.is_lump_sum) for row in report.rows()] == [("A", True), ("B", False)]
+
+
+def test_lump_sum_with_multipliers_names_only_what_is_unused() -> None:
+    report = check_text(one_item("quantity", "1") + "    times: [2 huyện]\n    amount: 5\n")
+    (message,) = [f.message for f in report.findings if f.code == "BUD015"]
+    assert "`times: 2 huyện`" in message and "quantity" not in message
+
+
+def test_example_norm_note_is_given_once_per_cap(norms: NormSet) -> None:
+    item = "  - name: {}\n    quantity: 10\n    rate: 20.000 đồng\n    norm: nuoc-uong-hoi-nghi\n"
+    report = check_text("title: T\nitems:\n" + item.format("A") + item.format("B"), norms)
+    assert [(f.code, f.line) for f in report.findings] == [("BUD013", 3)]
+
+
+def test_total_mismatch_hint_only_when_the_declared_amounts_add_up() -> None:
+    base = "title: T\ntotal: {}\nitems:\n  - name: A\n    quantity: 2\n    rate: 3\n    amount: 7\n"
+    (listed,) = [f.message for f in check_text(base.format(7)).findings if f.code == "BUD003"]
+    assert "tổng kê khai bằng tổng thành tiền kê khai" in listed
+    (other,) = [f.message for f in check_text(base.format(8)).findings if f.code == "BUD003"]
+    assert "tổng kê khai bằng" not in other
+
+
+def test_zero_allocation_is_not_positive_and_not_an_overrun() -> None:
+    report = check_text("title: T\nallocated: 0\nitems:\n  - name: A\n    amount: 5\n")
+    assert codes(report) == ["BUD009"]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "why"),
+    [
+        ("title: T\ntotal: 0.5\nitems:\n  - name: A\n    amount: 0.5\n", 2, "không phải số nguyên đồng"),
+        ("title: T\nitems:\n  - name: A\n    amount: 0.5\n", 2, "không phải số nguyên đồng"),
+        ('title: T\nitems:\n  - name: A\n    amount: "-5 đồng"\n', 2, "là số âm"),
+        ('title: T\nitems:\n  - name: A\n    amount: "-0,5 đồng"\n', 2, "là số âm"),
+    ],
+)
+def test_a_total_that_cannot_be_written_in_words_is_reported_at_the_total(text: str, line: int, why: str) -> None:
+    (finding,) = [f for f in check_text(text).findings if f.code == "BUD010"]
+    assert finding.line == line and why in finding.message
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        ("allocated: 1\n", ["BUD005"]),  # 1 đồng is a (small) allocation
+        ("allocated: 5\ntotal: 5\n", []),
+        ("total: 0\n", ["BUD003", "BUD009"]),
+    ],
+)
+def test_budget_level_figures_at_the_edges(keys: str, expected: list[str]) -> None:
+    report = check_text(f"title: T\n{keys}items:\n  - name: A\n    amount: 5\n")
+    assert sorted(codes(report)) == expected
+
+
+def test_budget_level_findings_point_at_their_key() -> None:
+    text = "title: T\nallocated: 126.000\ntotal_in_words: Một đồng\nitems:\n  - name: A\n    amount: 5\n"
+    found = {f.code: (f.line, f.column) for f in check_text(text).findings}
+    assert found["BUD016"] == (2, 1) and found["BUD004"] == (3, 1)
+
+
+def test_amount_mismatch_shows_the_formula_in_the_budgets_unit_the_vietnamese_way() -> None:
+    text = "title: T\nunit: triệu đồng\nitems:\n  - name: Họp\n    unit: Cuộc\n    quantity: 2\n    rate: 2.50\n"
+    (finding,) = check_text(text + "    amount: 6\n").findings
+    assert "(2 Cuộc × 2,5 triệu đồng)" in finding.message
+
+
+def test_a_breakdown_mismatch_marks_the_row() -> None:
+    text = "title: T\nitems:\n  - name: A\n    amount: 10\n    breakdown:\n      - name: B\n        amount: 9\n"
+    report = check_text(text)
+    assert codes(report) == ["BUD002"]
+    assert [row.mismatch for row in report.rows()] == [True, False]
+
+
+def test_times_must_be_a_list_or_one_multiplier() -> None:
+    (error,) = input_errors(one_item("times", "true") + "    rate: 5\n")
+    assert "danh sách" in error
+
+
+@pytest.mark.parametrize(
+    ("keys", "code", "line"),
+    [
+        ("allocated: 0\n", "BUD009", 2),
+        ("total: 6\n", "BUD003", 2),
+        ("allocated: 3\n", "BUD005", 2),
+        ("allocated: 10\n", "BUD006", 2),
+        ("total: 5.5\n", "BUD010", 2),
+    ],
+)
+def test_every_budget_level_finding_points_at_its_key(keys: str, code: str, line: int) -> None:
+    amount = "5.5" if code == "BUD010" else "5"
+    report = check_text(f"title: T\n{keys}items:\n  - name: A\n    amount: {amount}\n")
+    found = {f.code: (f.line, f.column) for f in report.findings}
+    assert found[code] == (line, 1)
+
+
+def test_total_mismatch_with_items_that_declare_no_amount() -> None:
+    text = "title: T\ntotal: 99\nitems:\n  - name: A\n    quantity: 2\n    rate: 5\n  - name: B\n    amount: 1\n"
+    (finding,) = check_text(text).findings
+    assert finding.code == "BUD003" and "tổng tính lại 11 đồng" in finding.message
+
+
+def test_unknown_norm_without_a_close_match_suggests_nothing() -> None:
+    report = check_text(one_item("rate", "5") + "    norm: zzz\n")
+    (message,) = [f.message for f in report.findings if f.code == "BUD011"]
+    assert "`zzz`" in message and "có phải" not in message

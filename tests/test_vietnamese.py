@@ -131,6 +131,7 @@ def test_words_to_amount_worked(amount: int, words: str) -> None:
         (Decimal("1005.000"), "Một nghìn không trăm linh năm đồng"),
         (Decimal("-0"), "Không đồng"),
         (Decimal("0E+5"), "Không đồng"),
+        (Decimal("0E+30"), "Không đồng"),  # zero is zero, however large its exponent
     ],
 )
 def test_amount_in_words_accepts_integral_decimals(amount: Decimal, words: str) -> None:
@@ -153,7 +154,12 @@ def test_amount_in_words_rejects_negative_and_fractions(amount: int | Decimal) -
 
 @pytest.mark.parametrize(
     ("amount", "shown"),
-    [(Decimal("1.5"), "không phải 1,5"), (Decimal("1000.5"), "không phải 1.000,5"), (-1200, "âm: -1.200")],
+    [
+        (Decimal("1.5"), "không phải 1,5"),
+        (Decimal("0.5"), "không phải 0,5"),
+        (Decimal("1000.5"), "không phải 1.000,5"),
+        (-1200, "âm: -1.200"),
+    ],
 )
 def test_amount_in_words_errors_show_numbers_the_vietnamese_way(amount: int | Decimal, shown: str) -> None:
     with pytest.raises(ValueError) as info:
@@ -288,6 +294,8 @@ def test_same_amount_words_accepts_variants(a: str, b: str) -> None:
         ("abc", "abc"),
         ("", ""),
         ("Một trăm đồng", ""),
+        ("Một đồng trăm", "Một trăm đồng"),  # `đồng` in the middle: not an amount at all
+        ("Một chẵn nghìn đồng", "Một nghìn đồng chẵn"),
     ],
 )
 def test_same_amount_words_rejects(a: str, b: str) -> None:
@@ -355,6 +363,16 @@ def test_words_to_amount_variants(text: str, amount: int) -> None:
         "một nghìn không trăm",
         "một tỷ không",
         "một tỷ tỷ tỷ tỷ",  # above MAX_AMOUNT
+        "mười trăm",  # only a digit counts hundreds
+        "trăm",
+        "linh trăm",
+        "không trăm linh năm",  # a number does not start with "không trăm"
+        "không trăm hai mươi",
+        "không trăm năm mươi nghìn",
+        "mười một một",
+        "một nghìn một trăm triệu",  # groups out of order
+        "một nghìn một trăm nghìn",
+        "một triệu không trăm linh một tỷ một nghìn một trăm triệu",
     ],
 )
 def test_words_to_amount_rejects(text: str) -> None:
@@ -368,11 +386,26 @@ def test_words_to_amount_rejects_empty(text: str) -> None:
         words_to_amount(text)
 
 
+def test_words_to_amount_without_any_number_word_says_so() -> None:
+    with pytest.raises(ValueError, match="không có chữ số nào"):
+        words_to_amount("Đồng chẵn")
+
+
+@pytest.mark.parametrize("value", [126000000, None, b"mot tram"])
+def test_words_to_amount_rejects_other_types(value: object) -> None:
+    with pytest.raises(TypeError, match="phải là chuỗi"):
+        words_to_amount(value)  # type: ignore[arg-type]
+
+
 def test_words_to_amount_names_the_bad_word() -> None:
     with pytest.raises(ValueError, match="`xyz` không phải là chữ dùng để viết số"):
         words_to_amount("một trăm xyz đồng")
     with pytest.raises(ValueError, match="không trăm"):
         words_to_amount("Một nghìn linh năm đồng")
+    with pytest.raises(ValueError, match="sau `linh`"):
+        words_to_amount("Một trăm linh mười đồng")
+    with pytest.raises(ValueError, match="đứng sai chỗ"):
+        words_to_amount("Một nghìn một trăm triệu đồng")
 
 
 # ---------------------------------------------------------------------------
@@ -511,6 +544,9 @@ def test_units_table() -> None:
         ("đồng", "đồng"),
         ("vnđ", "đồng"),
         ("VNĐ", "đồng"),
+        ("₫", "đồng"),
+        ("VND", "đồng"),
+        ("vnd", "đồng"),
         ("nghìn", "nghìn đồng"),
         ("ngàn đồng", "nghìn đồng"),
         ("nghìn đồng", "nghìn đồng"),
@@ -586,6 +622,7 @@ def test_parse_money(text: str, amount: str, unit: str) -> None:
         ("1,500 đồng", "1,5 đồng", "1.500 đồng"),
         ("20,000 đồng", "20 đồng", "20.000 đồng"),
         ("8.1 triệu đồng/ngày", "8,1 triệu đồng", "81 triệu đồng"),
+        ("123.5 triệu", "123,5 triệu đồng", "1.235 triệu đồng"),  # three digits may be a thousands group
     ],
 )
 def test_parse_money_ambiguous_states_both_readings(text: str, first: str, second: str) -> None:
@@ -618,6 +655,7 @@ def test_parse_money_english_separators(text: str, english: str) -> None:
         ("đ 500", "không có số"),
         ("-5 đồng", "không được âm"),
         ("−500.000 đồng", "không được âm"),
+        ("–500.000 đồng", "không được âm"),  # en dash, as word processors write a minus
         ("5 đô", "không hợp lệ"),
         ("5 USD", "không hợp lệ"),
         ("1.00.000 đồng", "viết không đúng"),
@@ -625,6 +663,11 @@ def test_parse_money_english_separators(text: str, english: str) -> None:
         ("1,5,5 đồng", "viết không đúng"),
         ("1., đồng", "viết không đúng"),
         ("1.000,5,5 đồng", "viết không đúng"),
+        ("500, đồng", "viết không đúng"),  # a decimal mark with no decimals
+        ("1.000, đồng", "viết không đúng"),
+        ("1.00.000,5 đồng", "viết không đúng"),  # bad thousands grouping before the decimal mark
+        ("1.0000,5 đồng", "viết không đúng"),
+        ("12,34.5 đồng", "viết không đúng"),  # not English grouping either: no English reading
         ("500 000 đồng", "viết không đúng"),
         ("5 đ/", "sau dấu `/`"),
     ],
@@ -636,7 +679,12 @@ def test_parse_money_errors(text: str, fragment: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "vietnamese"),
-    [("126000000.0 đồng", "126.000.000 đồng"), ("1234.5 nghìn", "1.234,5 nghìn đồng"), ("1000.50 đ", "1.000,5 đồng")],
+    [
+        ("126000000.0 đồng", "126.000.000 đồng"),
+        ("1234.5 nghìn", "1.234,5 nghìn đồng"),
+        ("1000.50 đ", "1.000,5 đồng"),
+        ("1000.000 đồng", "1.000 đồng"),  # four digits before the dot: not a thousands group
+    ],
 )
 def test_parse_money_dot_after_four_digits_is_an_english_decimal_point(text: str, vietnamese: str) -> None:
     with pytest.raises(MoneyParseError) as info:
@@ -684,6 +732,17 @@ def test_parse_money_missing_unit_lists_allowed_units() -> None:
         parse_money("500.000")
     for allowed in ("`đồng`", "`nghìn đồng`", "`triệu đồng`", "`tỷ đồng`"):
         assert allowed in str(info.value)
+
+
+@pytest.mark.parametrize("value", [500000, Decimal("500000"), None])
+def test_parse_money_rejects_other_types(value: object) -> None:
+    with pytest.raises(TypeError, match="phải là chuỗi"):
+        parse_money(value)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("text", "vnd"), [("500.000₫", 500_000), ("1.500.000 VND", 1_500_000), ("20.000 vnd", 20_000)])
+def test_parse_money_reads_currency_signs(text: str, vnd: int) -> None:
+    assert parse_money(text) == (Decimal(vnd), "đồng")
 
 
 def test_money_parse_error_is_value_error() -> None:
@@ -852,6 +911,8 @@ def test_parse_money_zero_with_grouping_is_zero_not_ambiguous(text: str) -> None
         (Decimal("24.4"), "triệu đồng", "24400000"),
         (Decimal("1234567890123456789012345678.5"), "nghìn đồng", "1234567890123456789012345678500"),
         (Decimal("0.0000005"), "triệu", "0.5"),
+        (Decimal("0.01"), "nghìn đồng", "10"),  # never exponent notation (not 1E+1)
+        (Decimal("0.5"), "nghìn", "500"),
     ],
 )
 def test_from_unit_is_exact_whatever_the_context(number: Decimal, unit: str, vnd: str) -> None:
