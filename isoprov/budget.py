@@ -712,7 +712,7 @@ class _Checker:
 
     def ambiguous(self, where: PathKey, mapping: PathKey, keys: Sequence[str], *, key: bool = False) -> None:
         """BUD016 for each YAML number under ``mapping``'s ``keys`` that reads two ways."""
-        raw = self.raw(mapping)
+        raw = self.doc.value_at(mapping)
         if not isinstance(raw, dict):
             return
         for name in keys:
@@ -721,18 +721,6 @@ class _Checker:
                 # a string is read the Vietnamese way; only numbers YAML itself parsed can mislead
                 if isinstance(value, Decimal) and (problem := ambiguous_yaml_number(value)) is not None:
                     self.find(AMBIGUOUS_NUMBER, where, f"`{name}`: {problem}", key=key)
-
-    def raw(self, path: PathKey) -> Any:
-        """The loaded YAML value at ``path``, or None."""
-        node: Any = self.doc.data
-        for step in path:
-            if isinstance(node, dict) and isinstance(step, str):
-                node = node.get(step)
-            elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
-                node = node[step]
-            else:
-                return None
-        return node
 
     def budget_level(self, items: Sequence[ItemResult], total: Decimal) -> str | None:
         b = self.budget

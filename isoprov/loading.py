@@ -132,6 +132,18 @@ class YamlDocument:
     #: reported with the document's other errors by :func:`isoprov.validation.validate_document`.
     problems: tuple[Diagnostic, ...] = ()
 
+    def value_at(self, path: PathKey) -> Any:
+        """The loaded value at ``path`` as the file has it (before any model read it), or None."""
+        node: Any = self.data
+        for step in path:
+            if isinstance(node, dict) and isinstance(step, str):
+                node = node.get(step)
+            elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+                node = node[step]
+            else:
+                return None
+        return node
+
     def diagnostic(
         self,
         path: PathKey,

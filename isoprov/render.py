@@ -673,17 +673,8 @@ def _as_written(doc: YamlDocument, path: PathKey, value: Decimal | None) -> str:
     the Vietnamese way; "" for None."""
     if value is None:
         return ""
-    node: Any = doc.data
-    for step in path:
-        if isinstance(node, dict) and isinstance(step, str):
-            node = node.get(step)
-        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
-            node = node[step]
-        else:
-            return format_number(value)
-    if isinstance(node, WrittenNumber):
-        return str(node)
-    return format_number(value)
+    written = doc.value_at(path)
+    return str(written) if isinstance(written, WrittenNumber) else format_number(value)
 
 
 def budget_appendix(
