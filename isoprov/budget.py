@@ -92,7 +92,7 @@ from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator
 from isoprov.diagnostics import Diagnostic, InputError, Severity
 from isoprov.loading import PathKey, YamlDocument
 from isoprov.norms import Norm, NormSet, load_norms
-from isoprov.validation import Model, validate_document
+from isoprov.validation import Model, decimal_places, validate_document
 from isoprov.vietnamese import (
     MoneyParseError,
     amount_in_words,
@@ -210,10 +210,7 @@ def bounded(value: Decimal, what: str, written: str) -> Decimal:
     shown = _abbreviated(" ".join(written.split()))
     if value.adjusted() >= MAX_WHOLE_DIGITS:
         raise ValueError(f"{what} `{shown}` quá lớn: phần nguyên tối đa {MAX_WHOLE_DIGITS} chữ số")
-    _, digits, exponent = value.as_tuple()
-    assert isinstance(exponent, int)
-    trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
-    if exponent + trailing_zeros < -MAX_DECIMALS:
+    if decimal_places(value) > MAX_DECIMALS:
         raise ValueError(f"{what} `{shown}` có quá nhiều chữ số thập phân (tối đa {MAX_DECIMALS})")
     return value
 

@@ -63,13 +63,20 @@ _WITHIN_BOUNDS: set[Decimal] = set()
 def _check_bounds(value: Decimal) -> None:
     if value.adjusted() >= POINTS_MAX_DIGITS:
         raise ValueError(f"số quá lớn; phải nhỏ hơn {format_number(Decimal(10) ** POINTS_MAX_DIGITS)}")
+    if decimal_places(value) > POINTS_MAX_PLACES:
+        raise ValueError(f"có quá nhiều chữ số thập phân (tối đa {POINTS_MAX_PLACES})")
+
+
+def decimal_places(value: Decimal) -> int:
+    """How many decimals ``value`` needs, trailing zeros not counted (``1.2500`` → 2, ``10`` → 0).
+
+    Exact at any length (``normalize()`` would round to the context's precision first)."""
     _, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)
-    if exponent >= -POINTS_MAX_PLACES:  # the common case, checked without counting zeros
-        return
+    if exponent >= 0:
+        return 0
     trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
-    if exponent + trailing_zeros < -POINTS_MAX_PLACES:
-        raise ValueError(f"có quá nhiều chữ số thập phân (tối đa {POINTS_MAX_PLACES})")
+    return max(0, -(exponent + trailing_zeros))
 
 
 #: A ``Decimal`` for points, maxima, band thresholds and scales (see :func:`bounded_points`).
