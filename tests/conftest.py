@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,3 +45,32 @@ def cli() -> Callable[..., Run]:
         return Run(result.exit_code, result.stdout, result.stderr)
 
     return run
+
+
+#: Tests that open a file with LibreOffice run where it is installed (a CI machine may lack it).
+needs_libreoffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+
+
+def libreoffice_convert(tmp_path: Path, *files: Path, to: str = "xlsx", out: Path | None = None) -> tuple[Path, str]:
+    """Open ``files`` with LibreOffice headless and save them as ``to`` in ``out`` (default
+    ``tmp_path/lo``), as an agency saving a form would: every formula is computed on saving.
+    Returns the folder and LibreOffice's stderr (for assertion messages)."""
+    folder = out if out is not None else tmp_path / "lo"
+    done = subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            to,
+            "--outdir",
+            str(folder),
+            *map(str, files),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
+    return folder, done.stderr

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from isoprov.cli import app
+from tests.conftest import libreoffice_convert, needs_libreoffice
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "bac-giang-2020" / "du-toan.yaml"
@@ -604,34 +604,15 @@ def test_xlsx_is_not_written_without_a_valid_budget(tmp_path: Path) -> None:
     assert not target.exists()
 
 
+@needs_libreoffice
 def test_xlsx_recalculated_by_libreoffice(tmp_path: Path) -> None:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) không có trên máy")
     from openpyxl import load_workbook
 
     target, _ = export(tmp_path, SEED, DATA / "lump-sum-mismatch.yaml")
-    out = tmp_path / "lo"
-    profile = (tmp_path / "profile").as_uri()
-    proc = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            str(target),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    out, stderr = libreoffice_convert(tmp_path, target)
     recalculated = out / target.name
     if not recalculated.exists():
-        pytest.skip(f"LibreOffice Calc không chuyển được tệp (thiếu libreoffice-calc?): {proc.stderr.strip()}")
+        pytest.skip(f"LibreOffice Calc không chuyển được tệp (thiếu libreoffice-calc?): {stderr.strip()}")
     wb = load_workbook(recalculated, data_only=True)
     ws = wb["du-toan"]
     values = [ws.cell(row=r, column=8).value for r in range(5, 16)]

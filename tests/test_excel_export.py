@@ -3,9 +3,7 @@ user text never a formula, atomic writing; and the shared cell helpers (SPEC §6
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +14,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter as _letter
 
 from isoprov.xlsx_cells import FORMULA_START, number_format, put_formula, put_number, safe_text, set_text_cell
-from tests.conftest import DATA, ROOT, Run
+from tests.conftest import DATA, ROOT, Run, libreoffice_convert, needs_libreoffice
 
 CRITERIA = DATA / "criteria" / "valid.yaml"
 VALID = sorted((DATA / "assessment").glob("valid-*.yaml"))
@@ -409,31 +407,15 @@ def test_numbers_are_written_from_decimals(tmp_path: Path) -> None:
 
 def recalculate(tmp_path: Path, *files: Path) -> dict[str, Any]:
     """Open and save ``files`` with LibreOffice, which computes every formula; the values read back."""
-    out = tmp_path / "lo"
-    done = subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            *map(str, files),
-        ],
-        capture_output=True,
-        timeout=300,
-        check=False,
-        env={**os.environ, "HOME": str(tmp_path)},
-    )
+    out, stderr = libreoffice_convert(tmp_path, *files)
     books = {}
     for f in files:
-        assert (out / f.name).is_file(), done.stderr
+        assert (out / f.name).is_file(), stderr
         books[f.name] = load_workbook(out / f.name, data_only=True)
     return books
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@needs_libreoffice
 def test_the_formulas_compute_the_totals_bands_and_ranks_of_the_cli(
     cli: Cli, tmp_path: Path, working_folder: Path
 ) -> None:
@@ -470,26 +452,10 @@ def test_the_formulas_compute_the_totals_bands_and_ranks_of_the_cli(
     assert [r["self_total"] for r in expected["bien.xlsx"] if r["agency"]["code"] == "C"] == [7.01]
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@needs_libreoffice
 def test_libreoffice_opens_the_export(cli: Cli, tmp_path: Path) -> None:
     target = tmp_path / "ket-qua.xlsx"
     export(cli, target, *VALID)
-    profile = tmp_path / "lo-profile"
-    done = subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(target),
-        ],
-        capture_output=True,
-        timeout=180,
-        check=False,
-        env={**os.environ, "HOME": str(tmp_path)},
-    )
+    _, stderr = libreoffice_convert(tmp_path, target, to="pdf", out=tmp_path)
     pdf = tmp_path / "ket-qua.pdf"
-    assert pdf.is_file() and pdf.stat().st_size > 5000, done.stderr
+    assert pdf.is_file() and pdf.stat().st_size > 5000, stderr

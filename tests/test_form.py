@@ -26,7 +26,7 @@ from isoprov.excel import (
     read_assessment_form,
 )
 from isoprov.loading import load_yaml
-from tests.conftest import DATA, ROOT, Run
+from tests.conftest import DATA, ROOT, Run, libreoffice_convert, needs_libreoffice
 
 CRITERIA = DATA / "criteria" / "valid.yaml"
 VALID = sorted((DATA / "assessment").glob("valid-*.yaml"))
@@ -776,44 +776,22 @@ def test_an_unscored_leaf_is_a_warning_at_its_own_score_cell(cli: Cli, filled: P
     assert f"{path}:{ROW['2.1']}:5:" in strict.stderr and f"ô {FORM_SHEET}!E{ROW['2.1']}:" in strict.stderr
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@needs_libreoffice
 def test_a_form_saved_by_libreoffice_reads_back_and_its_formulas_agree(cli: Cli, filled: Path, tmp_path: Path) -> None:
     """An agency fills the form in LibreOffice and saves it: it still reads back, and the totals
     the sheet computes for itself (N/A rescaling, bonus) are the ones isoprov computes, also when
     «Không áp dụng» is typed in another case and spacing."""
-    import os
-    import subprocess
-
     variant = edit(filled, tmp_path / "na-thuong.xlsx", **{f"E{ROW['1.2']}": " không  áp dụng"})
     # formulas saved without values (openpyxl): LibreOffice computes them on saving
     computed = _with_formula(filled, tmp_path / "cong-thuc.xlsx", f"E{ROW['2.1']}", "=4+5")  # 2.1: 9
     failing = _with_formula(filled, tmp_path / "loi.xlsx", "B4", "=SKHCN")  # the code typed as a formula
-    out = tmp_path / "lo"
-    done = subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            str(filled),
-            str(variant),
-            str(computed),
-            str(failing),
-        ],
-        capture_output=True,
-        timeout=180,
-        check=False,
-        env={**os.environ, "HOME": str(tmp_path)},
-    )
+    out, stderr = libreoffice_convert(tmp_path, filled, variant, computed, failing)
     (expected,) = score_json(cli, DATA / "assessment" / "valid-skhcn.yaml").json()["results"]
     message = _refused(cli("score", out / failing.name, "--criteria", CRITERIA), "B4")
     assert "giá trị lỗi `#NAME?`" in message
     for source in (filled, variant, computed):
         saved = out / source.name
-        assert saved.is_file(), done.stderr
+        assert saved.is_file(), stderr
         (got,) = score_json(cli, saved).json()["results"]
         assert [got[k] for k in ("self_total", "total", "band")] == [
             expected[k] for k in ("self_total", "total", "band")
@@ -1037,37 +1015,12 @@ def test_an_unknown_set_is_reported_beside_bad_cells(cli: Cli, tmp_path: Path) -
     assert f"ô {FORM_SHEET}!B3: bộ tiêu chí `bo-khac` không tìm thấy; các bộ tiêu chí hiện có:" in message
 
 
-def _libreoffice(tmp_path: Path, *sources: Path) -> Path:
-    """Open and save each of ``sources`` with LibreOffice headless, as an agency would; the folder."""
-    import os
-    import subprocess
-
-    out = tmp_path / "lo"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            *map(str, sources),
-        ],
-        capture_output=True,
-        timeout=180,
-        check=False,
-        env={**os.environ, "HOME": str(tmp_path)},
-    )
-    return out
-
-
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@needs_libreoffice
 def test_nested_decimal_forms_saved_by_libreoffice_give_the_yaml_totals(cli: Cli, tmp_path: Path) -> None:
     form = make_form(cli, tmp_path / "form.xlsx", criteria=NESTED)
     sources = sorted((DATA / "form").glob("nested-decimal-*.yaml"))
     forms = [fill_form(form, a, tmp_path / f"{a.stem}.xlsx") for a in sources]
-    out = _libreoffice(tmp_path, *forms)
+    out, _ = libreoffice_convert(tmp_path, *forms)
     saved = [out / f.name for f in forms]
     assert all(p.is_file() for p in saved)
     expected = cli("score", *sources, "--criteria", NESTED, "--format", "json").json()["results"]
@@ -1076,14 +1029,15 @@ def test_nested_decimal_forms_saved_by_libreoffice_give_the_yaml_totals(cli: Cli
     assert [[r[k] for k in keys] for r in got] == [[r[k] for k in keys] for r in expected]
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@needs_libreoffice
 def test_a_form_saved_by_libreoffice_keeps_its_lists_of_number_cells(cli: Cli, tmp_path: Path) -> None:
     criteria = tmp_path / "na.yaml"  # 1.1.1 with decimal options and «Không áp dụng»
     text = NESTED.read_text(encoding="utf-8").replace("evidence: true\n", "evidence: true\n            na: true\n", 1)
     criteria.write_text(text, encoding="utf-8")
     form = make_form(cli, tmp_path / "form.xlsx", criteria=criteria)
     source = DATA / "form" / "nested-decimal-tinh.yaml"
-    saved = _libreoffice(tmp_path, fill_form(form, source, tmp_path / "tinh.xlsx")) / "tinh.xlsx"
+    out, _ = libreoffice_convert(tmp_path, fill_form(form, source, tmp_path / "tinh.xlsx"))
+    saved = out / "tinh.xlsx"
     assert saved.is_file()
     wb = load_workbook(saved)
     at = rows(wb[FORM_SHEET])
