@@ -19,7 +19,7 @@ from typing import Any
 from isoprov.assessment import Assessment, PartialAssessmentError, check_assessment, check_partial, load_assessment
 from isoprov.catalog import YAML_SUFFIXES, Catalog
 from isoprov.diagnostics import Diagnostic, InputError, Severity, has_errors
-from isoprov.kinds import KIND_NAMES, detect_kind
+from isoprov.kinds import KIND_HINTS, KIND_NAMES, detect_kind
 from isoprov.loading import YamlDocument, load_yaml
 from isoprov.loading import gc_paused as _gc_paused
 from isoprov.registry import RegisteredAgency, Registry, missing_agencies
@@ -294,22 +294,12 @@ def _load(
         return exc.partial, doc, exc
 
 
-#: What to do with a file of another kind given to `score` by name.
-_KIND_HINTS = {
-    "criteria": "bộ tiêu chí được chỉ ra bằng `--criteria`",
-    "budget": "dự toán được kiểm tra bằng `isoprov budget check`",
-    "agencies": "danh sách cơ quan được chỉ ra bằng `--agencies`",
-    "norms": "định mức được dùng qua `isoprov budget check --norms`",
-    "document": "văn bản được soạn bằng `isoprov render`",
-}
-
-
 def _another_kind(doc: YamlDocument) -> Diagnostic:
     """One clear error for a named file of another kind, instead of one per foreign key."""
     kind = detect_kind(doc.data)
     assert kind is not None
     return Diagnostic(
-        doc.file, f"tệp này là {KIND_NAMES[kind]}, không phải bản tự đánh giá; {_KIND_HINTS[kind]}", line=1, column=1
+        doc.file, f"tệp này là {KIND_NAMES[kind]}, không phải bản tự đánh giá; {KIND_HINTS[kind]}", line=1, column=1
     )
 
 

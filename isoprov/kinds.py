@@ -18,6 +18,15 @@ KIND_NAMES = {
     "document": "văn bản",
 }
 
+#: Where a file of each kind belongs, for a command that was given one by name.
+KIND_HINTS = {
+    "criteria": "bộ tiêu chí được chỉ ra bằng `--criteria`",
+    "budget": "dự toán được kiểm tra bằng `isoprov budget check`",
+    "agencies": "danh sách cơ quan được chỉ ra bằng `--agencies`",
+    "norms": "định mức được dùng qua `isoprov budget check --norms`",
+    "document": "văn bản được soạn bằng `isoprov render`",
+}
+
 
 def detect_kind(data: Any) -> str | None:
     """The kind of a YAML mapping (a key of :data:`KIND_NAMES`), or None when it is none of them."""

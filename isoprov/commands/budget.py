@@ -16,7 +16,7 @@ from isoprov.budget import Budget, BudgetReport, ItemResult, check_budget, show_
 from isoprov.commands.common import emit, print_diagnostics, require_output, require_paths, stderr, stdout, usage_error
 from isoprov.diagnostics import Diagnostic, ExitCode, InputError, Severity, os_error_text
 from isoprov.jsonout import dumps
-from isoprov.kinds import KIND_NAMES, detect_kind
+from isoprov.kinds import KIND_HINTS, KIND_NAMES, detect_kind
 from isoprov.loading import load_yaml
 from isoprov.norms import NormLookup, NormSet, yaml_files
 from isoprov.validation import validate_document
@@ -41,7 +41,7 @@ def load_budget(path: Path, norms: NormSet, *, explicit: bool = True) -> tuple[B
             name = KIND_NAMES[kind]
             message = f"tệp này là {name}, không phải dự toán (dự toán có `title`, `unit` và `items`)"
             if kind == "document":
-                message += "; văn bản được soạn bằng `isoprov render`"
+                message += f"; {KIND_HINTS[kind]}"
             raise InputError([Diagnostic(doc.file, message, 1, 1)])
         budget = validate_document(Budget, doc)
     except InputError as exc:
