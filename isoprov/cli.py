@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from isoprov import __version__
-from isoprov.usage import VietnameseCommand, VietnameseGroup
+from isoprov.commands.usage import VietnameseCommand, VietnameseGroup
 
 app = typer.Typer(
     name="isoprov",

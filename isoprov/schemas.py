@@ -81,27 +81,27 @@ _TEXT_OR_NUMBER = ["string", "number"]
 def model_for(kind: str) -> type[BaseModel]:
     """The model that validates files of ``kind`` (imported only when asked for)."""
     if kind == "criteria":
-        from isoprov.criteria import CriteriaSet
+        from isoprov.scoring.criteria import CriteriaSet
 
         return CriteriaSet
     if kind == "assessment":
-        from isoprov.assessment import Assessment
+        from isoprov.scoring.assessment import Assessment
 
         return Assessment
     if kind == "budget":
-        from isoprov.budget import Budget
+        from isoprov.budget.checks import Budget
 
         return Budget
     if kind == "document":
-        from isoprov.document import Document
+        from isoprov.documents.model import Document
 
         return Document
     if kind == "norms":
-        from isoprov.norms import NormFile
+        from isoprov.budget.norms import NormFile
 
         return NormFile
     if kind == "agencies":
-        from isoprov.registry import Registry
+        from isoprov.scoring.registry import Registry
 
         return Registry
     raise ValueError(f"unknown schema kind {kind!r}; known: {', '.join(KINDS)}")

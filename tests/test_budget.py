@@ -1,4 +1,4 @@
-"""Tests for isoprov.budget: the budget model, money values, and the checks of SPEC §5."""
+"""Tests for isoprov.budget.checks: the budget model, money values, and the checks of SPEC §5."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-import isoprov.budget as budget_module
-from isoprov.budget import (
+import isoprov.budget.checks as budget_module
+from isoprov.budget.checks import (
     CHECKS,
     Budget,
     BudgetItem,
@@ -19,11 +19,11 @@ from isoprov.budget import (
     parse_count,
     show_money,
 )
-from isoprov.diagnostics import InputError, Severity
-from isoprov.loading import load_yaml, parse_yaml
-from isoprov.norms import NormSet, build_norm_set
-from isoprov.resources import shipped_dir
-from isoprov.validation import validate_document
+from isoprov.budget.norms import NormSet, build_norm_set
+from isoprov.core.diagnostics import InputError, Severity
+from isoprov.core.loading import load_yaml, parse_yaml
+from isoprov.core.resources import shipped_dir
+from isoprov.core.validation import validate_document
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "bac-giang-2020" / "du-toan.yaml"
@@ -672,7 +672,7 @@ def test_budget_json_schema_shows_money_as_number_or_string() -> None:
 
 
 def test_validate_budget_document_for_the_validate_command(norms: NormSet) -> None:
-    from isoprov.budget import validate_budget_document
+    from isoprov.budget.checks import validate_budget_document
 
     assert [d.code for d in validate_budget_document(load_yaml(SEED), norms)] == ["BUD013"]
     assert [(d.code, d.line) for d in validate_budget_document(load_yaml(DATA / "amount-mismatch.yaml"))] == [
@@ -853,7 +853,7 @@ def test_validate_budget_document_uses_the_norms_given_or_else_the_usual_ones(tm
         "title: T\nitems:\n  - name: Ăn\n    quantity: 20\n    rate: 200.000 đồng\n    norm: ho-tro-an-hoi-nghi-tinh\n",
         encoding="utf-8",
     )
-    from isoprov.budget import validate_budget_document
+    from isoprov.budget.checks import validate_budget_document
 
     assert [d.code for d in validate_budget_document(load_yaml(path))] == ["BUD007"]  # shipped cap
     assert [d.code for d in validate_budget_document(load_yaml(path), NormSet())] == ["BUD011"]

@@ -468,8 +468,8 @@ XLSX_BUDGETS = [
 def test_xlsx_formulas_compute_exactly_the_commands_figures(path: Path, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
+    from isoprov.budget.norms import NormSet
     from isoprov.commands.budget import load_budget
-    from isoprov.norms import NormSet
 
     report, problems = load_budget(path, NormSet())
     assert report is not None and problems == []
@@ -588,7 +588,7 @@ def test_xlsx_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
 def test_put_text_never_writes_a_formula(text: str) -> None:
     from openpyxl import Workbook
 
-    from isoprov.budget_excel import put_text
+    from isoprov.excel.budget_export import put_text
 
     ws = Workbook().active
     cell = put_text(ws, 1, 1, text)

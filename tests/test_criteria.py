@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from isoprov.catalog import load_criteria_set
+from isoprov.scoring.catalog import load_criteria_set
 
 DATA = Path(__file__).parent / "data" / "criteria"
 

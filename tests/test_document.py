@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from isoprov.diagnostics import InputError
-from isoprov.document import Block, Document, IssueDate, load_document, validate_document_file
-from isoprov.loading import parse_yaml
+from isoprov.core.diagnostics import InputError
+from isoprov.core.loading import parse_yaml
+from isoprov.core.validation import validate_document
+from isoprov.documents.model import Block, Document, IssueDate, load_document, validate_document_file
 from isoprov.schemas import json_schema
-from isoprov.validation import validate_document
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

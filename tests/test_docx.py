@@ -21,8 +21,8 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from typer.testing import CliRunner
 
 from isoprov.cli import app
-from isoprov.docx_writer import FONT, text_width_mm
-from isoprov.render import Bullets, Heading, Paragraph, Region, TableBlock, parse_markup, plain_text
+from isoprov.documents.docx import FONT, text_width_mm
+from isoprov.documents.render import Bullets, Heading, Paragraph, Region, TableBlock, parse_markup, plain_text
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

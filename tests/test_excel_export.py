@@ -13,7 +13,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter as _letter
 
-from isoprov.xlsx_cells import FORMULA_START, number_format, put_formula, put_number, safe_text, set_text_cell
+from isoprov.excel.cells import FORMULA_START, number_format, put_formula, put_number, safe_text, set_text_cell
 from tests.conftest import DATA, ROOT, Run, libreoffice_convert, needs_libreoffice
 
 CRITERIA = DATA / "criteria" / "valid.yaml"
@@ -226,9 +226,9 @@ def test_nested_groups_have_their_own_rows_and_subtotals(edge_workbook: Any) -> 
 
 def test_the_export_uses_the_sets_given_to_it(tmp_path: Path) -> None:
     # the set is known only from --criteria (not in ./criteria): the command hands its catalog on
-    from isoprov.batch import score_paths
-    from isoprov.catalog import Catalog
-    from isoprov.excel import write_score_export
+    from isoprov.excel.forms import write_score_export
+    from isoprov.pipeline.score import score_paths
+    from isoprov.scoring.catalog import Catalog
 
     catalog = Catalog.default([EDGE_CRITERIA])
     catalog.load_explicit()
@@ -241,9 +241,9 @@ def test_the_export_uses_the_sets_given_to_it(tmp_path: Path) -> None:
 
 def test_without_its_set_the_export_keeps_the_computed_totals(cli: Cli, tmp_path: Path) -> None:
     # no ./criteria/ and no catalog: the level sheets give the totals as numbers
-    from isoprov.batch import score_paths
-    from isoprov.catalog import Catalog
-    from isoprov.excel import write_score_export
+    from isoprov.excel.forms import write_score_export
+    from isoprov.pipeline.score import score_paths
+    from isoprov.scoring.catalog import Catalog
 
     catalog = Catalog.default([CRITERIA])
     catalog.load_explicit()
@@ -261,9 +261,9 @@ def test_without_its_set_the_export_keeps_the_computed_totals(cli: Cli, tmp_path
 
 def test_another_version_of_the_set_is_not_used_for_formulas(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # ./criteria/ holds a set with the same id but another scale: its formulas would disagree
-    from isoprov.batch import score_paths
-    from isoprov.catalog import Catalog
-    from isoprov.excel import write_score_export
+    from isoprov.excel.forms import write_score_export
+    from isoprov.pipeline.score import score_paths
+    from isoprov.scoring.catalog import Catalog
 
     (tmp_path / "criteria").mkdir()
     text = CRITERIA.read_text(encoding="utf-8").replace("scale: 100", "scale: 10")

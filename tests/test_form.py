@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from isoprov.catalog import Catalog
-from isoprov.diagnostics import InputError
-from isoprov.excel import (
+from isoprov.core.diagnostics import InputError
+from isoprov.core.loading import load_yaml
+from isoprov.excel.forms import (
     COLUMNS,
     FORM_SHEET,
     HEADER_ROW,
@@ -25,7 +25,7 @@ from isoprov.excel import (
     criteria_fingerprint,
     read_assessment_form,
 )
-from isoprov.loading import load_yaml
+from isoprov.scoring.catalog import Catalog
 from tests.conftest import DATA, ROOT, Run, libreoffice_convert, needs_libreoffice
 
 CRITERIA = DATA / "criteria" / "valid.yaml"
@@ -755,7 +755,7 @@ def test_the_level_formulas_compare_with_the_codes(form: Path) -> None:
 
 
 def test_an_export_is_not_a_form(cli: Cli, tmp_path: Path) -> None:
-    from isoprov.excel import NotAFormError
+    from isoprov.excel.forms import NotAFormError
 
     export = tmp_path / "ket-qua.xlsx"
     cli("score", *VALID, "--criteria", CRITERIA, "--xlsx", export)

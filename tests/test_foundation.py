@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from isoprov.atomic import write_atomic, write_text_atomic
-from isoprov.diagnostics import Diagnostic, Severity, format_path
-from isoprov.jsonout import dumps, plain_decimal
+from isoprov.core.atomic import write_atomic, write_text_atomic
+from isoprov.core.diagnostics import Diagnostic, Severity, format_path
+from isoprov.core.jsonout import dumps, plain_decimal
 
 
 def test_json_writes_decimals_exactly() -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from isoprov.diagnostics import InputError
-from isoprov.loading import decode_text, load_yaml, parse_yaml
+from isoprov.core.diagnostics import InputError
+from isoprov.core.loading import decode_text, load_yaml, parse_yaml
 
 
 def errors_of(text: str) -> list[str]:
@@ -32,8 +32,8 @@ def test_leading_zero_plain_numbers_are_numbers() -> None:
 
 
 def test_a_leading_zero_number_keeps_its_text_where_text_is_meant() -> None:
-    from isoprov.assessment import Assessment
-    from isoprov.criteria import Criterion
+    from isoprov.scoring.assessment import Assessment
+    from isoprov.scoring.criteria import Criterion
 
     data = parse_yaml("agency: {code: 007, name: A, level: xa}\ncriteria: 01\nperiod: 09\n", "t.yaml").data
     a = Assessment.model_validate(data)
@@ -70,8 +70,8 @@ def test_duplicate_keys_are_errors_with_both_lines() -> None:
 
 
 def test_a_repeated_key_is_reported_with_the_documents_other_errors() -> None:
-    from isoprov.assessment import Assessment
-    from isoprov.validation import validate_document
+    from isoprov.core.validation import validate_document
+    from isoprov.scoring.assessment import Assessment
 
     text = "agency: {code: A, name: A, level: tinh}\ncriteria: c\nperiod: '1'\nperiod: '2'\nscores: {'1': {sefl: 1}}\n"
     with pytest.raises(InputError) as info:

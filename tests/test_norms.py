@@ -1,4 +1,4 @@
-"""Tests for isoprov.norms: the shipped caps, the file format and the lookup order."""
+"""Tests for isoprov.budget.norms: the shipped caps, the file format and the lookup order."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from isoprov.diagnostics import InputError
-from isoprov.loading import parse_yaml
-from isoprov.norms import (
+from isoprov.budget.norms import (
     NormCap,
     NormFile,
     NormLookup,
@@ -18,8 +16,10 @@ from isoprov.norms import (
     load_norms,
     search_path,
 )
-from isoprov.resources import shipped_dir
-from isoprov.validation import validate_document
+from isoprov.core.diagnostics import InputError
+from isoprov.core.loading import parse_yaml
+from isoprov.core.resources import shipped_dir
+from isoprov.core.validation import validate_document
 
 DATA = Path(__file__).resolve().parent / "data" / "norms"
 SHIPPED = shipped_dir("norms")
@@ -248,8 +248,8 @@ def test_no_suggestion_of_a_cap_for_something_else() -> None:
 
 
 def test_validate_norms_document_for_the_validate_command() -> None:
-    from isoprov.loading import load_yaml
-    from isoprov.norms import validate_norms_document
+    from isoprov.budget.norms import validate_norms_document
+    from isoprov.core.loading import load_yaml
 
     for path in sorted(SHIPPED.glob("*.yaml")):
         assert validate_norms_document(load_yaml(path)) == [], path

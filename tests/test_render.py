@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from isoprov.cli import app
-from isoprov.render import (
+from isoprov.documents.render import (
     Bullets,
     Heading,
     MarkupError,

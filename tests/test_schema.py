@@ -19,7 +19,7 @@ import yaml
 
 from isoprov import __version__
 from isoprov.commands.validate import detect_kind
-from isoprov.loading import load_yaml
+from isoprov.core.loading import load_yaml
 from isoprov.schemas import KINDS, json_schema, schema_text
 from tests.conftest import DATA, ROOT, Run
 

@@ -312,9 +312,9 @@ def test_registry_counts_only_its_own_period(cli: Callable[..., Run], tmp_path: 
 def test_a_broken_set_is_reported_also_when_files_are_scored_in_parallel(
     cli: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import isoprov.batch
+    import isoprov.pipeline.score
 
-    monkeypatch.setattr(isoprov.batch, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(isoprov.pipeline.score, "PARALLEL_THRESHOLD", 2)
     monkeypatch.chdir(tmp_path)
     (tmp_path / "criteria").mkdir()
     broken = NESTED.read_text("utf-8").replace("{label: Chưa đạt, min: 0}", "{label: Chưa đạt, min: 5}")

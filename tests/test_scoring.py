@@ -11,10 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from isoprov.assessment import Assessment
-from isoprov.catalog import load_criteria_set
-from isoprov.criteria import CriteriaSet
-from isoprov.scoring import competition_ranks, rank, round_points, score, total_points
+from isoprov.scoring.assessment import Assessment
+from isoprov.scoring.catalog import load_criteria_set
+from isoprov.scoring.criteria import CriteriaSet
+from isoprov.scoring.rules import competition_ranks, rank, round_points, score, total_points
 
 DATA = Path(__file__).parent / "data" / "criteria"
 _cs, _ = load_criteria_set(DATA / "valid.yaml")

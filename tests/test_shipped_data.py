@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from isoprov.catalog import load_criteria_set
-from isoprov.loading import load_yaml
+from isoprov.core.loading import load_yaml
+from isoprov.scoring.catalog import load_criteria_set
 from tests.conftest import ROOT, Run
 
 CRITERIA_FILE = ROOT / "criteria" / "mau-cap-tinh-huyen-xa.yaml"
@@ -188,7 +188,7 @@ def test_registry_lists_every_submitter_and_one_missing() -> None:
 
 
 def hand_totals(a: dict[str, Any], data: dict[str, Any]) -> tuple[Decimal, Decimal]:
-    """SPEC §3 on the raw YAML, independently of isoprov.scoring: (self total, final total)."""
+    """SPEC §3 on the raw YAML, independently of isoprov.scoring.rules: (self total, final total)."""
     scores = a["scores"]
     applicable = [
         n

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from isoprov.atomic import write_text_atomic
+from isoprov.core.atomic import write_text_atomic
 from tests.conftest import Run
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "bac-giang-2015" / "ke-hoach-52.yaml"
@@ -214,7 +214,7 @@ def test_click_errors_are_in_vietnamese_and_point_at_the_command(
     ],
 )
 def test_typer_path_checks_are_said_in_vietnamese(message: str, vietnamese: str) -> None:
-    from isoprov.usage import cx, usage_error_text
+    from isoprov.commands.usage import cx, usage_error_text
 
     assert usage_error_text(cx.BadParameter(message)).endswith(vietnamese)
 

@@ -1,4 +1,4 @@
-"""Tests for isoprov.vietnamese: amounts in words, numbers, dates and money strings."""
+"""Tests for isoprov.core.vietnamese: amounts in words, numbers, dates and money strings."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from isoprov.vietnamese import (
+from isoprov.core.vietnamese import (
     MAX_AMOUNT,
     UNITS,
     MoneyParseError,

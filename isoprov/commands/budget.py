@@ -12,15 +12,15 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from isoprov.budget import Budget, BudgetReport, ItemResult, check_budget, show_money
+from isoprov.budget.checks import Budget, BudgetReport, ItemResult, check_budget, show_money
+from isoprov.budget.norms import NormLookup, NormSet, yaml_files
 from isoprov.commands.common import emit, print_diagnostics, require_output, require_paths, stderr, stdout, usage_error
-from isoprov.diagnostics import Diagnostic, ExitCode, InputError, Severity, os_error_text
-from isoprov.jsonout import dumps
-from isoprov.kinds import KIND_HINTS, KIND_NAMES, detect_kind
-from isoprov.loading import load_yaml
-from isoprov.norms import NormLookup, NormSet, yaml_files
-from isoprov.validation import validate_document
-from isoprov.vietnamese import MoneyParseError, amount_in_words, format_number, parse_money
+from isoprov.core.diagnostics import Diagnostic, ExitCode, InputError, Severity, os_error_text
+from isoprov.core.jsonout import dumps
+from isoprov.core.kinds import KIND_HINTS, KIND_NAMES, detect_kind
+from isoprov.core.loading import load_yaml
+from isoprov.core.validation import validate_document
+from isoprov.core.vietnamese import MoneyParseError, amount_in_words, format_number, parse_money
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
 _MISMATCH = "✗ "
@@ -83,7 +83,7 @@ def write_xlsx(reports: list[BudgetReport], target: Path) -> bool:
     if not reports:
         stderr.print(f"Không có dự toán hợp lệ nào để ghi ra {target}.", markup=False)
         return False
-    from isoprov.budget_excel import write_budget_xlsx  # openpyxl only when asked
+    from isoprov.excel.budget_export import write_budget_xlsx  # openpyxl only when asked
 
     try:
         write_budget_xlsx(reports, target)

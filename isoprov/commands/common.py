@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from isoprov.diagnostics import Diagnostic, ExitCode, Severity
+from isoprov.core.diagnostics import Diagnostic, ExitCode, Severity
 
 # Piped or redirected output is read in files and e-mails, not 80-column terminals: give tables
 # room so Vietnamese agency names stay on one line.

@@ -9,10 +9,10 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from isoprov.catalog import Catalog, load_criteria_set
 from isoprov.commands.common import print_diagnostics, require_output, require_paths, stdout, usage_error
-from isoprov.criteria import CriteriaSet
-from isoprov.diagnostics import ExitCode, Severity
+from isoprov.core.diagnostics import ExitCode, Severity
+from isoprov.scoring.catalog import Catalog, load_criteria_set
+from isoprov.scoring.criteria import CriteriaSet
 
 
 def run(
@@ -32,7 +32,7 @@ def run(
         return int(ExitCode.INVALID)
     if level is not None and level not in cs.levels:
         usage_error(f"cấp `{level}` không có trong bộ tiêu chí `{cs.id}`; các cấp hợp lệ: {', '.join(cs.levels)}")
-    from isoprov.excel import write_form  # openpyxl only when a form is written
+    from isoprov.excel.forms import write_form  # openpyxl only when a form is written
 
     count = write_form(cs, output, agency_code=agency_code, agency_name=agency_name, level=level, period=period)
     stdout.print(f"Đã tạo biểu mẫu tự đánh giá {output} (bộ tiêu chí {cs.id}, {count} tiêu chí).", markup=False)

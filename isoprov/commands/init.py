@@ -9,9 +9,9 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from isoprov.atomic import write_bytes_atomic, write_text_atomic
 from isoprov.commands.common import stdout, usage_error
-from isoprov.diagnostics import ExitCode
+from isoprov.core.atomic import write_bytes_atomic, write_text_atomic
+from isoprov.core.diagnostics import ExitCode
 from isoprov.schemas import KINDS, schema_text
 
 #: The starter files, shipped inside the package (``isoprov/starter/``).

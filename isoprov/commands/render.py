@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from isoprov.atomic import write_text_atomic
 from isoprov.commands.common import print_diagnostics, require_file, require_output, stderr, usage_error
-from isoprov.diagnostics import ExitCode, InputError, has_errors
+from isoprov.core.atomic import write_text_atomic
+from isoprov.core.diagnostics import ExitCode, InputError, has_errors
 
 OUTPUT_SUFFIXES = (".docx", ".md", ".html")
 
@@ -28,8 +28,8 @@ def run(kind: str, data: Path, output: Path, template: Path | None) -> int:
         usage_error("mẫu .docx (giấy tiêu đề) chỉ dùng khi xuất tệp .docx; với .md, .html hãy dùng mẫu Jinja")
     text_template = template if base_docx is None else None
 
-    from isoprov.document import load_document
-    from isoprov.render import (
+    from isoprov.documents.model import load_document
+    from isoprov.documents.render import (
         MarkupError,
         RenderError,
         build_context,
@@ -63,11 +63,11 @@ def run(kind: str, data: Path, output: Path, template: Path | None) -> int:
         if suffix == ".md":
             write_text_atomic(output, markup)
         elif suffix == ".html":
-            from isoprov.render import to_html
+            from isoprov.documents.render import to_html
 
             write_text_atomic(output, to_html(blocks, title))
         else:
-            from isoprov.docx_writer import write_docx
+            from isoprov.documents.docx import write_docx
 
             write_docx(
                 blocks,
@@ -87,13 +87,13 @@ def run(kind: str, data: Path, output: Path, template: Path | None) -> int:
 def _plain_title(text: str) -> str:
     """The title as the page's ``<title>`` and the file's properties show it: one line, its
     ``*emphasis*`` marks read as markup, not shown."""
-    from isoprov.render import escape_text, parse_inline, plain_text
+    from isoprov.documents.render import escape_text, parse_inline, plain_text
 
     return " ".join(plain_text(parse_inline(escape_text(text))).split())
 
 
 def _letterhead_filler(context: dict[str, Any]) -> Any:
     """Placeholders in a letterhead are rendered in the same sandbox as templates."""
-    from isoprov.render import render_string
+    from isoprov.documents.render import render_string
 
     return lambda text: render_string(text, context)

@@ -8,7 +8,7 @@ editors built on yaml-language-server then complete keys and check values as you
 from __future__ import annotations
 
 from isoprov.commands.common import emit, usage_error
-from isoprov.diagnostics import ExitCode
+from isoprov.core.diagnostics import ExitCode
 from isoprov.schemas import KINDS, schema_text
 
 

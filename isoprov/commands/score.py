@@ -14,8 +14,6 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from isoprov.batch import Batch, score_paths
-from isoprov.catalog import Catalog
 from isoprov.commands.common import (
     emit,
     print_diagnostics,
@@ -25,13 +23,15 @@ from isoprov.commands.common import (
     stderr,
     stdout,
 )
-from isoprov.criteria import level_name
-from isoprov.diagnostics import ExitCode, InputError, Severity
-from isoprov.jsonout import dumps
-from isoprov.loading import gc_paused
-from isoprov.registry import Registry, load_registry
-from isoprov.scoring import Result
-from isoprov.vietnamese import format_number
+from isoprov.core.diagnostics import ExitCode, InputError, Severity
+from isoprov.core.jsonout import dumps
+from isoprov.core.loading import gc_paused
+from isoprov.core.vietnamese import format_number
+from isoprov.pipeline.score import Batch, score_paths
+from isoprov.scoring.catalog import Catalog
+from isoprov.scoring.criteria import level_name
+from isoprov.scoring.registry import Registry, load_registry
+from isoprov.scoring.rules import Result
 
 PROGRESS_THRESHOLD = 50
 
@@ -76,7 +76,7 @@ def run(
             print_table(batch, detail)
             print_diagnostics(batch.diagnostics)
     if xlsx is not None:
-        from isoprov.excel import write_score_export  # openpyxl only when asked
+        from isoprov.excel.forms import write_score_export  # openpyxl only when asked
 
         write_score_export(batch, xlsx)
         stderr.print(f"Đã ghi {xlsx}", markup=False)
@@ -229,7 +229,7 @@ def _text(value: str) -> str:
 
 
 def _num(value: Decimal | None) -> str:
-    from isoprov.jsonout import plain_decimal
+    from isoprov.core.jsonout import plain_decimal
 
     return "" if value is None else plain_decimal(value)
 

@@ -9,15 +9,21 @@ from pathlib import Path
 
 from rich.markup import escape
 
-from isoprov.assessment import Assessment, PartialAssessmentError, check_assessment, check_partial, load_assessment
-from isoprov.batch import FORM_SUFFIXES, assessment_files, duplicate_agency
-from isoprov.catalog import Catalog, load_criteria_set
 from isoprov.commands.common import print_diagnostics, require_paths, stdout
-from isoprov.diagnostics import Diagnostic, ExitCode, InputError, Severity, has_errors
-from isoprov.kinds import KIND_NAMES, detect_kind
-from isoprov.loading import YamlDocument, load_yaml
-from isoprov.registry import Registry
-from isoprov.validation import validate_document
+from isoprov.core.diagnostics import Diagnostic, ExitCode, InputError, Severity, has_errors
+from isoprov.core.kinds import KIND_NAMES, detect_kind
+from isoprov.core.loading import YamlDocument, load_yaml
+from isoprov.core.validation import validate_document
+from isoprov.pipeline.score import FORM_SUFFIXES, assessment_files, duplicate_agency
+from isoprov.scoring.assessment import (
+    Assessment,
+    PartialAssessmentError,
+    check_assessment,
+    check_partial,
+    load_assessment,
+)
+from isoprov.scoring.catalog import Catalog, load_criteria_set
+from isoprov.scoring.registry import Registry
 
 
 @dataclass
@@ -66,7 +72,7 @@ def validate_file(path: Path, context: Context) -> tuple[str | None, list[Diagno
     """The kind of one file and its diagnostics."""
     if path.suffix.lower() in FORM_SUFFIXES:
         try:
-            from isoprov.excel import NotAFormError, read_assessment_form
+            from isoprov.excel.forms import NotAFormError, read_assessment_form
 
             assessment, form = read_assessment_form(path, context.catalog)
         except NotAFormError as exc:
@@ -129,19 +135,19 @@ def _agencies(path: Path, doc: YamlDocument, context: Context) -> list[Diagnosti
 
 
 def _budget(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
-    from isoprov.budget import validate_budget_document
+    from isoprov.budget.checks import validate_budget_document
 
     return validate_budget_document(doc)
 
 
 def _norms(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
-    from isoprov.norms import validate_norms_document
+    from isoprov.budget.norms import validate_norms_document
 
     return validate_norms_document(doc)
 
 
 def _document(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
-    from isoprov.document import validate_document_file
+    from isoprov.documents.model import validate_document_file
 
     return validate_document_file(path, doc)
 

@@ -52,14 +52,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from isoprov.assessment import Assessment, PartialAssessmentError, check_assessment, load_assessment
-from isoprov.atomic import write_atomic
-from isoprov.criteria import Band, CriteriaSet, Criterion, level_name
-from isoprov.diagnostics import SEVERITY_LABEL, Diagnostic, InputError, format_path
-from isoprov.jsonout import plain_decimal
-from isoprov.loading import Mark, PathKey, SourceMap, YamlDocument, nfc
-from isoprov.vietnamese import format_number
-from isoprov.xlsx_cells import (
+from isoprov.core.atomic import write_atomic
+from isoprov.core.diagnostics import SEVERITY_LABEL, Diagnostic, InputError, format_path
+from isoprov.core.jsonout import plain_decimal
+from isoprov.core.loading import Mark, PathKey, SourceMap, YamlDocument, nfc
+from isoprov.core.vietnamese import format_number
+from isoprov.excel.cells import (
     LINE_HEIGHT,
     POINTS_FORMAT,
     fit_columns,
@@ -70,11 +68,13 @@ from isoprov.xlsx_cells import (
     put_text,
     set_text_cell,
 )
+from isoprov.scoring.assessment import Assessment, PartialAssessmentError, check_assessment, load_assessment
+from isoprov.scoring.criteria import Band, CriteriaSet, Criterion, level_name
 
 if TYPE_CHECKING:
-    from isoprov.batch import Batch
-    from isoprov.catalog import Catalog
-    from isoprov.scoring import Result
+    from isoprov.pipeline.score import Batch
+    from isoprov.scoring.catalog import Catalog
+    from isoprov.scoring.rules import Result
 
 FORM_SHEET = "Tự đánh giá"
 META_SHEET = "_isoprov"
@@ -817,7 +817,7 @@ def read_assessment_form(path: Path, catalog: Catalog | None = None) -> tuple[As
     meta = _read_meta(wb[META_SHEET], file)
     reader = _Reader(file, wb[FORM_SHEET], _formulas(path))
     if catalog is None:
-        from isoprov.catalog import Catalog
+        from isoprov.scoring.catalog import Catalog
 
         catalog = Catalog.default([])
     # An unknown or invalid set is reported at the "Bộ tiêu chí" cell: by the caller, or with the
@@ -1468,7 +1468,7 @@ def _pools(results: Sequence[Result]) -> list[tuple[tuple[str, str, str], int, l
 def _export_sets(results: Sequence[Result], catalog: Catalog | None) -> dict[str, CriteriaSet | None]:
     """The criteria set of each pool, when it is known and gives the totals the batch has."""
     if catalog is None:
-        from isoprov.catalog import Catalog
+        from isoprov.scoring.catalog import Catalog
 
         catalog = Catalog.default([])
     out: dict[str, CriteriaSet | None] = {}
@@ -1487,7 +1487,7 @@ def _reproduces(cs: CriteriaSet, r: Result) -> bool:
     A set found by id in ``./criteria/`` may be another version than the one given with
     ``--criteria``: its formulas would then disagree with the reported totals.
     """
-    from isoprov.scoring import ZERO, total_points
+    from isoprov.scoring.rules import ZERO, total_points
 
     leaves = cs.leaves
     if len(leaves) != len(r.details):

@@ -16,14 +16,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from isoprov.assessment import Assessment, PartialAssessmentError, check_assessment, check_partial, load_assessment
-from isoprov.catalog import YAML_SUFFIXES, Catalog
-from isoprov.diagnostics import Diagnostic, InputError, Severity, has_errors
-from isoprov.kinds import KIND_HINTS, KIND_NAMES, detect_kind
-from isoprov.loading import YamlDocument, load_yaml
-from isoprov.loading import gc_paused as _gc_paused
-from isoprov.registry import RegisteredAgency, Registry, missing_agencies
-from isoprov.scoring import Result, rank, score
+from isoprov.core.diagnostics import Diagnostic, InputError, Severity, has_errors
+from isoprov.core.kinds import KIND_HINTS, KIND_NAMES, detect_kind
+from isoprov.core.loading import YamlDocument, load_yaml
+from isoprov.core.loading import gc_paused as _gc_paused
+from isoprov.scoring.assessment import (
+    Assessment,
+    PartialAssessmentError,
+    check_assessment,
+    check_partial,
+    load_assessment,
+)
+from isoprov.scoring.catalog import YAML_SUFFIXES, Catalog
+from isoprov.scoring.registry import RegisteredAgency, Registry, missing_agencies
+from isoprov.scoring.rules import Result, rank, score
 
 FORM_SUFFIXES = (".xlsx",)
 
@@ -279,7 +285,7 @@ def _load(
     """The assessment in one file, with the error that found part of it invalid if so; raises
     :class:`_NotAnAssessment` for another kind of YAML file found in a folder."""
     if path.suffix.lower() in FORM_SUFFIXES:
-        from isoprov.excel import read_assessment_form  # openpyxl only when a form is read
+        from isoprov.excel.forms import read_assessment_form  # openpyxl only when a form is read
 
         assessment, form = read_assessment_form(path, catalog)
         return assessment, form, None
@@ -370,7 +376,7 @@ def score_file(path: Path, explicit: bool, catalog: Catalog, strict: bool) -> Fi
 
 
 def _not_a_form(exc: InputError) -> bool:
-    from isoprov.excel import NotAFormError  # loaded already when a form was read
+    from isoprov.excel.forms import NotAFormError  # loaded already when a form was read
 
     return isinstance(exc, NotAFormError)
 

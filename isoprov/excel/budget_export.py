@@ -20,10 +20,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from isoprov.atomic import write_atomic
-from isoprov.budget import BudgetReport, ItemResult, exact_arithmetic
-from isoprov.diagnostics import SEVERITY_LABEL
-from isoprov.xlsx_cells import print_landscape, put_formula, put_number, put_text
+from isoprov.budget.checks import BudgetReport, ItemResult, exact_arithmetic
+from isoprov.core.atomic import write_atomic
+from isoprov.core.diagnostics import SEVERITY_LABEL
+from isoprov.excel.cells import print_landscape, put_formula, put_number, put_text
 
 HEADERS = (
     "TT",

@@ -9,11 +9,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from isoprov.criteria import CriteriaSet, check_criteria_set
-from isoprov.diagnostics import Diagnostic, InputError, has_errors
-from isoprov.loading import YamlDocument, load_yaml
-from isoprov.resources import shipped_dir
-from isoprov.validation import validate_document
+from isoprov.core.diagnostics import Diagnostic, InputError, has_errors
+from isoprov.core.loading import YamlDocument, load_yaml
+from isoprov.core.resources import shipped_dir
+from isoprov.core.validation import validate_document
+from isoprov.scoring.criteria import CriteriaSet, check_criteria_set
 
 YAML_SUFFIXES = (".yaml", ".yml")
 

@@ -89,11 +89,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator
 
-from isoprov.diagnostics import Diagnostic, InputError, Severity
-from isoprov.loading import PathKey, YamlDocument
-from isoprov.norms import Norm, NormSet, load_norms
-from isoprov.validation import Model, decimal_places, validate_document
-from isoprov.vietnamese import (
+from isoprov.budget.norms import Norm, NormSet, load_norms
+from isoprov.core.diagnostics import Diagnostic, InputError, Severity
+from isoprov.core.loading import PathKey, YamlDocument
+from isoprov.core.validation import Model, decimal_places, validate_document
+from isoprov.core.vietnamese import (
     MoneyParseError,
     amount_in_words,
     canonical_unit,

@@ -22,7 +22,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from isoprov.jsonout import plain_decimal
+from isoprov.core.jsonout import plain_decimal
 
 #: What makes Excel or LibreOffice read a typed cell as a formula (CSV/formula injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

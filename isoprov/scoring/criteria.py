@@ -10,10 +10,10 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
-from isoprov.diagnostics import Diagnostic
-from isoprov.loading import PathKey, YamlDocument
-from isoprov.validation import Model, Points, bounded_points
-from isoprov.vietnamese import format_number
+from isoprov.core.diagnostics import Diagnostic
+from isoprov.core.loading import PathKey, YamlDocument
+from isoprov.core.validation import Model, Points, bounded_points
+from isoprov.core.vietnamese import format_number
 
 CriterionKind = Literal["score", "bonus", "penalty"]
 

@@ -33,11 +33,11 @@ from pathlib import Path
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from isoprov.diagnostics import Diagnostic, InputError, Severity
-from isoprov.loading import YamlDocument, load_yaml
-from isoprov.resources import shipped_dir
-from isoprov.validation import Model, validate_document
-from isoprov.vietnamese import MoneyParseError, parse_money
+from isoprov.core.diagnostics import Diagnostic, InputError, Severity
+from isoprov.core.loading import YamlDocument, load_yaml
+from isoprov.core.resources import shipped_dir
+from isoprov.core.validation import Model, validate_document
+from isoprov.core.vietnamese import MoneyParseError, parse_money
 
 YAML_SUFFIXES = (".yaml", ".yml")
 

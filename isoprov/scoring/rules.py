@@ -10,8 +10,8 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
-from isoprov.assessment import Assessment
-from isoprov.criteria import CriteriaSet
+from isoprov.scoring.assessment import Assessment
+from isoprov.scoring.criteria import CriteriaSet
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from isoprov.diagnostics import Diagnostic, InputError, format_path, os_error_text
+from isoprov.core.diagnostics import Diagnostic, InputError, format_path, os_error_text
 
 try:  # the C parser is ~10× faster; fall back to the pure-Python one where libyaml is absent
     from yaml import CSafeLoader as _Loader

@@ -35,18 +35,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from isoprov.diagnostics import Diagnostic, InputError, Severity
-from isoprov.document import KINDS, Document, IssueDate, ReportSource
-from isoprov.loading import PathKey, WrittenNumber, YamlDocument
-from isoprov.resources import shipped_dir
-from isoprov.vietnamese import amount_in_words, format_date, format_number
+from isoprov.core.diagnostics import Diagnostic, InputError, Severity
+from isoprov.core.loading import PathKey, WrittenNumber, YamlDocument
+from isoprov.core.resources import shipped_dir
+from isoprov.core.vietnamese import amount_in_words, format_date, format_number
+from isoprov.documents.model import KINDS, Document, IssueDate, ReportSource
 
 if TYPE_CHECKING:
     import jinja2
     import jinja2.sandbox
 
-    from isoprov.batch import Batch
-    from isoprov.catalog import Catalog
+    from isoprov.pipeline.score import Batch
+    from isoprov.scoring.catalog import Catalog
 
 #: Regions a template may open with ``::: NAME``.
 REGIONS = frozenset(
@@ -683,10 +683,10 @@ def budget_appendix(
     """The budget appendix (phụ lục dự toán): the table, total and words computed by
     :func:`isoprov.budget.check_budget`. A budget with an error gives no appendix: a document
     must never carry a figure the check disputes."""
-    from isoprov.budget import Budget, check_budget, show_money
-    from isoprov.loading import load_yaml
-    from isoprov.norms import load_norms
-    from isoprov.validation import validate_document
+    from isoprov.budget.checks import Budget, check_budget, show_money
+    from isoprov.budget.norms import load_norms
+    from isoprov.core.loading import load_yaml
+    from isoprov.core.validation import validate_document
 
     ref = document.budget
     assert ref is not None
@@ -743,9 +743,9 @@ def score_report(
     the report shows: ranking per level, counts per band, averages per criteria group, agencies
     that have not submitted. Any invalid assessment is an error: a report must not silently
     leave an agency out."""
-    from isoprov.batch import score_paths
-    from isoprov.catalog import Catalog
-    from isoprov.registry import Registry, load_registry
+    from isoprov.pipeline.score import score_paths
+    from isoprov.scoring.catalog import Catalog
+    from isoprov.scoring.registry import Registry, load_registry
 
     diagnostics: list[Diagnostic] = []
     paths = []
@@ -780,8 +780,8 @@ def score_report(
 
 
 def _summarise(batch: Batch, catalog: Catalog, has_registry: bool) -> dict[str, Any]:
-    from isoprov.criteria import level_name
-    from isoprov.scoring import round_points
+    from isoprov.scoring.criteria import level_name
+    from isoprov.scoring.rules import round_points
 
     zero = Decimal(0)
     sets: list[dict[str, Any]] = []

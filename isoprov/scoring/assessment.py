@@ -9,11 +9,11 @@ from typing import Any
 
 from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from isoprov.criteria import CriteriaSet, Criterion
-from isoprov.diagnostics import Diagnostic, InputError, Severity
-from isoprov.loading import PathKey, YamlDocument
-from isoprov.validation import Model, Points, validate_document
-from isoprov.vietnamese import format_number
+from isoprov.core.diagnostics import Diagnostic, InputError, Severity
+from isoprov.core.loading import PathKey, YamlDocument
+from isoprov.core.validation import Model, Points, validate_document
+from isoprov.core.vietnamese import format_number
+from isoprov.scoring.criteria import CriteriaSet, Criterion
 
 
 class Agency(Model):

@@ -17,9 +17,9 @@ from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
-from isoprov.diagnostics import Diagnostic, InputError
-from isoprov.loading import PathKey, YamlDocument
-from isoprov.vietnamese import format_number
+from isoprov.core.diagnostics import Diagnostic, InputError
+from isoprov.core.loading import PathKey, YamlDocument
+from isoprov.core.vietnamese import format_number
 
 M = TypeVar("M", bound=BaseModel)
 

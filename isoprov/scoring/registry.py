@@ -8,8 +8,8 @@ from typing import Protocol
 
 from pydantic import Field
 
-from isoprov.loading import load_yaml
-from isoprov.validation import Model, validate_document
+from isoprov.core.loading import load_yaml
+from isoprov.core.validation import Model, validate_document
 
 
 class RegisteredAgency(Model):

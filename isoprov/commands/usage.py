@@ -20,7 +20,7 @@ from typing import Any, get_args
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from isoprov.diagnostics import ExitCode, os_error_text
+from isoprov.core.diagnostics import ExitCode, os_error_text
 
 
 def _click_exceptions() -> Any:

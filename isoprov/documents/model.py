@@ -2,7 +2,7 @@
 score report, validated like every other file kind (SPEC §7).
 
 The models say *what* the document says; the Jinja templates in ``templates/`` say how it reads
-and :mod:`isoprov.docx_writer` lays it out after Nghị định 30/2020/NĐ-CP.
+and :mod:`isoprov.documents.docx` lays it out after Nghị định 30/2020/NĐ-CP.
 
 Text fields accept a little inline markup, the same in every output: ``*nghiêng*``,
 ``**đậm**``, and a line break where the YAML text has one (a blank line starts a new paragraph).
@@ -19,9 +19,9 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails
 
-from isoprov.diagnostics import Diagnostic, InputError
-from isoprov.loading import PathKey, YamlDocument, load_yaml
-from isoprov.validation import Model, validate_document
+from isoprov.core.diagnostics import Diagnostic, InputError
+from isoprov.core.loading import PathKey, YamlDocument, load_yaml
+from isoprov.core.validation import Model, validate_document
 
 #: Authority prefixes of a signature block (Nghị định 30/2020, Phụ lục I, mục II.7).
 AUTHORITY_PREFIXES = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
