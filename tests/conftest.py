@@ -12,12 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from isoprov.cli import app
-
-DATA = Path(__file__).parent / "data"
-ROOT = Path(__file__).parent.parent
+from tests import DATA
+from tests.clirun import invoke
 
 
 @dataclass
@@ -40,8 +37,7 @@ def cli() -> Callable[..., Run]:
     """Run ``isoprov ARGS`` in-process and capture stdout and stderr separately."""
 
     def run(*args: str | Path) -> Run:
-        runner = CliRunner()
-        result = runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+        result = invoke(args)
         return Run(result.exit_code, result.stdout, result.stderr)
 
     return run

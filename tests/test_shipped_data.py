@@ -16,7 +16,9 @@ import pytest
 
 from isoprov.core.loading import load_yaml
 from isoprov.scoring.catalog import load_criteria_set
-from tests.conftest import ROOT, Run
+from tests import ROOT
+from tests.clirun import invoke
+from tests.conftest import Run
 
 CRITERIA_FILE = ROOT / "criteria" / "mau-cap-tinh-huyen-xa.yaml"
 EXAMPLE = ROOT / "examples" / "bac-giang-2020"
@@ -237,15 +239,7 @@ def test_the_tie_is_a_tie_and_the_only_one() -> None:
 
 @pytest.fixture(scope="module")
 def scored() -> dict[str, Any]:
-    from typer.testing import CliRunner
-
-    from isoprov.cli import app
-
-    result = CliRunner().invoke(
-        app,
-        ["score", str(EXAMPLE / "assessments"), "--agencies", str(REGISTRY), "--format", "json"],
-        catch_exceptions=False,
-    )
+    result = invoke(["score", str(EXAMPLE / "assessments"), "--agencies", str(REGISTRY), "--format", "json"])
     assert result.exit_code == 0, result.stderr
     out: dict[str, Any] = json.loads(result.stdout, parse_float=Decimal)
     return out

@@ -26,7 +26,8 @@ from isoprov.excel.forms import (
     read_assessment_form,
 )
 from isoprov.scoring.catalog import Catalog
-from tests.conftest import DATA, ROOT, Run, libreoffice_convert, needs_libreoffice
+from tests import DATA, ROOT
+from tests.conftest import Run, libreoffice_convert, needs_libreoffice
 
 CRITERIA = DATA / "criteria" / "valid.yaml"
 VALID = sorted((DATA / "assessment").glob("valid-*.yaml"))

@@ -14,9 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from isoprov.cli import app
 from isoprov.documents.render import (
     Bullets,
     Heading,
@@ -37,11 +35,11 @@ from isoprov.documents.render import (
     so,
     so_hieu,
 )
+from tests import DATA, GOLDEN, ROOT
+from tests.clirun import invoke
 
-ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
-GOLDEN = Path(__file__).resolve().parent / "golden"
-DATA = Path(__file__).resolve().parent / "data" / "render"
+DATA = DATA / "render"
 
 #: (kind, example data, golden name) — every seed reproduced from data
 CASES = [
@@ -63,7 +61,7 @@ def _in_repository(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def render(*args: str | Path) -> Any:
-    return CliRunner().invoke(app, ["render", *(str(a) for a in args)])
+    return invoke(["render", *(str(a) for a in args)])
 
 
 def check_golden(name: str, text: str) -> None:

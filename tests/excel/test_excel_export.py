@@ -14,7 +14,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter as _letter
 
 from isoprov.excel.cells import FORMULA_START, number_format, put_formula, put_number, safe_text, set_text_cell
-from tests.conftest import DATA, ROOT, Run, libreoffice_convert, needs_libreoffice
+from tests import DATA, ROOT
+from tests.conftest import Run, libreoffice_convert, needs_libreoffice
 
 CRITERIA = DATA / "criteria" / "valid.yaml"
 VALID = sorted((DATA / "assessment").glob("valid-*.yaml"))

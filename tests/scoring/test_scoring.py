@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,8 +14,9 @@ from isoprov.scoring.assessment import Assessment
 from isoprov.scoring.catalog import load_criteria_set
 from isoprov.scoring.criteria import CriteriaSet
 from isoprov.scoring.rules import competition_ranks, rank, round_points, score, total_points
+from tests import DATA
 
-DATA = Path(__file__).parent / "data" / "criteria"
+DATA = DATA / "criteria"
 _cs, _ = load_criteria_set(DATA / "valid.yaml")
 assert _cs is not None
 CS: CriteriaSet = _cs

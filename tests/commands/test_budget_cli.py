@@ -10,15 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from isoprov.cli import app
+from tests import DATA, ROOT
+from tests.clirun import invoke
 from tests.conftest import libreoffice_convert, needs_libreoffice
 
-ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "bac-giang-2020" / "du-toan.yaml"
 BINH_PHUOC = ROOT / "examples" / "binh-phuoc-2021" / "du-toan-kiem-tra.yaml"
-DATA = Path(__file__).resolve().parent / "data" / "budget"
+DATA = DATA / "budget"
 NORMS_DATA = DATA.parent / "norms"
 SEED_WORDS = "Một trăm hai mươi sáu triệu đồng chẵn"
 
@@ -30,7 +29,7 @@ def _in_repository(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def run(*args: str | Path) -> Any:
-    return CliRunner().invoke(app, [str(a) for a in args])
+    return invoke([str(a) for a in args])
 
 
 def run_json(*args: str | Path) -> tuple[int, dict[str, Any]]:
@@ -174,7 +173,7 @@ def run_text(text: str) -> Any:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "du-toan.yaml"
         path.write_text(text, encoding="utf-8")
-        return CliRunner().invoke(app, ["budget", "check", str(path)], env={"COLUMNS": "200"})
+        return invoke(["budget", "check", str(path)], env={"COLUMNS": "200"})
 
 
 def test_mismatch_is_marked_in_the_table() -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests import DATA, ROOT
 from tests.conftest import Run
 
 VALID = ["valid-skhcn.yaml", "valid-snv.yaml", "valid-stc.yaml", "valid-xa.yaml"]
@@ -260,7 +261,7 @@ def test_nothing_applicable_is_warned_and_leaves_bonus_minus_penalty(cli: Callab
     assert any("không còn tiêu chí nào" in w for w in result["warnings"]), result["warnings"]
 
 
-NESTED = Path(__file__).parent / "data" / "criteria" / "nested-groups.yaml"
+NESTED = DATA / "criteria" / "nested-groups.yaml"
 
 
 def _assessment(folder: Path, name: str, code: str, level: str, scores: str, period: str = "2020") -> Path:
@@ -389,7 +390,7 @@ def test_true_as_points_says_points_are_numbers(cli: Callable[..., Run], tmp_pat
 
 
 def test_csv_lists_missing_agencies_and_warnings(cli: Callable[..., Run]) -> None:
-    example = Path(__file__).parent.parent / "examples" / "bac-giang-2020"
+    example = ROOT / "examples" / "bac-giang-2020"
     run = cli("score", example, "--agencies", example / "co-quan.yaml", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(run.stdout)))
     missing = [r for r in rows if r["status"] == "missing"]
@@ -533,7 +534,7 @@ def test_a_file_reached_twice_is_scored_once(score_json: Callable[..., tuple[Run
 def test_a_named_file_of_another_kind_is_one_clear_error(
     cli: Callable[..., Run], relative: str, kind: str, hint: str
 ) -> None:
-    path = Path(__file__).resolve().parent.parent / relative
+    path = ROOT / relative
     run = cli("score", path, "--format", "json")
     assert run.exit_code == 1
     (error,) = json.loads(run.stdout)["errors"]

@@ -21,7 +21,8 @@ from isoprov import __version__
 from isoprov.commands.validate import detect_kind
 from isoprov.core.loading import load_yaml
 from isoprov.schemas import KINDS, json_schema, schema_text
-from tests.conftest import DATA, ROOT, Run
+from tests import DATA, ROOT
+from tests.conftest import Run
 
 Cli = Callable[..., Run]
 SCHEMAS = ROOT / "schemas"

@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 
 from isoprov.core.atomic import write_text_atomic
+from tests import DATA, ROOT
 from tests.conftest import Run
 
-EXAMPLE = Path(__file__).parent.parent / "examples" / "bac-giang-2015" / "ke-hoach-52.yaml"
+EXAMPLE = ROOT / "examples" / "bac-giang-2015" / "ke-hoach-52.yaml"
 
 
 @pytest.mark.parametrize(
@@ -336,7 +337,7 @@ def test_a_closed_pipe_ends_quietly() -> None:
         ("score", ASSESSMENTS, "--detail"),
         ("validate", ASSESSMENTS.parent),
         ("budget", "check", BUDGET),
-        ("score", Path(__file__).parent / "data" / "assessment"),
+        ("score", DATA / "assessment"),
         ("score", "khong-co"),
     ],
 )
@@ -352,8 +353,8 @@ def test_no_colour_codes_when_not_a_terminal(args: tuple[str | Path, ...], env: 
 @pytest.mark.parametrize(
     ("args", "key"),
     [
-        (("score", ASSESSMENTS.parent, Path(__file__).parent / "data" / "assessment", "--format", "json"), "results"),
-        (("budget", "check", Path(__file__).parent / "data" / "budget", "--format", "json"), "budgets"),
+        (("score", ASSESSMENTS.parent, DATA / "assessment", "--format", "json"), "results"),
+        (("budget", "check", DATA / "budget", "--format", "json"), "budgets"),
     ],
 )
 def test_json_output_is_one_document_even_with_errors(args: tuple[str | Path, ...], key: str) -> None:

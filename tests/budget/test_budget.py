@@ -24,16 +24,16 @@ from isoprov.core.diagnostics import InputError, Severity
 from isoprov.core.loading import load_yaml, parse_yaml
 from isoprov.core.resources import shipped_dir
 from isoprov.core.validation import validate_document
+from tests import DATA, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "bac-giang-2020" / "du-toan.yaml"
 BINH_PHUOC = ROOT / "examples" / "binh-phuoc-2021" / "du-toan-kiem-tra.yaml"
-DATA = Path(__file__).resolve().parent / "data" / "budget"
+DATA = DATA / "budget"
 
 
 @pytest.fixture(scope="module")
 def norms() -> NormSet:
-    examples = Path(__file__).parent.parent / "examples" / "bac-giang-2020" / "norms"
+    examples = ROOT / "examples" / "bac-giang-2020" / "norms"
     norm_set, problems = build_norm_set([[examples], [shipped_dir("norms")]])
     assert problems == []
     return norm_set

@@ -20,10 +20,11 @@ from isoprov.core.diagnostics import InputError
 from isoprov.core.loading import parse_yaml
 from isoprov.core.resources import shipped_dir
 from isoprov.core.validation import validate_document
+from tests import DATA, ROOT
 
-DATA = Path(__file__).resolve().parent / "data" / "norms"
+DATA = DATA / "norms"
 SHIPPED = shipped_dir("norms")
-EXAMPLE_NORMS = Path(__file__).parent.parent / "examples" / "bac-giang-2020" / "norms"
+EXAMPLE_NORMS = ROOT / "examples" / "bac-giang-2020" / "norms"
 
 
 def shipped() -> dict[str, tuple[NormCap, bool, str]]:

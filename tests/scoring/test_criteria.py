@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from isoprov.scoring.catalog import load_criteria_set
+from tests import DATA
 
-DATA = Path(__file__).parent / "data" / "criteria"
+DATA = DATA / "criteria"
 
 
 def test_valid_set_loads_with_its_structure() -> None:

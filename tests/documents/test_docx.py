@@ -18,16 +18,15 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph as DocxParagraph
-from typer.testing import CliRunner
 
-from isoprov.cli import app
 from isoprov.documents.docx import FONT, text_width_mm
 from isoprov.documents.render import Bullets, Heading, Paragraph, Region, TableBlock, parse_markup, plain_text
+from tests import DATA, ROOT
+from tests.clirun import invoke
 
-ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
-DATA = Path(__file__).resolve().parent / "data" / "render"
+DATA = DATA / "render"
 
 CASES = [
     ("plan", "bac-giang-2015/ke-hoach-52.yaml"),
@@ -48,7 +47,7 @@ def _in_repository(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def render(kind: str, data: Path, out: Path, *extra: str | Path) -> None:
-    result = CliRunner().invoke(app, ["render", kind, str(data), "-o", str(out), *map(str, extra)])
+    result = invoke(["render", kind, str(data), "-o", str(out), *map(str, extra)])
     assert result.exit_code == 0, result.stderr
 
 
@@ -286,8 +285,7 @@ def test_letterhead_placeholders_run_in_the_sandbox(tmp_path: Path) -> None:
     base = docx.Document()
     base.add_paragraph("{{ doc.__class__ }}")
     base.save(str(tmp_path / "giay.docx"))
-    result = CliRunner().invoke(
-        app,
+    result = invoke(
         [
             "render",
             "plan",
@@ -317,8 +315,7 @@ def test_a_letterhead_printing_an_empty_field_is_an_error(tmp_path: Path) -> Non
     base = docx.Document()
     base.add_paragraph("Chức danh: {{ doc.signature.name }}")
     base.save(str(tmp_path / "giay.docx"))
-    result = CliRunner().invoke(
-        app,
+    result = invoke(
         [
             "render",
             "plan",
@@ -335,8 +332,7 @@ def test_a_letterhead_printing_an_empty_field_is_an_error(tmp_path: Path) -> Non
 
 def test_a_broken_letterhead_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "giay.docx").write_bytes(b"not a word file")
-    result = CliRunner().invoke(
-        app,
+    result = invoke(
         [
             "render",
             "plan",

@@ -13,10 +13,10 @@ from isoprov.core.loading import parse_yaml
 from isoprov.core.validation import validate_document
 from isoprov.documents.model import Block, Document, IssueDate, load_document, validate_document_file
 from isoprov.schemas import json_schema
+from tests import DATA, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
-DATA = Path(__file__).resolve().parent / "data" / "render"
+DATA = DATA / "render"
 #: the example documents (the example folders also hold budgets, assessments, registries)
 DOCUMENTS = sorted(p for p in EXAMPLES.glob("*/*.yaml") if "\nheader:" in "\n" + p.read_text(encoding="utf-8"))
 

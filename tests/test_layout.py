@@ -1,0 +1,22 @@
+"""The shape of the code base: rules that keep it readable, checked like any behaviour."""
+
+from __future__ import annotations
+
+from tests import ROOT
+
+
+def test_no_test_builds_its_own_cli_runner() -> None:
+    """A ``CliRunner`` of its own catches exceptions, so its test could pass on a crash."""
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "tests").rglob("*.py")
+        if p.name != "clirun.py" and "CliRunner" in p.read_text(encoding="utf-8")
+    ]
+    assert offenders == [], f"dùng tests.clirun.invoke thay cho CliRunner: {offenders}"
+
+
+def test_tests_mirror_the_package() -> None:
+    """Each test folder is named for a package of isoprov (``tests/scoring`` ↔ ``isoprov/scoring``)."""
+    packages = {p.name for p in (ROOT / "isoprov").iterdir() if (p / "__init__.py").exists()}
+    folders = {p.name for p in (ROOT / "tests").iterdir() if (p / "__init__.py").exists()}
+    assert folders <= packages, f"thư mục kiểm thử không khớp gói nào: {sorted(folders - packages)}"
