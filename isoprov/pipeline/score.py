@@ -137,24 +137,32 @@ def _collect(outcome: FileOutcome, batch: Batch, seen: dict[tuple[str, str, str]
         batch.submitted.add(outcome.submission)
     for k, level in enumerate(outcome.levels):
         batch.level_order.setdefault(level, k)
-    key = outcome.key
-    if key is not None and key in seen:
-        [first, *_] = outcome.duplicate_at or ("",)
-        batch.diagnostics.append(
-            duplicate_agency(
-                str(outcome.path),
-                key,
-                seen[key],
-                int(first) if first else None,
-                int(outcome.duplicate_at[1]) if len(outcome.duplicate_at) > 1 else None,
-            )
-        )
+    duplicate = duplicate_of(outcome, seen)
+    if duplicate is not None:
+        batch.diagnostics.append(duplicate)
         return
-    if key is not None:
-        seen[key] = str(outcome.path)
     batch.diagnostics.extend(outcome.diagnostics)
     if outcome.result is not None:
         batch.results.append(outcome.result)
+
+
+def duplicate_of(outcome: FileOutcome, seen: dict[tuple[str, str, str], str]) -> Diagnostic | None:
+    """The error for a second file of one agency, criteria set and period (SPEC §3: the first file
+    in path order is kept); the first one is recorded in ``seen``."""
+    key = outcome.key
+    if key is None:
+        return None
+    if key in seen:
+        [first, *_] = outcome.duplicate_at or ("",)
+        return duplicate_agency(
+            str(outcome.path),
+            key,
+            seen[key],
+            int(first) if first else None,
+            int(outcome.duplicate_at[1]) if len(outcome.duplicate_at) > 1 else None,
+        )
+    seen[key] = str(outcome.path)
+    return None
 
 
 def duplicate_agency(
@@ -268,6 +276,20 @@ def score_file(path: Path, explicit: bool, catalog: Catalog, strict: bool) -> Fi
         if not explicit and _not_a_form(exc):
             return FileOutcome(path, skipped=True)  # a score or budget export beside the forms
         return FileOutcome(path, tuple(exc.diagnostics))
+    return assess(path, assessment, doc, partial, catalog, strict)
+
+
+def assess(
+    path: Path,
+    assessment: Assessment,
+    doc: YamlDocument,
+    partial: PartialAssessmentError | None,
+    catalog: Catalog,
+    strict: bool,
+) -> FileOutcome:
+    """Check one loaded assessment against its criteria set and score it when it is valid: the
+    one per-assessment step of ``score``, ``validate`` and ``render report``. ``partial`` is the
+    error that found part of the file invalid (its valid part is still checked)."""
     code = assessment.agency.code
     submission = Submission(code, assessment.criteria, assessment.period)
     cs = catalog.get(assessment.criteria)
