@@ -82,7 +82,9 @@ def run(
             print_diagnostics(batch.diagnostics)
     failed = not batch.ok
     if xlsx is not None:
-        if batch.results:
+        # a new workbook lists the problems for whoever opens it; an existing one with real
+        # results is not replaced by one that has none
+        if batch.results or not xlsx.exists():
             from isoprov.excel.score_export import write_score_export  # openpyxl only when asked
 
             write_score_export(batch, xlsx)
