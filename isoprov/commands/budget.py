@@ -13,10 +13,11 @@ from rich.table import Table
 from rich.text import Text
 
 from isoprov.budget.model import show_money
-from isoprov.budget.norms import NormLookup, yaml_files
+from isoprov.budget.norms import NormLookup
 from isoprov.budget.results import BudgetReport, ItemResult
 from isoprov.commands.common import emit, print_diagnostics, require_output, require_paths, stderr, stdout, usage_error
 from isoprov.core.diagnostics import Diagnostic, ExitCode, Severity, os_error_text
+from isoprov.core.discovery import YAML_SUFFIXES, discover
 from isoprov.core.jsonout import dumps
 from isoprov.core.vietnamese import MoneyParseError, amount_in_words, format_number, parse_money
 from isoprov.pipeline.budget import check_file
@@ -33,12 +34,13 @@ def run_check(files: list[Path], output_format: str, xlsx: Path | None, norms: l
     lookup = NormLookup(norms)
     errors: list[Diagnostic] = []
     reports: list[BudgetReport] = []
-    for root in files:
-        for path in yaml_files(root):
-            checked = check_file(path, lookup.for_budget(path), explicit=path == root)
-            errors.extend(checked.problems)
-            if checked.report is not None:
-                reports.append(checked.report)
+    found = discover(files, YAML_SUFFIXES)
+    errors.extend(found.problems)
+    for path, explicit in found.files:
+        checked = check_file(path, lookup.for_budget(path), explicit=explicit)
+        errors.extend(checked.problems)
+        if checked.report is not None:
+            reports.append(checked.report)
     errors[:0] = lookup.problems
     if output_format == "json":
         emit(dumps(json_report(reports, errors)))

@@ -11,10 +11,11 @@ from rich.markup import escape
 
 from isoprov.commands.common import print_diagnostics, require_paths, stdout
 from isoprov.core.diagnostics import Diagnostic, ExitCode, InputError, Severity, has_errors
+from isoprov.core.discovery import ASSESSMENT_SUFFIXES, FORM_SUFFIXES, discover
 from isoprov.core.kinds import KIND_NAMES, detect_kind
 from isoprov.core.loading import YamlDocument, load_yaml
 from isoprov.core.validation import validate_document
-from isoprov.pipeline.score import FORM_SUFFIXES, assessment_files, duplicate_agency
+from isoprov.pipeline.score import duplicate_agency
 from isoprov.scoring.assessment import (
     Assessment,
     PartialAssessmentError,
@@ -44,7 +45,9 @@ def run(paths: list[Path], criteria: list[Path], strict: bool) -> int:
     everything: list[Diagnostic] = list(catalog.diagnostics)
     catalog.diagnostics.clear()
     context = Context(catalog, strict)
-    files = assessment_files(paths)
+    found = discover(paths, ASSESSMENT_SUFFIXES, forms=True)
+    files = found.files
+    everything.extend(found.problems)
     if not files:
         stdout.print("Không có tệp YAML hay Excel nào để kiểm tra.")
     for path, explicit in files:
@@ -72,7 +75,7 @@ def validate_file(path: Path, context: Context) -> tuple[str | None, list[Diagno
     """The kind of one file and its diagnostics."""
     if path.suffix.lower() in FORM_SUFFIXES:
         try:
-            from isoprov.excel.forms import NotAFormError, read_assessment_form
+            from isoprov.excel.form_reader import NotAFormError, read_assessment_form
 
             assessment, form = read_assessment_form(path, context.catalog)
         except NotAFormError as exc:
