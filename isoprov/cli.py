@@ -111,11 +111,17 @@ def score(
             help="Danh sách cơ quan phải nộp (để liệt kê cơ quan chưa nộp).",
         ),
     ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html", metavar="FILE.html", readable=False, help="Ghi trang kết quả HTML (mở bằng trình duyệt)."
+        ),
+    ] = None,
 ) -> None:
     """Chấm điểm các bản tự đánh giá: tổng điểm, xếp loại, xếp hạng."""
     from isoprov.commands import score as command
 
-    raise typer.Exit(command.run(paths, criteria or [], output_format.value, xlsx, detail, strict, agencies))
+    raise typer.Exit(command.run(paths, criteria or [], output_format.value, xlsx, detail, strict, agencies, html))
 
 
 @app.command(cls=VietnameseCommand, short_help="So sánh hai kỳ chấm điểm, hoặc điểm tự chấm với thẩm định.")

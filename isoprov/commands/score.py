@@ -44,6 +44,7 @@ def run(
     detail: bool,
     strict: bool,
     agencies: Path | None,
+    html: Path | None = None,
 ) -> int:
     """Score, report, and return the exit code."""
     require_paths([*paths, *criteria])
@@ -51,6 +52,8 @@ def run(
         require_file(agencies, "danh sách cơ quan", "--agencies")
     if xlsx is not None:
         require_output(xlsx, (".xlsx",), "tệp Excel")
+    if html is not None:
+        require_output(html, (".html", ".htm"), "trang HTML")
     catalog = Catalog.default(criteria)
     catalog.load_explicit()
     registry: Registry | None = None
@@ -80,6 +83,12 @@ def run(
 
         write_score_export(batch, xlsx)
         stderr.print(f"Đã ghi {xlsx}", markup=False)
+    if html is not None:
+        from isoprov.core.atomic import write_text_atomic
+        from isoprov.pages.score import score_page
+
+        write_text_atomic(html, score_page(batch.results, batch.missing))
+        stderr.print(f"Đã ghi {html}", markup=False)
     return int(ExitCode.INVALID if not batch.ok else ExitCode.OK)
 
 
