@@ -230,7 +230,7 @@ white-space:normal}
 .stack td::before,.stack th::before{content:attr(data-label);color:var(--muted);text-align:left;white-space:nowrap}}
 @page{size:A4;margin:14mm 12mm}
 @media print{body{max-width:none;padding:0;font-size:10pt}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}
-nav{display:none}h2{break-after:avoid}figure.chart,tr,.profile{break-inside:avoid}.scroll{overflow:visible}
+nav{display:none}h2,h3{break-after:avoid}figure.chart,tr,.profile{break-inside:avoid}.scroll{overflow:visible}
 a{color:inherit;text-decoration:none}}
 """
 

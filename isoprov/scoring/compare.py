@@ -27,7 +27,8 @@ ZERO = Decimal(0)
 
 def agency_key(code: str) -> str:
     """The key two agency codes are matched by: NFC, trimmed, case-folded (``skhcn`` = ``SKHCN``)."""
-    return unicodedata.normalize("NFC", code).strip().casefold()
+    # NFC again after case-folding: folding can decompose a letter (ǰ → j + ◌̌)
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", code).strip().casefold())
 
 
 @dataclass(frozen=True, slots=True)
