@@ -122,13 +122,21 @@ class Comparison:
     warnings: tuple[Diagnostic, ...] = field(default=())
 
     @property
+    def labels(self) -> tuple[str, str]:
+        """How the two sides are named in reports: their periods (``2020``, ``2021``), else "kỳ
+        trước" and "kỳ sau"; "trước" and "sau" when both have the same period (before and after
+        a review)."""
+        old = side_label(self.old_periods, "kỳ trước")
+        new = side_label(self.new_periods, "kỳ sau")
+        return ("trước", "sau") if old == new else (old, new)
+
+    @property
     def old_label(self) -> str:
-        """How the old side is named in reports: its period, or "kỳ trước"."""
-        return side_label(self.old_periods, "kỳ trước")
+        return self.labels[0]
 
     @property
     def new_label(self) -> str:
-        return side_label(self.new_periods, "kỳ sau")
+        return self.labels[1]
 
 
 def side_label(periods: Sequence[str], fallback: str) -> str:

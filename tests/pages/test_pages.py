@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import replace
 from datetime import date
@@ -19,7 +20,7 @@ from isoprov.scoring.catalog import Catalog
 from isoprov.scoring.compare import compare_results
 from isoprov.scoring.registry import RegisteredAgency
 from isoprov.scoring.rules import Result
-from tests import DATA
+from tests import DATA, GOLDEN
 
 HERE = DATA / "compare"
 DAY = date(2021, 12, 15)
@@ -151,3 +152,26 @@ def test_helpers() -> None:
     assert esc('<a href="x">&') == "&lt;a href=&quot;x&quot;&gt;&amp;"
     assert (signed(Decimal("2.5")), signed(Decimal("-1.25")), signed(Decimal(0))) == ("+2,50", "−1,25", "0,00")
     assert signed(Decimal("1234.5")) == "+1.234,50"
+
+
+# ---------------------------------------------------------------------------
+# Golden files: the whole pages, refreshed only with ISOPROV_UPDATE_GOLDEN=1
+# ---------------------------------------------------------------------------
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("ISOPROV_UPDATE_GOLDEN") == "1":
+        path.write_text(text, encoding="utf-8")
+        return
+    assert path.exists(), f"thiếu {path}; tạo bằng ISOPROV_UPDATE_GOLDEN=1 python -m pytest {__file__}"
+    assert text == path.read_text(encoding="utf-8"), f"{name}: khác tệp mẫu {path}"
+
+
+def test_golden_compare_page(comparison_page: str) -> None:
+    check_golden("trang-so-sanh.html", comparison_page)
+
+
+def test_golden_score_page() -> None:
+    page = score_page(scored(HERE / "y2020"), [RegisteredAgency(code="X", name="Sở X", level="tinh")], today=DAY)
+    check_golden("trang-ket-qua.html", page)

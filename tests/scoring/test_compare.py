@@ -138,6 +138,13 @@ def test_an_agency_twice_on_one_side_is_matched_once_with_a_warning() -> None:
     assert w.file == "khac.yaml" and "A3" in w.message and not w.is_error
 
 
+def test_same_period_on_both_sides_is_before_and_after() -> None:
+    results = scored(HERE / "y2020")
+    c = compare_results(results, results)
+    assert (c.old_label, c.new_label) == ("trước", "sau")
+    assert all(a.change == 0 and a.criteria == () for a in c.agencies)
+
+
 def test_side_label() -> None:
     assert side_label(("2020",), "kỳ trước") == "2020"
     assert side_label(("2020", "2021"), "kỳ trước") == "kỳ trước"
