@@ -175,3 +175,11 @@ def test_golden_compare_page(comparison_page: str) -> None:
 def test_golden_score_page() -> None:
     page = score_page(scored(HERE / "y2020"), [RegisteredAgency(code="X", name="Sở X", level="tinh")], today=DAY)
     check_golden("trang-ket-qua.html", page)
+
+
+def test_pages_with_nothing_to_show() -> None:
+    empty = compare_page(compare_results([], []), [], [], today=DAY)
+    assert "Không có cơ quan nào có kết quả ở cả hai kỳ." in empty and "<svg" not in empty
+    assert_self_contained(empty)
+    page = score_page([], today=DAY)
+    assert "Không có bản tự đánh giá hợp lệ nào để chấm điểm." in page and "<svg" not in page
