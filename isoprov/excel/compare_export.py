@@ -73,6 +73,8 @@ def write_compare_export(c: Comparison, diagnostics: Sequence[Diagnostic], targe
 
 
 def _title(ws: Any, title: str, subtitle: str) -> None:
+    """Title rows, not merged: the text runs on over the empty cells to its right (column A keeps
+    a fixed width, not the title's)."""
     from openpyxl.styles import Font
 
     put_text(ws, 1, 1, title).font = Font(bold=True, size=13)
@@ -130,7 +132,7 @@ def _summary_sheet(ws: Any, c: Comparison) -> None:
     if not c.agencies:
         put_text(ws, HEADER_ROW + 1, 2, "Không có cơ quan nào có kết quả ở cả hai kỳ để so sánh.")
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
-    fit_columns(ws, maximum=60, fixed={"D": 11, "F": 8, "G": 11, "I": 8, "J": 11})
+    fit_columns(ws, maximum=60, fixed={"A": 14, "D": 11, "F": 8, "G": 11, "I": 8, "J": 11})
     print_landscape(ws, HEADER_ROW)
     if not c.agencies:
         return
@@ -185,7 +187,7 @@ def _criteria_sheet(ws: Any, c: Comparison) -> None:
     if row == HEADER_ROW:
         put_text(ws, row + 1, 2, "Không tiêu chí nào thay đổi điểm.")
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
-    fit_columns(ws, maximum=70, fixed={"E": 9, "F": 9, "G": 11})
+    fit_columns(ws, maximum=70, fixed={"A": 14, "E": 9, "F": 9, "G": 11})
     print_landscape(ws, HEADER_ROW)
 
 
@@ -211,7 +213,7 @@ def _one_side_sheet(ws: Any, c: Comparison) -> None:
             put_text(ws, row, 1, f"Tiêu chí chỉ {side}")
             put_text(ws, row, 2, x.id)
             put_text(ws, row, 3, x.title)
-    fit_columns(ws, maximum=70)
+    fit_columns(ws, maximum=70, fixed={"A": 18})
     print_landscape(ws, HEADER_ROW)
 
 
@@ -224,4 +226,4 @@ def _problems_sheet(ws: Any, diagnostics: Sequence[Diagnostic]) -> None:
             put_number(ws, row, 2, Decimal(d.line), fmt="0")
         put_text(ws, row, 3, "lỗi" if d.is_error else "cảnh báo")
         put_text(ws, row, 4, d.text())
-    fit_columns(ws, maximum=100)
+    fit_columns(ws, maximum=100, fixed={"A": 40})
