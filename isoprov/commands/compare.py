@@ -13,9 +13,20 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from isoprov.commands.common import emit, print_diagnostics, require_output, require_paths, stderr, stdout, usage_error
+from isoprov.commands.common import (
+    csv_number,
+    csv_text,
+    emit,
+    print_diagnostics,
+    require_output,
+    require_paths,
+    signed_points,
+    stderr,
+    stdout,
+    usage_error,
+)
 from isoprov.core.diagnostics import Diagnostic, ExitCode, Severity, has_errors
-from isoprov.core.jsonout import dumps, plain_decimal
+from isoprov.core.jsonout import dumps
 from isoprov.core.vietnamese import format_number
 from isoprov.pipeline.score import score_paths
 from isoprov.scoring.catalog import Catalog
@@ -164,7 +175,12 @@ def csv_report(c: Comparison, detail: bool) -> str:
         for a in c.agencies:
             for x in a.criteria:
                 writer.writerow(
-                    [*map(_text, (a.code, a.name, a.level, x.id, x.title)), _num(x.old), _num(x.new), _num(x.change)]
+                    [
+                        *map(csv_text, (a.code, a.name, a.level, x.id, x.title)),
+                        csv_number(x.old),
+                        csv_number(x.new),
+                        csv_number(x.change),
+                    ]
                 )
         return buffer.getvalue()
     writer.writerow(_CSV_SUMMARY)
@@ -172,45 +188,36 @@ def csv_report(c: Comparison, detail: bool) -> str:
         writer.writerow(
             [
                 "both",
-                *map(_text, (a.code, a.name, a.level, a.old.name, a.old.level)),
-                _num(a.old.total),
-                _text(a.old.band),
+                *map(csv_text, (a.code, a.name, a.level, a.old.name, a.old.level)),
+                csv_number(a.old.total),
+                csv_text(a.old.band),
                 a.old.rank,
-                _num(a.new.total),
-                _text(a.new.band),
+                csv_number(a.new.total),
+                csv_text(a.new.band),
                 a.new.rank,
-                _num(a.change),
+                csv_number(a.change),
             ]
         )
     for status, results in (("only_old", c.only_old), ("only_new", c.only_new)):
         for r in results:
-            mine = [_num(r.total), _text(r.band), r.rank]
+            mine = [csv_number(r.total), csv_text(r.band), r.rank]
             blank = ["", "", ""]
             old, new = (mine, blank) if status == "only_old" else (blank, mine)
             writer.writerow(
-                [status, *map(_text, (r.agency_code, r.agency_name, r.level, r.agency_name, r.level)), *old, *new, ""]
+                [
+                    status,
+                    *map(csv_text, (r.agency_code, r.agency_name, r.level, r.agency_name, r.level)),
+                    *old,
+                    *new,
+                    "",
+                ]
             )
     return buffer.getvalue()
-
-
-def _text(value: str) -> str:
-    """Text a spreadsheet must not run as a formula (CSV injection): a leading ``'`` makes it text."""
-    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
-
-
-def _num(value: Decimal | None) -> str:
-    return "" if value is None else plain_decimal(value)
 
 
 # ---------------------------------------------------------------------------
 # Table
 # ---------------------------------------------------------------------------
-
-
-def signed(value: Decimal) -> str:
-    """A change the Vietnamese way, with its sign: +2,50 / -1,25 / 0,00."""
-    text = format_number(value, 2)
-    return f"+{text}" if value > 0 else text
 
 
 def _points(value: Decimal | None) -> str:
@@ -254,7 +261,7 @@ def print_table(c: Comparison, detail: bool) -> None:
                 str(a.old.rank or ""),
                 format_number(a.new.total, 2),
                 f"{a.new.rank or ''} {_rank_move(a)}".strip(),
-                signed(a.change),
+                signed_points(a.change),
                 band,
             )
             table.add_row(*map(Text, cells))  # user text, never rich markup
@@ -288,7 +295,7 @@ def print_table(c: Comparison, detail: bool) -> None:
 
 
 def _print_detail(a: AgencyChange, old: str, new: str) -> None:
-    title = f"Tiêu chí thay đổi nhiều nhất: {a.name} ({a.code}) — {signed(a.change)} điểm"
+    title = f"Tiêu chí thay đổi nhiều nhất: {a.name} ({a.code}) — {signed_points(a.change)} điểm"
     if not a.criteria:
         stdout.print(Text(title + ": không tiêu chí nào thay đổi"))
         return
@@ -297,7 +304,7 @@ def _print_detail(a: AgencyChange, old: str, new: str) -> None:
     for name, justify in (("Mã", "left"), ("Tiêu chí", "left"), (old, "right"), (new, "right"), ("Thay đổi", "right")):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for x in a.criteria[:DETAIL_SHOWN]:
-        table.add_row(*map(Text, (x.id, x.title, _points(x.old), _points(x.new), signed(x.change))))
+        table.add_row(*map(Text, (x.id, x.title, _points(x.old), _points(x.new), signed_points(x.change))))
     stdout.print(table)
     more = len(a.criteria) - DETAIL_SHOWN
     if more > 0:
@@ -328,11 +335,31 @@ def self_team_csv(s: SelfTeam) -> str:
     writer.writerow(["section", "id", "title", "agencies_above", "compared", "mean_gap", "self_total", "total", "gap"])
     for c in s.criteria:
         writer.writerow(
-            ["criterion", _text(c.id), _text(c.title), c.agencies_above, c.compared, _num(c.mean_gap), "", "", ""]
+            [
+                "criterion",
+                csv_text(c.id),
+                csv_text(c.title),
+                c.agencies_above,
+                c.compared,
+                csv_number(c.mean_gap),
+                "",
+                "",
+                "",
+            ]
         )
     for a in s.agencies:
         writer.writerow(
-            ["agency", _text(a.code), _text(a.name), "", "", "", _num(a.self_total), _num(a.total), _num(a.gap)]
+            [
+                "agency",
+                csv_text(a.code),
+                csv_text(a.name),
+                "",
+                "",
+                "",
+                csv_number(a.self_total),
+                csv_number(a.total),
+                csv_number(a.gap),
+            ]
         )
     return buffer.getvalue()
 
@@ -367,7 +394,9 @@ def print_self_team(s: SelfTeam) -> None:
         ):
             table.add_column(name, justify=justify)  # type: ignore[arg-type]
         for c in s.criteria:
-            table.add_row(*map(Text, (c.id, c.title, str(c.agencies_above), str(c.compared), signed(c.mean_gap))))
+            table.add_row(
+                *map(Text, (c.id, c.title, str(c.agencies_above), str(c.compared), signed_points(c.mean_gap)))
+            )
         stdout.print(table)
     if s.agencies:
         table = Table(
@@ -387,7 +416,7 @@ def print_self_team(s: SelfTeam) -> None:
                 level_name(a.level),
                 format_number(a.self_total, 2),
                 format_number(a.total, 2),
-                signed(a.gap),
+                signed_points(a.gap),
             )
             table.add_row(*map(Text, cells))
         stdout.print(table)

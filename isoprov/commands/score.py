@@ -14,6 +14,8 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
+from isoprov.commands.common import csv_number as _num
+from isoprov.commands.common import csv_text as _text
 from isoprov.commands.common import (
     emit,
     print_diagnostics,
@@ -23,6 +25,7 @@ from isoprov.commands.common import (
     stderr,
     stdout,
 )
+from isoprov.commands.common import signed_points as _signed
 from isoprov.core.diagnostics import ExitCode, InputError, Severity
 from isoprov.core.jsonout import dumps
 from isoprov.core.loading import gc_paused
@@ -233,24 +236,8 @@ def csv_report(batch: Batch, detail: bool) -> str:
     return buffer.getvalue()
 
 
-def _text(value: str) -> str:
-    """Text a spreadsheet must not run as a formula (CSV injection): a leading ``'`` makes it text."""
-    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
-
-
-def _num(value: Decimal | None) -> str:
-    from isoprov.core.jsonout import plain_decimal
-
-    return "" if value is None else plain_decimal(value)
-
-
 def _vn(value: Decimal | None, places: int | None = None) -> str:
     return "" if value is None else format_number(value, places)
-
-
-def _signed(value: Decimal) -> str:
-    text = format_number(value, 2)
-    return f"+{text}" if value > 0 else text
 
 
 def print_table(batch: Batch, detail: bool) -> None:
