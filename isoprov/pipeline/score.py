@@ -6,12 +6,9 @@ file is still scored. This is the core behind ``isoprov score`` and the score re
 
 from __future__ import annotations
 
-import gc
-import multiprocessing as mp
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +18,7 @@ from isoprov.core.discovery import ASSESSMENT_SUFFIXES, FORM_SUFFIXES, discover
 from isoprov.core.kinds import KIND_HINTS, KIND_NAMES, detect_kind
 from isoprov.core.loading import YamlDocument, load_yaml
 from isoprov.core.loading import gc_paused as _gc_paused
+from isoprov.core.workers import can_fork, worker_pool
 from isoprov.scoring.assessment import (
     Assessment,
     PartialAssessmentError,
@@ -186,7 +184,7 @@ PARALLEL_THRESHOLD = 200
 
 def _outcomes(files: list[tuple[Path, bool]], catalog: Catalog, strict: bool) -> Iterator[FileOutcome]:
     workers = min(os.cpu_count() or 1, 8)
-    if len(files) < PARALLEL_THRESHOLD or workers < 2 or "fork" not in mp.get_all_start_methods():
+    if len(files) < PARALLEL_THRESHOLD or workers < 2 or not can_fork():
         for path, explicit in files:
             yield score_file(path, explicit, catalog, strict)
         return
@@ -194,10 +192,10 @@ def _outcomes(files: list[tuple[Path, bool]], catalog: Catalog, strict: bool) ->
     _WORKER_JOB = (files, catalog.explicit, catalog.search, strict)
     try:
         # fork: workers inherit the imported modules and the job, nothing is re-imported
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        with worker_pool(workers) as pool:
             # small chunks: when the files run out, a worker waits for the other's last chunk
             chunksize = max(1, len(files) // (workers * 32))
-            yield from pool.map(_score_index, range(len(files)), chunksize=chunksize)
+            yield from pool.imap(_score_index, range(len(files)), chunksize=chunksize)
     finally:
         _WORKER_JOB = None
 
@@ -211,7 +209,6 @@ def _score_index(index: int) -> FileOutcome:
     assert _WORKER_JOB is not None
     files, explicit, search, strict = _WORKER_JOB
     if _WORKER_CATALOG is None:
-        gc.disable()  # a worker lives for one batch; its objects are not cyclic
         _WORKER_CATALOG = Catalog(explicit=explicit, search=search)
         _WORKER_CATALOG.load_explicit()
     path, explicit_file = files[index]
