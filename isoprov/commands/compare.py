@@ -52,8 +52,8 @@ def run(
     if self_team:
         if not paths:
             usage_error("`--self-team` cần ít nhất một đường dẫn tới các bản tự đánh giá")
-        if xlsx is not None or html is not None:
-            usage_error("`--self-team` chỉ in bảng, JSON hoặc CSV; bỏ `--xlsx`/`--html`")
+        if xlsx is not None:
+            usage_error("`--self-team` chưa ghi tệp Excel; dùng `--format csv` hoặc `--html`")
     elif len(paths) != 2:
         usage_error(
             f"cần đúng hai đường dẫn OLD NEW (kỳ trước, kỳ sau), không phải {len(paths)}; "
@@ -69,7 +69,15 @@ def run(
     catalog.load_explicit()
     if self_team:
         batch = score_paths(paths, catalog)
-        return _report_self_team(self_team_gaps(batch.results), batch.diagnostics, output_format)
+        gaps = self_team_gaps(batch.results)
+        code = _report_self_team(gaps, batch.diagnostics, output_format)
+        if html is not None:
+            from isoprov.core.atomic import write_text_atomic
+            from isoprov.pages.self_team import self_team_page
+
+            write_text_atomic(html, self_team_page(gaps))
+            stderr.print(f"Đã ghi {html}", markup=False)
+        return code
     old = score_paths([paths[0]], catalog)
     new = score_paths([paths[1]], catalog)
     comparison = compare_results(old.results, new.results)

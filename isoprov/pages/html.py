@@ -75,7 +75,7 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[Bar], maximum: Decimal, 
         y = k * ROW
         width = _pct(max(ZERO, min(b.value, scale)) / scale * 80)
         body.append(
-            f'<text class="label" x="0" y="{y + 14}">{esc(b.label)}</text>'
+            f'<text class="label" x="0" y="{y + 14}">{esc(short(b.label))}</text>'
             f'<rect class="bar {esc(b.tone)}" x="0" y="{y + 20}" width="{width}%" height="{BAR}" rx="2">'
             f"<title>{esc(b.label)}: {esc(b.shown)}</title></rect>"
             f'<text class="value" x="{width}%" dx="6" y="{y + 33}">{esc(b.shown)}</text>'
@@ -83,9 +83,12 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[Bar], maximum: Decimal, 
     return _svg(chart_id, title, description or _describe(bars), len(bars), "".join(body))
 
 
-def change_chart(chart_id: str, title: str, bars: Sequence[Bar], description: str = "") -> str:
+def change_chart(
+    chart_id: str, title: str, bars: Sequence[Bar], description: str = "", *, higher_is_better: bool = True
+) -> str:
     """Bars to the right of a centre line for a gain, to the left for a loss (sized against the
-    largest change)."""
+    largest change); green for the better side, red for the worse (``higher_is_better=False``
+    for a gap where above is worse, such as self above team)."""
     if not bars:
         return ""
     largest = max((abs(b.value) for b in bars), default=ZERO) or Decimal(1)
@@ -99,15 +102,22 @@ def change_chart(chart_id: str, title: str, bars: Sequence[Bar], description: st
         else:
             x = _pct(Decimal(50) - abs(b.value) / largest * 38)
             anchor, end, dx = "end", x, -6
-        tone = "up" if b.value > 0 else ("down" if b.value < 0 else "same")
+        good, bad = ("up", "down") if higher_is_better else ("down", "up")
+        tone = good if b.value > 0 else (bad if b.value < 0 else "same")
         body.append(
-            f'<text class="label" x="0" y="{y + 14}">{esc(b.label)}</text>'
+            f'<text class="label" x="0" y="{y + 14}">{esc(short(b.label))}</text>'
             f'<rect class="bar {tone}" x="{x}%" y="{y + 20}" width="{width}%" height="{BAR}" rx="2">'
             f"<title>{esc(b.label)}: {esc(b.shown)}</title></rect>"
             f'<text class="value" x="{end}%" dx="{dx}" y="{y + 33}" text-anchor="{anchor}">{esc(b.shown)}</text>'
         )
     axis = f'<line class="axis" x1="50%" x2="50%" y1="16" y2="{len(bars) * ROW}"/>'
     return _svg(chart_id, title, description or _describe(bars), len(bars), axis + "".join(body))
+
+
+def short(text: str, limit: int = 60) -> str:
+    """A chart label cut to ``limit`` characters with "…" (SVG text does not wrap; the full text is
+    in the bar's tooltip, the chart's description and the table)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _pct(value: Decimal) -> str:
@@ -222,7 +232,7 @@ overflow:hidden}
 .band{white-space:nowrap}
 footer{margin-top:32px;color:var(--muted);font-size:.8rem}
 @media (max-width:600px){body{padding:10px 10px 30px;font-size:14px}h1{font-size:1.2rem}
-th,td{padding:5px 5px}.profiles{grid-template-columns:1fr}svg text{font-size:11.5px}
+th,td{padding:5px 5px}thead th,thead th.num{white-space:normal}.profiles{grid-template-columns:1fr}svg text{font-size:11.5px}
 .stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 .stack tr{display:block;border-bottom:1px solid var(--line);padding:4px 0}
 .stack td,.stack th{display:flex;justify-content:space-between;gap:12px;border:0;padding:2px 4px;text-align:right;

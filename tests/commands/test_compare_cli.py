@@ -162,6 +162,16 @@ def test_self_team_table_and_csv(cli: Callable[..., Run]) -> None:
     assert [(r["id"], r["gap"]) for r in rows if r["section"] == "agency"] == [("S3", "26"), ("S1", "22"), ("S2", "0")]
 
 
+def test_self_team_html(cli: Callable[..., Run], tmp_path: Path) -> None:
+    page = tmp_path / "tu-cham.html"
+    run = cli("compare", "--self-team", HERE / "self-team", *CRITERIA, "--html", page)
+    assert run.exit_code == 0, run.stderr
+    text = page.read_text(encoding="utf-8")
+    # four criteria (2.1, 1.1, D, 1.2) and three agencies, each a bar
+    assert text.count('<rect class="bar') == 4 + 3
+    assert "2.1. Hồ sơ đúng hạn: +5,33" in text and "Sở S3 (S3): +26,00" in text
+
+
 def test_bad_file_on_one_side_is_reported_and_exit_1(cli: Callable[..., Run], tmp_path: Path) -> None:
     bad = tmp_path / "new"
     bad.mkdir()
@@ -185,7 +195,7 @@ def test_bad_file_on_one_side_is_reported_and_exit_1(cli: Callable[..., Run], tm
         (["compare"], "cần đúng hai đường dẫn OLD NEW"),
         (["compare", str(HERE / "y2020"), str(HERE / "khong-co")], "không tìm thấy đường dẫn"),
         (["compare", "--self-team"], "`--self-team` cần ít nhất một đường dẫn"),
-        (["compare", "--self-team", str(HERE / "self-team"), "--xlsx", "a.xlsx"], "`--self-team` chỉ in bảng"),
+        (["compare", "--self-team", str(HERE / "self-team"), "--xlsx", "a.xlsx"], "`--self-team` chưa ghi tệp Excel"),
         (["compare", str(HERE / "y2020"), str(HERE / "y2021"), "--html", "a.pdf"], "phải có đuôi .html hoặc .htm"),
         (["compare", str(HERE / "y2020"), str(HERE / "y2021"), "--xlsx", "a.csv"], "phải có đuôi .xlsx"),
     ],

@@ -15,9 +15,10 @@ import pytest
 from isoprov.pages.compare import compare_page
 from isoprov.pages.html import Bar, bar_chart, change_chart, esc, signed
 from isoprov.pages.score import score_page
+from isoprov.pages.self_team import self_team_page
 from isoprov.pipeline.score import score_paths
 from isoprov.scoring.catalog import Catalog
-from isoprov.scoring.compare import compare_results
+from isoprov.scoring.compare import compare_results, self_team_gaps
 from isoprov.scoring.registry import RegisteredAgency
 from isoprov.scoring.rules import Result
 from tests import DATA, GOLDEN
@@ -183,3 +184,25 @@ def test_pages_with_nothing_to_show() -> None:
     assert_self_contained(empty)
     page = score_page([], today=DAY)
     assert "Không có bản tự đánh giá hợp lệ nào để chấm điểm." in page and "<svg" not in page
+
+
+def test_self_team_page_escaped_self_contained_and_accessible() -> None:
+    results = scored(HERE / "self-team")
+    results[0] = replace(results[0], agency_name=EVIL)
+    page = self_team_page(self_team_gaps(results), today=DAY)
+    assert_self_contained(page)
+    assert "<script" not in page and EVIL in "".join(parse(page).text)
+    assert page.count('<rect class="bar') == 4 + 3
+    assert page.count("<caption>") == page.count("<table") == 2
+    assert 'role="img"' in page and "<desc" in page
+    empty = self_team_page(self_team_gaps([]), today=DAY)
+    assert "Chưa có điểm thẩm định nào" in empty and "<svg" not in empty
+
+
+def test_long_labels_are_cut_in_the_chart_only_and_gap_colours() -> None:
+    long = "Gửi quyết định công bố về cơ quan thường trực Ban chỉ đạo ISO tỉnh; niêm yết tại trụ sở"
+    svg = change_chart("g", "t", [Bar(long, Decimal(1), "+1")], higher_is_better=False)
+    label = re.search(r'<text class="label"[^>]*>(.*?)</text>', svg)
+    assert label is not None and label.group(1).endswith("…") and len(label.group(1)) == 60
+    assert f"<title>{long}: +1</title>" in svg and f"{long}: +1." in svg  # tooltip and description in full
+    assert 'class="bar down"' in svg  # self above team is the worse side
