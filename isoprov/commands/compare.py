@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from itertools import groupby
 from pathlib import Path
@@ -17,7 +17,9 @@ from isoprov.commands.common import (
     csv_number,
     csv_text,
     emit,
+    keep_old_output,
     print_diagnostics,
+    refuse_overwriting_inputs,
     require_output,
     require_paths,
     signed_points,
@@ -28,7 +30,7 @@ from isoprov.commands.common import (
 from isoprov.core.diagnostics import Diagnostic, ExitCode, Severity, has_errors
 from isoprov.core.jsonout import dumps
 from isoprov.core.vietnamese import format_number
-from isoprov.pipeline.score import score_paths
+from isoprov.pipeline.score import assessment_files, score_found
 from isoprov.scoring.catalog import Catalog
 from isoprov.scoring.compare import AgencyChange, Comparison, SelfTeam, compare_results, self_team_gaps
 from isoprov.scoring.criteria import level_name
@@ -64,22 +66,21 @@ def run(
         require_output(xlsx, (".xlsx",), "tệp Excel")
     if html is not None:
         require_output(html, (".html", ".htm"), "trang HTML")
-    _refuse_overwriting_inputs(paths, [p for p in (xlsx, html) if p is not None])
+    sides = [assessment_files(paths)] if self_team else [assessment_files([paths[0]]), assessment_files([paths[1]])]
+    refuse_overwriting_inputs([("--xlsx", xlsx), ("--html", html)], [*(p for f in sides for p in f.paths), *criteria])
     catalog = Catalog.default(criteria)
     catalog.load_explicit()
     if self_team:
-        batch = score_paths(paths, catalog)
+        batch = score_found(sides[0], catalog)
         gaps = self_team_gaps(batch.results)
-        code = _report_self_team(gaps, batch.diagnostics, output_format)
+        failed = _report_self_team(gaps, batch.diagnostics, output_format)
         if html is not None:
-            from isoprov.core.atomic import write_text_atomic
             from isoprov.pages.self_team import self_team_page
 
-            write_text_atomic(html, self_team_page(gaps))
-            stderr.print(f"Đã ghi {html}", markup=False)
-        return code
-    old = score_paths([paths[0]], catalog)
-    new = score_paths([paths[1]], catalog)
+            failed |= not _write_page(html, bool(batch.results), lambda: self_team_page(gaps))
+        return int(ExitCode.INVALID if failed else ExitCode.OK)
+    old = score_found(sides[0], catalog)
+    new = score_found(sides[1], catalog)
     comparison = compare_results(old.results, new.results)
     diagnostics = [*old.diagnostics, *new.diagnostics, *comparison.warnings]
     if output_format == "json":
@@ -91,26 +92,37 @@ def run(
     else:
         print_table(comparison, detail)
         print_diagnostics(diagnostics)
+    failed = has_errors(diagnostics)
+    anything = bool(old.results or new.results)
     if xlsx is not None:
-        from isoprov.excel.compare_export import write_compare_export  # openpyxl only when asked
+        # as `score --xlsx`: an existing file with real results is not replaced by an empty one
+        if anything or not xlsx.exists():
+            from isoprov.excel.compare_export import write_compare_export  # openpyxl only when asked
 
-        write_compare_export(comparison, diagnostics, xlsx)
-        stderr.print(f"Đã ghi {xlsx}", markup=False)
+            write_compare_export(comparison, diagnostics, xlsx)
+            stderr.print(f"Đã ghi {xlsx}", markup=False)
+        else:
+            keep_old_output(xlsx, "kết quả so sánh")
+            failed = True
     if html is not None:
-        from isoprov.core.atomic import write_text_atomic
         from isoprov.pages.compare import compare_page
 
-        write_text_atomic(html, compare_page(comparison, new.results, old.results, detail=detail))
-        stderr.print(f"Đã ghi {html}", markup=False)
-    return int(ExitCode.INVALID if has_errors(diagnostics) else ExitCode.OK)
+        page = lambda: compare_page(comparison, new.results, old.results, detail=detail)  # noqa: E731
+        failed |= not _write_page(html, anything, page)
+    return int(ExitCode.INVALID if failed else ExitCode.OK)
 
 
-def _refuse_overwriting_inputs(inputs: Sequence[Path], outputs: Sequence[Path]) -> None:
-    """Outputs never overwrite inputs: an output named among the inputs is a usage error."""
-    named = {p.resolve() for p in inputs if p.is_file()}
-    for out in outputs:
-        if out.exists() and out.resolve() in named:
-            usage_error(f"`{out}` là tệp đầu vào; hãy ghi kết quả ra tệp khác")
+def _write_page(target: Path, anything: bool, page: Callable[[], str]) -> bool:
+    """Write the page atomically; an existing page is kept when the run had no valid result
+    (as ``score --xlsx``). Returns whether it was written."""
+    if not anything and target.exists():
+        keep_old_output(target, "kết quả")
+        return False
+    from isoprov.core.atomic import write_text_atomic
+
+    write_text_atomic(target, page())
+    stderr.print(f"Đã ghi {target}", markup=False)
+    return True
 
 
 # ---------------------------------------------------------------------------
@@ -372,7 +384,8 @@ def self_team_csv(s: SelfTeam) -> str:
     return buffer.getvalue()
 
 
-def _report_self_team(s: SelfTeam, diagnostics: list[Diagnostic], output_format: str) -> int:
+def _report_self_team(s: SelfTeam, diagnostics: list[Diagnostic], output_format: str) -> bool:
+    """Print the report; returns whether some input failed."""
     if output_format == "json":
         emit(dumps(self_team_json(s, diagnostics)))
         print_diagnostics(d for d in diagnostics if d.severity is Severity.ERROR)
@@ -382,7 +395,7 @@ def _report_self_team(s: SelfTeam, diagnostics: list[Diagnostic], output_format:
     else:
         print_self_team(s)
         print_diagnostics(diagnostics)
-    return int(ExitCode.INVALID if has_errors(diagnostics) else ExitCode.OK)
+    return has_errors(diagnostics)
 
 
 def print_self_team(s: SelfTeam) -> None:

@@ -232,7 +232,8 @@ overflow:hidden}
 .band{white-space:nowrap}
 footer{margin-top:32px;color:var(--muted);font-size:.8rem}
 @media (max-width:600px){body{padding:10px 10px 30px;font-size:14px}h1{font-size:1.2rem}
-th,td{padding:5px 5px}thead th,thead th.num{white-space:normal}.profiles{grid-template-columns:1fr}svg text{font-size:11.5px}
+th,td{padding:5px 5px}thead th,thead th.num{white-space:normal}.profiles{grid-template-columns:1fr}
+svg text{font-size:11.5px}
 .stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 .stack tr{display:block;border-bottom:1px solid var(--line);padding:4px 0}
 .stack td,.stack th{display:flex;justify-content:space-between;gap:12px;border:0;padding:2px 4px;text-align:right;

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from isoprov.core.diagnostics import Diagnostic, InputError, Severity, has_errors
-from isoprov.core.discovery import ASSESSMENT_SUFFIXES, FORM_SUFFIXES, discover
+from isoprov.core.discovery import ASSESSMENT_SUFFIXES, FORM_SUFFIXES, Discovery, discover
 from isoprov.core.kinds import KIND_HINTS, KIND_NAMES, detect_kind
 from isoprov.core.loading import YamlDocument, load_yaml
 from isoprov.core.loading import gc_paused as _gc_paused
@@ -107,8 +107,26 @@ def score_paths(
     Files are scored independently (in parallel worker processes for large batches); the
     batch-wide rules then apply in path order: the first file of an agency is kept.
     """
+    found = assessment_files(paths)
+    return score_found(found, catalog, strict=strict, registry=registry, progress=progress)
+
+
+def assessment_files(paths: Iterable[Path]) -> Discovery:
+    """The files ``score`` reads under ``paths``: YAML assessments and filled forms."""
+    return discover(paths, ASSESSMENT_SUFFIXES, forms=True)
+
+
+def score_found(
+    found: Discovery,
+    catalog: Catalog,
+    *,
+    strict: bool = False,
+    registry: Registry | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Batch:
+    """:func:`score_paths` on files already found (a command that checks its outputs against
+    its inputs finds them first)."""
     batch = Batch()
-    found = discover(paths, ASSESSMENT_SUFFIXES, forms=True)
     files = found.files
     batch.diagnostics.extend(found.problems)
     seen: dict[tuple[str, str, str], str] = {}

@@ -216,6 +216,27 @@ def test_output_never_overwrites_an_input(cli: Callable[..., Run], tmp_path: Pat
     assert old.read_bytes() == before
 
 
+def test_a_run_with_no_valid_result_keeps_the_old_page(cli: Callable[..., Run], tmp_path: Path) -> None:
+    page, book = tmp_path / "so-sanh.html", tmp_path / "so-sanh.xlsx"
+    page.write_text("trang cũ", encoding="utf-8")
+    book.write_bytes(b"bang cu")
+    empty = tmp_path / "trong"
+    empty.mkdir()
+    run = cli("compare", empty, empty, *CRITERIA, "--html", page, "--xlsx", book)
+    assert run.exit_code == 1
+    assert page.read_text(encoding="utf-8") == "trang cũ" and book.read_bytes() == b"bang cu"
+    assert "tệp cũ được giữ nguyên" in run.stderr
+
+
+def test_score_html_never_overwrites_an_input(cli: Callable[..., Run], tmp_path: Path) -> None:
+    data = tmp_path / "a2.html"  # an assessment under an odd name, named explicitly
+    data.write_text((HERE / "y2020" / "a2.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    before = data.read_bytes()
+    run = cli("score", data, *CRITERIA, "--html", data)
+    assert run.exit_code == 2 and "chính là tệp đầu vào" in run.stderr
+    assert data.read_bytes() == before
+
+
 def test_html_and_xlsx_are_written(cli: Callable[..., Run], tmp_path: Path) -> None:
     run = years(cli, "--html", str(tmp_path / "so-sanh.html"), "--xlsx", str(tmp_path / "so-sanh.xlsx"))
     assert run.exit_code == 0, run.stderr
