@@ -11,8 +11,9 @@ from itertools import groupby
 from isoprov.core.vietnamese import format_number
 from isoprov.pages.html import Bar, Column, change_chart, esc, page, points, signed, table
 from isoprov.pages.score import footer, profile, profiles_section, ranking_section, who
-from isoprov.scoring.compare import AgencyChange, Comparison, agency_key
+from isoprov.scoring.compare import AgencyChange, Comparison
 from isoprov.scoring.criteria import level_name
+from isoprov.scoring.registry import agency_key
 from isoprov.scoring.rules import Result
 
 #: Criteria per agency shown on the page with ``--detail`` (the largest changes).

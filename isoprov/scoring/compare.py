@@ -3,8 +3,9 @@
 Pure functions over :class:`~isoprov.scoring.rules.Result`: scoring each side is the score
 pipeline's job; nothing here reads a file.
 
-- :func:`compare_results` matches agencies by code (compared after NFC, trimming and case-folding,
-  so ``skhcn `` and ``SKHCN`` are one agency), gives each side's own total, band and rank and the
+- :func:`compare_results` matches agencies by code (compared by
+  :func:`~isoprov.scoring.registry.agency_key`: NFC, trimmed, case-folded, so ``skhcn `` and
+  ``SKHCN`` are one agency), gives each side's own total, band and rank and the
   change, the criteria that moved most, the agencies present on one side only, and the criterion
   ids that exist on one side only when the two sides use different criteria sets.
 - :func:`self_team_gaps` shows where agencies score themselves above the assessment team (điểm
@@ -13,22 +14,16 @@ pipeline's job; nothing here reads a file.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
 from isoprov.core.diagnostics import Diagnostic, Severity
+from isoprov.scoring.registry import agency_key
 from isoprov.scoring.rules import CriterionResult, Result
 
 ZERO = Decimal(0)
-
-
-def agency_key(code: str) -> str:
-    """The key two agency codes are matched by: NFC, trimmed, case-folded (``skhcn`` = ``SKHCN``)."""
-    # NFC again after case-folding: folding can decompose a letter (ǰ → j + ◌̌)
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", code).strip().casefold())
 
 
 @dataclass(frozen=True, slots=True)

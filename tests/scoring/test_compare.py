@@ -22,12 +22,12 @@ from isoprov.pipeline.score import score_paths
 from isoprov.scoring.catalog import Catalog
 from isoprov.scoring.compare import (
     Comparison,
-    agency_key,
     compare_results,
     mean,
     self_team_gaps,
     side_label,
 )
+from isoprov.scoring.registry import agency_key
 from isoprov.scoring.rules import Result
 from tests import DATA
 
