@@ -239,6 +239,23 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def gc_running() -> Iterator[None]:
+    """The cyclic collector on inside a batch that paused it (:func:`gc_paused`, or a worker
+    process, which turns it off), and what the block left behind collected on leaving: for
+    reading a filled form. An openpyxl workbook is full of cycles (cells ↔ sheet ↔ workbook),
+    so with the collector off every form read stayed in memory until the end of the batch
+    (~0,7 MB a form, 847 MB at 1,000 forms). The full collection costs ~1 % of a form's read."""
+    enabled = gc.isenabled()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if not enabled:
+            gc.disable()
+            gc.collect()
+
+
 def parse_yaml(text: str, file: str) -> YamlDocument:
     """Parse one YAML document held in ``text``; raise :class:`InputError` on any problem."""
     if not text.strip():

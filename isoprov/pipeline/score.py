@@ -23,7 +23,7 @@ from isoprov.core.discovery import (
     other_spreadsheet,
 )
 from isoprov.core.kinds import KIND_HINTS, KIND_NAMES, detect_kind
-from isoprov.core.loading import YamlDocument, load_yaml
+from isoprov.core.loading import YamlDocument, gc_running, load_yaml
 from isoprov.core.loading import gc_paused as _gc_paused
 from isoprov.core.workers import can_fork, worker_pool
 from isoprov.scoring.assessment import (
@@ -260,7 +260,8 @@ def _load(
     if path.suffix.lower() in FORM_SUFFIXES:
         from isoprov.excel.form_reader import read_assessment_form  # openpyxl only when a form is read
 
-        assessment, form = read_assessment_form(path, catalog)
+        with gc_running():  # a workbook is cyclic: with the collector off, every form read stays
+            assessment, form = read_assessment_form(path, catalog)
         return assessment, form, None
     doc = load_yaml(path)
     if not looks_like_assessment(doc.data):
