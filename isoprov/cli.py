@@ -207,7 +207,7 @@ def budget_words(
     amount: Annotated[str, typer.Argument(metavar="AMOUNT", help="Số tiền (đồng), ví dụ 126000000 hoặc 126.000.000.")],
 ) -> None:
     """Viết số tiền bằng chữ: 126000000 → Một trăm hai mươi sáu triệu đồng chẵn."""
-    from isoprov.commands import budget as command
+    from isoprov.commands import budget_words as command
 
     raise typer.Exit(command.run_words(amount))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,12 +23,11 @@ from isoprov.commands.common import (
     require_paths,
     stderr,
     stdout,
-    usage_error,
 )
 from isoprov.core.diagnostics import Diagnostic, ExitCode, Severity, os_error_text
 from isoprov.core.discovery import YAML_SUFFIXES, discover
 from isoprov.core.jsonout import dumps
-from isoprov.core.vietnamese import MoneyParseError, amount_in_words, format_number, parse_money
+from isoprov.core.vietnamese import format_number
 from isoprov.pipeline.budget import check_file
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
@@ -197,44 +195,3 @@ def print_report(report: BudgetReport) -> None:
     if not report.findings:
         stdout.print(Text("Không có sai sót nào.", style="green"))
     stdout.print()
-
-
-# ---------------------------------------------------------------------------
-# budget words
-# ---------------------------------------------------------------------------
-
-_PLAIN_DIGITS = re.compile(r"\d+")
-# 126000000.0: more than three digits before a single dot, so the dot cannot group thousands; a
-# number as a program prints it, read with its decimal point.
-_MACHINE_DECIMAL = re.compile(r"\d{4,}\.\d+")
-
-
-def parse_amount_argument(text: str) -> Decimal:
-    """``126000000``, ``126.000.000`` or ``126 triệu đồng`` → đồng; ValueError (Vietnamese) if not.
-
-    ``126000000.0`` (a dot after more than three digits) is read as a decimal point: it is
-    accepted when the fraction is zero, and :func:`amount_in_words` refuses any other fraction
-    as not a whole number of đồng. ``1.5`` stays ambiguous (1,5 or 15).
-    """
-    cleaned = " ".join(text.split())
-    if _PLAIN_DIGITS.fullmatch(cleaned) or _MACHINE_DECIMAL.fullmatch(cleaned):
-        return Decimal(cleaned)
-    has_unit = any(c.isalpha() or c == "₫" for c in cleaned)
-    try:
-        vnd, _ = parse_money(cleaned if has_unit else f"{cleaned} đồng")
-    except MoneyParseError as exc:
-        raise ValueError(str(exc)) from None
-    return vnd
-
-
-def run_words(amount: str) -> int:
-    """Print the amount in words; a value that is not an amount of đồng is a usage error."""
-    try:
-        words = amount_in_words(parse_amount_argument(amount))
-    except ValueError as exc:
-        usage_error(
-            f"`{amount}` không phải một số tiền viết được bằng chữ: {exc}. Ví dụ: "
-            "`isoprov budget words 126000000` hoặc `isoprov budget words 126.000.000`"
-        )
-    emit(words)
-    return int(ExitCode.OK)

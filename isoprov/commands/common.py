@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from isoprov.commands.output import emit as emit  # here too: every command's output helper
 from isoprov.core.diagnostics import Diagnostic, ExitCode, Severity
 from isoprov.core.jsonout import plain_decimal
 from isoprov.core.vietnamese import format_number
@@ -99,14 +100,6 @@ def print_diagnostics(diagnostics: Iterable[Diagnostic]) -> None:
     """Print diagnostics to stderr, one line each: ``file:line:col: lỗi path: message``."""
     for d in diagnostics:
         stderr.print(d.text(), style=_STYLE[d.severity], markup=False, highlight=False)
-
-
-def emit(text: str) -> None:
-    """Write machine output (JSON, CSV) to stdout exactly, without rich's wrapping."""
-    sys.stdout.write(text)
-    if not text.endswith("\n"):
-        sys.stdout.write("\n")
-    sys.stdout.flush()
 
 
 def csv_text(value: str) -> str:

@@ -85,6 +85,40 @@ def test_start_up_does_not_import_heavy_libraries() -> None:
     assert out == ""
 
 
+def _modules_after(*argv: str) -> tuple[str, set[str]]:
+    """Run ``isoprov ARGV`` in a fresh interpreter; its stdout and the top-level packages it imported."""
+    code = (
+        "import sys\n"
+        f"sys.argv = ['isoprov', *{list(argv)!r}]\n"
+        "from isoprov.cli import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "sys.stdout.write('\\nMODULES ' + ' '.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out, _, modules = run.stdout.rpartition("\nMODULES ")
+    return out, set(modules.split())
+
+
+HEAVY = {"pydantic", "pydantic_core", "openpyxl", "jinja2", "docx", "yaml", "rich", "lxml"}
+
+
+def test_budget_words_is_a_light_command() -> None:
+    """`budget words` starts about as fast as typer itself (issue 16): typer would import
+    pydantic to coerce its argument, the budget command module the budget model."""
+    out, modules = _modules_after("budget", "words", "126000000")
+    assert out.strip() == "Một trăm hai mươi sáu triệu đồng chẵn"
+    assert modules & HEAVY == set()
+
+
+def test_a_command_that_needs_pydantic_still_gets_it() -> None:
+    """The check above can fail: a heavy command run the same way imports them."""
+    _, modules = _modules_after("schema", "budget")
+    assert "pydantic" in modules
+
+
 def test_version(cli) -> None:  # type: ignore[no-untyped-def]
     run = cli("--version")
     assert run.exit_code == 0 and run.stdout.startswith("isoprov ")
