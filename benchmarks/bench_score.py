@@ -1,19 +1,23 @@
 """Benchmark `isoprov score` against the floor: a bare CSafeLoader loop over the same files.
 
-Generates a 60-leaf criteria set and N assessments, then times, each as a fresh process
-(so both include the interpreter's start-up), best of R runs:
+Generates a criteria set of L leaves and N assessments, then times, each as a fresh process
+(so every figure includes the interpreter's start-up), best of R runs:
 
-- floor:  python -c "for f in files: yaml.load(f.read(), CSafeLoader)"
-- score:  isoprov score DIR --criteria SET --format json
-- start:  isoprov --help  against  python -c "import typer"
+- load:     python -c "for f in files: yaml.load(f.read(), CSafeLoader)"
+- compose:  python -c "for f in files: yaml.compose(f.read(), CSafeLoader)"
+- 1 cpu:    taskset -c 0 isoprov score DIR --criteria SET --format json  (no worker process)
+- all:      isoprov score DIR --criteria SET --format json  (one worker per CPU from 200 files)
+- start:    isoprov --help  against  python -c "import typer"  (--startup)
 
-Usage: python benchmarks/bench_score.py [--files 2000] [--repeat 3]
-Targets (issue 2): score ≤ 1.2 × floor on 2,000 files; --help ≤ 1.5 × the typer import.
+Usage: python benchmarks/bench_score.py [--files 300,2000] [--leaves 60,300] [--repeat 3]
+Targets (issue 16): 1 cpu ≤ 1.5 × compose; all CPUs ≤ 0.5 × load; 2 CPUs ≥ 1.7 × faster than
+1 on the 300-leaf set.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import subprocess
@@ -26,10 +30,12 @@ LEAVES_PER_GROUP = 10
 GROUPS = 6
 
 
-def write_criteria(folder: Path) -> Path:
+def write_criteria(folder: Path, leaves: int = GROUPS * LEAVES_PER_GROUP) -> Path:
+    """A set of ``leaves`` scored leaves in groups of 10, a bonus and a penalty (id ``bench-60``)."""
+    groups = max(1, leaves // LEAVES_PER_GROUP)
     lines = [
         "id: bench-60",
-        "title: Bộ tiêu chí đo hiệu năng (60 tiêu chí)",
+        f"title: Bộ tiêu chí đo hiệu năng ({leaves} tiêu chí)",
         "scale: 100",
         "levels: [tinh, huyen, xa]",
         "bands:",
@@ -39,7 +45,7 @@ def write_criteria(folder: Path) -> Path:
         "  - {label: Yếu, min: 0}",
         "criteria:",
     ]
-    for g in range(1, GROUPS + 1):
+    for g in range(1, groups + 1):
         lines += [f'  - id: "{g}"', f"    title: Nhóm tiêu chí số {g}", "    children:"]
         for k in range(1, LEAVES_PER_GROUP + 1):
             lines += [
@@ -60,7 +66,8 @@ def write_criteria(folder: Path) -> Path:
     return path
 
 
-def write_assessments(folder: Path, n: int, seed: int = 7) -> None:
+def write_assessments(folder: Path, n: int, seed: int = 7, leaves: int = GROUPS * LEAVES_PER_GROUP) -> None:
+    groups = max(1, leaves // LEAVES_PER_GROUP)
     rng = random.Random(seed)
     levels = ["tinh", "huyen", "xa"]
     for i in range(n):
@@ -70,7 +77,7 @@ def write_assessments(folder: Path, n: int, seed: int = 7) -> None:
             'period: "2025"',
             "scores:",
         ]
-        for g in range(1, GROUPS + 1):
+        for g in range(1, groups + 1):
             for k in range(1, LEAVES_PER_GROUP + 1):
                 points = rng.choice([0, 1, 2, 2])
                 if k == LEAVES_PER_GROUP and rng.random() < 0.2:
@@ -100,6 +107,12 @@ FLOOR = (
     "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.yaml')):\n"
     "    yaml.load(p.read_text(encoding='utf-8'), Loader=yaml.CSafeLoader)\n"
 )
+# composing only (the node graph isoprov keeps for locating errors), with the C parser
+COMPOSE = (
+    "import sys, yaml, pathlib\n"
+    "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.yaml')):\n"
+    "    yaml.compose(p.read_text(encoding='utf-8'), Loader=yaml.CSafeLoader)\n"
+)
 
 
 def isoprov_command() -> list[str]:
@@ -107,29 +120,45 @@ def isoprov_command() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "isoprov"]
 
 
+def on_cpus(cpus: int, cmd: list[str]) -> list[str]:
+    """``cmd`` restricted to the first ``cpus`` CPUs (isoprov starts one worker per CPU it may use)."""
+    return ["taskset", "-c", ",".join(str(c) for c in range(cpus)), *cmd]
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--files", type=int, default=2000)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--files", default="2000", help="sizes, comma-separated (e.g. 10,300,2000)")
+    parser.add_argument("--leaves", default="60", help="leaves per file, comma-separated (e.g. 60,300)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--startup", action="store_true", help="also time `isoprov --help` against `import typer`")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        criteria = write_criteria(root)
-        folder = root / "assessments"
-        folder.mkdir()
-        write_assessments(folder, args.files)
-        floor = best_of([sys.executable, "-c", FLOOR, str(folder)], args.repeat)
-        scored = best_of(
-            [*isoprov_command(), "score", str(folder), "--criteria", str(criteria), "--format", "json"],
-            args.repeat,
-        )
-    typer_import = best_of([sys.executable, "-c", "import typer"], args.repeat + 4)
-    help_time = best_of([*isoprov_command(), "--help"], args.repeat + 4)
-    print(f"files: {args.files} (60 leaves each)")
-    print(f"floor (CSafeLoader loop):  {floor:7.3f} s")
-    print(f"isoprov score --format json: {scored:7.3f} s   ratio {scored / floor:5.2f} (target ≤ 1.20)")
-    print(f"python -c 'import typer':  {typer_import:7.3f} s")
-    print(f"isoprov --help:            {help_time:7.3f} s   ratio {help_time / typer_import:5.2f} (target ≤ 1.50)")
+    cpus = len(os.sched_getaffinity(0))
+    print(f"CPUs: {cpus}; best of {args.repeat}; every command a fresh process")
+    head = f"{'leaves':>6} {'files':>6} {'load s':>7} {'compose':>7} {'1 cpu s':>7} {'all s':>7}"
+    print(head + f" {'1cpu/compose':>12} {'all/load':>8} {'speed-up':>8}")
+    for leaves in (int(x) for x in args.leaves.split(",")):
+        for files in (int(x) for x in args.files.split(",")):
+            with tempfile.TemporaryDirectory() as tmp:
+                root = Path(tmp)
+                criteria = write_criteria(root, leaves)
+                folder = root / "assessments"
+                folder.mkdir()
+                write_assessments(folder, files, leaves=leaves)
+                load = best_of([sys.executable, "-c", FLOOR, str(folder)], args.repeat)
+                compose = best_of([sys.executable, "-c", COMPOSE, str(folder)], args.repeat)
+                cmd = [*isoprov_command(), "score", str(folder), "--criteria", str(criteria), "--format", "json"]
+                one = best_of(on_cpus(1, cmd), args.repeat)
+                both = best_of(cmd, args.repeat) if cpus > 1 else one
+            print(
+                f"{leaves:>6} {files:>6} {load:7.3f} {compose:7.3f} {one:7.3f} {both:7.3f}"
+                f" {one / compose:12.2f} {both / load:8.2f} {one / both:8.2f}"
+            )
+    print("targets (issue 16): 1cpu/compose ≤ 1.5; all/load ≤ 0.5; speed-up ≥ 1.7 on 2 CPUs (300 leaves)")
+    if args.startup:
+        typer_import = best_of([sys.executable, "-c", "import typer"], args.repeat + 4)
+        help_time = best_of([*isoprov_command(), "--help"], args.repeat + 4)
+        print(f"python -c 'import typer': {typer_import:7.3f} s")
+        print(f"isoprov --help:           {help_time:7.3f} s   ratio {help_time / typer_import:5.2f} (target ≤ 1.50)")
 
 
 if __name__ == "__main__":
