@@ -130,6 +130,7 @@ def build_docx(
         _page_setup(document)
         _default_fonts(document)
         _compat(document)
+    _drop_styles_with_effects(document)
     _page_numbers(document)
     _Writer(document, skip_first_header=has_letterhead).write(blocks)
     props = document.core_properties
@@ -431,8 +432,7 @@ class _Writer:
         for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
             bottom.set(qn(key), value)
         borders.append(bottom)
-        ppr = paragraph._p.get_or_add_pPr()
-        ppr.append(borders)
+        put_in_order(paragraph._p.get_or_add_pPr(), borders)
 
     # -- blocks -----------------------------------------------------------
 
@@ -660,27 +660,148 @@ def _longest_line(runs: Sequence[Run], size: float) -> float:
     return min(widest, TEXT_WIDTH_MM)
 
 
+#: The order of the properties each ``*Pr`` element may hold (ECMA-376 Part 1, transitional):
+#: Word repairs, and may drop, a property written out of this order.
+_SCHEMA_ORDER = {
+    "pPr": [
+        "pStyle",
+        "keepNext",
+        "keepLines",
+        "pageBreakBefore",
+        "framePr",
+        "widowControl",
+        "numPr",
+        "suppressLineNumbers",
+        "pBdr",
+        "shd",
+        "tabs",
+        "suppressAutoHyphens",
+        "kinsoku",
+        "wordWrap",
+        "overflowPunct",
+        "topLinePunct",
+        "autoSpaceDE",
+        "autoSpaceDN",
+        "bidi",
+        "adjustRightInd",
+        "snapToGrid",
+        "spacing",
+        "ind",
+        "contextualSpacing",
+        "mirrorIndents",
+        "suppressOverlap",
+        "jc",
+        "textDirection",
+        "textAlignment",
+        "textboxTightWrap",
+        "outlineLvl",
+        "divId",
+        "cnfStyle",
+        "rPr",
+        "sectPr",
+        "pPrChange",
+    ],
+    "tblPr": [
+        "tblStyle",
+        "tblpPr",
+        "tblOverlap",
+        "bidiVisual",
+        "tblStyleRowBandSize",
+        "tblStyleColBandSize",
+        "tblW",
+        "jc",
+        "tblCellSpacing",
+        "tblInd",
+        "tblBorders",
+        "shd",
+        "tblLayout",
+        "tblCellMar",
+        "tblLook",
+        "tblCaption",
+        "tblDescription",
+        "tblPrChange",
+    ],
+    "trPr": [
+        "cnfStyle",
+        "divId",
+        "gridBefore",
+        "gridAfter",
+        "wBefore",
+        "wAfter",
+        "cantSplit",
+        "trHeight",
+        "tblHeader",
+        "tblCellSpacing",
+        "jc",
+        "hidden",
+    ],
+    "sectPr": [
+        "headerReference",
+        "footerReference",
+        "footnotePr",
+        "endnotePr",
+        "type",
+        "pgSz",
+        "pgMar",
+        "paperSrc",
+        "pgBorders",
+        "lnNumType",
+        "pgNumType",
+        "cols",
+        "formProt",
+        "vAlign",
+        "noEndnote",
+        "titlePg",
+        "textDirection",
+        "bidi",
+        "rtlGutter",
+        "docGrid",
+        "printerSettings",
+        "sectPrChange",
+    ],
+}
+
+
+def put_in_order(parent: Any, child: Any) -> None:
+    """Put ``child`` into the properties element ``parent`` (``w:pPr``, ``w:tblPr``, ``w:trPr``,
+    ``w:sectPr``) where the schema orders it (:data:`_SCHEMA_ORDER`), replacing one of the same name."""
+    from docx.oxml.ns import qn
+
+    order = _SCHEMA_ORDER[parent.tag.rsplit("}", 1)[1]]
+    name = child.tag.rsplit("}", 1)[1]
+    for old in parent.findall(child.tag):
+        parent.remove(old)
+    later = {qn(f"w:{tag}") for tag in order[order.index(name) + 1 :]}
+    for k, existing in enumerate(parent):
+        if existing.tag in later:
+            parent.insert(k, child)
+            return
+    parent.append(child)
+
+
+def _drop_styles_with_effects(document: Any) -> None:
+    """python-docx's default template carries ``stylesWithEffects.xml``, a copy of the styles that
+    only Word 2010 reads (Word 2013 and later neither read nor write it). Its copy goes stale as
+    soon as a style is added (the page header's), and validators warn that Word may then call the
+    file unreadable; without the part, Word 2010 uses ``styles.xml``."""
+    part = document.part
+    for rel_id, rel in list(part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            part.drop_rel(rel_id)
+
+
 def _table_layout(table: Any, widths_mm: Sequence[float], *, borders: bool) -> None:
     """Fixed column widths (Word and LibreOffice both honour them) and explicit borders."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Mm
 
-    table.autofit = False
-    tbl = table._tbl
-    tbl_pr = tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
-    width = tbl_pr.find(qn("w:tblW"))
-    if width is None:
-        width = OxmlElement("w:tblW")
-        tbl_pr.append(width)
+    table.autofit = False  # <w:tblLayout w:type="fixed"/>, in its place
+    tbl_pr = table._tbl.tblPr
+    width = OxmlElement("w:tblW")
     width.set(qn("w:w"), str(int(sum(widths_mm) / 25.4 * 1440)))
     width.set(qn("w:type"), "dxa")
-    old = tbl_pr.find(qn("w:tblBorders"))
-    if old is not None:
-        tbl_pr.remove(old)
+    put_in_order(tbl_pr, width)
     edges = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         element = OxmlElement(f"w:{edge}")
@@ -690,7 +811,7 @@ def _table_layout(table: Any, widths_mm: Sequence[float], *, borders: bool) -> N
         else:
             element.set(qn("w:val"), "nil")
         edges.append(element)
-    tbl_pr.append(edges)
+    put_in_order(tbl_pr, edges)
     for column, w in zip(table.columns, widths_mm, strict=True):
         column.width = Mm(w)
     for row in table.rows:
@@ -703,6 +824,6 @@ def _row_flags(row: Any, *, header: bool) -> None:
     from docx.oxml import OxmlElement
 
     tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:cantSplit"))
+    put_in_order(tr_pr, OxmlElement("w:cantSplit"))
     if header:
-        tr_pr.append(OxmlElement("w:tblHeader"))
+        put_in_order(tr_pr, OxmlElement("w:tblHeader"))
