@@ -28,7 +28,8 @@ def run(kind: str, data: Path, output: Path, template: Path | None) -> int:
         usage_error("mẫu .docx (giấy tiêu đề) chỉ dùng khi xuất tệp .docx; với .md, .html hãy dùng mẫu Jinja")
     text_template = template if base_docx is None else None
 
-    from isoprov.documents.context import build_context, check_kind
+    from isoprov.documents.checks import check_conventions, check_kind
+    from isoprov.documents.context import build_context
     from isoprov.documents.environment import render_markup, template_name
     from isoprov.documents.errors import RenderError
     from isoprov.documents.markup import MarkupError, parse_markup
@@ -39,7 +40,7 @@ def run(kind: str, data: Path, output: Path, template: Path | None) -> int:
     except InputError as exc:
         print_diagnostics(exc.diagnostics)
         return int(ExitCode.INVALID)
-    diagnostics = check_kind(kind, document, source)
+    diagnostics = [*check_kind(kind, document, source), *check_conventions(document, source)]
     if not has_errors(diagnostics):
         context, found = build_context(kind, document, source, data.parent)
         diagnostics.extend(found)

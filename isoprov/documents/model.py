@@ -19,8 +19,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails
 
-from isoprov.core.diagnostics import Diagnostic, InputError
-from isoprov.core.loading import PathKey, YamlDocument, load_yaml
+from isoprov.core.loading import YamlDocument, load_yaml
 from isoprov.core.validation import Model, validate_document
 
 #: Authority prefixes of a signature block (Nghị định 30/2020, Phụ lục I, mục II.7).
@@ -397,27 +396,3 @@ def load_document(path: Path) -> tuple[Document, YamlDocument]:
     """Load and validate a document data file; raises :class:`isoprov.diagnostics.InputError`."""
     doc = load_yaml(path)
     return validate_document(Document, doc), doc
-
-
-def validate_document_file(path: Path, doc: YamlDocument) -> list[Diagnostic]:
-    """``isoprov validate`` on a document: the model, and that the files it names exist
-    (the budget and the assessments are checked by rendering, not here)."""
-    try:
-        document = validate_document(Document, doc)
-    except InputError as exc:
-        return exc.diagnostics
-    base = path.parent
-    named: list[tuple[PathKey, str]] = []
-    if document.budget is not None:
-        named.append((("budget",), document.budget.file))
-    if document.report is not None:
-        named += [(("report", "assessments", i), p) for i, p in enumerate(document.report.assessments)]
-        named += [(("report", "criteria", i), p) for i, p in enumerate(document.report.criteria)]
-        if document.report.agencies is not None:
-            named.append((("report", "agencies"), document.report.agencies))
-    out: list[Diagnostic] = []
-    for where, name in named:
-        target = resolve(base, name)
-        if not target.exists():
-            out.append(doc.diagnostic(where, f"không tìm thấy `{target}`"))
-    return out
