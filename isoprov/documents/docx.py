@@ -15,7 +15,6 @@ decree fixes. python-docx is imported inside the functions: ``isoprov --help`` n
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,10 @@ from isoprov.documents.blocks import (
     plain_text,
     split_lines,
 )
+from isoprov.documents.columns import column_widths
 from isoprov.documents.errors import RenderError
+from isoprov.documents.metrics import text_width_mm
+from isoprov.documents.ooxml import put_in_order
 
 FONT = "Times New Roman"
 PAGE_MM = (210, 297)
@@ -59,47 +61,6 @@ SPACE_AFTER_PT = 6
 SIGNING_SPACE_PT = 72
 
 Fill = Callable[[str], str]
-
-# Advance widths (1/1000 em) of Times New Roman, taken from its metric-compatible twin Liberation
-# Serif 2: enough to size the header's rules the way the decree asks (as long as the line).
-_WIDTH_CHARS = "".join(chr(c) for c in range(32, 127)) + "ĐđƠơƯưĂăÂâÊêÔô–—…“”‘’×"
-_REGULAR = (
-    "250 333 408 500 500 833 778 180 333 333 500 564 250 333 250 278 500 500 500 500 500 500 500 "
-    "500 500 500 278 278 564 564 564 444 921 722 667 667 722 611 556 722 722 333 389 722 611 889 "
-    "722 722 556 722 667 556 611 722 722 944 722 722 611 333 278 333 469 500 333 444 500 444 500 "
-    "444 333 500 500 278 278 500 278 778 500 500 500 500 333 389 278 500 500 722 500 500 444 480 "
-    "200 480 541 722 500 722 529 776 542 722 444 722 444 611 444 722 500 500 1000 1000 444 444 "
-    "333 333 564"
-)
-_BOLD = (
-    "250 333 555 500 500 1000 833 278 333 333 500 570 250 333 250 278 500 500 500 500 500 500 500 "
-    "500 500 500 333 333 570 570 570 500 930 722 667 722 722 667 611 778 778 389 500 778 667 944 "
-    "722 778 611 778 722 556 667 722 722 1000 722 722 667 333 278 333 581 500 333 500 556 444 556 "
-    "444 333 500 556 278 333 556 278 833 556 500 556 556 444 389 333 556 500 722 500 500 444 394 "
-    "220 394 520 722 556 778 554 796 600 722 500 722 500 667 444 778 500 500 1000 1000 500 500 "
-    "333 333 570"
-)
-_WIDTHS = {
-    False: dict(zip(_WIDTH_CHARS, map(int, _REGULAR.split()), strict=True)),
-    True: dict(zip(_WIDTH_CHARS, map(int, _BOLD.split()), strict=True)),
-}
-_HORN = "\u031b"
-
-
-def text_width_mm(text: str, size_pt: float, bold: bool = False) -> float:
-    """The printed width of one line of Times New Roman text, in millimetres."""
-    table = _WIDTHS[bold]
-    total = 0
-    for ch in text:
-        width = table.get(ch)
-        if width is None:
-            parts = unicodedata.normalize("NFD", ch)
-            base = parts[0]
-            if _HORN in parts:  # ơ, ư and their tones are wider than o, u
-                base = unicodedata.normalize("NFC", base + _HORN)
-            width = table.get(base, 500)
-        total += width
-    return total / 1000 * size_pt * 25.4 / 72
 
 
 def build_docx(
@@ -455,6 +416,9 @@ class _Writer:
         if region.name == "pagebreak":
             self.page_break = True
             return
+        if region.name == "section":
+            self.section()
+            return
         paragraphs = [b for b in region.blocks if isinstance(b, Paragraph | Heading)]
         if region.name == "title":
             # one paragraph per line: the kind, the title, the reference to the main document
@@ -473,6 +437,29 @@ class _Writer:
             else:
                 self.block(b)
 
+    def section(self) -> None:
+        """End the section so far and start a new one on a new page, its page numbers from 1
+        (Nghị định 30/2020: an annex's pages are numbered on their own): an annex or an attached
+        document. The page header (its page number) carries over; its first page has none."""
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+        from docx.shared import Pt
+
+        self.page_break = False  # the section starts a page of its own
+        sentinel = self.document.element.body.get_or_add_sectPr()
+        # the section so far ends in a 1 pt paragraph holding a copy of its properties
+        paragraph = self.paragraph((), size=1, after=0, indent=False)
+        paragraph.paragraph_format.line_spacing = Pt(1)
+        paragraph._p.set_sectPr(sentinel.clone())
+        for reference in sentinel.xpath("w:headerReference|w:footerReference"):
+            sentinel.remove(reference)  # the same page header, inherited
+        kind = OxmlElement("w:type")
+        kind.set(qn("w:val"), "nextPage")
+        put_in_order(sentinel, kind)
+        numbering = OxmlElement("w:pgNumType")
+        numbering.set(qn("w:start"), "1")
+        put_in_order(sentinel, numbering)
+
     def table(self, block: TableBlock) -> None:
         from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 
@@ -481,8 +468,7 @@ class _Writer:
         else:
             self._keep_last_with_next()  # "Bảng …:" never left alone at the foot of a page
         table = self.document.add_table(rows=1 + len(block.rows), cols=len(block.header))
-        total = sum(block.widths)
-        widths = [TEXT_WIDTH_MM * w / total for w in block.widths]
+        widths = column_widths(block, TEXT_WIDTH_MM, TABLE_PT, CELL_PADDING_MM)
         _table_layout(table, widths, borders=True)
         for r, cells in enumerate((block.header, *block.rows)):
             row = table.rows[r]
@@ -658,125 +644,6 @@ def _bold(runs: Sequence[Run]) -> bool:
 def _longest_line(runs: Sequence[Run], size: float) -> float:
     widest = max((text_width_mm(plain_text(ln), size, _bold(ln)) for ln in split_lines(runs)), default=0.0)
     return min(widest, TEXT_WIDTH_MM)
-
-
-#: The order of the properties each ``*Pr`` element may hold (ECMA-376 Part 1, transitional):
-#: Word repairs, and may drop, a property written out of this order.
-_SCHEMA_ORDER = {
-    "pPr": [
-        "pStyle",
-        "keepNext",
-        "keepLines",
-        "pageBreakBefore",
-        "framePr",
-        "widowControl",
-        "numPr",
-        "suppressLineNumbers",
-        "pBdr",
-        "shd",
-        "tabs",
-        "suppressAutoHyphens",
-        "kinsoku",
-        "wordWrap",
-        "overflowPunct",
-        "topLinePunct",
-        "autoSpaceDE",
-        "autoSpaceDN",
-        "bidi",
-        "adjustRightInd",
-        "snapToGrid",
-        "spacing",
-        "ind",
-        "contextualSpacing",
-        "mirrorIndents",
-        "suppressOverlap",
-        "jc",
-        "textDirection",
-        "textAlignment",
-        "textboxTightWrap",
-        "outlineLvl",
-        "divId",
-        "cnfStyle",
-        "rPr",
-        "sectPr",
-        "pPrChange",
-    ],
-    "tblPr": [
-        "tblStyle",
-        "tblpPr",
-        "tblOverlap",
-        "bidiVisual",
-        "tblStyleRowBandSize",
-        "tblStyleColBandSize",
-        "tblW",
-        "jc",
-        "tblCellSpacing",
-        "tblInd",
-        "tblBorders",
-        "shd",
-        "tblLayout",
-        "tblCellMar",
-        "tblLook",
-        "tblCaption",
-        "tblDescription",
-        "tblPrChange",
-    ],
-    "trPr": [
-        "cnfStyle",
-        "divId",
-        "gridBefore",
-        "gridAfter",
-        "wBefore",
-        "wAfter",
-        "cantSplit",
-        "trHeight",
-        "tblHeader",
-        "tblCellSpacing",
-        "jc",
-        "hidden",
-    ],
-    "sectPr": [
-        "headerReference",
-        "footerReference",
-        "footnotePr",
-        "endnotePr",
-        "type",
-        "pgSz",
-        "pgMar",
-        "paperSrc",
-        "pgBorders",
-        "lnNumType",
-        "pgNumType",
-        "cols",
-        "formProt",
-        "vAlign",
-        "noEndnote",
-        "titlePg",
-        "textDirection",
-        "bidi",
-        "rtlGutter",
-        "docGrid",
-        "printerSettings",
-        "sectPrChange",
-    ],
-}
-
-
-def put_in_order(parent: Any, child: Any) -> None:
-    """Put ``child`` into the properties element ``parent`` (``w:pPr``, ``w:tblPr``, ``w:trPr``,
-    ``w:sectPr``) where the schema orders it (:data:`_SCHEMA_ORDER`), replacing one of the same name."""
-    from docx.oxml.ns import qn
-
-    order = _SCHEMA_ORDER[parent.tag.rsplit("}", 1)[1]]
-    name = child.tag.rsplit("}", 1)[1]
-    for old in parent.findall(child.tag):
-        parent.remove(old)
-    later = {qn(f"w:{tag}") for tag in order[order.index(name) + 1 :]}
-    for k, existing in enumerate(parent):
-        if existing.tag in later:
-            parent.insert(k, child)
-            return
-    parent.append(child)
 
 
 def _drop_styles_with_effects(document: Any) -> None:
