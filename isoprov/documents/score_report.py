@@ -12,7 +12,7 @@ from isoprov.core.loading import YamlDocument
 from isoprov.documents.model import ReportSource, resolve
 
 if TYPE_CHECKING:
-    from isoprov.pipeline.score import Batch
+    from isoprov.scoring.batch import Batch
     from isoprov.scoring.catalog import Catalog
 
 
