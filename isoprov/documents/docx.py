@@ -30,35 +30,31 @@ from isoprov.documents.blocks import (
     Run,
     TableBlock,
     group_regions,
-    plain_text,
     split_lines,
 )
 from isoprov.documents.columns import column_widths
 from isoprov.documents.errors import RenderError
-from isoprov.documents.metrics import text_width_mm
 from isoprov.documents.ooxml import put_in_order
-
-FONT = "Times New Roman"
-PAGE_MM = (210, 297)
-#: top, bottom, left, right (Phụ lục I: 20–25, 20–25, 30–35, 15–20 mm)
-MARGINS_MM = (20, 20, 30, 15)
-TEXT_WIDTH_MM = PAGE_MM[0] - MARGINS_MM[2] - MARGINS_MM[3]
-HEADER_COLUMNS_MM = (68, 97)  # the widest the issuer's column gets when the Quốc hiệu is 13 pt
-HEADER_MIN_RIGHT_MM = 90
-HEADER_MAX_RIGHT_MM = 110  # the issuer's column keeps at least 55 mm
-CLOSING_COLUMNS_MM = (75, 90)
-CELL_PADDING_MM = 3.8  # Word's default 0.19 cm on each side
-
-BODY_PT = 14
-TABLE_PT = 12
-NUMBER_PT = 13
-DATE_PT = 14
-RECIPIENTS_LEAD_PT = 12
-RECIPIENTS_PT = 11
-PAGE_NUMBER_PT = 13
-FIRST_LINE_INDENT_CM = 1.0
-SPACE_AFTER_PT = 6
-SIGNING_SPACE_PT = 72
+from isoprov.documents.page import (
+    BODY_PT,
+    CELL_PADDING_MM,
+    CLOSING_COLUMNS_MM,
+    FIRST_LINE_INDENT_CM,
+    FONT,
+    MARGINS_MM,
+    NUMBER_PT,
+    PAGE_MM,
+    PAGE_NUMBER_PT,
+    RECIPIENTS_LEAD_PT,
+    RECIPIENTS_PT,
+    SIGNING_SPACE_PT,
+    SPACE_AFTER_PT,
+    TABLE_PT,
+    TEXT_WIDTH_MM,
+    header_layout,
+    region_lines,
+    title_rule_mm,
+)
 
 Fill = Callable[[str], str]
 
@@ -427,8 +423,7 @@ class _Writer:
                 self.paragraph(
                     line, align="center", indent=False, before=12 if k == 0 else 0, after=0, keep_with_next=True
                 )
-            longest = max((_longest_line(p.runs, BODY_PT) for p in paragraphs[1:] or paragraphs), default=60.0)
-            self.rule(None, min(max(longest / 3, 25), 60), TEXT_WIDTH_MM, after=12)
+            self.rule(None, title_rule_mm([p.runs for p in paragraphs]), TEXT_WIDTH_MM, after=12)
             return
         align = {"center": "center", "right": "right"}.get(region.name, "justify")
         for b in region.blocks:
@@ -508,52 +503,26 @@ class _Writer:
         """The two-column header of Phụ lục I: issuer | Quốc hiệu, Tiêu ngữ; Số | place, date."""
         if self.page_break:
             self._break_paragraph()
-        issuer = _region_lines(group.get("issuer"))
-        motto = _region_lines(group.get("motto"))
-        # the Quốc hiệu at 13 pt when it fits the page beside the issuer, else 12 pt (12–13 pt);
-        # the Tiêu ngữ one size up (13–14 pt); the issuer's column takes the rest
-        motto_size = 12
-        needed = max((_width(ln, 13) for ln in motto[:-1]), default=0.0) + CELL_PADDING_MM + 1
-        if needed <= HEADER_COLUMNS_MM[1]:
-            motto_size = 13
-        right = max(
-            HEADER_MIN_RIGHT_MM,
-            *(
-                _width(ln, motto_size + (k == len(motto) - 1 and len(motto) > 1)) + CELL_PADDING_MM + 1
-                for k, ln in enumerate(motto)
-            ),
+        layout = header_layout(
+            region_lines(group.get("issuer")), region_lines(group.get("motto")), region_lines(group.get("date"))
         )
-        # the place and date stay on one line (a long place name, "Thành phố Hồ Chí Minh"): 14 pt,
-        # else 13 pt (13–14 pt), widening the right column into the issuer's when it must
-        date_lines = _region_lines(group.get("date"))
-        date_width = max((_width(ln, DATE_PT) for ln in date_lines), default=0.0)
-        date_size = DATE_PT if date_width + CELL_PADDING_MM + 1 <= right else DATE_PT - 1
-        date_width = max((_width(ln, date_size) for ln in date_lines), default=0.0)
-        right = min(max(right, date_width + CELL_PADDING_MM + 1), HEADER_MAX_RIGHT_MM)
-        left = TEXT_WIDTH_MM - right
         rows = 2 if ("number" in group or "date" in group) else 1
         table = self.document.add_table(rows=rows, cols=2)
-        _table_layout(table, [left, right], borders=False)
+        _table_layout(table, [layout.left_mm, layout.right_mm], borders=False)
         left_cell, right_cell = table.rows[0].cells
-        if issuer:
-            room = left - CELL_PADDING_MM
-            size = 13 if all(_width(ln, 13) <= room for ln in issuer) else 12
-            issuer = [part for ln in issuer for part in _fit(ln, size, room)]
-            for line in issuer:
-                self.paragraph(line, container=left_cell, size=size, align="center", indent=False, after=0)
-            # a rule 1/3–1/2 as long as the issuing body's line
-            self.rule(left_cell, max(_width(issuer[-1], size) * 0.4, 15), room)
-        if motto:
-            for k, line in enumerate(motto):
-                line_size = motto_size + 1 if k == len(motto) - 1 and len(motto) > 1 else motto_size
-                self.paragraph(line, container=right_cell, size=line_size, align="center", indent=False, after=0)
-            # a rule as long as the Tiêu ngữ
-            last_size = motto_size + (len(motto) > 1)
-            self.rule(right_cell, _width(motto[-1], last_size), right - CELL_PADDING_MM)
+        for line in layout.issuer:
+            self.paragraph(line, container=left_cell, size=layout.issuer_pt, align="center", indent=False, after=0)
+        if layout.issuer:
+            self.rule(left_cell, layout.issuer_rule_mm, layout.left_mm - CELL_PADDING_MM)
+        for k, line in enumerate(layout.motto):
+            size = layout.motto_line_pt(k)
+            self.paragraph(line, container=right_cell, size=size, align="center", indent=False, after=0)
+        if layout.motto:
+            self.rule(right_cell, layout.motto_rule_mm, layout.right_mm - CELL_PADDING_MM)
         if rows == 2:
             for name, cell, size in (
                 ("number", table.rows[1].cells[0], NUMBER_PT),
-                ("date", table.rows[1].cells[1], date_size),
+                ("date", table.rows[1].cells[1], layout.date_pt),
             ):
                 region = group.get(name)
                 for b in region.blocks if region else ():
@@ -597,53 +566,6 @@ class _Writer:
             )
         if len(paragraphs) == 1:  # no name yet: keep the space for the signature and seal
             self.paragraph((), container=right, size=BODY_PT, after=SIGNING_SPACE_PT, indent=False)
-
-
-def _region_lines(region: Region | None) -> list[tuple[Run, ...]]:
-    if region is None:
-        return []
-    return [line for b in region.blocks if isinstance(b, Paragraph) for line in split_lines(b.runs)]
-
-
-def _width(runs: Sequence[Run], size: float) -> float:
-    return text_width_mm(plain_text(runs), size, _bold(runs))
-
-
-def _fit(line: tuple[Run, ...], size: float, room: float) -> list[tuple[Run, ...]]:
-    """A name too long for its column, broken into as few lines as it needs, of balanced
-    lengths, at words (as a clerk types "SỞ TÀI NGUYÊN / VÀ MÔI TRƯỜNG"), instead of Word's
-    ragged wrap."""
-    if _width(line, size) <= room or len(line) != 1 or " " not in line[0].text.strip():
-        return [line]
-    run = line[0]
-    words = run.text.split()
-
-    def wrap(limit: float) -> list[str]:
-        lines: list[str] = []
-        for word in words:
-            joined = f"{lines[-1]} {word}" if lines else word
-            if lines and text_width_mm(joined, size, run.bold) <= limit:
-                lines[-1] = joined
-            else:
-                lines.append(word)
-        return lines
-
-    count = len(wrap(room))
-    # the narrowest limit that still needs no more lines: every line about as long as the others
-    low, high = max(text_width_mm(w, size, run.bold) for w in words), room
-    for _ in range(30):
-        middle = (low + high) / 2
-        low, high = (low, middle) if len(wrap(middle)) <= count else (middle, high)
-    return [(Run(text, run.bold, run.italic),) for text in wrap(high)]
-
-
-def _bold(runs: Sequence[Run]) -> bool:
-    return any(r.bold for r in runs)
-
-
-def _longest_line(runs: Sequence[Run], size: float) -> float:
-    widest = max((text_width_mm(plain_text(ln), size, _bold(ln)) for ln in split_lines(runs)), default=0.0)
-    return min(widest, TEXT_WIDTH_MM)
 
 
 def _drop_styles_with_effects(document: Any) -> None:

@@ -20,9 +20,9 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from isoprov.documents.blocks import Bullets, Heading, Paragraph, Region, TableBlock, plain_text
-from isoprov.documents.docx import FONT
 from isoprov.documents.markup import parse_markup
 from isoprov.documents.metrics import text_width_mm
+from isoprov.documents.page import FONT
 from tests import DATA, ROOT
 from tests.clirun import invoke
 

@@ -206,9 +206,10 @@ def test_markdown_html_and_docx_come_from_the_same_data(tmp_path: Path) -> None:
     for suffix in (".md", ".html", ".docx"):
         assert render("notice", data, "-o", tmp_path / f"tb{suffix}").exit_code == 0
     html = (tmp_path / "tb.html").read_text(encoding="utf-8")
-    assert html.count('<table class="layout"') == 2  # the header block, Nơi nhận beside the signature
+    assert html.count('<table class="layout header"') == 1 and html.count('<table class="layout closing"') == 1
     assert "Số: 307/TB-UBND" in html and "<em>Bắc Giang, ngày 15 tháng 9 năm 2017</em>" in html
-    assert '<p class="motto">' in html and '<p class="signed"><strong>Trần Quốc Khánh</strong></p>' in html
+    assert '<p class="head" style="font-size:13pt"><strong>Độc lập - Tự do - Hạnh phúc' in html
+    assert '<p class="signed"><strong>Trần Quốc Khánh</strong></p>' in html
     _well_formed(html)
 
 
