@@ -17,9 +17,12 @@ from isoprov.core.diagnostics import ExitCode, InputError, has_errors
 OUTPUT_SUFFIXES = (".docx", ".md", ".html")
 
 
-def run(kind: str, data: Path, output: Path, template: Path | None) -> int:
-    """Render one document and return the exit code."""
+def run(kind: str, data: Path, output: Path, template: Path | None, markdown: str | None = None) -> int:
+    """Render one document and return the exit code. ``markdown``: the form of a ``.md`` output,
+    ``gfm`` (the default: plain Markdown any viewer shows) or ``pandoc`` (the document markup)."""
     suffix = require_output(output, OUTPUT_SUFFIXES, "tệp kết quả").suffix.lower()
+    if markdown is not None and suffix != ".md":
+        usage_error("`--markdown` chỉ dùng khi xuất tệp .md")
     require_file(data, "tệp dữ liệu")
     if template is not None:
         require_file(template, "mẫu", "--template")
@@ -56,8 +59,12 @@ def run(kind: str, data: Path, output: Path, template: Path | None) -> int:
             # the line is one of the text the template wrote, not of the template itself
             name = str(text_template) if text_template is not None else template_name(kind)
             raise RenderError(f"{name}: văn bản mẫu tạo ra sai quy ước, ở {exc}") from None
-        if suffix == ".md":
+        if suffix == ".md" and markdown == "pandoc":
             write_text_atomic(output, markup)
+        elif suffix == ".md":
+            from isoprov.documents.gfm import to_gfm
+
+            write_text_atomic(output, to_gfm(markup))
         elif suffix == ".html":
             from isoprov.documents.html import to_html
 

@@ -64,7 +64,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Any, s
         for kind, data in CASES:
             name = data.replace("/", "-").removesuffix(".yaml")[-60:]
             render(kind, EXAMPLES / data, folder / f"{name}.docx")
-            render(kind, EXAMPLES / data, folder / f"{name}.md")
+            render(kind, EXAMPLES / data, folder / f"{name}.md", "--markdown", "pandoc")
             out[data] = (docx.Document(str(folder / f"{name}.docx")), (folder / f"{name}.md").read_text("utf-8"))
     finally:
         os.chdir(cwd)
