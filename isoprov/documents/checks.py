@@ -14,7 +14,7 @@ from pathlib import Path
 from isoprov.core.diagnostics import Diagnostic, InputError, Severity
 from isoprov.core.loading import PathKey, YamlDocument
 from isoprov.core.validation import validate_document
-from isoprov.documents.model import KINDS, Block, Document, resolve
+from isoprov.documents.model import KINDS, Block, Document, named_files, resolve
 
 
 def check_kind(kind: str, document: Document, source: YamlDocument) -> list[Diagnostic]:
@@ -161,15 +161,7 @@ def validate_document_file(path: Path, doc: YamlDocument) -> list[Diagnostic]:
         return exc.diagnostics
     out = check_conventions(document, doc)
     base = path.parent
-    named: list[tuple[PathKey, str]] = []
-    if document.budget is not None:
-        named.append((("budget",), document.budget.file))
-    if document.report is not None:
-        named += [(("report", "assessments", i), p) for i, p in enumerate(document.report.assessments)]
-        named += [(("report", "criteria", i), p) for i, p in enumerate(document.report.criteria)]
-        if document.report.agencies is not None:
-            named.append((("report", "agencies"), document.report.agencies))
-    for where, name in named:
+    for where, name in named_files(document):
         target = resolve(base, name)
         if not target.exists():
             out.append(doc.diagnostic(where, f"không tìm thấy `{target}`"))

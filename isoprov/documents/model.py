@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -19,7 +20,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails
 
-from isoprov.core.loading import YamlDocument, load_yaml
+from isoprov.core.discovery import YAML_SUFFIXES, discover
+from isoprov.core.loading import PathKey, YamlDocument, load_yaml
 from isoprov.core.validation import Model, validate_document
 
 #: Authority prefixes of a signature block (Nghị định 30/2020, Phụ lục I, mục II.7).
@@ -396,3 +398,24 @@ def load_document(path: Path) -> tuple[Document, YamlDocument]:
     """Load and validate a document data file; raises :class:`isoprov.diagnostics.InputError`."""
     doc = load_yaml(path)
     return validate_document(Document, doc), doc
+
+
+def named_files(document: Document) -> list[tuple[PathKey, str]]:
+    """The files a document names (budget, assessments, criteria, agencies), with where."""
+    named: list[tuple[PathKey, str]] = []
+    if document.budget is not None:
+        named.append((("budget",), document.budget.file))
+    if document.report is not None:
+        named += [(("report", "assessments", i), p) for i, p in enumerate(document.report.assessments)]
+        named += [(("report", "criteria", i), p) for i, p in enumerate(document.report.criteria)]
+        if document.report.agencies is not None:
+            named.append((("report", "agencies"), document.report.agencies))
+    return named
+
+
+def named_inputs(document: Document, base_dir: Path) -> Iterator[Path]:
+    """The files a document names, as paths (a folder of assessments stands for its files);
+    lazily: a folder is searched only when asked for its files."""
+    for _, name in named_files(document):
+        path = resolve(base_dir, name)
+        yield from discover([path], (*YAML_SUFFIXES, ".xlsx")).paths if path.is_dir() else [path]
