@@ -29,7 +29,14 @@ DOCUMENTS = [
     ("report", RENDER / "bao-cao/bao-cao.yaml"),
     *(
         ("plan", RENDER / name)
-        for name in ("dong-trong.yaml", "html-nguoi-dung.yaml", "ky-tu-dac-biet.yaml", "toi-thieu.yaml")
+        for name in (
+            "dong-trong.yaml",
+            "html-nguoi-dung.yaml",
+            "ky-tu-dac-biet.yaml",
+            "toi-thieu.yaml",
+            "ke-hoach-du-toan-dong.yaml",
+            *(f"canh-bao/{f.name}" for f in sorted((RENDER / "canh-bao").glob("*.yaml"))),
+        )
     ),
 ]
 
