@@ -53,6 +53,11 @@ class DocumentKind(StrEnum):
     report = "report"
 
 
+class MarkdownForm(StrEnum):
+    gfm = "gfm"
+    pandoc = "pandoc"
+
+
 class SchemaKind(StrEnum):
     criteria = "criteria"
     assessment = "assessment"
@@ -229,11 +234,21 @@ def render(
             help="Mẫu của người dùng: Jinja (chạy trong sandbox) hoặc giấy tiêu đề .docx.",
         ),
     ] = None,
+    markdown: Annotated[
+        MarkdownForm | None,
+        typer.Option(
+            "--markdown",
+            metavar="FORM",
+            help="Dạng tệp .md: gfm (mặc định, Markdown đọc được ở mọi trình xem) hoặc pandoc (văn bản trung gian "
+            "với các vùng `::: tên`, dùng được với pandoc).",
+        ),
+    ] = None,
 ) -> None:
     """Soạn văn bản hành chính theo Nghị định 30/2020/NĐ-CP."""
     from isoprov.commands import render as command
 
-    raise typer.Exit(command.run(kind.value, data, output, template))
+    form = markdown.value if markdown is not None else None
+    raise typer.Exit(command.run(kind.value, data, output, template, markdown=form))
 
 
 @app.command(cls=VietnameseCommand)

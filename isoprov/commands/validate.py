@@ -140,7 +140,7 @@ def _norms(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
 
 
 def _document(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
-    from isoprov.documents.model import validate_document_file
+    from isoprov.documents.checks import validate_document_file
 
     return validate_document_file(path, doc)
 

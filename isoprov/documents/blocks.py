@@ -21,6 +21,7 @@ REGIONS = frozenset(
         "recipients",  # Nơi nhận, bottom left
         "signature",  # signature block, bottom right; the last paragraph follows the signing space
         "pagebreak",  # start a new page
+        "section",  # start a new section (an annex, an attached document): new page, page numbers from 1
     }
 )
 HEADER_REGIONS = ("issuer", "motto", "number", "date")
