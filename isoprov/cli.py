@@ -76,6 +76,7 @@ class SchemaKind(StrEnum):
     agencies = "agencies"
     inspection = "inspection"
     minutes = "minutes"
+    inspection_document = "inspection-document"
 
 
 class CheckFormat(StrEnum):
@@ -316,7 +317,8 @@ def schema(
         SchemaKind,
         typer.Argument(
             metavar="KIND",
-            help="Loại tệp: criteria, assessment, budget, document, norms, agencies, inspection, minutes.",
+            help="Loại tệp: criteria, assessment, budget, document, norms, agencies, inspection, minutes, "
+            "inspection-document.",
         ),
     ],
 ) -> None:

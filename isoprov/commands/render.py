@@ -28,6 +28,7 @@ def run(kind: str, data: Path, output: Path, template: Path | None) -> int:
         usage_error("mẫu .docx (giấy tiêu đề) chỉ dùng khi xuất tệp .docx; với .md, .html hãy dùng mẫu Jinja")
     text_template = template if base_docx is None else None
 
+    from isoprov.documents import inspection as cycle
     from isoprov.documents.model import load_document
     from isoprov.documents.render import (
         MarkupError,
@@ -40,14 +41,20 @@ def run(kind: str, data: Path, output: Path, template: Path | None) -> int:
     )
 
     try:
-        document, source = load_document(data)
+        document, source = cycle.load(data) if kind in cycle.INSPECTION_KINDS else load_document(data)
     except InputError as exc:
         print_diagnostics(exc.diagnostics)
         return int(ExitCode.INVALID)
-    diagnostics = check_kind(kind, document, source)
-    if not has_errors(diagnostics):
-        context, found = build_context(kind, document, source, data.parent)
-        diagnostics.extend(found)
+    if isinstance(document, cycle.InspectionDocument):  # the yearly inspection's documents (SPEC §9)
+        diagnostics = cycle.check(kind, document, source)
+        if not has_errors(diagnostics):
+            context, found = cycle.build(kind, document, source, data.parent)
+            diagnostics.extend(found)
+    else:
+        diagnostics = check_kind(kind, document, source)
+        if not has_errors(diagnostics):
+            context, found = build_context(kind, document, source, data.parent)
+            diagnostics.extend(found)
     print_diagnostics(diagnostics)
     if has_errors(diagnostics):
         return int(ExitCode.INVALID)

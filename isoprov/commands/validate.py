@@ -152,6 +152,40 @@ def _document(path: Path, doc: YamlDocument, context: Context) -> list[Diagnosti
     return validate_document_file(path, doc)
 
 
+def _inspection(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
+    import datetime as dt
+
+    from isoprov.inspection.checks import check_set
+    from isoprov.inspection.load import load_set
+
+    found, diagnostics = load_set(path)
+    if found is None:
+        return diagnostics
+    result = check_set(found, dt.date.today())
+    return [*result.findings, *result.errors]
+
+
+def _minutes(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
+    from isoprov.inspection.checks import minutes_findings
+    from isoprov.inspection.load import LoadedMinutes
+    from isoprov.inspection.model import Minutes
+
+    return minutes_findings(LoadedMinutes(path, validate_document(Minutes, doc), doc))
+
+
+def _inspection_document(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
+    from isoprov.documents.inspection import InspectionDocument
+    from isoprov.inspection.model import resolve
+
+    document = validate_document(InspectionDocument, doc)
+    out = []
+    for key in ("inspection", "minutes"):
+        name = getattr(document, key)
+        if name is not None and not resolve(path.parent, name).is_file():
+            out.append(doc.diagnostic((key,), f"không tìm thấy `{resolve(path.parent, name)}`"))
+    return out
+
+
 VALIDATORS: dict[str, Callable[[Path, YamlDocument, Context], list[Diagnostic]]] = {
     "criteria": _criteria,
     "assessment": _assessment,
@@ -159,4 +193,7 @@ VALIDATORS: dict[str, Callable[[Path, YamlDocument, Context], list[Diagnostic]]]
     "budget": _budget,
     "norms": _norms,
     "document": _document,
+    "inspection": _inspection,
+    "minutes": _minutes,
+    "inspection-document": _inspection_document,
 }

@@ -18,6 +18,7 @@ KIND_NAMES = {
     "document": "văn bản",
     "inspection": "kế hoạch kiểm tra",
     "minutes": "biên bản kiểm tra",
+    "inspection-document": "văn bản kiểm tra",
 }
 
 #: Where a file of each kind belongs, for a command that was given one by name.
@@ -29,6 +30,7 @@ KIND_HINTS = {
     "document": "văn bản được soạn bằng `isoprov render`",
     "inspection": "kế hoạch kiểm tra được kiểm tra bằng `isoprov inspect check`",
     "minutes": "biên bản kiểm tra được đọc bằng `isoprov inspect check` và `isoprov inspect actions`",
+    "inspection-document": "văn bản kiểm tra được soạn bằng `isoprov render` (inspection-plan, minutes, …)",
 }
 
 
@@ -50,6 +52,8 @@ def detect_kind(data: Any) -> str | None:
         return "agencies"
     if "caps" in data:
         return "norms"
+    if "header" in data and ("inspection" in data or "minutes" in data):
+        return "inspection-document"
     if "header" in data or "signature" in data or "sections" in data:
         return "document"
     return None
