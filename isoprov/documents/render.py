@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     import jinja2
     import jinja2.sandbox
 
-    from isoprov.pipeline.score import Batch
+    from isoprov.scoring.batch import Batch
     from isoprov.scoring.catalog import Catalog
 
 #: Regions a template may open with ``::: NAME``.
