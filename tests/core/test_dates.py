@@ -47,7 +47,12 @@ def test_dates_are_read_iso_or_day_first(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "says"),
-    [("31/02/2026", "không có trong lịch"), ("12/13/2026", "tháng 13"), ("10/12", "không hợp lệ"), ("12/10-2026", "không hợp lệ")],
+    [
+        ("31/02/2026", "không có trong lịch"),
+        ("12/13/2026", "tháng 13"),
+        ("10/12", "không hợp lệ"),
+        ("12/10-2026", "không hợp lệ"),
+    ],
 )
 def test_bad_dates_are_refused_in_vietnamese(text: str, says: str) -> None:
     with pytest.raises(ValueError, match=says):
