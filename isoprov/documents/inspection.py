@@ -124,7 +124,8 @@ def build(
     """The template context: ``doc``, ``kind``, ``kind_name``, ``budget`` as for every document,
     and ``inspection`` (the year's figures) or ``minutes`` (one visit). Any error in the files
     the figures come from leaves nothing to render."""
-    from isoprov.documents.render import budget_appendix, escape_data
+    from isoprov.documents.budget_appendix import budget_appendix
+    from isoprov.documents.markup import escape_data
 
     diagnostics: list[Diagnostic] = []
     minutes_path: Path | None = None
