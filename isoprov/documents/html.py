@@ -6,6 +6,7 @@ import html
 from collections.abc import Sequence
 
 from isoprov.documents.blocks import (
+    CLOSING_REGIONS,
     HEADER_REGIONS,
     Block,
     Bullets,
@@ -58,8 +59,8 @@ def to_html(blocks: Sequence[Block], title: str) -> str:
             group, i = group_regions(blocks, i, HEADER_REGIONS)
             body.append(_html_header(group))
             continue
-        if isinstance(block, Region) and block.name in ("recipients", "signature"):
-            group, i = group_regions(blocks, i, ("recipients", "signature"))
+        if isinstance(block, Region) and block.name in CLOSING_REGIONS:
+            group, i = group_regions(blocks, i, CLOSING_REGIONS)
             body.append(_html_closing(group))
             continue
         body.append(_html_block(block))
@@ -145,6 +146,11 @@ def _html_header(group: dict[str, Region]) -> str:
     return f'<table class="layout">{rows}</table>'
 
 
+def _html_signature(region: Region | None) -> list[str]:
+    paragraphs = [b for b in region.blocks if isinstance(b, Paragraph)] if region is not None else []
+    return [_p("signed" if k == len(paragraphs) - 1 and k > 0 else "sign", p.runs) for k, p in enumerate(paragraphs)]
+
+
 def _html_closing(group: dict[str, Region]) -> str:
     left: list[str] = []
     for b in group["recipients"].blocks if "recipients" in group else ():
@@ -152,10 +158,9 @@ def _html_closing(group: dict[str, Region]) -> str:
             left.extend(_p("recipient", (Run("- "), *item)) for item in b.items)
         elif isinstance(b, Paragraph | Heading):
             left.append(_p("lead", b.runs))
-    right: list[str] = []
-    paragraphs = [b for b in group["signature"].blocks if isinstance(b, Paragraph)] if "signature" in group else []
-    for k, p in enumerate(paragraphs):
-        right.append(_p("signed" if k == len(paragraphs) - 1 and k > 0 else "sign", p.runs))
+    if "cosign" in group:  # a biên bản: a second signer on the left, laid out as the right one
+        left.extend(_html_signature(group["cosign"]))
+    right = _html_signature(group.get("signature"))
     return (
         '<table class="layout" style="margin-top:6pt"><tr>'
         f'<td style="width:45%">{"".join(left)}</td><td style="width:55%">{"".join(right)}</td>'
