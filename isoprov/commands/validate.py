@@ -159,11 +159,24 @@ def _inspection(path: Path, doc: YamlDocument, context: Context) -> list[Diagnos
 
 
 def _minutes(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
-    from isoprov.inspection.checks import minutes_findings
-    from isoprov.inspection.load import LoadedMinutes
-    from isoprov.inspection.model import Minutes
+    """A minutes file on its own, then against the inspection it names (the agency on site, the
+    date in the year): the diagnostics about this file."""
+    import datetime as dt
 
-    return minutes_findings(LoadedMinutes(path, validate_document(Minutes, doc), doc))
+    from isoprov.inspection.checks import check_set, minutes_findings
+    from isoprov.inspection.load import LoadedMinutes, load_set
+    from isoprov.inspection.model import Minutes, resolve
+
+    minutes = validate_document(Minutes, doc)
+    inspection = resolve(path.parent, minutes.inspection)
+    if not inspection.is_file():
+        return [doc.diagnostic(("inspection",), f"không tìm thấy tệp kế hoạch kiểm tra `{inspection}`")]
+    found, _ = load_set(inspection)
+    if found is None or path.resolve() not in {m.path.resolve() for m in found.minutes}:
+        return minutes_findings(LoadedMinutes(path, minutes, doc))  # the inspection is reported on its own
+    result = check_set(found, dt.date.today())
+    here = path.resolve()
+    return [d.with_file(doc.file) for d in (*result.findings, *result.errors) if Path(d.file).resolve() == here]
 
 
 def _inspection_document(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:

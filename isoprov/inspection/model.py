@@ -10,6 +10,7 @@ on-site visit ends in minutes whose unmet items (chưa đạt) get a corrective 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -178,6 +179,7 @@ def load_minutes(path: Path) -> tuple[Minutes, YamlDocument]:
 
 
 def resolve(base: Path, name: str) -> Path:
-    """A path written in a file, relative to that file's folder."""
+    """A path written in a file, relative to that file's folder; ``..`` folded away so that
+    messages name ``bien-ban/SKHDT.yaml``, not ``bien-ban/../bien-ban/SKHDT.yaml``."""
     path = Path(name)
-    return path if path.is_absolute() else base / path
+    return Path(os.path.normpath(path if path.is_absolute() else base / path))

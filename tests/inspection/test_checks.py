@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from isoprov.inspection.checks import CheckResult, check_set, onsite_required
 from isoprov.inspection.load import load_set
@@ -190,3 +192,23 @@ def test_another_kind_of_file_is_one_clear_error(cli: Cli) -> None:
 
 def test_a_bad_today_is_a_usage_error(cli: Cli) -> None:
     assert cli("inspect", "check", BINH_PHUOC, "--today", "31/02/2026").exit_code == 2
+
+
+@given(st.integers(0, 10_000))
+def test_a_third_rounded_up_for_every_n(n: int) -> None:
+    required = onsite_required(n)
+    assert 3 * required >= n > 3 * (required - 1)
+
+
+def test_validate_knows_the_new_kinds(cli: Cli) -> None:
+    run = cli("validate", ROOT / "examples" / "binh-phuoc-2021")
+    assert run.exit_code == 0, run.stderr
+    for label in ("kế hoạch kiểm tra", "biên bản kiểm tra", "văn bản kiểm tra", "danh sách cơ quan"):
+        assert f"({label}" in run.stdout
+
+
+def test_validate_checks_a_minutes_file_against_its_inspection(folder: Writer, cli: Cli) -> None:
+    path = folder(6, ["CQ01"], minutes={"CQ05": ("12/10/2026", "")})
+    run = cli("validate", path.parent / "bien-ban" / "CQ05.yaml")
+    assert run.exit_code == 1
+    assert "CQ05.yaml:2:" in run.stderr and "INS008" in run.stderr
