@@ -14,7 +14,9 @@ Each rule returns :class:`Diagnostic` records with a stable code:
   or before the visit;
 - INS012 an Điều 36 item twice in one minutes; INS013 an action naming no finding of the file;
 - INS014 (warning) an action on a finding that was met; INS015 (warning) an action reported after
-  its due date; INS016 (warning) a minutes file not named after its agency.
+  its due date; INS016 (warning) a minutes file not named after its agency; INS017 a budget file
+  not found; INS018 (warning) a signer for the team who is not in the inspection's team;
+  INS019 (warning) minutes that no Trưởng đoàn signs.
 """
 
 from __future__ import annotations
@@ -213,6 +215,7 @@ def _minutes_rules(found: InspectionSet, today: dt.date) -> list[Diagnostic]:
             message = f"ngày ký {short_date(m.signed)} không thuộc năm kiểm tra {inspection.year}"
             out.append(doc.diagnostic(("signed",), message, code="INS011"))
         out += minutes_findings(loaded)
+        out += _signer_rules(loaded, inspection)
     for code, (i, day) in onsite.items():
         if code not in by_agency and day < today:
             message = (
@@ -221,6 +224,23 @@ def _minutes_rules(found: InspectionSet, today: dt.date) -> list[Diagnostic]:
             )
             where = ("onsite", i, "code")
             out.append(found.doc.diagnostic(where, message, severity=Severity.WARNING, code="INS005"))
+    return out
+
+
+def _signer_rules(loaded: LoadedMinutes, inspection: Inspection) -> list[Diagnostic]:
+    """The team's signers are members of the inspection's team, and one of them is its leader
+    (Mẫu 21 is signed by the Trưởng đoàn and the agency)."""
+    doc, team = loaded.doc, loaded.minutes.representatives.team
+    members = {" ".join(p.name.split()) for p in inspection.team}
+    out = []
+    for i, person in enumerate(team):
+        if inspection.team and " ".join(person.name.split()) not in members:
+            message = f"`{person.name}` không có trong đoàn kiểm tra (`team`) của kế hoạch năm {inspection.year}"
+            where = ("representatives", "team", i, "name")
+            out.append(doc.diagnostic(where, message, severity=Severity.WARNING, code="INS018"))
+    if not any(p.is_leader for p in team):
+        message = "biên bản do Trưởng đoàn ký: ghi `role: Trưởng đoàn` cho một người trong `representatives.team`"
+        out.append(doc.diagnostic(("representatives", "team"), message, severity=Severity.WARNING, code="INS019"))
     return out
 
 

@@ -212,3 +212,15 @@ def test_validate_checks_a_minutes_file_against_its_inspection(folder: Writer, c
     run = cli("validate", path.parent / "bien-ban" / "CQ05.yaml")
     assert run.exit_code == 1
     assert "CQ05.yaml:2:" in run.stderr and "INS008" in run.stderr
+
+
+def test_the_team_signer_must_be_of_the_team_and_one_the_leader(folder: Writer) -> None:
+    path = folder(3, ["CQ01"], minutes={"CQ01": ("10/10/2026", "")})
+    minutes = path.parent / "bien-ban" / "CQ01.yaml"
+    text = minutes.read_text(encoding="utf-8").replace(
+        "name: Nguyễn Văn An, position: Phó Giám đốc Sở, role: Trưởng đoàn", "name: Người Lạ, position: X"
+    )
+    minutes.write_text(text, encoding="utf-8")
+    found = {d.code: d for d in checked(path).findings}
+    assert found["INS018"].line == 6 and "Người Lạ" in found["INS018"].message
+    assert found["INS019"].line == 6
