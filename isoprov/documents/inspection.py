@@ -23,6 +23,7 @@ ministry-report      Báo cáo tháng 12 (QĐ 19 Phụ lục II)          inspec
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,29 @@ def load(path: Path) -> tuple[InspectionDocument, YamlDocument]:
     """Load and validate a document of the cycle; raises :class:`InputError`."""
     doc = load_yaml(path)
     return validate_document(InspectionDocument, doc), doc
+
+
+def named_inputs(document: InspectionDocument, base_dir: Path) -> Iterator[Path]:
+    """The files a document of the cycle reads: the inspection or minutes file it names, and the
+    inspection's registry, budget and minutes (an output must never overwrite one of them)."""
+    from isoprov.inspection.load import minutes_files
+    from isoprov.inspection.model import Inspection
+
+    for name in (document.inspection, document.minutes):
+        if name is None:
+            continue
+        path = resolve(base_dir, name)
+        yield path
+        if document.inspection is None or not path.is_file():
+            continue
+        try:
+            inspection = validate_document(Inspection, load_yaml(path))
+        except InputError:
+            continue
+        yield resolve(path.parent, inspection.agencies)
+        if inspection.budget is not None:
+            yield resolve(path.parent, inspection.budget)
+        yield from minutes_files(path)
 
 
 def check(kind: str, document: InspectionDocument, source: YamlDocument) -> list[Diagnostic]:

@@ -141,3 +141,25 @@ def test_a_letter_with_a_kind_symbol_is_warned(tmp_path: Path) -> None:
     result = render("report-request", data, tmp_path / "o.md")
     assert result.exit_code == 0
     assert "công văn không có tên loại" in result.stderr
+
+
+def test_the_output_never_overwrites_a_file_the_document_reads(tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "bp"
+    shutil.copytree(ROOT / "examples" / "binh-phuoc-2021", copy)
+    registry = copy / "co-quan.yaml"
+    before = registry.read_bytes()
+    result = render("inspection-plan", copy / "van-ban" / "ke-hoach.yaml", registry.with_suffix(".md"))
+    assert result.exit_code == 0
+    result = invoke(
+        [
+            "render",
+            "minutes",
+            str(copy / "van-ban" / "bien-ban-SKHDT.yaml"),
+            "-o",
+            str(copy / "bien-ban" / "SKHDT.yaml"),
+        ]
+    )
+    assert result.exit_code == 2
+    assert registry.read_bytes() == before
