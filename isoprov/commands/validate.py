@@ -128,7 +128,7 @@ def _agencies(path: Path, doc: YamlDocument, context: Context) -> list[Diagnosti
 
 
 def _budget(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
-    from isoprov.budget.checks import validate_budget_document
+    from isoprov.pipeline.budget import validate_budget_document
 
     return validate_budget_document(doc)
 
