@@ -168,7 +168,7 @@ def run_actions(paths: list[Path], today: str | None, output_format: str, xlsx: 
     if xlsx is not None:
         from isoprov.excel.actions_export import write_actions_export
 
-        write_actions_export(rows, xlsx, day)
+        write_actions_export(rows, xlsx, day, STATUS_LABELS)
         stderr.print(f"Đã ghi {xlsx}", markup=False)
     overdue = [r for r in rows if r.overdue]
     if overdue and output_format == "table":

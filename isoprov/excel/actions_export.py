@@ -8,15 +8,37 @@ counts the overdue actions by formula.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from isoprov.core.atomic import write_atomic
+from isoprov.core.dates import short_date
 from isoprov.excel.cells import fit_columns, fit_row_heights, print_landscape, put_text
 
-if TYPE_CHECKING:
-    from isoprov.inspection.actions import ActionRow
+
+class ActionLike(Protocol):
+    """A row of the register (:class:`isoprov.inspection.actions.ActionRow`, a higher layer)."""
+
+    @property
+    def agency(self) -> str: ...
+    @property
+    def agency_name(self) -> str: ...
+    @property
+    def finding(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def signed(self) -> dt.date: ...
+    @property
+    def due(self) -> dt.date: ...
+    @property
+    def reported(self) -> dt.date | None: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def overdue_days(self) -> int: ...
+
 
 DATE_FORMAT = "dd/mm/yyyy"
 HEADERS = (
@@ -34,13 +56,13 @@ HEADERS = (
 TITLE = "SỔ THEO DÕI HÀNH ĐỘNG KHẮC PHỤC SAU KIỂM TRA"
 
 
-def write_actions_export(rows: Sequence[ActionRow], path: Path, today: dt.date) -> None:
-    """Write the register to ``path`` (atomically: a failure leaves no half-written file)."""
+def write_actions_export(
+    rows: Sequence[ActionLike], path: Path, today: dt.date, status_labels: Mapping[str, str]
+) -> None:
+    """Write the register to ``path`` (atomically: a failure leaves no half-written file);
+    ``status_labels`` names each status in Vietnamese."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
-
-    from isoprov.core.dates import short_date
-    from isoprov.inspection.model import STATUS_LABELS
 
     wb = Workbook()
     ws = wb.active
@@ -64,10 +86,10 @@ def write_actions_export(rows: Sequence[ActionRow], path: Path, today: dt.date) 
         for column, day in ((6, r.signed), (7, r.due), (8, r.reported)):
             if day is not None:
                 ws.cell(row=row, column=column, value=day).number_format = DATE_FORMAT
-        put_text(ws, row, 9, STATUS_LABELS[r.status])
+        put_text(ws, row, 9, status_labels[r.status])
         overdue = ws.cell(row=row, column=10, value=r.overdue_days)
         overdue.number_format = "0"
-        if r.overdue:
+        if r.overdue_days > 0:
             overdue.font = Font(bold=True, color="C00000")
     last = first + len(rows) - 1
     total_row = last + 1

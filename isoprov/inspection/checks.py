@@ -165,10 +165,10 @@ def _budget_rules(found: InspectionSet) -> list[Diagnostic]:
     """The budget the plan appends must be valid: its errors (not its notes) are errors."""
     if found.inspection.budget is None:
         return []
-    from isoprov.budget.checks import validate_budget_document
     from isoprov.core.diagnostics import InputError
     from isoprov.core.loading import load_yaml
     from isoprov.inspection.model import resolve
+    from isoprov.pipeline.budget import validate_budget_document
 
     path = resolve(found.path.parent, found.inspection.budget)
     if not path.is_file():
