@@ -73,7 +73,9 @@ def run(
     with gc_paused():
         if output_format == "json":
             emit(dumps(json_report(batch)))
-            print_diagnostics(d for d in batch.diagnostics if d.severity is Severity.ERROR)
+            # a result's own warnings are in its JSON; the others (registry, folders) only here
+            in_results = {r.file for r in batch.results}
+            print_diagnostics(d for d in batch.diagnostics if d.severity is Severity.ERROR or d.file not in in_results)
         elif output_format == "csv":
             emit(csv_report(batch, detail))
             print_diagnostics(batch.diagnostics)

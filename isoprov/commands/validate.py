@@ -22,7 +22,7 @@ from isoprov.scoring.assessment import (
     load_assessment,
 )
 from isoprov.scoring.catalog import Catalog, load_criteria_set
-from isoprov.scoring.registry import Registry
+from isoprov.scoring.registry import check_registry, registry_from
 
 
 @dataclass
@@ -123,8 +123,9 @@ def _check_against_set(
 
 
 def _agencies(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
-    validate_document(Registry, doc)
-    return []
+    registry = registry_from(doc)
+    cs = context.catalog.get(registry.criteria) if registry.criteria is not None else None
+    return check_registry(registry, cs.levels if cs is not None else None)
 
 
 def _budget(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:

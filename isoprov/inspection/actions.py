@@ -16,7 +16,7 @@ from pathlib import Path
 from isoprov.core.diagnostics import Diagnostic, InputError
 from isoprov.inspection.load import YAML_SUFFIXES, LoadedMinutes, minutes_files
 from isoprov.inspection.model import Inspection, Status, load_inspection, load_minutes, resolve
-from isoprov.scoring.registry import Registry, load_registry
+from isoprov.scoring.registry import Registry, agency_key, load_registry
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,7 @@ def rows_of(loaded: LoadedMinutes, names: dict[str, str], today: dt.date) -> lis
     """The register rows of one minutes file, in the order of its findings."""
     m = loaded.minutes
     latest = {a.finding: a for a in m.actions}
+    name = {agency_key(code): text for code, text in names.items()}.get(agency_key(m.agency), m.agency)
     rows = []
     for i, finding in enumerate(m.findings):
         if finding.result != "chua-dat":
@@ -77,7 +78,7 @@ def rows_of(loaded: LoadedMinutes, names: dict[str, str], today: dt.date) -> lis
                 file=loaded.doc.file,
                 line=mark.line if mark else None,
                 agency=m.agency,
-                agency_name=names.get(m.agency, m.agency),
+                agency_name=name,
                 finding=finding.item,
                 action=finding.action or "",
                 signed=m.signed,

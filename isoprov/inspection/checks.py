@@ -24,12 +24,13 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from isoprov.core.dates import short_date
 from isoprov.core.diagnostics import Diagnostic, Severity
 from isoprov.inspection.load import InspectionSet, LoadedMinutes
 from isoprov.inspection.model import Inspection
+from isoprov.scoring.registry import agency_key, check_registry
 
 
 def onsite_required(agencies: int) -> int:
@@ -101,16 +102,10 @@ def check_set(found: InspectionSet, today: dt.date, history: Sequence[Inspection
 
 
 def _registry_rules(found: InspectionSet) -> list[Diagnostic]:
-    if found.registry is None or found.registry_doc is None:
+    """The registry's own rules (:func:`isoprov.scoring.registry.check_registry`: a code twice)."""
+    if found.registry is None:
         return []
-    out = []
-    seen: set[str] = set()
-    for i, agency in enumerate(found.registry.agencies):
-        if agency.code in seen:
-            message = f"mã cơ quan `{agency.code}` đã có ở trên trong danh sách; mỗi cơ quan chỉ ghi một lần"
-            out.append(found.registry_doc.diagnostic(("agencies", i, "code"), message, code="INS007"))
-        seen.add(agency.code)
-    return out
+    return [replace(d, code="INS007") for d in check_registry(found.registry)]
 
 
 def _onsite_rules(found: InspectionSet) -> list[Diagnostic]:
@@ -119,11 +114,11 @@ def _onsite_rules(found: InspectionSet) -> list[Diagnostic]:
     seen: set[str] = set()
     for i, item in enumerate(found.inspection.onsite):
         where = ("onsite", i, "code")
-        if item.code in seen:
+        if agency_key(item.code) in seen:
             message = f"cơ quan `{item.code}` đã có trong danh sách kiểm tra tại trụ sở"
             out.append(found.doc.diagnostic(where, message, code="INS002"))
-        seen.add(item.code)
-        if found.registry is not None and item.code not in codes:
+        seen.add(agency_key(item.code))
+        if found.registry is not None and found.agency(item.code) is None:
             close = difflib.get_close_matches(item.code, codes, n=1, cutoff=0.6)
             hint = f"; có phải ý bạn là `{close[0]}`?" if close else ""
             message = f"mã cơ quan `{item.code}` không có trong danh sách cơ quan `{found.inspection.agencies}`{hint}"
@@ -183,7 +178,7 @@ def _budget_rules(found: InspectionSet) -> list[Diagnostic]:
 def _minutes_rules(found: InspectionSet, today: dt.date) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     inspection = found.inspection
-    onsite = {o.code: (i, o.date) for i, o in enumerate(inspection.onsite)}
+    onsite = {agency_key(o.code): (i, o.code, o.date) for i, o in enumerate(inspection.onsite)}
     by_agency: dict[str, LoadedMinutes] = {}
     for loaded in found.minutes:
         m, doc = loaded.minutes, loaded.doc
@@ -195,12 +190,13 @@ def _minutes_rules(found: InspectionSet, today: dt.date) -> list[Diagnostic]:
         if loaded.path.stem != m.agency:
             message = f"tệp biên bản nên mang tên mã cơ quan: `{m.agency}{loaded.path.suffix}`"
             out.append(doc.diagnostic(("agency",), message, severity=Severity.WARNING, code="INS016"))
-        if m.agency in by_agency:
-            message = f"cơ quan `{m.agency}` đã có biên bản `{by_agency[m.agency].path}`"
+        key = agency_key(m.agency)
+        if key in by_agency:
+            message = f"cơ quan `{m.agency}` đã có biên bản `{by_agency[key].path}`"
             out.append(doc.diagnostic(("agency",), message, code="INS009"))
             continue
-        by_agency[m.agency] = loaded
-        if m.agency not in onsite:
+        by_agency[key] = loaded
+        if key not in onsite:
             known = found.agency(m.agency)
             what = f"`{m.agency}` ({known.name})" if known is not None else f"`{m.agency}`"
             message = (
@@ -208,16 +204,16 @@ def _minutes_rules(found: InspectionSet, today: dt.date) -> list[Diagnostic]:
                 f"năm {inspection.year}; biên bản kiểm tra chỉ lập cho cơ quan được kiểm tra tại trụ sở"
             )
             out.append(doc.diagnostic(("agency",), message, code="INS008"))
-        elif m.signed < onsite[m.agency][1]:
-            message = f"biên bản ký ngày {short_date(m.signed)}, trước ngày kiểm tra {short_date(onsite[m.agency][1])}"
+        elif m.signed < onsite[key][2]:
+            message = f"biên bản ký ngày {short_date(m.signed)}, trước ngày kiểm tra {short_date(onsite[key][2])}"
             out.append(doc.diagnostic(("signed",), message, code="INS011"))
         if _outside(inspection.year, m.signed):
             message = f"ngày ký {short_date(m.signed)} không thuộc năm kiểm tra {inspection.year}"
             out.append(doc.diagnostic(("signed",), message, code="INS011"))
         out += minutes_findings(loaded)
         out += _signer_rules(loaded, inspection)
-    for code, (i, day) in onsite.items():
-        if code not in by_agency and day < today:
+    for key, (i, code, day) in onsite.items():
+        if key not in by_agency and day < today:
             message = (
                 f"đã qua ngày kiểm tra {short_date(day)} tại `{code}` ({found.name_of(code)}) mà chưa có biên bản "
                 f"`bien-ban/{code}.yaml`"
@@ -283,7 +279,12 @@ def longest_without_onsite(found: InspectionSet, history: Iterable[Inspection]) 
         if past.year >= found.inspection.year:
             continue
         for code in past.onsite_codes():
-            last[code] = max(last.get(code, past.year), past.year)
-    this_year = set(found.inspection.onsite_codes())
-    rows = [HistoryRow(a.code, a.name, last.get(a.code)) for a in found.agencies if a.code not in this_year]
+            key = agency_key(code)
+            last[key] = max(last.get(key, past.year), past.year)
+    this_year = {agency_key(c) for c in found.inspection.onsite_codes()}
+    rows = [
+        HistoryRow(a.code, a.name, last.get(agency_key(a.code)))
+        for a in found.agencies
+        if agency_key(a.code) not in this_year
+    ]
     return sorted(rows, key=lambda r: (r.last_onsite is not None, r.last_onsite or 0))

@@ -8,9 +8,8 @@ from pathlib import Path
 
 from isoprov.core.diagnostics import Diagnostic, InputError
 from isoprov.core.loading import YamlDocument, load_yaml
-from isoprov.core.validation import validate_document
 from isoprov.inspection.model import Inspection, Minutes, load_inspection, load_minutes, resolve
-from isoprov.scoring.registry import RegisteredAgency, Registry
+from isoprov.scoring.registry import RegisteredAgency, Registry, agency_key, registry_from
 
 #: The folder of minutes, beside the inspection file.
 MINUTES_DIR = "bien-ban"
@@ -44,14 +43,17 @@ class InspectionSet:
         return self.registry.agencies if self.registry is not None else ()
 
     def agency(self, code: str) -> RegisteredAgency | None:
-        return next((a for a in self.agencies if a.code == code), None)
+        """The registry's agency of ``code`` (compared as :func:`agency_key`: `SNV` = `snv`)."""
+        key = agency_key(code)
+        return next((a for a in self.agencies if agency_key(a.code) == key), None)
 
     def name_of(self, code: str) -> str:
         found = self.agency(code)
         return found.name if found is not None else code
 
     def minutes_of(self, code: str) -> LoadedMinutes | None:
-        return next((m for m in self.minutes if m.minutes.agency == code), None)
+        key = agency_key(code)
+        return next((m for m in self.minutes if agency_key(m.minutes.agency) == key), None)
 
 
 def minutes_files(inspection_path: Path) -> list[Path]:
@@ -76,7 +78,7 @@ def load_set(path: Path) -> tuple[InspectionSet | None, list[Diagnostic]]:
     else:
         try:
             registry_doc = load_yaml(registry_path)
-            found.registry = validate_document(Registry, registry_doc)
+            found.registry = registry_from(registry_doc)
             found.registry_doc = registry_doc
         except InputError as exc:
             found.diagnostics.extend(exc.diagnostics)

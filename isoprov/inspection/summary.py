@@ -76,9 +76,7 @@ def november(found: InspectionSet, as_of: dt.date) -> NovemberSummary:
     for visit in found.inspection.onsite:
         loaded = found.minutes_of(visit.code)
         if loaded is None:
-            per_agency.append(
-                OnsiteRow(visit.code, names.get(visit.code, visit.code), visit.date, None, 0, 0, 0, 0, 0, 0)
-            )
+            per_agency.append(OnsiteRow(visit.code, found.name_of(visit.code), visit.date, None, 0, 0, 0, 0, 0, 0))
             continue
         seen: set[str] = set()
         for f in loaded.minutes.findings:
@@ -93,7 +91,7 @@ def november(found: InspectionSet, as_of: dt.date) -> NovemberSummary:
         per_agency.append(
             OnsiteRow(
                 visit.code,
-                names.get(visit.code, visit.code),
+                found.name_of(visit.code),
                 visit.date,
                 loaded.minutes.signed,
                 sum(1 for f in loaded.minutes.findings if f.result == "dat"),

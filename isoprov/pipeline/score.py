@@ -28,7 +28,7 @@ from isoprov.scoring.assessment import (
 )
 from isoprov.scoring.batch import Batch, Submission
 from isoprov.scoring.catalog import Catalog
-from isoprov.scoring.registry import Registry, missing_agencies
+from isoprov.scoring.registry import Registry, agency_key, check_registry, match_submissions, missing_agencies
 from isoprov.scoring.rules import Result, rank, score
 
 
@@ -66,7 +66,9 @@ class FileOutcome:
                 self.levels,
                 self.duplicate_at,
                 self.result,
-                None if submission is None else (submission.code, submission.criteria, submission.period),
+                None
+                if submission is None
+                else (submission.code, submission.criteria, submission.period, submission.level),
             ),
         )
 
@@ -79,7 +81,7 @@ def _outcome_from_fields(
     levels: tuple[str, ...],
     duplicate_at: tuple[str, ...],
     result: Result | None,
-    submission: tuple[str, str, str] | None,
+    submission: tuple[str, str, str, str] | None,
 ) -> FileOutcome:
     """A :class:`FileOutcome` from what its ``__reduce__`` gave."""
     return FileOutcome(
@@ -143,6 +145,11 @@ def score_found(
     batch.results.sort(key=lambda r: (r.criteria, r.period, batch.level_order.get(r.level, 99)))
     if registry is not None:
         batch.missing = missing_agencies(registry, batch.submitted)
+        cs = catalog.get(registry.criteria) if registry.criteria is not None else None
+        batch.diagnostics[:0] = [
+            *check_registry(registry, cs.levels if cs is not None else None),
+            *match_submissions(registry, batch.submitted),
+        ]
     return batch
 
 
@@ -170,9 +177,10 @@ def duplicate_of(outcome: FileOutcome, seen: dict[tuple[str, str, str], str]) ->
         return None
     if key in seen:
         [first, *_] = outcome.duplicate_at or ("",)
+        written = outcome.submission.code if outcome.submission is not None else key[2]
         return duplicate_agency(
             str(outcome.path),
-            key,
+            (key[0], key[1], written),
             seen[key],
             int(first) if first else None,
             int(outcome.duplicate_at[1]) if len(outcome.duplicate_at) > 1 else None,
@@ -306,7 +314,7 @@ def assess(
     one per-assessment step of ``score``, ``validate`` and ``render report``. ``partial`` is the
     error that found part of the file invalid (its valid part is still checked)."""
     code = assessment.agency.code
-    submission = Submission(code, assessment.criteria, assessment.period)
+    submission = Submission(code, assessment.criteria, assessment.period, assessment.agency.level)
     cs = catalog.get(assessment.criteria)
     if cs is None:
         invalid = catalog.invalid.get(assessment.criteria)
@@ -337,7 +345,7 @@ def assess(
     return FileOutcome(
         path,
         tuple(diagnostics),
-        key=(cs.id, assessment.period, code),
+        key=(cs.id, assessment.period, agency_key(code)),
         levels=cs.levels,
         duplicate_at=(str(where.line or ""), str(where.column or "")),
         result=result,

@@ -224,3 +224,11 @@ def test_the_team_signer_must_be_of_the_team_and_one_the_leader(folder: Writer) 
     found = {d.code: d for d in checked(path).findings}
     assert found["INS018"].line == 6 and "Người Lạ" in found["INS018"].message
     assert found["INS019"].line == 6
+
+
+def test_codes_are_compared_as_the_registry_compares_them(folder: Writer) -> None:
+    # `cq01` in the plan and `Cq02` in a minutes file are CQ01 and CQ02 (case-folded, as score does)
+    path = folder(4, ["cq01", "CQ02"], minutes={"Cq02": ("11/10/2026", "")})
+    result = checked(path, dt.date(2026, 10, 10))
+    assert [d.code for d in (*result.errors, *result.findings) if d.is_error] == []
+    assert codes(result) == []
