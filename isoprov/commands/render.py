@@ -39,6 +39,7 @@ def run(kind: str, data: Path, output: Path, template: Path | None, markdown: st
     text_template = template if base_docx is None else None
     refuse_overwriting_inputs([("-o", output)], [data, *([template] if template is not None else [])])
 
+    from isoprov.documents import inspection as cycle
     from isoprov.documents.checks import check_conventions, check_kind
     from isoprov.documents.context import build_context
     from isoprov.documents.environment import render_markup, template_name
@@ -47,15 +48,22 @@ def run(kind: str, data: Path, output: Path, template: Path | None, markdown: st
     from isoprov.documents.model import load_document, named_inputs
 
     try:
-        document, source = load_document(data)
+        document, source = cycle.load(data) if kind in cycle.INSPECTION_KINDS else load_document(data)
     except InputError as exc:
         print_diagnostics(exc.diagnostics)
         return int(ExitCode.INVALID)
-    refuse_overwriting_inputs([("-o", output)], named_inputs(document, data.parent))
-    diagnostics = [*check_kind(kind, document, source), *check_conventions(document, source)]
-    if not has_errors(diagnostics):
-        context, found = build_context(kind, document, source, data.parent)
-        diagnostics.extend(found)
+    if isinstance(document, cycle.InspectionDocument):  # the yearly inspection's documents (SPEC §9)
+        refuse_overwriting_inputs([("-o", output)], cycle.named_inputs(document, data.parent))
+        diagnostics = cycle.check(kind, document, source)
+        if not has_errors(diagnostics):
+            context, found = cycle.build(kind, document, source, data.parent)
+            diagnostics.extend(found)
+    else:
+        refuse_overwriting_inputs([("-o", output)], named_inputs(document, data.parent))
+        diagnostics = [*check_kind(kind, document, source), *check_conventions(document, source)]
+        if not has_errors(diagnostics):
+            context, found = build_context(kind, document, source, data.parent)
+            diagnostics.extend(found)
     print_diagnostics(diagnostics)
     if has_errors(diagnostics):
         return int(ExitCode.INVALID)

@@ -22,6 +22,7 @@ from typing import Any
 
 from isoprov.core.atomic import write_atomic
 from isoprov.documents.blocks import (
+    CLOSING_REGIONS,
     HEADER_REGIONS,
     Block,
     Bullets,
@@ -301,8 +302,8 @@ class _Writer:
                 else:
                     self.header(group)
                 continue
-            if isinstance(block, Region) and block.name in ("recipients", "signature"):
-                group, i = group_regions(blocks, i, ("recipients", "signature"))
+            if isinstance(block, Region) and block.name in CLOSING_REGIONS:
+                group, i = group_regions(blocks, i, CLOSING_REGIONS)
                 self.closing(group)
                 continue
             self.block(block)
@@ -576,13 +577,19 @@ class _Writer:
                 lines.append((b.runs, RECIPIENTS_LEAD_PT))
         for k, (runs, size) in enumerate(lines):
             self.paragraph(runs, container=left, size=size, align="left", indent=False, before=6 * (k == 0), after=0)
-        signature = group.get("signature")
+        if "cosign" in group:  # a biên bản: a second signer on the left, laid out as the right one
+            self._signature(left, group["cosign"])
+        self._signature(right, group.get("signature"))
+
+    def _signature(self, cell: Any, signature: Region | None) -> None:
+        """A signature block in ``cell``: centred, the last paragraph (the name) after the space
+        for the signature and seal."""
         paragraphs = [b for b in signature.blocks if isinstance(b, Paragraph)] if signature else []
         for k, p in enumerate(paragraphs):
             signed = k == len(paragraphs) - 1 and k > 0
             self.paragraph(
                 p.runs,
-                container=right,
+                container=cell,
                 size=BODY_PT,
                 align="center",
                 indent=False,
@@ -590,7 +597,7 @@ class _Writer:
                 after=0,
             )
         if len(paragraphs) == 1:  # no name yet: keep the space for the signature and seal
-            self.paragraph((), container=right, size=BODY_PT, after=SIGNING_SPACE_PT, indent=False)
+            self.paragraph((), container=cell, size=BODY_PT, after=SIGNING_SPACE_PT, indent=False)
 
 
 def _replace_properties(element: Any, properties: Any) -> None:

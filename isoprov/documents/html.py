@@ -14,6 +14,7 @@ import html
 from collections.abc import Sequence
 
 from isoprov.documents.blocks import (
+    CLOSING_REGIONS,
     HEADER_REGIONS,
     Block,
     Bullets,
@@ -106,8 +107,8 @@ def to_html(blocks: Sequence[Block], title: str) -> str:
             group, i = group_regions(blocks, i, HEADER_REGIONS)
             parts[-1].append(_html_header(group))
             continue
-        if isinstance(block, Region) and block.name in ("recipients", "signature"):
-            group, i = group_regions(blocks, i, ("recipients", "signature"))
+        if isinstance(block, Region) and block.name in CLOSING_REGIONS:
+            group, i = group_regions(blocks, i, CLOSING_REGIONS)
             parts[-1].append(_html_closing(group))
             continue
         parts[-1].append(_html_block(block))
@@ -200,6 +201,18 @@ def _html_header(group: dict[str, Region]) -> str:
     return f'<table class="layout header">{rows}</table>'
 
 
+def _html_signature(region: Region | None) -> list[str]:
+    """A signature block: position lines, the space to sign and seal, the name."""
+    paragraphs = [b for b in region.blocks if isinstance(b, Paragraph)] if region is not None else []
+    out = [
+        _p("signed" if k == len(paragraphs) - 1 and k > 0 else "sign first" if k == 0 else "sign", p.runs)
+        for k, p in enumerate(paragraphs)
+    ]
+    if len(paragraphs) == 1:  # no name yet: keep the space for the signature and seal
+        out.append('<div class="signing-space"></div>')
+    return out
+
+
 def _html_closing(group: dict[str, Region]) -> str:
     """Nơi nhận beside the signature block, kept whole and on the page of the body's last line."""
     left: list[str] = []
@@ -208,12 +221,9 @@ def _html_closing(group: dict[str, Region]) -> str:
             left.extend(_p("recipient", (Run("- "), *item)) for item in b.items)
         elif isinstance(b, Paragraph | Heading):
             left.append(_p("lead", b.runs))
-    right: list[str] = []
-    paragraphs = [b for b in group["signature"].blocks if isinstance(b, Paragraph)] if "signature" in group else []
-    for k, p in enumerate(paragraphs):
-        right.append(_p("signed" if k == len(paragraphs) - 1 and k > 0 else "sign first" if k == 0 else "sign", p.runs))
-    if len(paragraphs) == 1:  # no name yet: keep the space for the signature and seal
-        right.append('<div class="signing-space"></div>')
+    if "cosign" in group:  # a biên bản: a second signer on the left, laid out as the right one
+        left.extend(_html_signature(group["cosign"]))
+    right = _html_signature(group.get("signature"))
     widths = [_mm(w) for w in CLOSING_COLUMNS_MM]
     return (
         '<table class="layout closing"><tr>'

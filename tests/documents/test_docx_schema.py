@@ -12,6 +12,7 @@ import pytest
 
 from tests import DATA, ROOT
 from tests.clirun import invoke
+from tests.documents.test_inspection_documents import CASES as INSPECTION_CASES
 
 openxml_audit = pytest.importorskip("openxml_audit", reason="openxml-audit is in the test extra")
 
@@ -26,6 +27,8 @@ DOCUMENTS = [
     ("report", EXAMPLES / "bac-giang-2020/bao-cao.yaml"),
     ("decision", EXAMPLES / "nghe-an-2012/quyet-dinh-37.yaml"),
     ("plan", EXAMPLES / "binh-phuoc-2021/ke-hoach-kiem-tra.yaml"),
+    # the yearly inspection's documents (SPEC §9), with the two-column signature of the minutes
+    *((kind, EXAMPLES / "binh-phuoc-2021/van-ban" / f"{name}.yaml") for kind, name in INSPECTION_CASES),
     ("report", RENDER / "bao-cao/bao-cao.yaml"),
     *(
         ("plan", RENDER / name)
