@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from isoprov.core.diagnostics import Diagnostic, InputError, Severity, has_errors
-from isoprov.core.discovery import ASSESSMENT_SUFFIXES, FORM_SUFFIXES, Discovery, discover
+from isoprov.core.discovery import (
+    ASSESSMENT_SUFFIXES,
+    FORM_SUFFIXES,
+    OTHER_SPREADSHEETS,
+    Discovery,
+    discover,
+    other_spreadsheet,
+)
 from isoprov.core.kinds import KIND_HINTS, KIND_NAMES, detect_kind
 from isoprov.core.loading import YamlDocument, load_yaml
 from isoprov.core.loading import gc_paused as _gc_paused
@@ -248,6 +255,8 @@ def _load(
 ) -> tuple[Assessment, YamlDocument, PartialAssessmentError | None]:
     """The assessment in one file, with the error that found part of it invalid if so; raises
     :class:`_NotAnAssessment` for another kind of YAML file found in a folder."""
+    if path.suffix.lower() in OTHER_SPREADSHEETS:
+        raise InputError([other_spreadsheet(path)])
     if path.suffix.lower() in FORM_SUFFIXES:
         from isoprov.excel.form_reader import read_assessment_form  # openpyxl only when a form is read
 

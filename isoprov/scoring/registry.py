@@ -53,7 +53,8 @@ def registry_from(doc: YamlDocument) -> Registry:
 def agency_key(code: str) -> str:
     """An agency code as compared everywhere (mã cơ quan): NFC, trimmed, case-folded, so that
     `SNV`, `snv` and `Snv ` are one agency."""
-    return nfc(code).strip().casefold()
+    # NFC again after case-folding: folding can decompose a letter (ǰ → j + ◌̌)
+    return nfc(nfc(code).strip().casefold())
 
 
 def check_registry(registry: Registry, levels: Sequence[str] | None = None) -> list[Diagnostic]:
