@@ -292,8 +292,9 @@ def sandbox_class() -> type[jinja2.sandbox.SandboxedEnvironment]:
             if isinstance(owner, str):
                 args = _check_method_call(owner, getattr(target, "__name__", ""), args, kwargs)
             result = super().call(__context, __obj, *args, **kwargs)
-            if isinstance(result, str | list):
-                _too_long("mẫu gọi một hàm", len(result))
+            if isinstance(owner, str) and isinstance(result, str | list):
+                # a string method; a macro's text (a whole 10,000-row table) is bounded by MAX_OUTPUT
+                _too_long(f"mẫu gọi `{getattr(target, '__name__', '')}`", len(result))
             return result
 
     return Sandbox

@@ -135,3 +135,24 @@ def test_report_reads_files_named_outside_its_tree(tmp_path: Path) -> None:
     result = invoke(["render", "report", str(data), "-o", str(tmp_path / "bc.md")])
     assert result.exit_code == 0, result.stderr
     assert "đã đọc 4 tệp tự đánh giá" in result.stderr
+
+
+def test_a_long_table_from_the_shipped_macros_is_not_capped(tmp_path: Path) -> None:
+    """A macro's text (the whole table) is bounded by the document's cap, not by one string's."""
+    cell = "Nội dung kiểm tra " * 8
+    rows = [f'            - ["{k}.", "{cell}{k}", "Sở KH&CN", "Quý {k % 4 + 1}"]' for k in range(8000)]
+    attachment = [
+        "attachments:",
+        "  - title: Danh sách",
+        "    body:",
+        "      - table:",
+        "          columns: [TT, A, B, C]",
+        "          rows:",
+        *rows,
+    ]
+    data = tmp_path / "kh.yaml"
+    data.write_text(EXAMPLE.read_text("utf-8") + "\n" + "\n".join(attachment) + "\n", "utf-8")
+    out = tmp_path / "kh.md"
+    result = invoke(["render", "plan", str(data), "-o", str(out), "--markdown", "pandoc"])
+    assert result.exit_code == 0, result.stderr
+    assert len(out.read_text("utf-8")) > 1_000_000
