@@ -19,6 +19,7 @@ from isoprov.commands.common import emit, print_diagnostics, require_output, req
 from isoprov.core.diagnostics import Diagnostic, ExitCode, Severity, os_error_text
 from isoprov.core.discovery import YAML_SUFFIXES, discover
 from isoprov.core.jsonout import dumps
+from isoprov.core.numbers import format_figure
 from isoprov.core.vietnamese import MoneyParseError, amount_in_words, format_number, parse_money
 from isoprov.pipeline.budget import check_file
 
@@ -112,7 +113,7 @@ def quantity_cell(r: ItemResult) -> str:
     """The quantity with the extra multipliers, so that a row multiplies out as shown: "8 × 5 ngày"
     beside a rate of 200.000 and an amount of 8.000.000. (On a lump sum they do not count: BUD015.)"""
     item = r.item
-    parts = [format_number(item.quantity)] if item.quantity is not None else []
+    parts = [format_figure(item.quantity)] if item.quantity is not None else []
     parts += [m.shown() for m in item.times]
     return " × ".join(parts)
 

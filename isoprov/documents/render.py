@@ -32,11 +32,13 @@ import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from isoprov.core.diagnostics import Diagnostic, InputError, Severity
 from isoprov.core.loading import PathKey, WrittenNumber, YamlDocument
+from isoprov.core.numbers import format_figure
 from isoprov.core.resources import shipped_dir
 from isoprov.core.vietnamese import amount_in_words, format_date, format_number
 from isoprov.documents.model import KINDS, Document, IssueDate, ReportSource
@@ -668,13 +670,13 @@ def _resolve(base_dir: Path, name: str) -> Path:
     return path if path.is_absolute() else base_dir / path
 
 
-def _as_written(doc: YamlDocument, path: PathKey, value: Decimal | None) -> str:
+def _as_written(doc: YamlDocument, path: PathKey, value: Decimal | Fraction | None) -> str:
     """A number as the data file writes it when it has leading zeros (``02``), else formatted
     the Vietnamese way; "" for None."""
     if value is None:
         return ""
     written = doc.value_at(path)
-    return str(written) if isinstance(written, WrittenNumber) else format_number(value)
+    return str(written) if isinstance(written, WrittenNumber) else format_figure(value)
 
 
 def budget_appendix(
