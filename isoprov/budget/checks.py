@@ -202,6 +202,14 @@ class _Amounts:
         return Fraction(0)
 
 
+def _unverified(verified: str | None) -> str:
+    if verified == "secondary":
+        return " (con số lấy từ nguồn thứ cấp, chưa đối chiếu với lời văn của văn bản)"
+    if verified == "unverified":
+        return " (con số chưa được đối chiếu với lời văn của văn bản)"
+    return ""
+
+
 def _decimal(value: Fraction) -> Decimal:
     """An exact Decimal when the amount has one; else (an amount not yet rounded, × 15/26 and no
     ``rounding``: BUD017 reports it) the nearest with 6 decimals of đồng, for display only."""
@@ -351,6 +359,7 @@ class _Checker:
             unrounded_vnd=a.unrounded if a.unrounded is not None and a.unrounded != a.computed else None,
             basis=basis,
             base_vnd=_decimal(a.base) if a.base is not None else None,
+            of_paths=tuple(self.refs.targets(item)),
             cap=cap,
         )
 
@@ -444,7 +453,7 @@ class _Checker:
                     path,
                     f"`{item.name}`: định mức {rate_text} vượt mức tối đa {cap.shown()} "
                     f"({norm.cap.name}; {cap.derivation() + '; ' if cap.chain else ''}{norm.source}); "
-                    f"vượt {format_approximate(rate - cap.max_vnd)} đồng",
+                    f"vượt {format_approximate(rate - cap.max_vnd)} đồng{_unverified(norm.cap.verified)}",
                 )
             elif cap.min_vnd is not None and rate < cap.min_vnd:
                 self.find(

@@ -36,6 +36,7 @@ class ItemResult:
     #: A percentage line: how it is computed ("5 % × (mục 1 + mục 2)") and Σ of those items.
     basis: str = ""
     base_vnd: Decimal | None = None
+    of_paths: tuple[PathKey, ...] = ()
     #: The cap the rate was checked against (derived caps with their derivation).
     cap: ResolvedCap | None = None
 

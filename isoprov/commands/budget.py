@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,8 @@ from isoprov.commands.common import emit, print_diagnostics, require_output, req
 from isoprov.core.diagnostics import Diagnostic, ExitCode, Severity, os_error_text
 from isoprov.core.discovery import YAML_SUFFIXES, discover
 from isoprov.core.jsonout import dumps
-from isoprov.core.numbers import format_figure
-from isoprov.core.vietnamese import MoneyParseError, amount_in_words, format_number, parse_money
+from isoprov.core.numbers import exact_decimal, format_approximate, format_figure
+from isoprov.core.vietnamese import MoneyParseError, amount_in_words, format_number, parse_money, unit_factor
 from isoprov.pipeline.budget import check_file
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
@@ -79,8 +80,10 @@ def write_xlsx(reports: list[BudgetReport], target: Path) -> bool:
 
 
 def budget_json(report: BudgetReport) -> dict[str, Any]:
-    """One budget as SPEC §5 gives it, key for key."""
-    return {
+    """One budget as SPEC §5 gives it, key for key; a budget that uses the rules of SPEC §5b also
+    gets ``rounding``, ``lines`` (percentage lines and rounded amounts with their inputs) and
+    ``caps`` (the caps checked, derived ones with their derivation)."""
+    out: dict[str, Any] = {
         "file": report.file,
         "title": report.budget.title,
         "unit": report.unit,
@@ -91,6 +94,61 @@ def budget_json(report: BudgetReport) -> dict[str, Any]:
             {"code": f.code, "severity": str(f.severity), "line": f.line, "message": f.message} for f in report.findings
         ],
     }
+    if report.uses_rules:
+        out.update(rules_json(report))
+    return out
+
+
+def rules_json(report: BudgetReport) -> dict[str, Any]:
+    """The SPEC §5b part of a budget's JSON."""
+    rounding = report.budget.rounding
+    lines = []
+    for r in report.rows():
+        if r.basis or r.unrounded_vnd is not None:
+            lines.append(
+                {
+                    "line": r.line,
+                    "id": r.item.id,
+                    "name": r.item.name,
+                    "percent": _json_figure(r.item.percent),
+                    "of": list(r.item.of),
+                    "base_vnd": r.base_vnd,
+                    "unrounded_vnd": _json_figure(r.unrounded_vnd),
+                    "amount_vnd": r.value_vnd,
+                    "amount": report.in_unit(r.value_vnd),
+                }
+            )
+    caps = []
+    for cap in report.caps():
+        c = cap.norm.cap
+        caps.append(
+            {
+                "id": c.id,
+                "max_vnd": _json_figure(cap.max_vnd),
+                "min_vnd": c.min_vnd,
+                "per": c.per_text,
+                "for": list(c.for_),
+                "source": cap.norm.source,
+                "verified": c.verified,
+                "derived_from": [{"percent": p, "of": n.cap.id, "source": n.source} for p, n in cap.chain],
+                "share": None if c.share is None else {"percent": c.share.percent, "of": c.share.of},
+                "shown": cap.full(),
+            }
+        )
+    return {
+        "for": report.budget.for_,
+        "rounding": None if rounding is None else {"to_vnd": rounding.to.to_vnd(report.unit), "mode": rounding.mode},
+        "lines": lines,
+        "caps": caps,
+    }
+
+
+def _json_figure(value: Decimal | Fraction | None) -> Decimal | str | None:
+    """A figure for JSON: a Decimal when it has one exactly, else the fraction as ``"15/26"``."""
+    if isinstance(value, Fraction):
+        exact = exact_decimal(value)
+        return exact if exact is not None else f"{value.numerator}/{value.denominator}"
+    return value
 
 
 def json_report(reports: list[BudgetReport], errors: list[Diagnostic]) -> dict[str, Any]:
@@ -118,28 +176,44 @@ def quantity_cell(r: ItemResult) -> str:
     return " × ".join(parts)
 
 
+def _label(report: BudgetReport, r: ItemResult) -> str:
+    """What a row's name adds: the rate as written, how a percentage line is computed, the exact
+    amount before rounding."""
+    item = r.item
+    label = ""
+    if item.rate is not None and item.rate.explicit and item.rate.unit != report.unit and r.depth == 0:
+        label += f" (định mức ghi: {item.rate.text})"  # the column shows it in the budget's unit
+    if r.basis:
+        base = _figure(report, r.base_vnd)
+        label += f" ({r.basis} = {format_figure(item.percent or 0)} % × {base})"
+    if r.unrounded_vnd is not None:
+        label += f" (làm tròn từ {format_approximate(r.unrounded_vnd / Fraction(unit_factor(report.unit)))})"
+    return label
+
+
 def _row(report: BudgetReport, r: ItemResult) -> list[RenderableType]:
     item = r.item
     style = "italic" if r.depth else ""
     computed = _figure(report, r.value_vnd)
     computed_cell = Text(_MISMATCH + computed, style="bold red") if r.mismatch else Text(computed)
     declared = Text(_figure(report, r.declared_vnd), style="red" if r.mismatch else "")
+    rate = show_money(item.rate, report.unit) if item.rate is not None else ""
+    if item.percent is not None:
+        rate = f"{format_figure(item.percent)} %"
     if r.depth == 0:
-        label = item.name
-        if item.rate is not None and item.rate.explicit and item.rate.unit != report.unit:
-            label += f" (định mức ghi: {item.rate.text})"  # the column shows it in the budget's unit
         return [
             Text(f"{r.number}."),
-            Text(label),
+            Text(item.name + _label(report, r)),
             Text(item.unit),
             Text(quantity_cell(r)),
-            Text(show_money(item.rate, report.unit) if item.rate is not None else ""),
+            Text(rate),
             declared,
             computed_cell,
         ]
     # A breakdown row as the seed writes it: "Nước uống đại biểu: 122 người × 20.000 đồng × 10 huyện"
     formula = item.formula(report.unit)
-    name = Padding(Text(item.name + (f": {formula}" if formula else ""), style=style), (0, 0, 0, 2 * r.depth))
+    text = item.name + (f": {formula}" if formula else "") + _label(report, r)
+    name = Padding(Text(text, style=style), (0, 0, 0, 2 * r.depth))
     return [Text(""), name, Text(""), Text(""), Text(""), declared, computed_cell]
 
 
@@ -172,6 +246,28 @@ def report_table(report: BudgetReport) -> Table:
     return table
 
 
+def rules_lines(report: BudgetReport) -> list[str]:
+    """Under the table: the rounding and the caps the rates were checked against, derived caps
+    with their derivation and both sources (SPEC §5b). Nothing for a budget that uses none."""
+    lines = []
+    rounding = report.budget.rounding
+    if rounding is not None:
+        lines.append(f"Thành tiền tính lại được {rounding.shown(report.unit)}.")
+    caps = [c for c in report.caps() if c.chain or c.norm.cap.min or c.norm.cap.share or c.norm.cap.for_]
+    if caps:
+        lines.append("Định mức tối đa đã đối chiếu:")
+        for cap in caps:
+            extra = []
+            if cap.min_vnd is not None:
+                extra.append(f"tối thiểu {format_number(cap.min_vnd)} đồng")
+            share = cap.norm.cap.share
+            if share is not None:
+                extra.append(f"tổng không quá {format_number(share.percent)} % mức `{share.of}`")
+            more = f"; {'; '.join(extra)}" if extra else ""
+            lines.append(f"  `{cap.norm.cap.id}`: {cap.full()}{more}")
+    return lines
+
+
 def print_report(report: BudgetReport) -> None:
     """Title, unit, table, the total in words, then the findings (``file:line: code message``)."""
     stdout.print(Text(report.budget.title.upper(), style="bold"))
@@ -182,6 +278,8 @@ def print_report(report: BudgetReport) -> None:
         stdout.print(Text(f"Bằng chữ: {report.total_in_words}", style="italic"))
     else:
         stdout.print(Text("Bằng chữ: (không viết được, xem lỗi BUD010)", style="italic red"))
+    for line in rules_lines(report):
+        stdout.print(Text(line, style="italic"))
     for f in report.findings:
         stdout.print(Text(f.text(), style=_SEVERITY_STYLE[f.severity]))
     if not report.findings:

@@ -38,9 +38,9 @@ from typing import TYPE_CHECKING, Any
 
 from isoprov.core.diagnostics import Diagnostic, InputError, Severity
 from isoprov.core.loading import PathKey, WrittenNumber, YamlDocument
-from isoprov.core.numbers import format_figure
+from isoprov.core.numbers import format_approximate, format_figure
 from isoprov.core.resources import shipped_dir
-from isoprov.core.vietnamese import amount_in_words, format_date, format_number
+from isoprov.core.vietnamese import amount_in_words, format_date, format_number, unit_factor
 from isoprov.documents.model import KINDS, Document, IssueDate, ReportSource
 
 if TYPE_CHECKING:
@@ -716,7 +716,14 @@ def budget_appendix(
                 "quantity": item.quantity,
                 # `quantity: 02` as the seed writes it (Vietnamese offices pad counts below 10)
                 "quantity_as_written": _as_written(budget_doc, (*r.path, "quantity"), item.quantity),
-                "rate": show_money(item.rate, budget.unit) if item.rate is not None else None,
+                "rate": show_money(item.rate, budget.unit)
+                if item.rate is not None
+                else (f"{format_figure(item.percent)} %" if item.percent is not None else None),
+                # SPEC §5b: how a percentage line is computed; the exact amount before rounding
+                "basis": r.basis,
+                "unrounded": format_approximate(r.unrounded_vnd / Fraction(unit_factor(budget.unit)))
+                if r.unrounded_vnd is not None
+                else "",
                 "times": [m.shown() for m in item.times],
                 "formula": item.formula(budget.unit),
                 "amount": report.in_unit(r.value_vnd),
@@ -732,6 +739,7 @@ def budget_appendix(
         "total": report.total,
         "total_vnd": report.total_vnd,
         "words": report.total_in_words,
+        "rounding": budget.rounding.shown(budget.unit) if budget.rounding is not None else "",
     }
     return appendix, diagnostics
 

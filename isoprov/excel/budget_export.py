@@ -10,20 +10,30 @@ declared amounts). A user who changes a quantity or rate in Excel or LibreOffice
 every total follow. Conditional formats mark a recomputed amount that differs from the declared
 one, and a lump sum whose declared amount differs from the sum of its sub-items.
 
+SPEC §5b: a fraction stays a live division (``=15/26``); a percentage line computes
+``=5/100*(H5+H6)`` from the cells of its items; with ``rounding`` each computed amount is wrapped
+in ``ROUND(…/step;0)*step`` (``ROUNDDOWN`` for ``down``; ``half-even`` rounds an exact half to the
+even multiple), so the sheet recomputes the rounded figures the command counts.
+
 openpyxl is imported inside the functions only: ``isoprov --help`` must not pay for it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import Context, Decimal, localcontext
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from isoprov.budget.model import exact_arithmetic
+from isoprov.budget.model import Rounding, exact_arithmetic
 from isoprov.budget.results import BudgetReport, ItemResult
 from isoprov.core.atomic import write_atomic
 from isoprov.core.diagnostics import SEVERITY_LABEL
+from isoprov.core.jsonout import plain_decimal
+from isoprov.core.loading import PathKey
+from isoprov.core.numbers import Figure, exact_decimal
+from isoprov.core.vietnamese import to_unit
 from isoprov.excel.cells import print_landscape, put_formula, put_number, put_text
 
 HEADERS = (
@@ -96,8 +106,9 @@ def _fill_sheet(ws: Any, report: BudgetReport) -> None:
 
     rows = list(report.rows())
     row_of = {id(r): FIRST_ROW + k for k, r in enumerate(rows)}
+    row_by_path = {r.path: FIRST_ROW + k for k, r in enumerate(rows)}
     for r in rows:
-        _item_row(ws, report, r, row_of)
+        _item_row(ws, report, r, row_of, row_by_path)
     last = FIRST_ROW + len(rows) - 1
     for row in ws.iter_rows(min_row=FIRST_ROW, max_row=last, max_col=len(HEADERS)):
         for cell in row:
@@ -134,6 +145,9 @@ def _fill_sheet(ws: Any, report: BudgetReport) -> None:
             ws, below + 1, _col(COMPUTED), f"={COMPUTED}{below}-{COMPUTED}{total_row}", allocated_value - report.total
         )
         below += 2
+    if report.budget.rounding is not None:
+        put_text(ws, below, 2, f"Thành tiền tính lại được {report.budget.rounding.shown(report.unit)}.")
+        below += 1
     words = report.total_in_words or "(không viết được bằng chữ: tổng không phải số nguyên đồng)"
     ws.merge_cells(f"A{below}:{last_col}{below}")
     put_text(ws, below, 1, f"(Bằng chữ: {words})").font = Font(italic=True)
@@ -179,19 +193,33 @@ def _col(letter: str) -> int:
     return "ABCDEFGHI".index(letter) + 1
 
 
-def computed_formula(r: ItemResult, n: int, row_of: dict[int, int]) -> str:
+def computed_formula(
+    r: ItemResult,
+    n: int,
+    row_of: dict[int, int],
+    row_by_path: dict[PathKey, int] | None = None,
+    rounding: tuple[Rounding, Decimal] | None = None,
+) -> str:
     """The "tính lại" formula of row ``n``: it evaluates to ``r.value_vnd``, the amount the
     command counts. A rate item multiplies its quantity, rate and multipliers (whichever are
-    given, as :class:`~isoprov.budget._Checker` does); a lump sum counts its declared amount, or
-    without one the sum of its sub-items."""
+    given, as :class:`~isoprov.budget.checks._Checker` does); a percentage line takes its share of
+    the rows of its ``of`` items (``row_by_path``); both are rounded as ``rounding`` (the rule and
+    its step in the budget's unit) says. A lump sum counts its declared amount, or without one
+    the sum of its sub-items."""
     item = r.item
+    body = None
     if item.rate is not None:
         factors = [f"{RATE}{n}"]
         if item.quantity is not None:
             factors.insert(0, f"{QTY}{n}")
         if item.times:
             factors.append(f"{TIMES}{n}")
-        return "=" + "*".join(factors)
+        body = "*".join(factors)
+    elif item.percent is not None and row_by_path is not None:
+        targets = [f"{COMPUTED}{row_by_path[p]}" for p in r.of_paths]
+        body = f"{_figure_text(item.percent)}/100*({'+'.join(targets)})"
+    if body is not None:
+        return "=" + (_rounded(body, *rounding) if rounding is not None else body)
     if r.declared_vnd is not None:
         return f"={DECLARED}{n}"
     if r.children:
@@ -199,7 +227,39 @@ def computed_formula(r: ItemResult, n: int, row_of: dict[int, int]) -> str:
     return "=0"
 
 
-def _item_row(ws: Any, report: BudgetReport, r: ItemResult, row_of: dict[int, int]) -> None:
+def _rounded(body: str, rounding: Rounding, step: Decimal) -> str:
+    q = plain_decimal(step)
+    y = f"({body})/{q}"
+    if rounding.mode == "down":
+        return f"ROUNDDOWN({y},0)*{q}"
+    if rounding.mode == "half-even":
+        return f"IF(MOD({y},1)=0.5,2*ROUND({y}/2,0),ROUND({y},0))*{q}"
+    return f"ROUND({y},0)*{q}"
+
+
+def _figure_text(value: Figure) -> str:
+    """A figure as a formula term: ``2.5``, ``15/26``."""
+    if isinstance(value, Fraction):
+        exact = exact_decimal(value)
+        return plain_decimal(exact) if exact is not None else f"{value.numerator}/{value.denominator}"
+    return plain_decimal(value)
+
+
+def _figure_value(value: Figure) -> Decimal:
+    """A figure as a cell value; a fraction without a finite decimal to 28 digits (the cell keeps
+    the formula: the value only picks the format)."""
+    if isinstance(value, Fraction):
+        exact = exact_decimal(value)
+        if exact is not None:
+            return exact
+        with localcontext(Context(prec=28)):
+            return Decimal(value.numerator) / Decimal(value.denominator)
+    return value
+
+
+def _item_row(
+    ws: Any, report: BudgetReport, r: ItemResult, row_of: dict[int, int], row_by_path: dict[PathKey, int]
+) -> None:
     from openpyxl.styles import Alignment, Font
 
     n = row_of[id(r)]
@@ -212,20 +272,32 @@ def _item_row(ws: Any, report: BudgetReport, r: ItemResult, row_of: dict[int, in
         name.font = Font(italic=True)
     if item.unit:
         put_text(ws, n, 3, item.unit)
-    if item.quantity is not None:
+    if isinstance(item.quantity, Fraction):
+        put_formula(ws, n, _col(QTY), f"={_figure_text(item.quantity)}", _figure_value(item.quantity))
+    elif item.quantity is not None:
         put_number(ws, n, _col(QTY), item.quantity)
     if item.rate is not None:
         rate = report.in_unit(item.rate.to_vnd(report.unit))
         put_number(ws, n, _col(RATE), rate)
-    if item.times:
+    if any(isinstance(m.value, Fraction) for m in item.times):
+        formula = "=" + "*".join(_figure_text(m.value) for m in item.times)
+        put_formula(ws, n, _col(TIMES), formula, _figure_value(item.times[0].value))
+    elif item.times:
         product = Decimal(1)
         for m in item.times:
-            product *= m.value
+            product *= _figure_value(m.value)
         put_number(ws, n, _col(TIMES), product)
+    if item.percent is not None:
+        put_number(ws, n, _col(RATE), _figure_value(item.percent), fmt='0.####" %"')
     if r.declared_vnd is not None:
         put_number(ws, n, _col(DECLARED), report.in_unit(r.declared_vnd))
-    put_formula(ws, n, _col(COMPUTED), computed_formula(r, n, row_of), report.in_unit(r.value_vnd))
+    rounding = report.budget.rounding
+    step = (rounding, to_unit(rounding.to.to_vnd(report.unit), report.unit)) if rounding is not None else None
+    formula = computed_formula(r, n, row_of, row_by_path, step)
+    put_formula(ws, n, _col(COMPUTED), formula, report.in_unit(r.value_vnd))
     notes = [item.formula(report.unit)] if item.rate is not None else []
+    if r.basis:
+        notes.append(r.basis)
     if item.note:
         notes.append(item.note)
     if r.mismatch:
