@@ -169,7 +169,8 @@ def ambiguous_yaml_number(value: Decimal) -> str | None:
     else:
         other = (
             f"nếu là {yaml_reading} hãy viết theo cách Việt Nam trong ngoặc kép, ví dụ "
-            f'`"{yaml_reading} triệu đồng"` (số tiền) hoặc `"{yaml_reading}"` (số lượng)'
+            f'`"{yaml_reading} triệu đồng"` (số tiền) hoặc `"{yaml_reading}"` (số lượng) — luôn trong ngoặc '
+            "kép: không có ngoặc kép, trong `[…]` hay `{…}` YAML tách số ở dấu phẩy"
         )
     return (
         f"`{value}` có thể hiểu là {yaml_reading} (dấu `.` là dấu thập phân) hoặc {grouped} "

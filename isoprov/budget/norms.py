@@ -61,7 +61,7 @@ CAP_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 
 
 class PercentOf(Model):
-    """``{percent: 80, of: iso-tu-van-xay-dung-chi-cuc}``: a share of another cap."""
+    """Tỷ lệ phần trăm của một mức khác (a share of another cap): ``{percent: 80, of: iso-tu-van-xay-dung-chi-cuc}``."""
 
     percent: Decimal = Field(gt=0, description="Tỷ lệ phần trăm")
     of: str = Field(pattern=CAP_ID_PATTERN, description="Mã định mức làm cơ sở")
