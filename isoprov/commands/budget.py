@@ -16,7 +16,17 @@ from rich.text import Text
 from isoprov.budget.model import show_money
 from isoprov.budget.norms import NormLookup
 from isoprov.budget.results import BudgetReport, ItemResult
-from isoprov.commands.common import emit, print_diagnostics, require_output, require_paths, stderr, stdout, usage_error
+from isoprov.commands.common import (
+    emit,
+    keep_old_output,
+    print_diagnostics,
+    refuse_overwriting_inputs,
+    require_output,
+    require_paths,
+    stderr,
+    stdout,
+    usage_error,
+)
 from isoprov.core.diagnostics import Diagnostic, ExitCode, Severity, os_error_text
 from isoprov.core.discovery import YAML_SUFFIXES, discover
 from isoprov.core.jsonout import dumps
@@ -33,10 +43,11 @@ def run_check(files: list[Path], output_format: str, xlsx: Path | None, norms: l
     require_paths([*files, *norms])
     if xlsx is not None:
         require_output(xlsx, (".xlsx",), "tệp Excel")
+    found = discover(files, YAML_SUFFIXES)
+    refuse_overwriting_inputs([("--xlsx", xlsx)], [*found.paths, *norms])
     lookup = NormLookup(norms)
     errors: list[Diagnostic] = []
     reports: list[BudgetReport] = []
-    found = discover(files, YAML_SUFFIXES)
     errors.extend(found.problems)
     for path, explicit in found.files:
         checked = check_file(path, lookup.for_budget(path), explicit=explicit)
@@ -61,7 +72,7 @@ def run_check(files: list[Path], output_format: str, xlsx: Path | None, norms: l
 def write_xlsx(reports: list[BudgetReport], target: Path) -> bool:
     """Write the Excel export; False (with a message) when it could not be written."""
     if not reports:
-        stderr.print(f"Không có dự toán hợp lệ nào để ghi ra {target}.", markup=False)
+        keep_old_output(target, "dự toán")
         return False
     from isoprov.excel.budget_export import write_budget_xlsx  # openpyxl only when asked
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -20,6 +21,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails
 
 from isoprov.core.diagnostics import Diagnostic, InputError
+from isoprov.core.discovery import YAML_SUFFIXES, discover
 from isoprov.core.loading import PathKey, YamlDocument, load_yaml
 from isoprov.core.validation import Model, validate_document
 
@@ -386,10 +388,38 @@ class Document(Model):
         return _one_or_many(value)
 
 
+def resolve(base_dir: Path, name: str) -> Path:
+    """A file the document names (budget, assessments, criteria, agencies): relative to the data
+    file's folder ``base_dir`` unless written absolute."""
+    path = Path(name)
+    return path if path.is_absolute() else base_dir / path
+
+
 def load_document(path: Path) -> tuple[Document, YamlDocument]:
     """Load and validate a document data file; raises :class:`isoprov.diagnostics.InputError`."""
     doc = load_yaml(path)
     return validate_document(Document, doc), doc
+
+
+def named_files(document: Document) -> list[tuple[PathKey, str]]:
+    """The files a document names (budget, assessments, criteria, agencies), with where."""
+    named: list[tuple[PathKey, str]] = []
+    if document.budget is not None:
+        named.append((("budget",), document.budget.file))
+    if document.report is not None:
+        named += [(("report", "assessments", i), p) for i, p in enumerate(document.report.assessments)]
+        named += [(("report", "criteria", i), p) for i, p in enumerate(document.report.criteria)]
+        if document.report.agencies is not None:
+            named.append((("report", "agencies"), document.report.agencies))
+    return named
+
+
+def named_inputs(document: Document, base_dir: Path) -> Iterator[Path]:
+    """The files a document names, as paths (a folder of assessments stands for its files);
+    lazily: a folder is searched only when asked for its files."""
+    for _, name in named_files(document):
+        path = resolve(base_dir, name)
+        yield from discover([path], (*YAML_SUFFIXES, ".xlsx")).paths if path.is_dir() else [path]
 
 
 def validate_document_file(path: Path, doc: YamlDocument) -> list[Diagnostic]:
@@ -400,17 +430,9 @@ def validate_document_file(path: Path, doc: YamlDocument) -> list[Diagnostic]:
     except InputError as exc:
         return exc.diagnostics
     base = path.parent
-    named: list[tuple[PathKey, str]] = []
-    if document.budget is not None:
-        named.append((("budget",), document.budget.file))
-    if document.report is not None:
-        named += [(("report", "assessments", i), p) for i, p in enumerate(document.report.assessments)]
-        named += [(("report", "criteria", i), p) for i, p in enumerate(document.report.criteria)]
-        if document.report.agencies is not None:
-            named.append((("report", "agencies"), document.report.agencies))
     out: list[Diagnostic] = []
-    for where, name in named:
-        target = Path(name) if Path(name).is_absolute() else base / name
+    for where, name in named_files(document):
+        target = resolve(base, name)
         if not target.exists():
             out.append(doc.diagnostic(where, f"không tìm thấy `{target}`"))
     return out

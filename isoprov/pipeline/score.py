@@ -6,21 +6,19 @@ file is still scored. This is the core behind ``isoprov score`` and the score re
 
 from __future__ import annotations
 
-import gc
-import multiprocessing as mp
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from isoprov.core.diagnostics import Diagnostic, InputError, Severity, has_errors
-from isoprov.core.discovery import ASSESSMENT_SUFFIXES, FORM_SUFFIXES, discover
+from isoprov.core.discovery import ASSESSMENT_SUFFIXES, FORM_SUFFIXES, Discovery, discover
 from isoprov.core.kinds import KIND_HINTS, KIND_NAMES, detect_kind
 from isoprov.core.loading import YamlDocument, load_yaml
 from isoprov.core.loading import gc_paused as _gc_paused
+from isoprov.core.workers import can_fork, worker_pool
 from isoprov.scoring.assessment import (
     Assessment,
     PartialAssessmentError,
@@ -109,8 +107,26 @@ def score_paths(
     Files are scored independently (in parallel worker processes for large batches); the
     batch-wide rules then apply in path order: the first file of an agency is kept.
     """
+    found = assessment_files(paths)
+    return score_found(found, catalog, strict=strict, registry=registry, progress=progress)
+
+
+def assessment_files(paths: Iterable[Path]) -> Discovery:
+    """The files ``score`` reads under ``paths``: YAML assessments and filled forms."""
+    return discover(paths, ASSESSMENT_SUFFIXES, forms=True)
+
+
+def score_found(
+    found: Discovery,
+    catalog: Catalog,
+    *,
+    strict: bool = False,
+    registry: Registry | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Batch:
+    """:func:`score_paths` on files already found (a command that checks its outputs against
+    its inputs finds them first)."""
     batch = Batch()
-    found = discover(paths, ASSESSMENT_SUFFIXES, forms=True)
     files = found.files
     batch.diagnostics.extend(found.problems)
     seen: dict[tuple[str, str, str], str] = {}
@@ -137,24 +153,32 @@ def _collect(outcome: FileOutcome, batch: Batch, seen: dict[tuple[str, str, str]
         batch.submitted.add(outcome.submission)
     for k, level in enumerate(outcome.levels):
         batch.level_order.setdefault(level, k)
-    key = outcome.key
-    if key is not None and key in seen:
-        [first, *_] = outcome.duplicate_at or ("",)
-        batch.diagnostics.append(
-            duplicate_agency(
-                str(outcome.path),
-                key,
-                seen[key],
-                int(first) if first else None,
-                int(outcome.duplicate_at[1]) if len(outcome.duplicate_at) > 1 else None,
-            )
-        )
+    duplicate = duplicate_of(outcome, seen)
+    if duplicate is not None:
+        batch.diagnostics.append(duplicate)
         return
-    if key is not None:
-        seen[key] = str(outcome.path)
     batch.diagnostics.extend(outcome.diagnostics)
     if outcome.result is not None:
         batch.results.append(outcome.result)
+
+
+def duplicate_of(outcome: FileOutcome, seen: dict[tuple[str, str, str], str]) -> Diagnostic | None:
+    """The error for a second file of one agency, criteria set and period (SPEC §3: the first file
+    in path order is kept); the first one is recorded in ``seen``."""
+    key = outcome.key
+    if key is None:
+        return None
+    if key in seen:
+        [first, *_] = outcome.duplicate_at or ("",)
+        return duplicate_agency(
+            str(outcome.path),
+            key,
+            seen[key],
+            int(first) if first else None,
+            int(outcome.duplicate_at[1]) if len(outcome.duplicate_at) > 1 else None,
+        )
+    seen[key] = str(outcome.path)
+    return None
 
 
 def duplicate_agency(
@@ -178,7 +202,7 @@ PARALLEL_THRESHOLD = 200
 
 def _outcomes(files: list[tuple[Path, bool]], catalog: Catalog, strict: bool) -> Iterator[FileOutcome]:
     workers = min(os.cpu_count() or 1, 8)
-    if len(files) < PARALLEL_THRESHOLD or workers < 2 or "fork" not in mp.get_all_start_methods():
+    if len(files) < PARALLEL_THRESHOLD or workers < 2 or not can_fork():
         for path, explicit in files:
             yield score_file(path, explicit, catalog, strict)
         return
@@ -186,10 +210,10 @@ def _outcomes(files: list[tuple[Path, bool]], catalog: Catalog, strict: bool) ->
     _WORKER_JOB = (files, catalog.explicit, catalog.search, strict)
     try:
         # fork: workers inherit the imported modules and the job, nothing is re-imported
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        with worker_pool(workers) as pool:
             # small chunks: when the files run out, a worker waits for the other's last chunk
             chunksize = max(1, len(files) // (workers * 32))
-            yield from pool.map(_score_index, range(len(files)), chunksize=chunksize)
+            yield from pool.imap(_score_index, range(len(files)), chunksize=chunksize)
     finally:
         _WORKER_JOB = None
 
@@ -203,7 +227,6 @@ def _score_index(index: int) -> FileOutcome:
     assert _WORKER_JOB is not None
     files, explicit, search, strict = _WORKER_JOB
     if _WORKER_CATALOG is None:
-        gc.disable()  # a worker lives for one batch; its objects are not cyclic
         _WORKER_CATALOG = Catalog(explicit=explicit, search=search)
         _WORKER_CATALOG.load_explicit()
     path, explicit_file = files[index]
@@ -268,6 +291,20 @@ def score_file(path: Path, explicit: bool, catalog: Catalog, strict: bool) -> Fi
         if not explicit and _not_a_form(exc):
             return FileOutcome(path, skipped=True)  # a score or budget export beside the forms
         return FileOutcome(path, tuple(exc.diagnostics))
+    return assess(path, assessment, doc, partial, catalog, strict)
+
+
+def assess(
+    path: Path,
+    assessment: Assessment,
+    doc: YamlDocument,
+    partial: PartialAssessmentError | None,
+    catalog: Catalog,
+    strict: bool,
+) -> FileOutcome:
+    """Check one loaded assessment against its criteria set and score it when it is valid: the
+    one per-assessment step of ``score``, ``validate`` and ``render report``. ``partial`` is the
+    error that found part of the file invalid (its valid part is still checked)."""
     code = assessment.agency.code
     submission = Submission(code, assessment.criteria, assessment.period)
     cs = catalog.get(assessment.criteria)

@@ -1,0 +1,89 @@
+"""The budget appendix (phụ lục dự toán) a plan attaches: its table, total and total in words, as
+the budget check computes them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from isoprov.core.diagnostics import Diagnostic, Severity
+from isoprov.core.loading import PathKey, WrittenNumber, YamlDocument
+from isoprov.core.numbers import format_approximate, format_figure
+from isoprov.core.vietnamese import unit_factor
+from isoprov.documents.model import Document, resolve
+
+
+def _as_written(doc: YamlDocument, path: PathKey, value: Decimal | Fraction | None) -> str:
+    """A number as the data file writes it when it has leading zeros (``02``), else formatted
+    the Vietnamese way; "" for None."""
+    if value is None:
+        return ""
+    written = doc.value_at(path)
+    return str(written) if isinstance(written, WrittenNumber) else format_figure(value)
+
+
+def budget_appendix(
+    document: Document, source: YamlDocument, base_dir: Path
+) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
+    """The budget appendix (phụ lục dự toán): the table, total and words computed by
+    :func:`isoprov.pipeline.budget.check_file`. A budget with an error gives no appendix: a document
+    must never carry a figure the check disputes."""
+    from isoprov.budget.model import show_money
+    from isoprov.budget.norms import NormLookup
+    from isoprov.pipeline.budget import check_file
+
+    ref = document.budget
+    assert ref is not None
+    path = resolve(base_dir, ref.file)
+    if not path.is_file():
+        return None, [source.diagnostic(("budget",), f"không tìm thấy tệp dự toán `{path}`")]
+    lookup = NormLookup()
+    checked = check_file(path, lookup.for_budget(path))
+    report, budget_doc = checked.report, checked.doc
+    if report is None or budget_doc is None:
+        return None, checked.problems
+    budget = report.budget
+    # notes (e.g. "checked against an example cap only") belong to `isoprov budget check`
+    diagnostics = [d for d in (*lookup.problems, *report.findings) if d.severity is not Severity.NOTE]
+    if not report.ok or report.total_in_words is None:
+        return None, diagnostics
+    rows = []
+    for r in report.rows():
+        item = r.item
+        rows.append(
+            {
+                "number": r.number,
+                "depth": r.depth,
+                "name": item.name,
+                "unit": item.unit,
+                "quantity": item.quantity,
+                # `quantity: 02` as the seed writes it (Vietnamese offices pad counts below 10)
+                "quantity_as_written": _as_written(budget_doc, (*r.path, "quantity"), item.quantity),
+                "rate": show_money(item.rate, budget.unit)
+                if item.rate is not None
+                else (f"{format_figure(item.percent)} %" if item.percent is not None else None),
+                # SPEC §5b: how a percentage line is computed; the exact amount before rounding
+                "basis": r.basis,
+                "unrounded": format_approximate(r.unrounded_vnd / Fraction(unit_factor(budget.unit)))
+                if r.unrounded_vnd is not None
+                else "",
+                "times": [m.shown() for m in item.times],
+                "formula": item.formula(budget.unit),
+                "amount": report.in_unit(r.value_vnd),
+                "note": item.note,
+            }
+        )
+    appendix = {
+        "label": ref.label,
+        "title": ref.title or budget.title.upper(),
+        "by": ref.by,
+        "unit": budget.unit,
+        "rows": rows,
+        "total": report.total,
+        "total_vnd": report.total_vnd,
+        "words": report.total_in_words,
+        "rounding": budget.rounding.shown(budget.unit) if budget.rounding is not None else "",
+    }
+    return appendix, diagnostics
