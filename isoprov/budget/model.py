@@ -60,6 +60,7 @@ def exact_arithmetic() -> AbstractContextManager[Context]:
     return localcontext(Context(prec=_PRECISION, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=traps))
 
 
+_FRACTION_MONEY = re.compile(r"^\s*[-−–]?\s*\d[\d.,]*\s*/\s*\d")
 _MINUS_RE = re.compile(r"^\s*[-−–]\s*(?=\d)")
 
 
@@ -113,6 +114,11 @@ def money_value(value: Any) -> Any:
     """Turn YAML input into :class:`Money`: a number, or a string that carries its unit."""
     if value is None or isinstance(value, Money):
         return value
+    if isinstance(value, str) and _FRACTION_MONEY.match(value):
+        raise ValueError(
+            f"số tiền `{' '.join(value.split())}` không viết dạng phân số; hãy ghi số tiền một lần và đưa phân số "
+            'vào hệ số nhân, ví dụ `rate: 1.800.000 đồng`, `times: ["15/26 tháng"]`'
+        )
     if isinstance(value, str):
         # A minus sign is read, so that the checks report the value with the other problems
         # (BUD009) instead of one input error hiding them all.

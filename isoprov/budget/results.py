@@ -13,6 +13,7 @@ from isoprov.budget.model import Budget, BudgetItem
 from isoprov.budget.norms import ResolvedCap
 from isoprov.core.diagnostics import Diagnostic
 from isoprov.core.loading import PathKey
+from isoprov.core.numbers import format_number
 from isoprov.core.vietnamese import to_unit
 
 
@@ -105,3 +106,26 @@ class BudgetReport:
             if r.cap is not None and (r.cap.chain or r.cap.norm.cap.min or r.cap.norm.cap.share):
                 return True
         return False
+
+
+def rules_summary(report: BudgetReport) -> list[str]:
+    """What a reader needs under the table (the report, the Excel sheet, the plan's appendix):
+    the rounding and the caps the rates were checked against, derived caps with their derivation
+    and both sources (SPEC §5b). Nothing for a budget that uses none of these rules."""
+    lines = []
+    rounding = report.budget.rounding
+    if rounding is not None:
+        lines.append(f"Thành tiền tính lại được {rounding.shown(report.unit)}.")
+    caps = [c for c in report.caps() if c.chain or c.norm.cap.min or c.norm.cap.share or c.norm.cap.for_]
+    if caps:
+        lines.append("Định mức tối đa đã đối chiếu:")
+        for cap in caps:
+            extra = []
+            if cap.min_vnd is not None:
+                extra.append(f"tối thiểu {format_number(cap.min_vnd)} đồng")
+            share = cap.norm.cap.share
+            if share is not None:
+                extra.append(f"tổng không quá {format_number(share.percent)} % mức `{share.of}`")
+            more = f"; {'; '.join(extra)}" if extra else ""
+            lines.append(f"  `{cap.norm.cap.id}`: {cap.full()}{more}")
+    return lines

@@ -15,7 +15,7 @@ from rich.text import Text
 
 from isoprov.budget.model import show_money
 from isoprov.budget.norms import NormLookup
-from isoprov.budget.results import BudgetReport, ItemResult
+from isoprov.budget.results import BudgetReport, ItemResult, rules_summary
 from isoprov.commands.common import (
     emit,
     keep_old_output,
@@ -257,28 +257,6 @@ def report_table(report: BudgetReport) -> Table:
     return table
 
 
-def rules_lines(report: BudgetReport) -> list[str]:
-    """Under the table: the rounding and the caps the rates were checked against, derived caps
-    with their derivation and both sources (SPEC §5b). Nothing for a budget that uses none."""
-    lines = []
-    rounding = report.budget.rounding
-    if rounding is not None:
-        lines.append(f"Thành tiền tính lại được {rounding.shown(report.unit)}.")
-    caps = [c for c in report.caps() if c.chain or c.norm.cap.min or c.norm.cap.share or c.norm.cap.for_]
-    if caps:
-        lines.append("Định mức tối đa đã đối chiếu:")
-        for cap in caps:
-            extra = []
-            if cap.min_vnd is not None:
-                extra.append(f"tối thiểu {format_number(cap.min_vnd)} đồng")
-            share = cap.norm.cap.share
-            if share is not None:
-                extra.append(f"tổng không quá {format_number(share.percent)} % mức `{share.of}`")
-            more = f"; {'; '.join(extra)}" if extra else ""
-            lines.append(f"  `{cap.norm.cap.id}`: {cap.full()}{more}")
-    return lines
-
-
 def print_report(report: BudgetReport) -> None:
     """Title, unit, table, the total in words, then the findings (``file:line: code message``)."""
     stdout.print(Text(report.budget.title.upper(), style="bold"))
@@ -289,7 +267,7 @@ def print_report(report: BudgetReport) -> None:
         stdout.print(Text(f"Bằng chữ: {report.total_in_words}", style="italic"))
     else:
         stdout.print(Text("Bằng chữ: (không viết được, xem lỗi BUD010)", style="italic red"))
-    for line in rules_lines(report):
+    for line in rules_summary(report):
         stdout.print(Text(line, style="italic"))
     for f in report.findings:
         stdout.print(Text(f.text(), style=_SEVERITY_STYLE[f.severity]))

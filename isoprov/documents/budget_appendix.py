@@ -32,6 +32,7 @@ def budget_appendix(
     must never carry a figure the check disputes."""
     from isoprov.budget.model import show_money
     from isoprov.budget.norms import NormLookup
+    from isoprov.budget.results import rules_summary
     from isoprov.pipeline.budget import check_file
 
     ref = document.budget
@@ -85,5 +86,7 @@ def budget_appendix(
         "total_vnd": report.total_vnd,
         "words": report.total_in_words,
         "rounding": budget.rounding.shown(budget.unit) if budget.rounding is not None else "",
+        # the caps checked, derived ones with their derivation and both sources (SPEC §5b)
+        "caps": [line.strip().replace("`", "") for line in rules_summary(report) if line.startswith("  ")],
     }
     return appendix, diagnostics

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from isoprov.budget.model import Rounding, exact_arithmetic
-from isoprov.budget.results import BudgetReport, ItemResult
+from isoprov.budget.results import BudgetReport, ItemResult, rules_summary
 from isoprov.core.atomic import write_atomic
 from isoprov.core.diagnostics import SEVERITY_LABEL
 from isoprov.core.jsonout import plain_decimal
@@ -145,8 +145,8 @@ def _fill_sheet(ws: Any, report: BudgetReport) -> None:
             ws, below + 1, _col(COMPUTED), f"={COMPUTED}{below}-{COMPUTED}{total_row}", allocated_value - report.total
         )
         below += 2
-    if report.budget.rounding is not None:
-        put_text(ws, below, 2, f"Thành tiền tính lại được {report.budget.rounding.shown(report.unit)}.")
+    for line in rules_summary(report):  # rounding, derived caps with their sources (SPEC §5b)
+        put_text(ws, below, 2, line.strip())
         below += 1
     words = report.total_in_words or "(không viết được bằng chữ: tổng không phải số nguyên đồng)"
     ws.merge_cells(f"A{below}:{last_col}{below}")

@@ -170,6 +170,12 @@ def test_percent_without_of_and_percent_with_a_rate_are_input_errors() -> None:
 # ---------------------------------------------------------------------------
 
 
+def test_a_money_value_written_as_a_fraction_says_where_the_fraction_goes() -> None:
+    with pytest.raises(InputError) as info:
+        check_text('title: T\nitems:\n  - {name: A, quantity: 1, rate: "15/26 triệu đồng"}\n')
+    assert 'times: ["15/26 tháng"]' in info.value.diagnostics[0].message
+
+
 def test_fractions_are_read_exactly() -> None:
     assert parse_figure("15/26 tháng") == (Fraction(15, 26), "tháng")
     assert parse_figure("1,5/2") == (Fraction(3, 4), "")
@@ -361,13 +367,14 @@ def test_the_two_tier_example(shipped: NormSet) -> None:
 def test_the_report_and_json_show_derived_caps_percentage_lines_and_rounding() -> None:
     from rich.console import Console
 
-    from isoprov.commands.budget import report_table, rules_lines
+    from isoprov.budget.results import rules_summary
+    from isoprov.commands.budget import report_table
 
     report = check_file(EXAMPLE, NormLookup().for_budget(EXAMPLE)).report
     assert report is not None
     console = Console(width=400, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
     console.print(report_table(report))
-    text = console.export_text() + "\n".join(rules_lines(report))
+    text = console.export_text() + "\n".join(rules_summary(report))
     assert "2 % × (mục 1 + mục 2 + mục 3) = 2 % × 529.800.000" in text
     assert "làm tròn từ ≈ 3.115.384,62" in text
     assert "= 80 % × 33 triệu đồng/cơ quan" in text
@@ -404,6 +411,7 @@ def test_the_plans_appendix_shows_percentage_lines_fractions_and_rounding(tmp_pa
     assert "(làm tròn từ ≈ 3.115.384,62)" in out
     assert "làm tròn tới 1.000 đồng" in out
     assert "**876.011.000**" in out
+    assert "22,44 triệu đồng/cơ quan (= 85 % × 80 % × 33 triệu đồng/cơ quan" in out  # a derived cap's derivation
 
 
 def test_the_xlsx_keeps_live_percentage_and_rounding_formulas(tmp_path: Path) -> None:
