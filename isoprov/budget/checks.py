@@ -82,7 +82,7 @@ findings: :func:`~isoprov.core.validation.validate_document` reports them at the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -385,18 +385,21 @@ class _Checker:
         )
 
     def positive(self, item: BudgetItem, path: PathKey) -> None:
-        checks: list[tuple[str, Decimal | Fraction, str]] = []
+        # (what, value, how it is written): the text is only made for a value that is not positive
+        checks: list[tuple[str, Decimal | Fraction, Callable[[], str]]] = []
         if item.quantity is not None:
-            checks.append(("số lượng (`quantity`)", item.quantity, format_figure(item.quantity)))
+            quantity = item.quantity
+            checks.append(("số lượng (`quantity`)", quantity, lambda: format_figure(quantity)))
         if item.percent is not None:
-            checks.append(("tỷ lệ phần trăm (`percent`)", item.percent, format_figure(item.percent)))
+            percent = item.percent
+            checks.append(("tỷ lệ phần trăm (`percent`)", percent, lambda: format_figure(percent)))
         for what, money in (("định mức (`rate`)", item.rate), ("thành tiền (`amount`)", item.amount)):
             if money is not None:
-                checks.append((what, money.number, money_as_written(money)))
-        checks += [(f"hệ số nhân (`times[{k}]`)", m.value, m.shown()) for k, m in enumerate(item.times)]
+                checks.append((what, money.number, lambda m=money: money_as_written(m)))  # type: ignore[misc]
+        checks += [(f"hệ số nhân (`times[{k}]`)", m.value, m.shown) for k, m in enumerate(item.times)]
         for what, value, shown in checks:
             if value <= 0:
-                self.find(NOT_POSITIVE, path, f"`{item.name}`: {what} phải lớn hơn 0, không phải {shown}")
+                self.find(NOT_POSITIVE, path, f"`{item.name}`: {what} phải lớn hơn 0, không phải {shown()}")
 
     # -- caps ---------------------------------------------------------------------------------
 

@@ -73,10 +73,12 @@ def bounded(value: Decimal, what: str, written: str) -> Decimal:
     before the decimal mark or :data:`MAX_DECIMALS` after it (``written``: as the file has it)."""
     if value.is_zero():
         return value
-    shown = _abbreviated(" ".join(written.split()))
     if value.adjusted() >= MAX_WHOLE_DIGITS:
+        shown = _abbreviated(" ".join(written.split()))
         raise ValueError(f"{what} `{shown}` quá lớn: phần nguyên tối đa {MAX_WHOLE_DIGITS} chữ số")
-    if decimal_places(value) > MAX_DECIMALS:
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_DECIMALS and decimal_places(value) > MAX_DECIMALS:
+        shown = _abbreviated(" ".join(written.split()))
         raise ValueError(f"{what} `{shown}` có quá nhiều chữ số thập phân (tối đa {MAX_DECIMALS})")
     return value
 

@@ -66,14 +66,19 @@ def _figure_paths(data: Any) -> Iterator[tuple[PathKey, str]]:
 
 
 def _item_paths(item: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
+    """The figures of an item (and its sub-items) YAML may have split. Speed: only these are
+    located in the source. A split leaves a trace in the data: a flow list of two or more
+    multipliers, or a key that starts with a digit (``{quantity: 2,5}`` → key ``5``)."""
     if not isinstance(item, dict):
         return
+    split_key = any(k[:1].isdigit() for k in item)
     for key in KEYS:
         value = item.get(key)
         if isinstance(value, list):
-            for k in range(len(value)):
-                yield (*path, key, k), key
-        elif key in item:
+            if len(value) > 1:
+                for k in range(len(value) - 1):
+                    yield (*path, key, k), key
+        elif key in item and split_key:
             yield (*path, key), key
     breakdown = item.get("breakdown")
     if isinstance(breakdown, list):
