@@ -22,7 +22,7 @@ from isoprov.scoring.assessment import (
     load_assessment,
 )
 from isoprov.scoring.catalog import Catalog, load_criteria_set
-from isoprov.scoring.registry import Registry
+from isoprov.scoring.registry import check_registry, registry_from
 
 
 @dataclass
@@ -123,8 +123,9 @@ def _check_against_set(
 
 
 def _agencies(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
-    validate_document(Registry, doc)
-    return []
+    registry = registry_from(doc)
+    cs = context.catalog.get(registry.criteria) if registry.criteria is not None else None
+    return check_registry(registry, cs.levels if cs is not None else None)
 
 
 def _budget(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
@@ -140,9 +141,56 @@ def _norms(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
 
 
 def _document(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
-    from isoprov.documents.model import validate_document_file
+    from isoprov.documents.checks import validate_document_file
 
     return validate_document_file(path, doc)
+
+
+def _inspection(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
+    import datetime as dt
+
+    from isoprov.inspection.checks import check_set
+    from isoprov.inspection.load import load_set
+
+    found, diagnostics = load_set(path)
+    if found is None:
+        return diagnostics
+    result = check_set(found, dt.date.today())
+    return [*result.findings, *result.errors]
+
+
+def _minutes(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
+    """A minutes file on its own, then against the inspection it names (the agency on site, the
+    date in the year): the diagnostics about this file."""
+    import datetime as dt
+
+    from isoprov.inspection.checks import check_set, minutes_findings
+    from isoprov.inspection.load import LoadedMinutes, load_set
+    from isoprov.inspection.model import Minutes, resolve
+
+    minutes = validate_document(Minutes, doc)
+    inspection = resolve(path.parent, minutes.inspection)
+    if not inspection.is_file():
+        return [doc.diagnostic(("inspection",), f"không tìm thấy tệp kế hoạch kiểm tra `{inspection}`")]
+    found, _ = load_set(inspection)
+    if found is None or path.resolve() not in {m.path.resolve() for m in found.minutes}:
+        return minutes_findings(LoadedMinutes(path, minutes, doc))  # the inspection is reported on its own
+    result = check_set(found, dt.date.today())
+    here = path.resolve()
+    return [d.with_file(doc.file) for d in (*result.findings, *result.errors) if Path(d.file).resolve() == here]
+
+
+def _inspection_document(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
+    from isoprov.documents.inspection import InspectionDocument
+    from isoprov.inspection.model import resolve
+
+    document = validate_document(InspectionDocument, doc)
+    out = []
+    for key in ("inspection", "minutes"):
+        name = getattr(document, key)
+        if name is not None and not resolve(path.parent, name).is_file():
+            out.append(doc.diagnostic((key,), f"không tìm thấy `{resolve(path.parent, name)}`"))
+    return out
 
 
 VALIDATORS: dict[str, Callable[[Path, YamlDocument, Context], list[Diagnostic]]] = {
@@ -152,4 +200,7 @@ VALIDATORS: dict[str, Callable[[Path, YamlDocument, Context], list[Diagnostic]]]
     "budget": _budget,
     "norms": _norms,
     "document": _document,
+    "inspection": _inspection,
+    "minutes": _minutes,
+    "inspection-document": _inspection_document,
 }
