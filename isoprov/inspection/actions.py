@@ -105,6 +105,15 @@ def gather_minutes(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]
     return list(dict.fromkeys(out)), diagnostics
 
 
+def input_files(paths: Iterable[Path]) -> list[Path]:
+    """Every file :func:`register` may read from ``paths`` (the files named, the YAML files of the
+    folders, the minutes beside each file named), without reading any: an output must not be one
+    of them."""
+    given = list(paths)
+    files, _ = gather_minutes(given)
+    return [*files, *(m for p in given if not p.is_dir() for m in minutes_files(p))]
+
+
 def register(paths: Iterable[Path], today: dt.date) -> tuple[list[ActionRow], list[Diagnostic]]:
     """Every corrective action of the minutes under ``paths``, with the files that could not be
     read. Agency names come from the registry of each minutes' inspection."""
