@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from isoprov.core.diagnostics import Diagnostic, InputError
+from isoprov.core.diagnostics import Diagnostic, InputError, Severity
+from isoprov.inspection.checks import minutes_findings
 from isoprov.inspection.load import YAML_SUFFIXES, LoadedMinutes, minutes_files
 from isoprov.inspection.model import Inspection, Status, load_inspection, load_minutes, resolve
 from isoprov.scoring.registry import Registry, agency_key, load_registry
@@ -148,6 +149,8 @@ def register(paths: Iterable[Path], today: dt.date) -> tuple[list[ActionRow], li
             names, found = _names(inspection_path, loaded)
             diagnostics += found
             names_cache[inspection_path] = names
+        # an action naming no finding would vanish from the register: say so (as `inspect check`)
+        diagnostics += [d for d in minutes_findings(loaded) if d.severity is Severity.ERROR]
         rows += rows_of(loaded, names_cache[inspection_path], today)
     return rows, diagnostics
 
