@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from itertools import groupby
@@ -66,7 +67,17 @@ def run(
         require_output(xlsx, (".xlsx",), "tệp Excel")
     if html is not None:
         require_output(html, (".html", ".htm"), "trang HTML")
+    if not self_team and os.path.samefile(paths[0], paths[1]):
+        usage_error(
+            f"OLD và NEW là cùng một đường dẫn (`{paths[0]}`, `{paths[1]}`): so với chính nó thì không có gì "
+            "thay đổi; hãy chỉ hai kỳ khác nhau (hai năm, hoặc bản trước và sau khi thẩm định lại)"
+        )
     sides = [assessment_files(paths)] if self_team else [assessment_files([paths[0]]), assessment_files([paths[1]])]
+    empty = [
+        Diagnostic(str(path), "không có bản tự đánh giá nào (.yaml, .xlsx) ở đây", severity=Severity.WARNING)
+        for path, side in zip(paths, sides, strict=False)
+        if not side.files and not side.problems
+    ]
     refuse_overwriting_inputs([("--xlsx", xlsx), ("--html", html)], [*(p for f in sides for p in f.paths), *criteria])
     catalog = Catalog.default(criteria)
     catalog.load_explicit()
@@ -82,7 +93,7 @@ def run(
     old = score_found(sides[0], catalog)
     new = score_found(sides[1], catalog)
     comparison = compare_results(old.results, new.results)
-    diagnostics = [*old.diagnostics, *new.diagnostics, *comparison.warnings]
+    diagnostics = [*empty, *old.diagnostics, *new.diagnostics, *comparison.warnings]
     if output_format == "json":
         emit(dumps(json_report(comparison, diagnostics, detail)))
         print_diagnostics(d for d in diagnostics if d.severity is Severity.ERROR)
