@@ -306,7 +306,7 @@ def print_table(c: Comparison, detail: bool) -> None:
             for r in results:
                 line = f"  - {r.agency_name} ({r.agency_code}), {level_name(r.level).lower()}: "
                 stdout.print(line + f"{format_number(r.total, 2)} điểm, {r.band}", markup=False)
-    if c.old_sets != c.new_sets:
+    if c.sets_differ:
         stdout.print(
             f"Hai kỳ dùng bộ tiêu chí khác nhau ({', '.join(c.old_sets)} / {', '.join(c.new_sets)}): "
             "tổng điểm theo bộ của từng kỳ, tiêu chí được so theo mã.",

@@ -93,7 +93,7 @@ def _one_side(c: Comparison) -> str:
                 for r in results
             ]
             out.append(table(f"Cơ quan {title[0].lower()}{title[1:]}", columns, rows))
-    if c.old_sets != c.new_sets:
+    if c.sets_differ:
         out.append(
             f"<p>Hai kỳ dùng bộ tiêu chí khác nhau ({esc(', '.join(c.old_sets))} / {esc(', '.join(c.new_sets))}): "
             "tổng điểm theo bộ của từng kỳ, tiêu chí được so theo mã.</p>"
