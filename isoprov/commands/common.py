@@ -16,6 +16,7 @@ from rich.text import Text
 from isoprov.core.diagnostics import Diagnostic, ExitCode, Severity
 from isoprov.core.jsonout import plain_decimal
 from isoprov.core.vietnamese import format_number
+from isoprov.excel.cells import looks_like_formula
 
 # Piped or redirected output is read in files and e-mails, not 80-column terminals: give tables
 # room so Vietnamese agency names stay on one line.
@@ -111,7 +112,7 @@ def emit(text: str) -> None:
 
 def csv_text(value: str) -> str:
     """Text a spreadsheet must not run as a formula (CSV injection): a leading ``'`` makes it text."""
-    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
+    return "'" + value if looks_like_formula(value) else value
 
 
 def csv_number(value: Decimal | None) -> str:

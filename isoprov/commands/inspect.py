@@ -10,6 +10,7 @@ from pathlib import Path
 from rich.table import Table
 
 from isoprov.commands.common import (
+    csv_text,
     emit,
     keep_old_output,
     print_diagnostics,
@@ -25,7 +26,6 @@ from isoprov.core.diagnostics import Diagnostic, ExitCode, InputError
 from isoprov.core.jsonout import dumps
 from isoprov.core.kinds import KIND_NAMES, detect_kind
 from isoprov.core.loading import load_yaml
-from isoprov.excel.cells import looks_like_formula
 from isoprov.inspection.actions import ActionRow, input_files, register
 from isoprov.inspection.checks import CheckResult, check_set
 from isoprov.inspection.load import YAML_SUFFIXES, load_set
@@ -231,9 +231,5 @@ def actions_csv(rows: list[ActionRow]) -> str:
     writer.writerow(CSV_COLUMNS)
     for r in rows:
         data = r.as_json()
-        writer.writerow([_text("" if data[c] is None else str(data[c])) for c in CSV_COLUMNS])
+        writer.writerow([csv_text("" if data[c] is None else str(data[c])) for c in CSV_COLUMNS])
     return buffer.getvalue()
-
-
-def _text(value: str) -> str:
-    return "'" + value if looks_like_formula(value) else value
