@@ -76,6 +76,21 @@ def test_docx_opens_with_the_decree_header(kind: str, name: str, tmp_path: Path)
         assert "Nơi nhận" not in text
 
 
+@pytest.mark.parametrize(("kind", "name"), CASES, ids=[n for _, n in CASES])
+def test_no_markdown_escape_reaches_word_or_the_browser(kind: str, name: str, tmp_path: Path) -> None:
+    # "1\. Đơn vị kiểm tra" in the markup is "1. Đơn vị kiểm tra" on paper
+    out = tmp_path / f"{name}.docx"
+    assert render(kind, DOCS / f"{name}.yaml", out).exit_code == 0
+    document = docx.Document(str(out))
+    texts = [p.text for p in document.paragraphs] + [
+        c.text for t in document.tables for row in t.rows for c in row.cells
+    ]
+    assert not [t for t in texts if "\\" in t]
+    page = tmp_path / f"{name}.html"
+    assert render(kind, DOCS / f"{name}.yaml", page).exit_code == 0
+    assert "\\" not in page.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize(("kind", "name"), CASES[:4], ids=[n for _, n in CASES[:4]])
 def test_html_renders(kind: str, name: str, tmp_path: Path) -> None:
     out = tmp_path / f"{name}.html"
