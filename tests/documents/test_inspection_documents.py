@@ -172,3 +172,16 @@ def test_the_output_never_overwrites_a_file_the_document_reads(tmp_path: Path) -
         assert result.exit_code == 2, result.stderr
         assert "chính là tệp đầu vào" in result.stderr
     assert minutes.read_bytes() == before
+
+
+def test_the_two_signers_of_the_minutes_sign_on_one_line(tmp_path: Path) -> None:
+    # Mẫu 21: the agency's representative (left) and the team leader (right) sign side by side;
+    # the names stand on one line however many lines each title takes
+    out = tmp_path / "bb.docx"
+    assert render("minutes", DOCS / "bien-ban-SKHDT.yaml", out).exit_code == 0
+    closing = docx.Document(str(out)).tables[-1]
+    titles, names = ([c.text.strip() for c in row.cells] for row in closing.rows)
+    assert titles == ["ĐẠI DIỆN SỞ KẾ HOẠCH VÀ ĐẦU TƯ", "TRƯỞNG ĐOÀN KIỂM TRA"]
+    assert names == ["Ngô Văn L", "Nguyễn Văn A"]
+    widths = [c.width for c in closing.rows[0].cells]
+    assert widths[0] == widths[1]  # two equal halves: neither title is squeezed
