@@ -49,13 +49,18 @@ def _inspection_files(paths: list[Path], diagnostics: list[Diagnostic]) -> list[
         if not path.is_dir():
             out.append(path)
             continue
+        found = []
         for child in sorted(path.iterdir()):
             if child.is_file() and child.suffix.lower() in YAML_SUFFIXES:
                 try:
                     if detect_kind(load_yaml(child).data) == "inspection":
-                        out.append(child)
+                        found.append(child)
                 except InputError:
                     continue
+        if not found:  # checking nothing must not look like a pass
+            message = "không có tệp kế hoạch kiểm tra nào (có `year`, `agencies`, `onsite`) trong thư mục này"
+            diagnostics.append(Diagnostic(str(path), message))
+        out += found
     return out
 
 

@@ -243,3 +243,14 @@ def test_minutes_that_cannot_be_read_are_not_called_missing(folder: Writer, tmp_
     (warning,) = [d for d in check_set(found, dt.date(2026, 11, 1)).findings if d.code == "INS005"]
     assert "chưa có biên bản" not in warning.message
     assert "bien-ban/CQ01.yaml" in warning.message and "có lỗi" in warning.message
+
+
+def test_a_folder_without_an_inspection_file_is_an_error(cli: Cli, tmp_path: Path) -> None:
+    # `inspect check bien-ban/` checked nothing and said nothing, exit 0
+    minutes = tmp_path / "bien-ban"
+    minutes.mkdir()
+    (minutes / "CQ01.yaml").write_text("inspection: ../kiem-tra.yaml\nagency: CQ01\n", encoding="utf-8")
+    run = cli("inspect", "check", minutes, "--format", "json")
+    assert run.exit_code == 1
+    (error,) = run.json()["errors"]
+    assert error["file"] == str(minutes) and "không có tệp kế hoạch kiểm tra nào" in error["message"]
