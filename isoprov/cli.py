@@ -111,11 +111,21 @@ def score(
             help="Danh sách cơ quan phải nộp (để liệt kê cơ quan chưa nộp).",
         ),
     ] = None,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Giải thích từng kết quả: đầu vào và cách tính từng tiêu chí, phép tính tổng điểm, "
+            "xếp loại, xếp hạng.",
+        ),
+    ] = False,
 ) -> None:
     """Chấm điểm các bản tự đánh giá: tổng điểm, xếp loại, xếp hạng."""
     from isoprov.commands import score as command
 
-    raise typer.Exit(command.run(paths, criteria or [], output_format.value, xlsx, detail, strict, agencies))
+    raise typer.Exit(
+        command.run(paths, criteria or [], output_format.value, xlsx, detail, strict, agencies, explain=explain)
+    )
 
 
 @app.command(cls=VietnameseCommand, short_help="Kiểm tra mọi loại tệp mà không lập báo cáo.")
