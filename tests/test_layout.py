@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests import ROOT
 
 
@@ -20,3 +22,12 @@ def test_tests_mirror_the_package() -> None:
     packages = {p.name for p in (ROOT / "isoprov").iterdir() if (p / "__init__.py").exists()}
     folders = {p.name for p in (ROOT / "tests").iterdir() if (p / "__init__.py").exists()}
     assert folders <= packages, f"thư mục kiểm thử không khớp gói nào: {sorted(folders - packages)}"
+
+
+def test_each_layer_imports_only_the_layers_below_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The import-linter contract of pyproject.toml: core < scoring, budget < excel < pipeline <
+    documents < schemas < commands < cli. A broken layer prints the offending import chain."""
+    from importlinter.cli import lint_imports
+
+    monkeypatch.chdir(ROOT)
+    assert lint_imports(no_cache=True, no_logo=True) == 0

@@ -34,12 +34,11 @@ from pathlib import Path
 from pydantic import Field, ValidationInfo, field_validator
 
 from isoprov.core.diagnostics import Diagnostic, InputError, Severity
+from isoprov.core.discovery import YAML_SUFFIXES, discover
 from isoprov.core.loading import YamlDocument, load_yaml
 from isoprov.core.resources import shipped_dir
 from isoprov.core.validation import Model, validate_document
 from isoprov.core.vietnamese import MoneyParseError, parse_money
-
-YAML_SUFFIXES = (".yaml", ".yml")
 
 
 class NormCap(Model):
@@ -147,13 +146,6 @@ class NormSet:
         return len(self.norms)
 
 
-def yaml_files(path: Path) -> list[Path]:
-    """A file itself, or the YAML files under a folder, in path order."""
-    if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.suffix.lower() in YAML_SUFFIXES and p.is_file())
-    return [path]
-
-
 def validate_norms_document(doc: YamlDocument) -> list[Diagnostic]:
     """Everything wrong with a loaded norms file (for ``isoprov validate``), ids repeated included."""
     try:
@@ -238,7 +230,9 @@ def build_norm_set(layers: Iterable[Sequence[Path]]) -> tuple[NormSet, list[Diag
     for layer in layers:
         defined_here: dict[str, Norm] = {}
         for root in layer:
-            for path in yaml_files(root):
+            found = discover([root], YAML_SUFFIXES)
+            diagnostics.extend(found.problems)
+            for path in found.paths:
                 resolved = path.resolve()
                 if resolved in seen_files:
                     continue

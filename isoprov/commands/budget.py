@@ -13,9 +13,10 @@ from rich.table import Table
 from rich.text import Text
 
 from isoprov.budget.checks import Budget, BudgetReport, ItemResult, check_budget, show_money
-from isoprov.budget.norms import NormLookup, NormSet, yaml_files
+from isoprov.budget.norms import NormLookup, NormSet
 from isoprov.commands.common import emit, print_diagnostics, require_output, require_paths, stderr, stdout, usage_error
 from isoprov.core.diagnostics import Diagnostic, ExitCode, InputError, Severity, os_error_text
+from isoprov.core.discovery import YAML_SUFFIXES, discover
 from isoprov.core.jsonout import dumps
 from isoprov.core.kinds import KIND_HINTS, KIND_NAMES, detect_kind
 from isoprov.core.loading import load_yaml
@@ -57,12 +58,13 @@ def run_check(files: list[Path], output_format: str, xlsx: Path | None, norms: l
     lookup = NormLookup(norms)
     errors: list[Diagnostic] = []
     reports: list[BudgetReport] = []
-    for root in files:
-        for path in yaml_files(root):
-            report, problems = load_budget(path, lookup.for_budget(path), explicit=path == root)
-            errors.extend(problems)
-            if report is not None:
-                reports.append(report)
+    found = discover(files, YAML_SUFFIXES)
+    errors.extend(found.problems)
+    for path, explicit in found.files:
+        report, problems = load_budget(path, lookup.for_budget(path), explicit=explicit)
+        errors.extend(problems)
+        if report is not None:
+            reports.append(report)
     errors[:0] = lookup.problems
     if output_format == "json":
         emit(dumps(json_report(reports, errors)))

@@ -32,7 +32,7 @@ def run(
         return int(ExitCode.INVALID)
     if level is not None and level not in cs.levels:
         usage_error(f"cấp `{level}` không có trong bộ tiêu chí `{cs.id}`; các cấp hợp lệ: {', '.join(cs.levels)}")
-    from isoprov.excel.forms import write_form  # openpyxl only when a form is written
+    from isoprov.excel.form_writer import write_form  # openpyxl only when a form is written
 
     count = write_form(cs, output, agency_code=agency_code, agency_name=agency_name, level=level, period=period)
     stdout.print(f"Đã tạo biểu mẫu tự đánh giá {output} (bộ tiêu chí {cs.id}, {count} tiêu chí).", markup=False)

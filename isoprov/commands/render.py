@@ -28,16 +28,11 @@ def run(kind: str, data: Path, output: Path, template: Path | None) -> int:
         usage_error("mẫu .docx (giấy tiêu đề) chỉ dùng khi xuất tệp .docx; với .md, .html hãy dùng mẫu Jinja")
     text_template = template if base_docx is None else None
 
+    from isoprov.documents.context import build_context, check_kind
+    from isoprov.documents.environment import render_markup, template_name
+    from isoprov.documents.errors import RenderError
+    from isoprov.documents.markup import MarkupError, parse_markup
     from isoprov.documents.model import load_document
-    from isoprov.documents.render import (
-        MarkupError,
-        RenderError,
-        build_context,
-        check_kind,
-        parse_markup,
-        render_markup,
-        template_name,
-    )
 
     try:
         document, source = load_document(data)
@@ -63,7 +58,7 @@ def run(kind: str, data: Path, output: Path, template: Path | None) -> int:
         if suffix == ".md":
             write_text_atomic(output, markup)
         elif suffix == ".html":
-            from isoprov.documents.render import to_html
+            from isoprov.documents.html import to_html
 
             write_text_atomic(output, to_html(blocks, title))
         else:
@@ -87,13 +82,14 @@ def run(kind: str, data: Path, output: Path, template: Path | None) -> int:
 def _plain_title(text: str) -> str:
     """The title as the page's ``<title>`` and the file's properties show it: one line, its
     ``*emphasis*`` marks read as markup, not shown."""
-    from isoprov.documents.render import escape_text, parse_inline, plain_text
+    from isoprov.documents.blocks import plain_text
+    from isoprov.documents.markup import escape_text, parse_inline
 
     return " ".join(plain_text(parse_inline(escape_text(text))).split())
 
 
 def _letterhead_filler(context: dict[str, Any]) -> Any:
     """Placeholders in a letterhead are rendered in the same sandbox as templates."""
-    from isoprov.documents.render import render_string
+    from isoprov.documents.environment import render_string
 
     return lambda text: render_string(text, context)

@@ -27,7 +27,8 @@ from isoprov.core.diagnostics import ExitCode, InputError, Severity
 from isoprov.core.jsonout import dumps
 from isoprov.core.loading import gc_paused
 from isoprov.core.vietnamese import format_number
-from isoprov.pipeline.score import Batch, score_paths
+from isoprov.pipeline.score import score_paths
+from isoprov.scoring.batch import Batch
 from isoprov.scoring.catalog import Catalog
 from isoprov.scoring.criteria import CriteriaSet, Criterion, level_name
 from isoprov.scoring.measure import EntryValue, show_input
@@ -82,7 +83,7 @@ def run(
                 print_explanations(explanations)
             print_diagnostics(batch.diagnostics)
     if xlsx is not None:
-        from isoprov.excel.forms import write_score_export  # openpyxl only when asked
+        from isoprov.excel.score_export import write_score_export  # openpyxl only when asked
 
         write_score_export(batch, xlsx)
         stderr.print(f"Đã ghi {xlsx}", markup=False)

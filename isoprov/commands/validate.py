@@ -11,15 +11,14 @@ from rich.markup import escape
 
 from isoprov.commands.common import print_diagnostics, require_paths, stdout
 from isoprov.core.diagnostics import Diagnostic, ExitCode, InputError, Severity, has_errors
+from isoprov.core.discovery import ASSESSMENT_SUFFIXES, FORM_SUFFIXES, discover
 from isoprov.core.kinds import KIND_NAMES, detect_kind
 from isoprov.core.loading import YamlDocument, load_yaml
 from isoprov.core.validation import validate_document
-from isoprov.pipeline.score import FORM_SUFFIXES, assessment_files, duplicate_agency
+from isoprov.pipeline.score import assess, duplicate_of
 from isoprov.scoring.assessment import (
     Assessment,
     PartialAssessmentError,
-    check_assessment,
-    check_partial,
     load_assessment,
 )
 from isoprov.scoring.catalog import Catalog, load_criteria_set
@@ -44,7 +43,9 @@ def run(paths: list[Path], criteria: list[Path], strict: bool) -> int:
     everything: list[Diagnostic] = list(catalog.diagnostics)
     catalog.diagnostics.clear()
     context = Context(catalog, strict)
-    files = assessment_files(paths)
+    found = discover(paths, ASSESSMENT_SUFFIXES, forms=True)
+    files = found.files
+    everything.extend(found.problems)
     if not files:
         stdout.print("Không có tệp YAML hay Excel nào để kiểm tra.")
     for path, explicit in files:
@@ -72,14 +73,14 @@ def validate_file(path: Path, context: Context) -> tuple[str | None, list[Diagno
     """The kind of one file and its diagnostics."""
     if path.suffix.lower() in FORM_SUFFIXES:
         try:
-            from isoprov.excel.forms import NotAFormError, read_assessment_form
+            from isoprov.excel.form_reader import NotAFormError, read_assessment_form
 
             assessment, form = read_assessment_form(path, context.catalog)
         except NotAFormError as exc:
             return None, exc.diagnostics
         except InputError as exc:
             return "assessment", exc.diagnostics
-        return "assessment", _check_against_set(assessment, form, context)
+        return "assessment", _check_against_set(path, assessment, form, context)
     try:
         doc = load_yaml(path)
     except InputError as exc:
@@ -107,26 +108,18 @@ def _criteria(path: Path, doc: YamlDocument, context: Context) -> list[Diagnosti
 
 def _assessment(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
     try:
-        return _check_against_set(load_assessment(doc), doc, context)
+        return _check_against_set(path, load_assessment(doc), doc, context)
     except PartialAssessmentError as exc:
-        return _check_against_set(exc.partial, doc, context, exc)
+        return _check_against_set(path, exc.partial, doc, context, exc)
 
 
 def _check_against_set(
-    a: Assessment, doc: YamlDocument, context: Context, partial: PartialAssessmentError | None = None
+    path: Path, a: Assessment, doc: YamlDocument, context: Context, partial: PartialAssessmentError | None = None
 ) -> list[Diagnostic]:
-    own = list(partial.diagnostics) if partial is not None else []
-    cs = context.catalog.get(a.criteria)
-    if cs is None:
-        return [*own, doc.diagnostic(("criteria",), f"bộ tiêu chí `{a.criteria}` không tìm thấy hoặc có lỗi")]
-    key = (cs.id, a.period, a.agency.code)
-    if key in context.seen:
-        where = doc.diagnostic(("agency", "code"), "")
-        return [duplicate_agency(doc.file, key, context.seen[key], where.line, where.column)]
-    context.seen[key] = doc.file
-    if partial is not None:
-        return check_partial(partial, cs, doc, strict=context.strict)
-    return check_assessment(a, cs, doc, strict=context.strict)
+    """The score pipeline's own step (:func:`assess`), then its duplicate rule."""
+    outcome = assess(path, a, doc, partial, context.catalog, context.strict)
+    duplicate = duplicate_of(outcome, context.seen)
+    return [duplicate] if duplicate is not None else list(outcome.diagnostics)
 
 
 def _agencies(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:

@@ -1,6 +1,6 @@
 """DOCX layout after Nghị định 30/2020/NĐ-CP, Phụ lục I (thể thức và kỹ thuật trình bày).
 
-Lays out the blocks parsed from document markup (:mod:`isoprov.documents.render`) with python-docx:
+Lays out the blocks parsed from document markup (:mod:`isoprov.documents.markup`) with python-docx:
 A4 portrait, margins 20/20/30/15 mm, Times New Roman; the two-column header (issuing body |
 Quốc hiệu and Tiêu ngữ, each with its rule; "Số:" and the place and date under them); the
 document kind and title centred and bold with a short rule; a justified body at 14 pt with a
@@ -21,20 +21,20 @@ from pathlib import Path
 from typing import Any
 
 from isoprov.core.atomic import write_atomic
-from isoprov.documents.render import (
+from isoprov.documents.blocks import (
     HEADER_REGIONS,
     Block,
     Bullets,
     Heading,
     Paragraph,
     Region,
-    RenderError,
     Run,
     TableBlock,
     group_regions,
     plain_text,
     split_lines,
 )
+from isoprov.documents.errors import RenderError
 
 FONT = "Times New Roman"
 PAGE_MM = (210, 297)

@@ -386,6 +386,13 @@ class Document(Model):
         return _one_or_many(value)
 
 
+def resolve(base_dir: Path, name: str) -> Path:
+    """A file the document names (budget, assessments, criteria, agencies): relative to the data
+    file's folder ``base_dir`` unless written absolute."""
+    path = Path(name)
+    return path if path.is_absolute() else base_dir / path
+
+
 def load_document(path: Path) -> tuple[Document, YamlDocument]:
     """Load and validate a document data file; raises :class:`isoprov.diagnostics.InputError`."""
     doc = load_yaml(path)
@@ -410,7 +417,7 @@ def validate_document_file(path: Path, doc: YamlDocument) -> list[Diagnostic]:
             named.append((("report", "agencies"), document.report.agencies))
     out: list[Diagnostic] = []
     for where, name in named:
-        target = Path(name) if Path(name).is_absolute() else base / name
+        target = resolve(base, name)
         if not target.exists():
             out.append(doc.diagnostic(where, f"không tìm thấy `{target}`"))
     return out

@@ -179,3 +179,38 @@ def print_landscape(ws: Any, header_row: int) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+# House colours of every workbook isoprov writes.
+INPUT_FILL = "FFF9DB"  # pale yellow: cells to fill in
+GREY_FILL = "D9D9D9"
+GREY_FONT = "808080"
+HEADER_FILL = "DDEBF7"
+GROUP_FILL = "F2F2F2"
+
+
+def column_letter(column: int) -> str:
+    """The letters of a 1-based column number (1 → A, 27 → AA), without importing openpyxl."""
+    out = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def thin_border() -> Any:
+    """The thin grey border of table cells."""
+    from openpyxl.styles import Border, Side
+
+    thin = Side(style="thin", color="A6A6A6")
+    return Border(left=thin, right=thin, top=thin, bottom=thin)
+
+
+def sheet_ref(title: str, cell: str) -> str:
+    """A reference to ``cell`` of another sheet, the sheet name quoted."""
+    return "'" + title.replace("'", "''") + "'!" + cell
+
+
+def formula_string(text: str) -> str:
+    """``text`` inside an Excel string literal (quotes doubled)."""
+    return text.replace('"', '""')

@@ -12,11 +12,12 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from isoprov.core.diagnostics import Diagnostic, InputError, Severity, has_errors
+from isoprov.core.discovery import ASSESSMENT_SUFFIXES, FORM_SUFFIXES, discover
 from isoprov.core.kinds import KIND_HINTS, KIND_NAMES, detect_kind
 from isoprov.core.loading import YamlDocument, load_yaml
 from isoprov.core.loading import gc_paused as _gc_paused
@@ -27,71 +28,10 @@ from isoprov.scoring.assessment import (
     check_partial,
     load_assessment,
 )
-from isoprov.scoring.catalog import YAML_SUFFIXES, Catalog
-from isoprov.scoring.registry import RegisteredAgency, Registry, missing_agencies
+from isoprov.scoring.batch import Batch, Submission
+from isoprov.scoring.catalog import Catalog
+from isoprov.scoring.registry import Registry, missing_agencies
 from isoprov.scoring.rules import Result, rank, score
-
-FORM_SUFFIXES = (".xlsx",)
-
-
-@dataclass
-class Batch:
-    """What scoring a batch produced."""
-
-    results: list[Result] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    submitted: set[Submission] = field(default_factory=set)
-    missing: list[RegisteredAgency] = field(default_factory=list)
-    level_order: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not has_errors(self.diagnostics)
-
-
-def assessment_files(paths: Iterable[Path]) -> list[tuple[Path, bool]]:
-    """Files to score, in path order, each with whether it was named explicitly.
-
-    Folders are searched recursively for ``.yaml``, ``.yml`` and ``.xlsx``; hidden files, files
-    in hidden folders (``.git/``, an editor's ``.history/`` of old copies) and Excel lock files
-    (``~$…``) are skipped.
-    """
-    out: list[tuple[Path, bool]] = []
-    seen: set[Path] = set()  # `score dir dir/a.yaml`: a file reached twice is read once
-    folders: dict[Path, Path] = {}  # folder → its resolved path
-
-    def add(path: Path, explicit: bool) -> None:
-        key = path.resolve() if explicit or path.is_symlink() else _resolved_in(path, folders)
-        if key not in seen:
-            seen.add(key)
-            out.append((path, explicit))
-
-    suffixes = (*YAML_SUFFIXES, *FORM_SUFFIXES)
-    for path in paths:
-        if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix.lower() in suffixes
-                and not p.name.startswith("~$")
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                and p.is_file()
-            )
-            for p in found:
-                add(p, False)
-        else:
-            add(path, True)
-    return out
-
-
-def _resolved_in(path: Path, folders: dict[Path, Path]) -> Path:
-    """``path.resolve()`` for a file found in a folder that is not itself a link: its folder
-    resolved, then its name. Speed: one resolution per folder instead of one per file (each
-    resolution looks at every part of the path)."""
-    folder = folders.get(path.parent)
-    if folder is None:
-        folder = folders[path.parent] = path.parent.resolve()
-    return folder / path.name
 
 
 def looks_like_assessment(data: Any) -> bool:
@@ -99,15 +39,6 @@ def looks_like_assessment(data: Any) -> bool:
     Anything else (a list, a mapping whose keys are all misspelt) is read as an assessment, so
     that its problems are reported instead of the file being passed over in silence."""
     return detect_kind(data) in (None, "assessment")
-
-
-@dataclass(frozen=True, slots=True)
-class Submission:
-    """Who submitted what: an agency's assessment for a criteria set and period."""
-
-    code: str
-    criteria: str
-    period: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +110,9 @@ def score_paths(
     batch-wide rules then apply in path order: the first file of an agency is kept.
     """
     batch = Batch()
-    files = assessment_files(paths)
+    found = discover(paths, ASSESSMENT_SUFFIXES, forms=True)
+    files = found.files
+    batch.diagnostics.extend(found.problems)
     seen: dict[tuple[str, str, str], str] = {}
     with _gc_paused():
         for i, outcome in enumerate(_outcomes(files, catalog, strict)):
@@ -204,24 +137,32 @@ def _collect(outcome: FileOutcome, batch: Batch, seen: dict[tuple[str, str, str]
         batch.submitted.add(outcome.submission)
     for k, level in enumerate(outcome.levels):
         batch.level_order.setdefault(level, k)
-    key = outcome.key
-    if key is not None and key in seen:
-        [first, *_] = outcome.duplicate_at or ("",)
-        batch.diagnostics.append(
-            duplicate_agency(
-                str(outcome.path),
-                key,
-                seen[key],
-                int(first) if first else None,
-                int(outcome.duplicate_at[1]) if len(outcome.duplicate_at) > 1 else None,
-            )
-        )
+    duplicate = duplicate_of(outcome, seen)
+    if duplicate is not None:
+        batch.diagnostics.append(duplicate)
         return
-    if key is not None:
-        seen[key] = str(outcome.path)
     batch.diagnostics.extend(outcome.diagnostics)
     if outcome.result is not None:
         batch.results.append(outcome.result)
+
+
+def duplicate_of(outcome: FileOutcome, seen: dict[tuple[str, str, str], str]) -> Diagnostic | None:
+    """The error for a second file of one agency, criteria set and period (SPEC §3: the first file
+    in path order is kept); the first one is recorded in ``seen``."""
+    key = outcome.key
+    if key is None:
+        return None
+    if key in seen:
+        [first, *_] = outcome.duplicate_at or ("",)
+        return duplicate_agency(
+            str(outcome.path),
+            key,
+            seen[key],
+            int(first) if first else None,
+            int(outcome.duplicate_at[1]) if len(outcome.duplicate_at) > 1 else None,
+        )
+    seen[key] = str(outcome.path)
+    return None
 
 
 def duplicate_agency(
@@ -285,7 +226,7 @@ def _load(
     """The assessment in one file, with the error that found part of it invalid if so; raises
     :class:`_NotAnAssessment` for another kind of YAML file found in a folder."""
     if path.suffix.lower() in FORM_SUFFIXES:
-        from isoprov.excel.forms import read_assessment_form  # openpyxl only when a form is read
+        from isoprov.excel.form_reader import read_assessment_form  # openpyxl only when a form is read
 
         assessment, form = read_assessment_form(path, catalog)
         return assessment, form, None
@@ -335,6 +276,20 @@ def score_file(path: Path, explicit: bool, catalog: Catalog, strict: bool) -> Fi
         if not explicit and _not_a_form(exc):
             return FileOutcome(path, skipped=True)  # a score or budget export beside the forms
         return FileOutcome(path, tuple(exc.diagnostics))
+    return assess(path, assessment, doc, partial, catalog, strict)
+
+
+def assess(
+    path: Path,
+    assessment: Assessment,
+    doc: YamlDocument,
+    partial: PartialAssessmentError | None,
+    catalog: Catalog,
+    strict: bool,
+) -> FileOutcome:
+    """Check one loaded assessment against its criteria set and score it when it is valid: the
+    one per-assessment step of ``score``, ``validate`` and ``render report``. ``partial`` is the
+    error that found part of the file invalid (its valid part is still checked)."""
     code = assessment.agency.code
     submission = Submission(code, assessment.criteria, assessment.period)
     cs = catalog.get(assessment.criteria)
@@ -376,7 +331,7 @@ def score_file(path: Path, explicit: bool, catalog: Catalog, strict: bool) -> Fi
 
 
 def _not_a_form(exc: InputError) -> bool:
-    from isoprov.excel.forms import NotAFormError  # loaded already when a form was read
+    from isoprov.excel.form_reader import NotAFormError  # loaded already when a form was read
 
     return isinstance(exc, NotAFormError)
 

@@ -10,19 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from isoprov.core.diagnostics import Diagnostic, InputError, has_errors
+from isoprov.core.discovery import YAML_SUFFIXES, discover
 from isoprov.core.loading import YamlDocument, load_yaml
 from isoprov.core.resources import shipped_dir
 from isoprov.core.validation import validate_document
 from isoprov.scoring.criteria import CriteriaSet, check_criteria_set
-
-YAML_SUFFIXES = (".yaml", ".yml")
-
-
-def yaml_files(path: Path) -> list[Path]:
-    """A file itself, or the YAML files under a folder, in path order."""
-    if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.suffix.lower() in YAML_SUFFIXES and p.is_file())
-    return [path]
 
 
 def load_criteria_set(path: Path) -> tuple[CriteriaSet | None, list[Diagnostic]]:
@@ -62,7 +54,9 @@ class Catalog:
         read: set[Path] = set()  # a file named twice (itself and in its folder) is read once
         for root in self.explicit:
             in_folder = root.is_dir()
-            for path in yaml_files(root):
+            found = discover([root], YAML_SUFFIXES)
+            self.diagnostics.extend(found.problems)
+            for path in found.paths:
                 if path.resolve() in read or (in_folder and not _maybe_criteria(path)):
                     continue
                 read.add(path.resolve())
@@ -112,7 +106,9 @@ class Catalog:
                 if not root.exists():
                     continue
                 here: dict[str, Path] = {}
-                for path in yaml_files(root):
+                found = discover([root], YAML_SUFFIXES)
+                self.diagnostics.extend(found.problems)
+                for path in found.paths:
                     cid = _peek_id(path)
                     if cid is None:
                         continue

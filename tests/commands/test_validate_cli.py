@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Run
 
 
@@ -101,3 +103,17 @@ def test_a_set_named_as_path_and_as_criteria_is_reported_once(cli: Callable[...,
 def test_an_empty_folder_says_there_is_nothing_to_check(cli: Callable[..., Run], tmp_path: Path) -> None:
     run = cli("validate", tmp_path)
     assert run.exit_code == 0 and "Không có tệp YAML hay Excel nào để kiểm tra." in run.stdout
+
+
+def test_validate_and_score_say_the_same_of_an_assessment(
+    cli: Callable[..., Run], data: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """One per-assessment step (pipeline.score.assess): the same messages from both commands."""
+    monkeypatch.chdir(tmp_path)  # no ./criteria: the set `thu-nghiem` is not found
+    paths = [data / "assessment" / "valid-skhcn.yaml", data / "assessment" / "valid-snv.yaml"]
+    scored = [(e["file"], e["line"], e["message"]) for e in cli("score", *paths, "--format", "json").json()["errors"]]
+    validated = cli("validate", *paths)
+    assert validated.exit_code == 1 and len(scored) == 2
+    for file, line, message in scored:
+        assert f"{file}:{line}:" in validated.stderr and message in validated.stderr
+    assert "các bộ tiêu chí hiện có" in validated.stderr

@@ -19,8 +19,9 @@ from docx.shared import Mm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from isoprov.documents.blocks import Bullets, Heading, Paragraph, Region, TableBlock, plain_text
 from isoprov.documents.docx import FONT, text_width_mm
-from isoprov.documents.render import Bullets, Heading, Paragraph, Region, TableBlock, parse_markup, plain_text
+from isoprov.documents.markup import parse_markup
 from tests import DATA, ROOT
 from tests.clirun import invoke
 

@@ -2,7 +2,7 @@
 golden Markdown of every example, HTML, and the command's exit codes.
 
 Golden files live in ``tests/golden``; refresh them only on purpose:
-``ISOPROV_UPDATE_GOLDEN=1 python -m pytest tests/test_render.py``.
+``ISOPROV_UPDATE_GOLDEN=1 python -m pytest tests/documents/test_render.py``.
 """
 
 from __future__ import annotations
@@ -15,26 +15,10 @@ from typing import Any
 
 import pytest
 
-from isoprov.documents.render import (
-    Bullets,
-    Heading,
-    MarkupError,
-    Paragraph,
-    Region,
-    RenderError,
-    Run,
-    TableBlock,
-    bang_chu,
-    doan,
-    ngay,
-    noi_nhan,
-    o,
-    parse_inline,
-    parse_markup,
-    plain_text,
-    so,
-    so_hieu,
-)
+from isoprov.documents.blocks import Bullets, Heading, Paragraph, Region, Run, TableBlock, plain_text
+from isoprov.documents.errors import RenderError
+from isoprov.documents.filters import bang_chu, doan, ngay, noi_nhan, o, so, so_hieu
+from isoprov.documents.markup import MarkupError, parse_inline, parse_markup
 from tests import DATA, GOLDEN, ROOT
 from tests.clirun import invoke
 

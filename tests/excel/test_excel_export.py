@@ -227,7 +227,7 @@ def test_nested_groups_have_their_own_rows_and_subtotals(edge_workbook: Any) -> 
 
 def test_the_export_uses_the_sets_given_to_it(tmp_path: Path) -> None:
     # the set is known only from --criteria (not in ./criteria): the command hands its catalog on
-    from isoprov.excel.forms import write_score_export
+    from isoprov.excel.score_export import write_score_export
     from isoprov.pipeline.score import score_paths
     from isoprov.scoring.catalog import Catalog
 
@@ -242,7 +242,7 @@ def test_the_export_uses_the_sets_given_to_it(tmp_path: Path) -> None:
 
 def test_without_its_set_the_export_keeps_the_computed_totals(cli: Cli, tmp_path: Path) -> None:
     # no ./criteria/ and no catalog: the level sheets give the totals as numbers
-    from isoprov.excel.forms import write_score_export
+    from isoprov.excel.score_export import write_score_export
     from isoprov.pipeline.score import score_paths
     from isoprov.scoring.catalog import Catalog
 
@@ -262,7 +262,7 @@ def test_without_its_set_the_export_keeps_the_computed_totals(cli: Cli, tmp_path
 
 def test_another_version_of_the_set_is_not_used_for_formulas(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # ./criteria/ holds a set with the same id but another scale: its formulas would disagree
-    from isoprov.excel.forms import write_score_export
+    from isoprov.excel.score_export import write_score_export
     from isoprov.pipeline.score import score_paths
     from isoprov.scoring.catalog import Catalog
 

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from isoprov.core.diagnostics import InputError
 from isoprov.core.loading import load_yaml
-from isoprov.excel.forms import (
+from isoprov.excel.form_layout import (
     COLUMNS,
     FORM_SHEET,
     HEADER_ROW,
@@ -23,8 +23,8 @@ from isoprov.excel.forms import (
     META_SHEET,
     NA_TEXT,
     criteria_fingerprint,
-    read_assessment_form,
 )
+from isoprov.excel.form_reader import read_assessment_form
 from isoprov.scoring.catalog import Catalog
 from tests import DATA, ROOT
 from tests.conftest import Run, libreoffice_convert, needs_libreoffice
@@ -756,7 +756,7 @@ def test_the_level_formulas_compare_with_the_codes(form: Path) -> None:
 
 
 def test_an_export_is_not_a_form(cli: Cli, tmp_path: Path) -> None:
-    from isoprov.excel.forms import NotAFormError
+    from isoprov.excel.form_reader import NotAFormError
 
     export = tmp_path / "ket-qua.xlsx"
     cli("score", *VALID, "--criteria", CRITERIA, "--xlsx", export)

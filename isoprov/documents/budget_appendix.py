@@ -1,0 +1,81 @@
+"""The budget appendix (phụ lục dự toán) a plan attaches: its table, total and total in words, as
+the budget check computes them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from isoprov.core.diagnostics import Diagnostic, InputError, Severity
+from isoprov.core.loading import PathKey, WrittenNumber, YamlDocument
+from isoprov.core.vietnamese import format_number
+from isoprov.documents.model import Document, resolve
+
+
+def _as_written(doc: YamlDocument, path: PathKey, value: Decimal | None) -> str:
+    """A number as the data file writes it when it has leading zeros (``02``), else formatted
+    the Vietnamese way; "" for None."""
+    if value is None:
+        return ""
+    written = doc.value_at(path)
+    return str(written) if isinstance(written, WrittenNumber) else format_number(value)
+
+
+def budget_appendix(
+    document: Document, source: YamlDocument, base_dir: Path
+) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
+    """The budget appendix (phụ lục dự toán): the table, total and words computed by
+    :func:`isoprov.budget.check_budget`. A budget with an error gives no appendix: a document
+    must never carry a figure the check disputes."""
+    from isoprov.budget.checks import Budget, check_budget, show_money
+    from isoprov.budget.norms import load_norms
+    from isoprov.core.loading import load_yaml
+    from isoprov.core.validation import validate_document
+
+    ref = document.budget
+    assert ref is not None
+    path = resolve(base_dir, ref.file)
+    if not path.is_file():
+        return None, [source.diagnostic(("budget",), f"không tìm thấy tệp dự toán `{path}`")]
+    try:
+        budget_doc = load_yaml(path)
+        budget = validate_document(Budget, budget_doc)
+    except InputError as exc:
+        return None, exc.diagnostics
+    norms, diagnostics = load_norms(beside=path.parent)
+    report = check_budget(budget, budget_doc, norms)
+    # notes (e.g. "checked against an example cap only") belong to `isoprov budget check`
+    diagnostics = [d for d in (*diagnostics, *report.findings) if d.severity is not Severity.NOTE]
+    if not report.ok or report.total_in_words is None:
+        return None, diagnostics
+    rows = []
+    for r in report.rows():
+        item = r.item
+        rows.append(
+            {
+                "number": r.number,
+                "depth": r.depth,
+                "name": item.name,
+                "unit": item.unit,
+                "quantity": item.quantity,
+                # `quantity: 02` as the seed writes it (Vietnamese offices pad counts below 10)
+                "quantity_as_written": _as_written(budget_doc, (*r.path, "quantity"), item.quantity),
+                "rate": show_money(item.rate, budget.unit) if item.rate is not None else None,
+                "times": [m.shown() for m in item.times],
+                "formula": item.formula(budget.unit),
+                "amount": report.in_unit(r.value_vnd),
+                "note": item.note,
+            }
+        )
+    appendix = {
+        "label": ref.label,
+        "title": ref.title or budget.title.upper(),
+        "by": ref.by,
+        "unit": budget.unit,
+        "rows": rows,
+        "total": report.total,
+        "total_vnd": report.total_vnd,
+        "words": report.total_in_words,
+    }
+    return appendix, diagnostics

@@ -1,0 +1,833 @@
+"""Reading a filled self-assessment form back as an assessment (``isoprov score``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from isoprov.core.diagnostics import Diagnostic, InputError, format_path
+from isoprov.core.jsonout import plain_decimal
+from isoprov.core.loading import Mark, PathKey, SourceMap, YamlDocument, nfc
+from isoprov.core.vietnamese import format_number
+from isoprov.excel.cells import column_letter
+from isoprov.excel.form_layout import (
+    COLUMNS,
+    CRITERIA_LABEL,
+    CRITERIA_ROW,
+    FORM_SHEET,
+    FORM_VERSION,
+    HEADER_ROW,
+    LABELS,
+    MAX_UNPACKED_BYTES,
+    META_SHEET,
+    NA_TEXT,
+    SCAN_ROWS,
+    criteria_fingerprint,
+    criteria_rows,
+    criterion_digest,
+)
+from isoprov.scoring.assessment import Assessment, PartialAssessmentError, check_assessment, load_assessment
+from isoprov.scoring.criteria import CriteriaSet, level_name
+
+if TYPE_CHECKING:
+    from isoprov.scoring.catalog import Catalog
+
+
+@dataclass(slots=True)
+class FormDocument(YamlDocument):
+    """A form read back: like a YAML document, but each path is located at a cell.
+
+    ``line``/``column`` of its diagnostics are the cell's row and column, and the message starts
+    with the cell's name (``ô Tự đánh giá!E14: …``), which is what a person looks for in Excel.
+    """
+
+    sheet: str = FORM_SHEET
+
+    def cell_name(self, mark: Mark) -> str:
+        return f"{self.sheet}!{column_letter(mark.column)}{mark.line}"
+
+    def diagnostic(
+        self,
+        path: PathKey,
+        message: str,
+        *,
+        key: bool = False,
+        at: PathKey | None = None,
+        **kwargs: Any,
+    ) -> Diagnostic:
+        target = path if at is None else at
+        # A missing evidence entry is about the evidence cell, not the criterion's id cell.
+        if kwargs.get("code") == "no-evidence" and len(path) == 2:
+            target, key = (*path, "evidence"), False
+        # An unscored leaf is about its own score cell, not the column's header: the check names
+        # the leaf only in its message (`2.1`), as the YAML path has no entry to point at.
+        if kwargs.get("code") == "missing-entry" and path == ("scores",):
+            named = _NAMED_ID.search(message)
+            if named and ("scores", named.group(1), "self") in self.source.values:
+                target, key = ("scores", named.group(1), "self"), False
+        mark = self.source.locate(target, key=key)
+        return Diagnostic(
+            file=self.file,
+            message=f"ô {self.cell_name(mark)}: {message}" if mark else message,
+            line=mark.line if mark else None,
+            column=mark.column if mark else None,
+            path=format_path(path),
+            **kwargs,
+        )
+
+
+#: The first criterion id a message names (`2.1`).
+_NAMED_ID = re.compile(r"`([^`]+)`")
+
+
+def _norm(text: str) -> str:
+    """Label and header text compared the forgiving way: NFC, case, spaces, a trailing colon."""
+    return " ".join(unicodedata.normalize("NFC", text).split()).rstrip(":").strip().casefold()
+
+
+#: Numbers a person may have typed into a cell formatted as text: 2, 2.5, 2,5. Points never use
+#: thousands grouping, so both marks can only be the decimal mark here.
+_NUMBER_TEXT = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+@dataclass
+class _Reader:
+    file: str
+    ws: Any
+    #: The formula of each formula cell of the sheet, by (row, column).
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    source: SourceMap = field(default_factory=SourceMap)
+    errors: list[Diagnostic] = field(default_factory=list)
+
+    def mark(self, row: int, column: int) -> Mark:
+        return Mark(row, column)
+
+    def unusable(self, row: int, column: int, what: str, path: PathKey = ()) -> bool:
+        """Report an input cell whose value cannot be taken as typed; whether it is one.
+
+        A formula whose result is an error (``#NAME?``), and a formula with no computed value:
+        a workbook saved by a program that does not compute formulas (openpyxl, some
+        converters) stores the formula alone, and the cell would read as empty, silently.
+        """
+        cell = self.ws.cell(row=row, column=column)
+        if cell.data_type == "e":
+            self.error(
+                row,
+                column,
+                f"{what} là giá trị lỗi `{cell.value}` của một công thức; hãy sửa công thức hoặc xóa ô rồi gõ "
+                "thẳng giá trị vào ô",
+                path,
+            )
+            return True
+        if cell.value is not None or (row, column) not in self.formulas:
+            return False
+        formula = self.formulas[(row, column)]
+        shown = formula if len(formula) <= 60 else formula[:57] + "…"
+        self.error(
+            row,
+            column,
+            f"{what} là công thức `{shown}` chưa được tính ra giá trị (tệp được lưu bằng một chương trình "
+            "không tính công thức); hãy mở tệp bằng Excel hoặc LibreOffice rồi lưu lại, hoặc gõ thẳng "
+            "giá trị vào ô",
+            path,
+        )
+        return True
+
+    def error(self, row: int | None, column: int | None, message: str, path: PathKey = ()) -> None:
+        where = f"ô {FORM_SHEET}!{column_letter(column)}{row}: " if row and column else ""
+        self.errors.append(Diagnostic(self.file, where + message, line=row, column=column, path=format_path(path)))
+
+    def text(self, row: int, column: int) -> str | None:
+        """A text cell's content (numbers as their digits), or None when empty."""
+        value = self.ws.cell(row=row, column=column).value
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            return "TRUE" if value else "FALSE"
+        if isinstance(value, int | float):
+            return plain_decimal(_decimal(value))
+        if isinstance(value, dt.datetime | dt.date):
+            # "05/01/2020" typed alone becomes a date: give it back as an office writes it
+            shown = f"{value.day:02d}/{value.month:02d}/{value.year}"
+            if isinstance(value, dt.datetime) and value.time() != dt.time():
+                shown += f" {value.hour:02d}:{value.minute:02d}"
+            return shown
+        if not isinstance(value, str):
+            return nfc(str(value))
+        text = nfc(value).strip()
+        return text or None
+
+    def number(self, row: int, column: int, path: PathKey, what: str, limit: str) -> Decimal | str | None:
+        """A number cell: Decimal, the N/A text as is, None when empty; else an error."""
+        cell = self.ws.cell(row=row, column=column)
+        value = cell.value
+        self.source.values[path] = self.mark(row, column)
+        if self.unusable(row, column, what, path) or value is None:
+            return None
+        if isinstance(value, bool):
+            self.error(row, column, f"{what} là giá trị đúng/sai (TRUE/FALSE), không phải một số; {limit}", path)
+            return None
+        if isinstance(value, int | float):
+            if "%" in str(cell.number_format):
+                # 50% typed into a score cell is stored as 0,5: not what the person meant
+                self.error(
+                    row,
+                    column,
+                    f"{what} `{format_number(_decimal(value) * 100)}%` ở ô định dạng phần trăm (Percent), được lưu "
+                    f"là {format_number(_decimal(value))}; ô này ghi số điểm, không ghi phần trăm: hãy đổi định dạng "
+                    f"ô về Số (Number) rồi gõ lại số điểm, {limit.removeprefix('hãy ')}",
+                    path,
+                )
+                return None
+            return _decimal(value)
+        if isinstance(value, str):
+            text = " ".join(nfc(value).split())
+            if not text:
+                return None
+            if _norm(text) == _norm(NA_TEXT):
+                return NA_TEXT
+            if _NUMBER_TEXT.fullmatch(text):
+                # Text that looks like a number ('1,5 typed into a Text cell): the form's own
+                # totals count it 0 (N(E28) = 0), so reading it as a number would give the agency
+                # a total its form never showed. It is refused like any other text.
+                self.error(
+                    row,
+                    column,
+                    f"{what} `{text}` là chữ (ô định dạng kiểu Văn bản/Text), không phải là một số, nên "
+                    "các dòng tổng của biểu mẫu tính ô này bằng 0; hãy xóa ô rồi gõ lại con số (định dạng "
+                    f"ô kiểu Số), {limit.removeprefix('hãy ')}",
+                    path,
+                )
+                return None
+            self.error(row, column, f"{what} `{text}` không phải là một số; {limit}", path)
+            return None
+        self.error(row, column, f"{what} là ngày tháng hoặc giá trị không phải số; {limit}", path)
+        return None
+
+
+def _decimal(value: int | float) -> Decimal:
+    """A cell's number as a Decimal, never through float arithmetic.
+
+    Excel stores numbers as binary doubles and openpyxl reads them as ``float``. ``str(float)``
+    is the shortest text that reads back as the same double, which for a value a person typed
+    (7.6, 0.25) is exactly what they typed; ``Decimal(float)`` would give 7.5999999999999996447….
+    """
+    if isinstance(value, int):
+        return Decimal(value)
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:  # pragma: no cover - inf and nan cannot be stored in a cell
+        return Decimal(0)
+
+
+def read_assessment_form(path: Path, catalog: Catalog | None = None) -> tuple[Assessment, FormDocument]:
+    """Read a filled form as an assessment; raise :class:`InputError` naming the cells at fault.
+
+    ``catalog`` finds the criteria set named in the form (default: ``./criteria/`` and the sets
+    shipped with the package), to refuse a form made for another version of the set.
+    """
+    file = str(path)
+    wb = _open_workbook(path, file)
+    if FORM_SHEET not in wb.sheetnames and META_SHEET not in wb.sheetnames:
+        shown = ", ".join(f"«{n}»" for n in wb.sheetnames)
+        raise NotAFormError(
+            [
+                Diagnostic(
+                    file,
+                    f"tệp Excel này không phải biểu mẫu tự đánh giá do `isoprov form` tạo "
+                    f"(không có trang «{FORM_SHEET}»; các trang có: {shown})",
+                )
+            ]
+        )
+    if FORM_SHEET not in wb.sheetnames:
+        shown = ", ".join(f"«{n}»" for n in wb.sheetnames if n != META_SHEET)
+        raise InputError(
+            [
+                Diagnostic(
+                    file,
+                    f"không có trang tính «{FORM_SHEET}» của biểu mẫu tự đánh giá "
+                    f"(các trang có: {shown}); hãy dùng biểu mẫu do `isoprov form` tạo",
+                )
+            ]
+        )
+    if META_SHEET not in wb.sheetnames:
+        raise InputError(
+            [
+                Diagnostic(
+                    file,
+                    "tệp không phải biểu mẫu do `isoprov form` tạo (thiếu phần nhận dạng "
+                    "bộ tiêu chí); hãy tạo biểu mẫu bằng `isoprov form` rồi điền lại",
+                )
+            ]
+        )
+    meta = _read_meta(wb[META_SHEET], file)
+    reader = _Reader(file, wb[FORM_SHEET], _formulas(path))
+    if catalog is None:
+        from isoprov.scoring.catalog import Catalog
+
+        catalog = Catalog.default([])
+    # An unknown or invalid set is reported at the "Bộ tiêu chí" cell: by the caller, or with the
+    # form's other problems.
+    cs = catalog.get(meta.criteria)
+    header_row, columns = _find_header(reader)
+    leaves = _check_structure(reader, header_row, columns, meta, cs)
+    data: dict[str, Any] = {"criteria": meta.criteria}
+    _read_agency(reader, header_row, data)
+    data["scores"], refused = _read_scores(reader, header_row, columns, leaves)
+    _check_merged(reader, columns, leaves)
+    level_ok = cs is not None and _check_level(reader, data["agency"], cs)
+    doc = FormDocument(file=file, data=data, source=reader.source)
+    if not reader.errors:
+        try:
+            return load_assessment(doc), doc
+        except PartialAssessmentError:
+            pass  # an entry the model refuses (a number too large): reported below with the rest
+    raise InputError(_every_problem(reader.errors, doc, cs or catalog, level_ok, refused))
+
+
+class NotAFormError(InputError):
+    """The workbook is not a self-assessment form at all (a score or budget export, another
+    spreadsheet): a folder search may skip it, where a damaged form is an error."""
+
+
+def _check_level(reader: _Reader, agency: dict[str, Any], cs: CriteriaSet) -> bool:
+    """The level cell must hold one of the set's level codes exactly, as the drop-down list
+    offers them: the form's formulas compare the cell with those codes (``$B$6="tinh"``), so a
+    level written any other way («Cấp tỉnh», « tinh ») would make the form's totals differ from
+    isoprov's. It is refused, naming the cell and listing the codes."""
+    mark = reader.source.values.get(("agency", "level"))
+    if mark is None or "level" not in agency:
+        return False  # no label, or the cell is empty: reported already
+    raw = reader.ws.cell(row=mark.line, column=mark.column).value
+    if isinstance(raw, str) and raw in cs.levels:
+        return True
+    codes = ", ".join(f"`{code}` ({level_name(code)})" for code in cs.levels)
+    reader.error(
+        mark.line,
+        mark.column,
+        f"«{LABELS['level']}» `{agency['level']}` không phải mã cấp của bộ tiêu chí `{cs.id}`; hãy chọn trong "
+        f"danh sách hoặc gõ đúng một mã: {codes}",
+        ("agency", "level"),
+    )
+    return False
+
+
+def _check_merged(reader: _Reader, columns: dict[str, int], leaves: list[tuple[int, _MetaRow]]) -> None:
+    """Report each merged range that covers a cell to fill in: only its first cell keeps a value,
+    so a score shown across two rows counts for the first criterion only."""
+    inputs = [
+        (row, columns[key]) for row, _ in leaves for key in ("self", "team", "evidence", "note") if key in columns
+    ]
+    inputs += [(m.line, m.column) for path, m in reader.source.values.items() if path[:1] in (("agency",), ("period",))]
+    for merged in sorted(reader.ws.merged_cells.ranges, key=lambda m: (m.min_row, m.min_col)):
+        if any(merged.min_row <= r <= merged.max_row and merged.min_col <= c <= merged.max_col for r, c in inputs):
+            reader.error(
+                merged.min_row,
+                merged.min_col,
+                f"các ô {merged.coord} đã bị gộp (Merge) nhưng đây là ô nhập liệu: ô gộp chỉ giữ giá trị của "
+                "ô đầu tiên; hãy bỏ gộp ô (Unmerge Cells) rồi điền lại từng ô",
+            )
+
+
+def _every_problem(
+    errors: list[Diagnostic], doc: FormDocument, cs: CriteriaSet | Catalog, level_ok: bool, refused: set[str]
+) -> list[Diagnostic]:
+    """Every problem of a form with refused cells, in the order of the cells: those cells, then
+    what checking the rest against the set finds (a score over its maximum in one cell must not
+    hide behind text in another, as in a YAML file).
+
+    The cells the reader refused were reported already: their agency fields get stand-ins, and
+    their leaves are not reported again as unscored. ``cs`` is the catalog when the form's set
+    is not in it (said as ``isoprov score`` says it).
+    """
+    problems = list(errors)
+    if not isinstance(cs, CriteriaSet):
+        criteria = doc.data["criteria"]
+        invalid = cs.invalid.get(criteria)
+        if invalid is not None:
+            problem = f"có lỗi (xem các lỗi của tệp {invalid}); chưa thể chấm điểm"
+        else:
+            problem = f"không tìm thấy; các bộ tiêu chí hiện có: {', '.join(cs.known_ids()) or 'không có'}"
+        problems.append(doc.diagnostic(("criteria",), f"bộ tiêu chí `{criteria}` {problem}"))
+        return _in_cell_order(problems)
+    stand_in = {"code": "?", "name": "?", **doc.data["agency"]}
+    if not level_ok:
+        stand_in["level"] = cs.levels[0]
+    # the refused cells left their values out of the entries already
+    data = {"agency": stand_in, "criteria": doc.data["criteria"], "period": doc.data.get("period") or "?"}
+    try:
+        partial = load_assessment(FormDocument(doc.file, {**data, "scores": doc.data["scores"]}, doc.source))
+    except PartialAssessmentError as exc:  # an entry the model refuses (a number too large)
+        problems.extend(exc.diagnostics)
+        partial, refused = exc.partial, refused | exc.dropped
+    except InputError as exc:  # pragma: no cover - the stand-ins make the agency valid
+        return _in_cell_order([*problems, *exc.diagnostics])
+    if level_ok:
+        problems.extend(check_assessment(partial, cs, doc, invalid=refused))
+    else:
+        problems.extend(_points_problems(partial, cs, doc))
+    return _in_cell_order(problems)
+
+
+def _points_problems(a: Assessment, cs: CriteriaSet, doc: FormDocument) -> list[Diagnostic]:
+    """Without a usable level (reported already), each entry's own errors: points outside 0..max or
+    not an option, «Không áp dụng» where not allowed. Each entry is checked as if the agency were
+    of a level the leaf applies to; what depends on the level (unscored leaves) is left out."""
+    out: list[Diagnostic] = []
+    for cid, entry in a.scores.items():
+        leaf = cs.index.get(cid)
+        level = next((lv for lv in cs.levels if leaf is not None and leaf.applies_to(lv)), None)
+        if level is None:
+            continue
+        agency = a.agency.model_copy(update={"level": level})
+        alone = Assessment(agency=agency, criteria=a.criteria, period=a.period, scores={cid: entry})
+        out.extend(d for d in check_assessment(alone, cs, doc) if d.is_error)
+    return out
+
+
+def _in_cell_order(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Row by row, then column by column, as a person goes through the sheet; unplaced ones first."""
+    return sorted(diagnostics, key=lambda d: (d.line or 0, d.column or 0))
+
+
+def _formulas(path: Path) -> dict[tuple[int, int], str]:
+    """The formula cells of the form sheet, by (row, column), from a second, formula-keeping read
+    (the main read gives each formula's computed value, None where none was saved)."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=False)
+    except Exception:  # pragma: no cover - the main read of the same file succeeded
+        return {}
+    try:
+        if FORM_SHEET not in wb.sheetnames:
+            return {}
+        out: dict[tuple[int, int], str] = {}
+        for row in wb[FORM_SHEET].iter_rows():
+            for cell in row:
+                if getattr(cell, "data_type", None) != "f" or cell.value is None:
+                    continue
+                value = cell.value
+                out[(cell.row, cell.column)] = value if isinstance(value, str) else str(getattr(value, "text", value))
+        return out
+    finally:
+        wb.close()
+
+
+def _open_workbook(path: Path, file: str) -> Any:
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (OSError, zipfile.BadZipFile):
+        raise InputError(
+            [
+                Diagnostic(
+                    file,
+                    "tệp không phải tệp Excel .xlsx hợp lệ (có thể là tệp .xls cũ hoặc "
+                    "tệp hỏng); hãy mở bằng Excel và lưu lại dạng .xlsx",
+                )
+            ]
+        ) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise InputError(
+            [
+                Diagnostic(
+                    file,
+                    "tệp Excel quá lớn sau khi giải nén; biểu mẫu tự đánh giá không "
+                    "lớn như vậy (có thể là tệp độc hại)",
+                )
+            ]
+        )
+    try:
+        # data_only: formula cells give their cached value (or None); the inputs are plain values.
+        return load_workbook(path, read_only=False, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise InputError(
+            [
+                Diagnostic(
+                    file,
+                    f"không đọc được tệp Excel ({type(exc).__name__}: {exc}); hãy mở bằng Excel và lưu lại dạng .xlsx",
+                )
+            ]
+        ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class _MetaRow:
+    row: int
+    id: str
+    digest: str
+    max: Decimal | None  # leaves only
+    na: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Meta:
+    criteria: str
+    fingerprint: str
+    rows: tuple[_MetaRow, ...]
+
+
+def _read_meta(meta: Any, file: str) -> _Meta:
+    values: dict[str, str] = {}
+    for row in meta.iter_rows(min_row=1, max_row=5, max_col=2, values_only=True):
+        if row[0] is not None and row[1] is not None:
+            values[str(row[0])] = str(row[1])
+    rows: list[_MetaRow] = []
+    for number, cid, digest, top, na in meta.iter_rows(min_row=7, max_col=5, values_only=True):
+        if not isinstance(number, int) or cid is None:
+            break
+        try:
+            limit = Decimal(str(top)) if top is not None else None
+        except InvalidOperation:
+            limit = None
+        rows.append(_MetaRow(number, str(cid), str(digest or ""), limit, str(na) == "1"))
+    version = values.get("form_version", "")
+    if not version.isdigit() or int(version) > FORM_VERSION or "criteria" not in values or not rows:
+        raise InputError(
+            [
+                Diagnostic(
+                    file,
+                    "phần nhận dạng của biểu mẫu bị hỏng hoặc do phiên bản isoprov mới "
+                    "hơn tạo; hãy tạo lại biểu mẫu bằng `isoprov form`",
+                )
+            ]
+        )
+    return _Meta(values["criteria"], values.get("fingerprint", ""), tuple(rows))
+
+
+#: The columns the reader takes values from (the title and guidance are for people only).
+_READ_COLUMNS = ("max", "self", "evidence", "note", "team")
+
+
+def _find_header(reader: _Reader) -> tuple[int, dict[str, int]]:
+    wanted = {_norm(text): key for key, text in COLUMNS.items()}
+    for row in range(1, SCAN_ROWS + 1):
+        found: dict[str, int] = {}
+        for column in range(1, min(reader.ws.max_column, 40) + 1):
+            text = reader.text(row, column)
+            if text is not None and _norm(text) in wanted:
+                found.setdefault(wanted[_norm(text)], column)
+        if "id" in found:
+            # every column read: without the team's, its scores would be dropped silently
+            missing = [COLUMNS[k] for k in _READ_COLUMNS if k not in found]
+            if missing:
+                raise InputError(
+                    [
+                        _cell_diagnostic(
+                            reader.file,
+                            row,
+                            found["id"],
+                            f"hàng tiêu đề của bảng (hàng {row}) thiếu cột "
+                            + ", ".join(f"«{m}»" for m in missing)
+                            + "; cấu trúc biểu mẫu đã bị sửa (sửa hoặc xóa cột), hãy tạo lại bằng `isoprov form`",
+                        )
+                    ]
+                )
+            return row, found
+    raise InputError(
+        [
+            Diagnostic(
+                reader.file,
+                f"không tìm thấy hàng tiêu đề có ô «{COLUMNS['id']}» trong trang "
+                f"«{FORM_SHEET}»; cấu trúc biểu mẫu đã bị sửa, hãy tạo lại bằng "
+                "`isoprov form`",
+            )
+        ]
+    )
+
+
+#: How far below an empty id cell to look for criteria rows that an inserted blank row pushed down.
+_INSERTED_ROWS_LOOKAHEAD = 20
+
+
+def _check_structure(
+    reader: _Reader,
+    header_row: int,
+    columns: dict[str, int],
+    meta: _Meta,
+    cs: CriteriaSet | None,
+) -> list[tuple[int, _MetaRow]]:
+    """The form's rows against the criteria they must hold; the leaf rows, or an InputError."""
+    redo = "; hãy tạo lại biểu mẫu bằng `isoprov form` rồi chép điểm sang"
+    if cs is not None and meta.fingerprint != criteria_fingerprint(cs):
+        raise InputError([_version_problem(reader, meta, cs, redo)])
+    # The set itself when it is known; otherwise what the form says it was made for.
+    expected = list(meta.rows) if cs is None else _set_rows(cs)
+    id_col, max_col = columns["id"], columns["max"]
+    found: list[tuple[int, str]] = []
+    row = header_row + 1
+    while (cid := reader.text(row, id_col)) is not None:
+        found.append((row, cid))
+        row += 1
+
+    def fail(r: int, c: int, message: str) -> InputError:
+        return InputError([_cell_diagnostic(reader.file, r, c, message + redo)])
+
+    for k, want in enumerate(expected):
+        if k >= len(found):
+            # the scan stopped at an empty id cell: a blank row inserted among the criteria when
+            # more criteria follow it, else rows removed
+            gap = row
+            below = range(gap + 1, gap + 1 + len(expected) - k + _INSERTED_ROWS_LOOKAHEAD)
+            if any(reader.text(r, id_col) is not None for r in below):
+                if any(reader.text(gap, c) is not None for c in columns.values()):
+                    raise fail(
+                        gap,
+                        id_col,
+                        f"ô mã tiêu chí để trống, phải là tiêu chí `{want.id}`: cấu trúc biểu mẫu đã bị sửa "
+                        "(xóa mã tiêu chí)",
+                    )
+                raise fail(
+                    gap,
+                    id_col,
+                    f"dòng {gap} trống chen giữa các tiêu chí, ô này phải là tiêu chí `{want.id}`: "
+                    "cấu trúc biểu mẫu đã bị sửa (chèn dòng)",
+                )
+            raise fail(
+                gap,
+                id_col,
+                f"thiếu tiêu chí `{want.id}`: cấu trúc biểu mẫu đã bị sửa (chèn, xóa hoặc đổi chỗ dòng)",
+            )
+        r, seen = found[k]
+        if seen != want.id:
+            raise fail(
+                r,
+                id_col,
+                f"ô này phải là tiêu chí `{want.id}` nhưng đang là `{seen}`: cấu trúc biểu mẫu đã "
+                "bị sửa (chèn, xóa, đổi chỗ dòng hoặc sửa mã tiêu chí)",
+            )
+        if want.max is not None:
+            value = reader.ws.cell(row=r, column=max_col).value
+            shown = _decimal(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+            if shown != want.max:
+                raise fail(
+                    r,
+                    max_col,
+                    f"điểm tối đa của tiêu chí `{want.id}` phải là {format_number(want.max)} "
+                    f"nhưng đang là `{'' if value is None else value}`: cấu trúc biểu mẫu đã bị sửa",
+                )
+    if len(found) > len(expected):
+        r, seen = found[len(expected)]
+        raise fail(r, id_col, f"dòng thừa `{seen}` không có trong bộ tiêu chí: cấu trúc biểu mẫu đã bị sửa")
+    return [(r, want) for (r, _), want in zip(found, expected, strict=True) if want.max is not None]
+
+
+def _set_rows(cs: CriteriaSet) -> list[_MetaRow]:
+    """The rows a form of ``cs`` holds (row numbers unknown: 0)."""
+    return [
+        _MetaRow(0, c.id, criterion_digest(c, depth), c.max if c.is_leaf else None, c.na)
+        for c, depth in criteria_rows(cs)
+    ]
+
+
+def _version_problem(reader: _Reader, meta: _Meta, cs: CriteriaSet, redo: str) -> Diagnostic:
+    """The form was made for another set with this id, or another version of it: say where it differs."""
+    current = _set_rows(cs)
+    lead = (
+        f"biểu mẫu được tạo cho một bộ tiêu chí `{cs.id}` khác với bộ tiêu chí `{cs.id}` đang dùng "
+        "(khác bộ tiêu chí, hoặc bộ tiêu chí đã được sửa đổi sau khi tạo biểu mẫu)"
+    )
+    for k, old in enumerate(meta.rows):
+        if k >= len(current):
+            return _cell_diagnostic(
+                reader.file, old.row, 1, f"{lead}: tiêu chí `{old.id}` không còn trong bộ tiêu chí{redo}"
+            )
+        now = current[k]
+        if old.id != now.id:
+            return _cell_diagnostic(
+                reader.file,
+                old.row,
+                1,
+                f"{lead}: ở dòng này bộ tiêu chí có tiêu chí `{now.id}`, biểu mẫu có `{old.id}`{redo}",
+            )
+        if old.digest != now.digest:
+            return _cell_diagnostic(
+                reader.file,
+                old.row,
+                1,
+                f"{lead}: tiêu chí `{old.id}` đã khác (điểm tối đa, mức "
+                f"điểm, cấp áp dụng hoặc khai báo không áp dụng){redo}",
+            )
+    if len(current) > len(meta.rows):
+        row = meta.rows[-1].row + 1 if meta.rows else HEADER_ROW + 1
+        extra = current[len(meta.rows)].id
+        return _cell_diagnostic(
+            reader.file, row, 1, f"{lead}: bộ tiêu chí có thêm tiêu chí `{extra}` mà biểu mẫu không có{redo}"
+        )
+    return _cell_diagnostic(
+        reader.file,
+        CRITERIA_ROW,
+        2,
+        f"{lead}: các cấp của bộ tiêu chí đã khác, hoặc phần nhận dạng ẩn của biểu mẫu đã bị sửa{redo}",
+    )
+
+
+def _cell_diagnostic(file: str, row: int, column: int, message: str) -> Diagnostic:
+    return Diagnostic(file, f"ô {FORM_SHEET}!{column_letter(column)}{row}: {message}", line=row, column=column)
+
+
+def _read_agency(reader: _Reader, header_row: int, data: dict[str, Any]) -> None:
+    """The labelled cells above the table, each value in the cell to the right of its label."""
+    wanted = {_norm(label): key for key, label in LABELS.items()}
+    wanted[_norm(CRITERIA_LABEL)] = "criteria"
+    agency: dict[str, Any] = {}
+    seen: set[str] = set()
+    for row in range(1, header_row):
+        for column in range(1, min(reader.ws.max_column, 40)):
+            text = reader.text(row, column)
+            key = wanted.get(_norm(text)) if text is not None else None
+            if key is None or key in seen:
+                continue
+            seen.add(key)
+            mark = reader.mark(row, column + 1)
+            if key == "criteria":
+                reader.source.values[("criteria",)] = mark
+                continue
+            path: PathKey = ("period",) if key == "period" else ("agency", key)
+            reader.source.values[path] = mark
+            value = reader.ws.cell(row=row, column=column + 1).value
+            if reader.unusable(row, column + 1, f"«{LABELS[key]}»", path):
+                continue
+            if isinstance(value, bool) or not isinstance(value, str | int | float | None):
+                reader.error(
+                    row,
+                    column + 1,
+                    f"«{LABELS[key]}» phải là chữ hoặc số, không phải ngày tháng hay giá trị đúng/sai",
+                    path,
+                )
+                continue
+            shown = reader.text(row, column + 1)
+            if shown is None:
+                reader.error(row, column + 1, f"chưa điền «{LABELS[key]}»", path)
+            elif key == "period":
+                data["period"] = shown
+            else:
+                agency[key] = shown
+    for key, label in LABELS.items():
+        if key not in seen:
+            reader.error(
+                None,
+                None,
+                f"không tìm thấy ô nhãn «{label}» phía trên bảng điểm của trang «{FORM_SHEET}» (hàng 1 đến "
+                f"{header_row - 1}); cấu trúc biểu mẫu đã bị sửa, hãy tạo lại bằng `isoprov form`",
+            )
+    reader.source.values[("agency",)] = reader.source.values.get(("agency", "code"), Mark(1, 1))
+    data["agency"] = agency
+
+
+def _read_scores(
+    reader: _Reader, header_row: int, columns: dict[str, int], leaves: list[tuple[int, _MetaRow]]
+) -> tuple[dict[str, Any], set[str]]:
+    """The score entries, and the ids of the leaves whose row has a cell the reader refused."""
+    scores: dict[str, Any] = {}
+    refused: set[str] = set()
+    # What concerns the scores as a whole (nothing applicable) is shown at the column's header;
+    # an unscored leaf at its own cell (see FormDocument.diagnostic).
+    reader.source.values[("scores",)] = reader.mark(header_row, columns["self"])
+    for row, leaf in leaves:
+        cid = leaf.id
+        limit = f"hãy nhập một số từ 0 đến {format_number(leaf.max)}" if leaf.max is not None else "hãy nhập một số"
+        if leaf.na:
+            limit += f" hoặc «{NA_TEXT}»"
+        before = len(reader.errors)
+        _read_row(reader, row, cid, columns, limit, scores)
+        if len(reader.errors) > before:
+            refused.add(cid)
+    return scores, refused
+
+
+def _read_row(reader: _Reader, row: int, cid: str, columns: dict[str, int], limit: str, scores: dict[str, Any]) -> None:
+    """One leaf's row: its entry goes into ``scores`` unless it is empty or refused."""
+    self_col = columns["self"]
+    base: PathKey = ("scores", cid)
+    before = len(reader.errors)
+    own = reader.number(row, self_col, (*base, "self"), "điểm tự chấm", limit)
+    # a self-score cell already reported (not a number, TRUE/FALSE, a date): one error per
+    # cell, so the row is not also "evidence without a score"
+    bad_self = len(reader.errors) > before
+    team = None
+    if "team" in columns:
+        team = reader.number(
+            row, columns["team"], (*base, "team"), "điểm thẩm định", limit.replace(f" hoặc «{NA_TEXT}»", "")
+        )
+        if team == NA_TEXT:
+            reader.error(
+                row,
+                columns["team"],
+                f"điểm thẩm định không ghi «{NA_TEXT}»; khai báo không áp dụng ở cột Điểm tự chấm",
+                (*base, "team"),
+            )
+            team = None
+    evidence: list[str] = []
+    note: str | None = None
+    if "evidence" in columns and not reader.unusable(row, columns["evidence"], "tài liệu kiểm chứng"):
+        evidence = _evidence(reader.text(row, columns["evidence"]))
+    if "note" in columns and not reader.unusable(row, columns["note"], "ghi chú"):
+        note = reader.text(row, columns["note"])
+    if "evidence" in columns:
+        reader.source.values[(*base, "evidence")] = reader.mark(row, columns["evidence"])
+        for k in range(len(evidence)):
+            reader.source.values[(*base, "evidence", k)] = reader.mark(row, columns["evidence"])
+    if "note" in columns:
+        reader.source.values[(*base, "note")] = reader.mark(row, columns["note"])
+    reader.source.values[base] = reader.mark(row, columns["id"])
+    reader.source.keys[base] = reader.mark(row, self_col)
+    entry: dict[str, Any] = {}
+    if own == NA_TEXT:
+        reader.source.values[(*base, "na")] = reader.mark(row, self_col)
+        if note is None:
+            reader.error(
+                row,
+                self_col,
+                f"tiêu chí `{cid}` khai báo «{NA_TEXT}» nhưng chưa ghi lý do ở cột "
+                f"Ghi chú (ô {column_letter(columns.get('note', self_col))}{row})",
+                base,
+            )
+            return
+        if team is not None:
+            reader.error(
+                row,
+                columns["team"],
+                f"tiêu chí `{cid}` đã khai báo «{NA_TEXT}» thì không chấm điểm thẩm định",
+                (*base, "team"),
+            )
+            return
+        entry["na"] = note
+    else:
+        if own is not None:
+            entry["self"] = own
+        if team is not None:
+            entry["team"] = team
+        if not entry:
+            if (evidence or note) and not bad_self:
+                reader.error(
+                    row,
+                    self_col,
+                    f"tiêu chí `{cid}` có tài liệu kiểm chứng hoặc ghi chú nhưng chưa có điểm tự chấm; {limit}",
+                    (*base, "self"),
+                )
+            return
+        if note is not None:
+            entry["note"] = note
+    if evidence:
+        entry["evidence"] = evidence
+    scores[cid] = entry
+
+
+_EVIDENCE_SPLIT = re.compile(r"[\n;]")
+
+
+def _evidence(text: str | None) -> list[str]:
+    """Evidence entries: one per line, or separated by semicolons."""
+    if text is None:
+        return []
+    return [part.strip() for part in _EVIDENCE_SPLIT.split(text.replace("\r", "\n")) if part.strip()]
