@@ -316,7 +316,7 @@ def _check_entry(c: Criterion, entry: ScoreEntry, path: PathKey, level: str, doc
         if problem:
             at: PathKey = (*path, field) if (*path, field) in doc.source.values else path
             out.append(doc.diagnostic(at, problem))
-        if isinstance(value, Decimal) and c.measure is None and c.per is None:
+        if isinstance(value, Decimal) and c.kind != "condition" and c.measure is None and c.per is None:
             positive = positive or value > 0  # fixed points (also out of range: as in §3)
         elif not problem:
             positive = positive or (value is True if c.kind == "condition" else points_of(c, value) > 0)
