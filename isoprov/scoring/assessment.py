@@ -49,6 +49,8 @@ def _pass_fail(value: Any) -> Any:
 
 def _value_kind(value: Any) -> str:
     """Which kind of input an entry's ``self``/``team`` is, by its type as loaded."""
+    if value.__class__ is Decimal:  # the common case first, without an ABC check
+        return "number"
     if isinstance(value, bool) or (isinstance(value, str) and _pass_fail(value) is not value):
         return "bool"
     if isinstance(value, dict | Ratio):
@@ -256,7 +258,7 @@ def check_assessment(
                 )
             )
     if cs.uses_rules:
-        for leaf in cs.leaves:
+        for leaf in cs.conditions:
             if (
                 leaf.kind == "condition"
                 and leaf.applies_to(level)
@@ -309,6 +311,7 @@ def _check_entry(c: Criterion, entry: ScoreEntry, path: PathKey, level: str, doc
             )
         return out
     positive = False
+    want_evidence = c.evidence and not entry.evidence  # only then does "positive" matter
     for field, value in (("self", entry.self_points), ("team", entry.team)):
         if value is None:
             continue
@@ -316,11 +319,13 @@ def _check_entry(c: Criterion, entry: ScoreEntry, path: PathKey, level: str, doc
         if problem:
             at: PathKey = (*path, field) if (*path, field) in doc.source.values else path
             out.append(doc.diagnostic(at, problem))
+        if not want_evidence or positive:
+            continue
         if isinstance(value, Decimal) and c.kind != "condition" and c.measure is None and c.per is None:
-            positive = positive or value > 0  # fixed points (also out of range: as in §3)
+            positive = value > 0  # fixed points (also out of range: as in §3)
         elif not problem:
-            positive = positive or (value is True if c.kind == "condition" else points_of(c, value) > 0)
-    if positive and c.evidence and not entry.evidence:
+            positive = value is True if c.kind == "condition" else points_of(c, value) > 0
+    if positive:
         what = "được đánh giá Đạt" if c.kind == "condition" else "có điểm lớn hơn 0"
         out.append(
             doc.diagnostic(
@@ -346,16 +351,17 @@ def _input_problem(c: Criterion, value: EntryValue) -> str | None:
         return f"`{c.id}` là điều kiện: chỉ nhận true (Đạt) hoặc false (Không đạt), không phải `{_shown(value)}`"
     if isinstance(value, bool):
         return f"tiêu chí `{c.id}` cần {_wanted(c)}, không phải Đạt/Không đạt (`{_shown(value)}`)"
-    if c.measure is not None:
-        if isinstance(value, Ratio):
+    if value.__class__ is Ratio:  # Speed: not isinstance (an ABC check per entry)
+        if c.measure is not None:
             return None
+        return f"tiêu chí `{c.id}` cần {_wanted(c)}; chỉ tiêu chí định lượng (`measure`) mới nhận {{count, of}}"
+    assert isinstance(value, Decimal)
+    if c.measure is not None:
         if value < 0:
             return f"giá trị đo của `{c.id}` không được âm ({format_number(value)})"
         if c.measure.percent and value > _HUNDRED:
             return f"giá trị của `{c.id}` là tỷ lệ %, không quá 100 ({format_number(value)})"
         return None
-    if isinstance(value, Ratio):
-        return f"tiêu chí `{c.id}` cần {_wanted(c)}; chỉ tiêu chí định lượng (`measure`) mới nhận {{count, of}}"
     if c.per is not None:
         if value < 0 or value != value.to_integral_value():
             return f"số lần của `{c.id}` phải là số nguyên không âm, không phải {format_number(value)}"

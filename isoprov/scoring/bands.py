@@ -84,10 +84,19 @@ def _below(earned: Decimal | Fraction, possible: Decimal, need: Decimal) -> bool
     runs for every criterion of every file under ``each_criterion_min_percent``."""
     if possible <= 0:
         return False
+    key = (need, possible)
+    threshold = _THRESHOLDS.get(key)
+    if threshold is None:  # need % of possible, as (numerator, denominator); few distinct ones
+        nn, nd = need.as_integer_ratio()
+        pn, pd = possible.as_integer_ratio()
+        threshold = (nn * pn, nd * pd * 100)
+        if len(_THRESHOLDS) < 10_000:
+            _THRESHOLDS[key] = threshold
     en, ed = earned.as_integer_ratio()
-    pn, pd = possible.as_integer_ratio()
-    nn, nd = need.as_integer_ratio()
-    return en * 100 * pd * nd < nn * pn * ed
+    return en * threshold[1] < threshold[0] * ed
+
+
+_THRESHOLDS: dict[tuple[Decimal, Decimal], tuple[int, int]] = {}
 
 
 def _percent(earned: Decimal | Fraction, possible: Decimal) -> str:

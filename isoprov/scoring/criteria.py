@@ -134,6 +134,11 @@ class CriteriaSet(Model):
         )
 
     @cached_property
+    def conditions(self) -> tuple[Criterion, ...]:
+        """The condition criteria (kind: condition), as :meth:`walk` gives them."""
+        return tuple(c for c in self.leaves if c.kind == "condition")
+
+    @cached_property
     def weights(self) -> dict[str, Decimal]:
         """Top-level score criterion id → its weight (hệ số), 1 where none is given."""
         return {c.id: c.weight or Decimal(1) for c in self.criteria if c.kind == "score"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, model_validator
@@ -63,6 +64,16 @@ class Measure(Model):
     @property
     def percent(self) -> bool:
         return self.unit == PERCENT
+
+    @cached_property
+    def thresholds(self) -> tuple[tuple[int, int, Decimal], ...]:
+        """The table as (min numerator, min denominator, points), for exact integer comparison."""
+        return tuple((*row.min.as_integer_ratio(), row.points) for row in self.points or ())
+
+    @cached_property
+    def full_ratio(self) -> tuple[int, int]:
+        assert self.full_at is not None
+        return self.full_at.as_integer_ratio()
 
 
 class Ratio(Model):
