@@ -14,7 +14,17 @@ from rich.text import Text
 
 from isoprov.budget.checks import Budget, BudgetReport, ItemResult, check_budget, show_money
 from isoprov.budget.norms import NormLookup, NormSet
-from isoprov.commands.common import emit, print_diagnostics, require_output, require_paths, stderr, stdout, usage_error
+from isoprov.commands.common import (
+    emit,
+    keep_old_output,
+    print_diagnostics,
+    refuse_overwriting_inputs,
+    require_output,
+    require_paths,
+    stderr,
+    stdout,
+    usage_error,
+)
 from isoprov.core.diagnostics import Diagnostic, ExitCode, InputError, Severity, os_error_text
 from isoprov.core.discovery import YAML_SUFFIXES, discover
 from isoprov.core.jsonout import dumps
@@ -55,10 +65,11 @@ def run_check(files: list[Path], output_format: str, xlsx: Path | None, norms: l
     require_paths([*files, *norms])
     if xlsx is not None:
         require_output(xlsx, (".xlsx",), "tệp Excel")
+    found = discover(files, YAML_SUFFIXES)
+    refuse_overwriting_inputs([("--xlsx", xlsx)], [*found.paths, *norms])
     lookup = NormLookup(norms)
     errors: list[Diagnostic] = []
     reports: list[BudgetReport] = []
-    found = discover(files, YAML_SUFFIXES)
     errors.extend(found.problems)
     for path, explicit in found.files:
         report, problems = load_budget(path, lookup.for_budget(path), explicit=explicit)
@@ -83,7 +94,7 @@ def run_check(files: list[Path], output_format: str, xlsx: Path | None, norms: l
 def write_xlsx(reports: list[BudgetReport], target: Path) -> bool:
     """Write the Excel export; False (with a message) when it could not be written."""
     if not reports:
-        stderr.print(f"Không có dự toán hợp lệ nào để ghi ra {target}.", markup=False)
+        keep_old_output(target, "dự toán")
         return False
     from isoprov.excel.budget_export import write_budget_xlsx  # openpyxl only when asked
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -57,6 +58,38 @@ def require_output(path: Path, suffixes: tuple[str, ...], what: str) -> Path:
         allowed = ", ".join(suffixes[:-1]) + (" hoặc " if len(suffixes) > 1 else "") + suffixes[-1]
         usage_error(f"{what} `{path}` phải có đuôi {allowed}")
     return path
+
+
+def refuse_overwriting_inputs(outputs: Iterable[tuple[str, Path | None]], inputs: Iterable[Path]) -> None:
+    """An output that is one of the run's input files — the same file by name, through a link or
+    a hard link — is a usage error (exit 2), said before any work: writing it would destroy the
+    input (an agency's filled form, the data of a document, a template). ``outputs`` pairs each
+    output with the option that names it."""
+    wanted = [(option, path) for option, path in outputs if path is not None and path.exists()]
+    if not wanted:
+        return
+    for source in inputs:
+        for option, path in wanted:
+            if _same_file(path, source):
+                where = f"`{option}`: " if option else ""
+                usage_error(
+                    f"{where}tệp kết quả `{path}` chính là tệp đầu vào `{source}` của lệnh này; ghi vào đó "
+                    "sẽ xóa mất tệp đầu vào. Hãy đặt tên khác cho tệp kết quả"
+                )
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def keep_old_output(target: Path, what: str) -> None:
+    """Say that ``target`` was not written because the run produced nothing valid to put in it;
+    an existing file is left as it was (a run that produced nothing keeps the old results)."""
+    kept = "; tệp cũ được giữ nguyên" if target.exists() else ""
+    stderr.print(f"Không ghi {target}: không có {what} hợp lệ nào{kept}.", markup=False, highlight=False)
 
 
 def print_diagnostics(diagnostics: Iterable[Diagnostic]) -> None:

@@ -9,7 +9,14 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from isoprov.commands.common import print_diagnostics, require_output, require_paths, stdout, usage_error
+from isoprov.commands.common import (
+    print_diagnostics,
+    refuse_overwriting_inputs,
+    require_output,
+    require_paths,
+    stdout,
+    usage_error,
+)
 from isoprov.core.diagnostics import ExitCode, Severity
 from isoprov.scoring.catalog import Catalog, load_criteria_set
 from isoprov.scoring.criteria import CriteriaSet
@@ -27,6 +34,7 @@ def run(
     """Write the form and return the exit code."""
     require_paths(criteria)
     require_output(output, (".xlsx",), "tệp biểu mẫu")
+    refuse_overwriting_inputs([("-o", output)], [Path(criteria_ref), *criteria])
     cs = _criteria_set(criteria_ref, criteria)
     if cs is None:
         return int(ExitCode.INVALID)

@@ -10,7 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from isoprov.commands.common import print_diagnostics, require_file, require_output, stderr, usage_error
+from isoprov.commands.common import (
+    print_diagnostics,
+    refuse_overwriting_inputs,
+    require_file,
+    require_output,
+    stderr,
+    usage_error,
+)
 from isoprov.core.atomic import write_text_atomic
 from isoprov.core.diagnostics import ExitCode, InputError, has_errors
 
@@ -27,18 +34,20 @@ def run(kind: str, data: Path, output: Path, template: Path | None) -> int:
     if base_docx is not None and suffix != ".docx":
         usage_error("mẫu .docx (giấy tiêu đề) chỉ dùng khi xuất tệp .docx; với .md, .html hãy dùng mẫu Jinja")
     text_template = template if base_docx is None else None
+    refuse_overwriting_inputs([("-o", output)], [data, *([template] if template is not None else [])])
 
     from isoprov.documents.context import build_context, check_kind
     from isoprov.documents.environment import render_markup, template_name
     from isoprov.documents.errors import RenderError
     from isoprov.documents.markup import MarkupError, parse_markup
-    from isoprov.documents.model import load_document
+    from isoprov.documents.model import load_document, named_inputs
 
     try:
         document, source = load_document(data)
     except InputError as exc:
         print_diagnostics(exc.diagnostics)
         return int(ExitCode.INVALID)
+    refuse_overwriting_inputs([("-o", output)], named_inputs(document, data.parent))
     diagnostics = check_kind(kind, document, source)
     if not has_errors(diagnostics):
         context, found = build_context(kind, document, source, data.parent)

@@ -16,7 +16,9 @@ from rich.text import Text
 
 from isoprov.commands.common import (
     emit,
+    keep_old_output,
     print_diagnostics,
+    refuse_overwriting_inputs,
     require_file,
     require_output,
     require_paths,
@@ -27,7 +29,7 @@ from isoprov.core.diagnostics import ExitCode, InputError, Severity
 from isoprov.core.jsonout import dumps
 from isoprov.core.loading import gc_paused
 from isoprov.core.vietnamese import format_number
-from isoprov.pipeline.score import score_paths
+from isoprov.pipeline.score import assessment_files, score_found
 from isoprov.scoring.batch import Batch
 from isoprov.scoring.catalog import Catalog
 from isoprov.scoring.criteria import CriteriaSet, Criterion, level_name
@@ -64,8 +66,10 @@ def run(
             registry = load_registry(agencies)
         except InputError as exc:
             early.extend(exc.diagnostics)
+    found = assessment_files(paths)
+    refuse_overwriting_inputs([("--xlsx", xlsx)], [*found.paths, *criteria, *([agencies] if agencies else [])])
     with _progress() as tick:
-        batch = score_paths(paths, catalog, strict=strict, registry=registry, progress=tick)
+        batch = score_found(found, catalog, strict=strict, registry=registry, progress=tick)
     batch.diagnostics[:0] = early
     # Speed: a large batch holds millions of objects; the cyclic collector would walk them all
     # for nothing while the report is built (it makes no cycles)
@@ -82,12 +86,19 @@ def run(
             if explanations is not None:
                 print_explanations(explanations)
             print_diagnostics(batch.diagnostics)
+    failed = not batch.ok
     if xlsx is not None:
-        from isoprov.excel.score_export import write_score_export  # openpyxl only when asked
+        # a new workbook lists the problems for whoever opens it; an existing one with real
+        # results is not replaced by one that has none
+        if batch.results or not xlsx.exists():
+            from isoprov.excel.score_export import write_score_export  # openpyxl only when asked
 
-        write_score_export(batch, xlsx)
-        stderr.print(f"Đã ghi {xlsx}", markup=False)
-    return int(ExitCode.INVALID if not batch.ok else ExitCode.OK)
+            write_score_export(batch, xlsx)
+            stderr.print(f"Đã ghi {xlsx}", markup=False)
+        else:
+            keep_old_output(xlsx, "kết quả chấm điểm")
+            failed = True
+    return int(ExitCode.INVALID if failed else ExitCode.OK)
 
 
 @contextmanager

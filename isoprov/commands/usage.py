@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import re
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,6 +36,22 @@ cx = _click_exceptions()
 
 #: Ctrl-C: the shell's own code for a program ended by SIGINT (128 + 2).
 INTERRUPTED = 130
+#: Signals that ask a command to stop (a scheduler's SIGTERM, a closed terminal's SIGHUP): the
+#: command stops as for Ctrl-C — outputs not half-written, workers ended — and exits 128 + N.
+STOP_SIGNALS = {signal.SIGTERM: "SIGTERM", signal.SIGHUP: "SIGHUP"}
+
+
+class Stopped(BaseException):
+    """A stop signal arrived (raised by the handler, like KeyboardInterrupt for SIGINT)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_stopped(signum: int, frame: object) -> None:
+    raise Stopped(signum)
+
 
 _EXTRA = re.compile(r"Got unexpected extra argument(s|\(s\))? \((?P<args>.*)\)")
 _NOT_ONE_OF = re.compile(r"'(?P<value>[^']*)' is not (one of )?(?P<choices>'.*')")
@@ -288,6 +305,8 @@ class VietnameseGroup(_VietnameseHelp, TyperGroup):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         ensure_vietnamese_output()
+        for number in STOP_SIGNALS:
+            signal.signal(number, _raise_stopped)
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except cx.NoArgsIsHelpError as exc:
@@ -300,6 +319,9 @@ class VietnameseGroup(_VietnameseHelp, TyperGroup):
             sys.exit(int(ExitCode.USAGE))
         except KeyboardInterrupt:
             code = INTERRUPTED
+        except Stopped as exc:
+            _say(f"Đã dừng (nhận tín hiệu {STOP_SIGNALS[signal.Signals(exc.signum)]}); không tệp nào bị ghi dở.")
+            sys.exit(128 + exc.signum)
         except typer.Abort:
             _say("Đã hủy.")
             sys.exit(int(ExitCode.INVALID))

@@ -11,11 +11,11 @@ from rich.markup import escape
 
 from isoprov.commands.common import print_diagnostics, require_paths, stdout
 from isoprov.core.diagnostics import Diagnostic, ExitCode, InputError, Severity, has_errors
-from isoprov.core.discovery import ASSESSMENT_SUFFIXES, FORM_SUFFIXES, discover
+from isoprov.core.discovery import FORM_SUFFIXES
 from isoprov.core.kinds import KIND_NAMES, detect_kind
 from isoprov.core.loading import YamlDocument, load_yaml
 from isoprov.core.validation import validate_document
-from isoprov.pipeline.score import assess, duplicate_of
+from isoprov.pipeline.score import assess, assessment_files, duplicate_of
 from isoprov.scoring.assessment import (
     Assessment,
     PartialAssessmentError,
@@ -43,7 +43,7 @@ def run(paths: list[Path], criteria: list[Path], strict: bool) -> int:
     everything: list[Diagnostic] = list(catalog.diagnostics)
     catalog.diagnostics.clear()
     context = Context(catalog, strict)
-    found = discover(paths, ASSESSMENT_SUFFIXES, forms=True)
+    found = assessment_files(paths)
     files = found.files
     everything.extend(found.problems)
     if not files:

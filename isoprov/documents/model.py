@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -20,6 +21,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails
 
 from isoprov.core.diagnostics import Diagnostic, InputError
+from isoprov.core.discovery import YAML_SUFFIXES, discover
 from isoprov.core.loading import PathKey, YamlDocument, load_yaml
 from isoprov.core.validation import Model, validate_document
 
@@ -399,14 +401,8 @@ def load_document(path: Path) -> tuple[Document, YamlDocument]:
     return validate_document(Document, doc), doc
 
 
-def validate_document_file(path: Path, doc: YamlDocument) -> list[Diagnostic]:
-    """``isoprov validate`` on a document: the model, and that the files it names exist
-    (the budget and the assessments are checked by rendering, not here)."""
-    try:
-        document = validate_document(Document, doc)
-    except InputError as exc:
-        return exc.diagnostics
-    base = path.parent
+def named_files(document: Document) -> list[tuple[PathKey, str]]:
+    """The files a document names (budget, assessments, criteria, agencies), with where."""
     named: list[tuple[PathKey, str]] = []
     if document.budget is not None:
         named.append((("budget",), document.budget.file))
@@ -415,8 +411,27 @@ def validate_document_file(path: Path, doc: YamlDocument) -> list[Diagnostic]:
         named += [(("report", "criteria", i), p) for i, p in enumerate(document.report.criteria)]
         if document.report.agencies is not None:
             named.append((("report", "agencies"), document.report.agencies))
+    return named
+
+
+def named_inputs(document: Document, base_dir: Path) -> Iterator[Path]:
+    """The files a document names, as paths (a folder of assessments stands for its files);
+    lazily: a folder is searched only when asked for its files."""
+    for _, name in named_files(document):
+        path = resolve(base_dir, name)
+        yield from discover([path], (*YAML_SUFFIXES, ".xlsx")).paths if path.is_dir() else [path]
+
+
+def validate_document_file(path: Path, doc: YamlDocument) -> list[Diagnostic]:
+    """``isoprov validate`` on a document: the model, and that the files it names exist
+    (the budget and the assessments are checked by rendering, not here)."""
+    try:
+        document = validate_document(Document, doc)
+    except InputError as exc:
+        return exc.diagnostics
+    base = path.parent
     out: list[Diagnostic] = []
-    for where, name in named:
+    for where, name in named_files(document):
         target = resolve(base, name)
         if not target.exists():
             out.append(doc.diagnostic(where, f"không tìm thấy `{target}`"))

@@ -6,21 +6,19 @@ file is still scored. This is the core behind ``isoprov score`` and the score re
 
 from __future__ import annotations
 
-import gc
-import multiprocessing as mp
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from isoprov.core.diagnostics import Diagnostic, InputError, Severity, has_errors
-from isoprov.core.discovery import ASSESSMENT_SUFFIXES, FORM_SUFFIXES, discover
+from isoprov.core.discovery import ASSESSMENT_SUFFIXES, FORM_SUFFIXES, Discovery, discover
 from isoprov.core.kinds import KIND_HINTS, KIND_NAMES, detect_kind
 from isoprov.core.loading import YamlDocument, load_yaml
 from isoprov.core.loading import gc_paused as _gc_paused
+from isoprov.core.workers import can_fork, worker_pool
 from isoprov.scoring.assessment import (
     Assessment,
     PartialAssessmentError,
@@ -109,8 +107,26 @@ def score_paths(
     Files are scored independently (in parallel worker processes for large batches); the
     batch-wide rules then apply in path order: the first file of an agency is kept.
     """
+    found = assessment_files(paths)
+    return score_found(found, catalog, strict=strict, registry=registry, progress=progress)
+
+
+def assessment_files(paths: Iterable[Path]) -> Discovery:
+    """The files ``score`` reads under ``paths``: YAML assessments and filled forms."""
+    return discover(paths, ASSESSMENT_SUFFIXES, forms=True)
+
+
+def score_found(
+    found: Discovery,
+    catalog: Catalog,
+    *,
+    strict: bool = False,
+    registry: Registry | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Batch:
+    """:func:`score_paths` on files already found (a command that checks its outputs against
+    its inputs finds them first)."""
     batch = Batch()
-    found = discover(paths, ASSESSMENT_SUFFIXES, forms=True)
     files = found.files
     batch.diagnostics.extend(found.problems)
     seen: dict[tuple[str, str, str], str] = {}
@@ -186,7 +202,7 @@ PARALLEL_THRESHOLD = 200
 
 def _outcomes(files: list[tuple[Path, bool]], catalog: Catalog, strict: bool) -> Iterator[FileOutcome]:
     workers = min(os.cpu_count() or 1, 8)
-    if len(files) < PARALLEL_THRESHOLD or workers < 2 or "fork" not in mp.get_all_start_methods():
+    if len(files) < PARALLEL_THRESHOLD or workers < 2 or not can_fork():
         for path, explicit in files:
             yield score_file(path, explicit, catalog, strict)
         return
@@ -194,10 +210,10 @@ def _outcomes(files: list[tuple[Path, bool]], catalog: Catalog, strict: bool) ->
     _WORKER_JOB = (files, catalog.explicit, catalog.search, strict)
     try:
         # fork: workers inherit the imported modules and the job, nothing is re-imported
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        with worker_pool(workers) as pool:
             # small chunks: when the files run out, a worker waits for the other's last chunk
             chunksize = max(1, len(files) // (workers * 32))
-            yield from pool.map(_score_index, range(len(files)), chunksize=chunksize)
+            yield from pool.imap(_score_index, range(len(files)), chunksize=chunksize)
     finally:
         _WORKER_JOB = None
 
@@ -211,7 +227,6 @@ def _score_index(index: int) -> FileOutcome:
     assert _WORKER_JOB is not None
     files, explicit, search, strict = _WORKER_JOB
     if _WORKER_CATALOG is None:
-        gc.disable()  # a worker lives for one batch; its objects are not cyclic
         _WORKER_CATALOG = Catalog(explicit=explicit, search=search)
         _WORKER_CATALOG.load_explicit()
     path, explicit_file = files[index]

@@ -1,0 +1,107 @@
+"""Outputs never destroy inputs, and a run that produced nothing keeps the old output."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests import ROOT
+from tests.conftest import Run
+
+EXAMPLE = ROOT / "examples" / "bac-giang-2020"
+
+
+@pytest.fixture
+def submissions(tmp_path: Path, cli: Callable[..., Run]) -> Path:
+    """A folder of submissions with one filled-in form (nop.xlsx) beside YAML assessments."""
+    folder = tmp_path / "tu-danh-gia"
+    shutil.copytree(EXAMPLE / "assessments", folder)
+    made = cli("form", "mau-cap-tinh-huyen-xa", "-o", folder / "nop.xlsx", "--criteria", ROOT / "criteria")
+    assert made.exit_code == 0, made.stderr
+    return folder
+
+
+def _refused(run: Run, output: Path, before: bytes) -> None:
+    assert run.exit_code == 2, run.stderr
+    assert "chính là tệp đầu vào" in run.stderr
+    assert output.read_bytes() == before
+
+
+def test_score_refuses_an_xlsx_that_is_a_submitted_form(cli: Callable[..., Run], submissions: Path) -> None:
+    form = submissions / "nop.xlsx"
+    before = form.read_bytes()
+    _refused(cli("score", submissions, "--criteria", ROOT / "criteria", "--xlsx", form), form, before)
+
+
+def test_a_link_or_a_hard_link_to_an_input_is_the_input(
+    cli: Callable[..., Run], submissions: Path, tmp_path: Path
+) -> None:
+    form = submissions / "nop.xlsx"
+    before = form.read_bytes()
+    (tmp_path / "lien-ket.xlsx").symlink_to(form)
+    os.link(form, tmp_path / "cung-tep.xlsx")
+    for output in (tmp_path / "lien-ket.xlsx", tmp_path / "cung-tep.xlsx"):
+        _refused(cli("score", submissions, "--criteria", ROOT / "criteria", "--xlsx", output), form, before)
+
+
+def test_render_refuses_to_write_over_its_data_or_its_template(cli: Callable[..., Run], tmp_path: Path) -> None:
+    data = tmp_path / "ke-hoach.md"  # YAML data with the suffix of the output asked for
+    shutil.copy(ROOT / "examples" / "bac-giang-2015" / "ke-hoach-52.yaml", data)
+    before = data.read_bytes()
+    _refused(cli("render", "plan", data, "-o", data), data, before)
+    template = tmp_path / "mau.md"
+    shutil.copy(ROOT / "templates" / "plan.md.j2", template)
+    shutil.copy(ROOT / "templates" / "_macros.md.j2", tmp_path / "_macros.md.j2")
+    kept = template.read_bytes()
+    yaml = ROOT / "examples" / "bac-giang-2015" / "ke-hoach-52.yaml"
+    _refused(cli("render", "plan", yaml, "--template", template, "-o", template), template, kept)
+
+
+def test_form_refuses_to_write_over_its_criteria_file(cli: Callable[..., Run], tmp_path: Path) -> None:
+    criteria = tmp_path / "bo.xlsx"  # a criteria YAML file given an Excel name
+    shutil.copy(ROOT / "criteria" / "mau-cap-tinh-huyen-xa.yaml", criteria)
+    before = criteria.read_bytes()
+    _refused(cli("form", criteria, "-o", criteria), criteria, before)
+
+
+def test_a_new_output_beside_the_inputs_is_written(cli: Callable[..., Run], tmp_path: Path) -> None:
+    folder = tmp_path / "tu-danh-gia"
+    shutil.copytree(EXAMPLE / "assessments", folder)
+    scored = len(cli("score", folder, "--format", "json").json()["results"])
+    out = folder / "ket-qua.xlsx"
+    run = cli("score", folder, "--xlsx", out)
+    assert run.exit_code == 0, run.stderr
+    assert out.exists()
+    # the next run reads the folder with the export in it: the export is not a submission
+    again = cli("score", folder, "--format", "json")
+    assert again.exit_code == 0 and len(again.json()["results"]) == scored > 0
+
+
+def test_a_run_with_nothing_valid_keeps_the_old_results(cli: Callable[..., Run], tmp_path: Path) -> None:
+    results = tmp_path / "kq.xlsx"
+    first = cli("score", EXAMPLE / "assessments", "--xlsx", results)
+    assert first.exit_code == 0, first.stderr
+    before = results.read_bytes()
+    broken = tmp_path / "hong"
+    broken.mkdir()
+    (broken / "a.yaml").write_text("agency: {code: X\n", encoding="utf-8")
+    for folder in (broken, tmp_path / "trong"):
+        folder.mkdir(exist_ok=True)
+        run = cli("score", folder, "--xlsx", results)
+        assert run.exit_code == 1
+        assert "tệp cũ được giữ nguyên" in run.stderr
+        assert results.read_bytes() == before
+
+
+def test_budget_check_with_nothing_valid_keeps_the_old_workbook(cli: Callable[..., Run], tmp_path: Path) -> None:
+    out = tmp_path / "du-toan.xlsx"
+    out.write_bytes(b"old")
+    bad = tmp_path / "sai.yaml"
+    bad.write_text("title: x\nitems: [\n", encoding="utf-8")
+    run = cli("budget", "check", bad, "--xlsx", out)
+    assert run.exit_code == 1 and "tệp cũ được giữ nguyên" in run.stderr
+    assert out.read_bytes() == b"old"
