@@ -123,9 +123,7 @@ def score(
     """Chấm điểm các bản tự đánh giá: tổng điểm, xếp loại, xếp hạng."""
     from isoprov.commands import score as command
 
-    raise typer.Exit(
-        command.run(paths, criteria or [], output_format.value, xlsx, detail, strict, agencies, explain=explain)
-    )
+    raise typer.Exit(command.run(paths, criteria or [], output_format.value, xlsx, detail, strict, agencies, explain))
 
 
 @app.command(cls=VietnameseCommand, short_help="Kiểm tra mọi loại tệp mà không lập báo cáo.")

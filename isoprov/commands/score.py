@@ -48,7 +48,6 @@ def run(
     detail: bool,
     strict: bool,
     agencies: Path | None,
-    *,
     explain: bool = False,
 ) -> int:
     """Score, report, and return the exit code."""

@@ -350,6 +350,11 @@ def _input_problem(c: Criterion, value: EntryValue) -> str | None:
             return None
         return f"`{c.id}` là điều kiện: chỉ nhận true (Đạt) hoặc false (Không đạt), không phải `{_shown(value)}`"
     if isinstance(value, bool):
+        if c.measure is None and c.per is None:  # as the file's own check words it (SPEC §3)
+            return (
+                f"điểm phải là một số (ví dụ 2 hoặc 1.5), không phải `{_shown(value)}`; "
+                "true/false (Đạt/Không đạt) chỉ dùng cho tiêu chí điều kiện"
+            )
         return f"tiêu chí `{c.id}` cần {_wanted(c)}, không phải Đạt/Không đạt (`{_shown(value)}`)"
     if value.__class__ is Ratio:  # Speed: not isinstance (an ABC check per entry)
         if c.measure is not None:

@@ -553,7 +553,7 @@ def test_each_bad_set_is_reported_at_its_line(name: str, line: int, fragment: st
         ("ratio-unknown-key.yaml", 10, "khóa `off` không được phép ở đây; có phải ý bạn là `of`?"),
         ("per-not-whole.yaml", 11, "số lần của `T` phải là số nguyên không âm, không phải 1,5"),
         ("condition-number.yaml", 9, "`K1` là điều kiện: chỉ nhận true (Đạt) hoặc false (Không đạt), không phải `1`"),
-        ("bool-for-points.yaml", 5, "tiêu chí `1.1` cần điểm (một số), không phải Đạt/Không đạt"),
+        ("bool-for-points.yaml", 5, "điểm phải là một số (ví dụ 2 hoặc 1.5), không phải `true`"),
         ("ratio-for-points.yaml", 6, "chỉ tiêu chí định lượng (`measure`) mới nhận {count, of}"),
         ("condition-na.yaml", 9, "tiêu chí `K1` không cho phép khai báo không áp dụng (`na`)"),
     ],
