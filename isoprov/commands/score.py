@@ -92,7 +92,7 @@ def run(
         if batch.results or not xlsx.exists():
             from isoprov.excel.score_export import write_score_export  # openpyxl only when asked
 
-            write_score_export(batch, xlsx)
+            write_score_export(batch, xlsx, catalog)  # the sets given with --criteria too
             stderr.print(f"Đã ghi {xlsx}", markup=False)
         else:
             keep_old_output(xlsx, "kết quả chấm điểm")
