@@ -111,6 +111,12 @@ def score(
             help="Danh sách cơ quan phải nộp (để liệt kê cơ quan chưa nộp).",
         ),
     ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html", metavar="FILE.html", readable=False, help="Ghi trang kết quả HTML (mở bằng trình duyệt)."
+        ),
+    ] = None,
     explain: Annotated[
         bool,
         typer.Option(
@@ -123,7 +129,49 @@ def score(
     """Chấm điểm các bản tự đánh giá: tổng điểm, xếp loại, xếp hạng."""
     from isoprov.commands import score as command
 
-    raise typer.Exit(command.run(paths, criteria or [], output_format.value, xlsx, detail, strict, agencies, explain))
+    raise typer.Exit(
+        command.run(paths, criteria or [], output_format.value, xlsx, detail, strict, agencies, html, explain)
+    )
+
+
+@app.command(cls=VietnameseCommand, short_help="So sánh hai kỳ chấm điểm, hoặc điểm tự chấm với thẩm định.")
+def compare(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="OLD NEW",
+            readable=False,
+            show_default=False,
+            help="Bản tự đánh giá kỳ trước và kỳ sau (tệp hoặc thư mục); với --self-team: một hay nhiều đường dẫn.",
+        ),
+    ] = None,
+    criteria: CriteriaOption = None,
+    detail: Annotated[bool, typer.Option("--detail", help="Thêm các tiêu chí thay đổi nhiều nhất.")] = False,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", metavar="table|json|csv", help="Dạng kết quả: bảng, JSON hoặc CSV.")
+    ] = OutputFormat.table,
+    xlsx: Annotated[
+        Path | None,
+        typer.Option("--xlsx", metavar="FILE.xlsx", readable=False, help="Ghi so sánh ra tệp Excel (có biểu đồ)."),
+    ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html", metavar="FILE.html", readable=False, help="Ghi trang kết quả HTML (mở bằng trình duyệt)."
+        ),
+    ] = None,
+    self_team: Annotated[
+        bool,
+        typer.Option("--self-team", help="So điểm tự chấm với điểm thẩm định: theo tiêu chí và theo cơ quan."),
+    ] = False,
+) -> None:
+    """So sánh hai kỳ chấm điểm theo mã cơ quan: tổng điểm, xếp loại, hạng và thay đổi.
+
+    Với --self-team: tiêu chí nào các cơ quan hay tự chấm cao hơn đoàn thẩm định, và mỗi cơ quan chênh bao nhiêu.
+    """
+    from isoprov.commands import compare as command
+
+    raise typer.Exit(command.run(paths or [], criteria or [], output_format.value, xlsx, html, detail, self_team))
 
 
 @app.command(cls=VietnameseCommand, short_help="Kiểm tra mọi loại tệp mà không lập báo cáo.")

@@ -96,7 +96,7 @@ def model_for(kind: str) -> type[BaseModel]:
 
         return Assessment
     if kind == "budget":
-        from isoprov.budget.checks import Budget
+        from isoprov.budget.model import Budget
 
         return Budget
     if kind == "document":

@@ -1,16 +1,12 @@
-"""Budgets (dự toán kinh phí): models, checks with stable codes, totals (SPEC §5).
-
-A budget has a unit (đơn vị tính: ``đồng``, ``nghìn đồng`` or ``triệu đồng``), items with a
-quantity (số lượng), extra multipliers (``times: [10 huyện]``), a rate (định mức), a declared
-amount (thành tiền) and an optional breakdown (chi tiết) of sub-items checked the same way.
-A money value is a number in the budget's unit, or a string that carries its own unit
-(``20.000 đồng``, ``500.000đồng/ngày``, ``8,1 triệu đồng``). All arithmetic is exact
-(``Decimal``); amounts are compared in đồng.
+"""Budget checks (kiểm tra dự toán), SPEC §5: compute every item and the total, and report each
+problem as a finding with a stable code.
 
 An item with a rate computes rate × quantity × Π times; an item without one is a lump sum that
-takes its ``amount``, or the sum of its ``breakdown``. The computed total is Σ items.
+takes its ``amount``, or the sum of its ``breakdown``. The computed total is Σ items. The model
+(:mod:`isoprov.budget.model`) has read every figure exactly; the results
+(:mod:`isoprov.budget.results`) keep them in đồng.
 
-Findings (each a :class:`~isoprov.diagnostics.Diagnostic` with a code, a severity and the line
+Findings (each a :class:`~isoprov.core.diagnostics.Diagnostic` with a code, a severity and the line
 of the item or key concerned; figures are shown in the budget's unit):
 
 BUD001 amount-mismatch (error)
@@ -63,60 +59,22 @@ BUD016 ambiguous-number (warning), at the item (or the budget-level key)
 
 Input errors (unknown keys, a money string that could be read two ways such as ``1.5 triệu``, a figure
 with more than 30 digits before or after the decimal mark) are not
-findings: :func:`~isoprov.validation.validate_document` reports them at their node.
+findings: :func:`~isoprov.core.validation.validate_document` reports them at their node.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import (
-    MAX_EMAX,
-    MAX_PREC,
-    MIN_EMIN,
-    Context,
-    Decimal,
-    DivisionByZero,
-    Inexact,
-    InvalidOperation,
-    Overflow,
-    localcontext,
-)
-from pathlib import Path
-from typing import Annotated, Any, Literal
+from decimal import Decimal
 
-from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator
-
-from isoprov.budget.norms import Norm, NormSet, load_norms
-from isoprov.core.diagnostics import Diagnostic, InputError, Severity
+from isoprov.budget.model import Budget, BudgetItem, exact_arithmetic, money_as_written
+from isoprov.budget.norms import Norm, NormSet
+from isoprov.budget.results import BudgetReport, ItemResult
+from isoprov.core.diagnostics import Diagnostic, Severity
 from isoprov.core.loading import PathKey, YamlDocument
-from isoprov.core.validation import Model, decimal_places, validate_document
-from isoprov.core.vietnamese import (
-    MoneyParseError,
-    amount_in_words,
-    canonical_unit,
-    format_number,
-    from_unit,
-    parse_money,
-    same_amount_words,
-    to_unit,
-    words_to_amount,
-)
-
-BudgetUnit = Literal["đồng", "nghìn đồng", "triệu đồng"]
-BUDGET_UNITS: tuple[str, ...] = ("đồng", "nghìn đồng", "triệu đồng")
-
-#: Budget arithmetic only adds and multiplies, so with an unbounded precision every result is
-#: exact; Inexact stays trapped as a guard. The size of each number is bounded when it is read
-#: (:func:`bounded`), which keeps the results small.
-_PRECISION = MAX_PREC
-
-#: Largest and smallest figures a budget may write: at most 30 digits before the decimal mark and
-#: 30 after it (a nghìn tỷ tỷ đồng has 28). Beyond that a figure is a typing accident.
-MAX_WHOLE_DIGITS = 30
-MAX_DECIMALS = 30
+from isoprov.core.numbers import format_number
+from isoprov.core.vietnamese import amount_in_words, same_amount_words, to_unit, words_to_amount
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,15 +119,8 @@ CHECKS: tuple[Check, ...] = (
     EXAMPLE_NORM,
     NORM_WITHOUT_RATE,
     QUANTITY_WITHOUT_RATE,
+    AMBIGUOUS_NUMBER,
 )
-
-
-# ---------------------------------------------------------------------------
-# Reading numbers, counts and money values
-# ---------------------------------------------------------------------------
-
-_COUNT_RE = re.compile(r"^(?P<sign>[-−–]?)\s*(?P<number>\d[\d.,]*)\s*(?P<label>.*)$", re.DOTALL)
-_MINUS_RE = re.compile(r"^\s*[-−–]\s*(?=\d)")
 
 
 def ambiguous_yaml_number(value: Decimal) -> str | None:
@@ -196,342 +147,6 @@ def ambiguous_yaml_number(value: Decimal) -> str | None:
         f"(dấu `.` phân cách hàng nghìn) và đang được tính là {yaml_reading}; nếu là {grouped} "
         f"hãy viết `{plain}`, {other}"
     )
-
-
-def _abbreviated(text: str) -> str:
-    return text if len(text) <= 40 else f"{text[:20]}…{text[-12:]}"
-
-
-def bounded(value: Decimal, what: str, written: str) -> Decimal:
-    """``value`` itself, or ValueError when it has more than :data:`MAX_WHOLE_DIGITS` digits
-    before the decimal mark or :data:`MAX_DECIMALS` after it (``written``: as the file has it)."""
-    if value.is_zero():
-        return value
-    shown = _abbreviated(" ".join(written.split()))
-    if value.adjusted() >= MAX_WHOLE_DIGITS:
-        raise ValueError(f"{what} `{shown}` quá lớn: phần nguyên tối đa {MAX_WHOLE_DIGITS} chữ số")
-    if decimal_places(value) > MAX_DECIMALS:
-        raise ValueError(f"{what} `{shown}` có quá nhiều chữ số thập phân (tối đa {MAX_DECIMALS})")
-    return value
-
-
-def _valid_grouping(digits: str) -> bool:
-    groups = digits.split(".")
-    return 1 <= len(groups[0]) <= 3 and not groups[0].startswith("0") and all(len(g) == 3 for g in groups[1:])
-
-
-def parse_count(text: str) -> tuple[Decimal, str]:
-    """A count written the Vietnamese way, with an optional label: "10 huyện" → (10, "huyện").
-
-    ``.`` groups thousands and ``,`` is the decimal mark (``1.000 người``, ``1,5 ngày``,
-    ``1,125 ngày``); a number that could be read two ways (``1.5``, ``1,500``: nobody pads
-    decimals with zeros) raises ValueError naming both readings, neither identical to the input.
-    A minus sign is read (``-2 huyện`` → -2), so that the checks report the value as not positive.
-    """
-    cleaned = " ".join(text.split())
-    match = _COUNT_RE.match(cleaned)
-    if not match:
-        raise ValueError(f"`{cleaned}` phải bắt đầu bằng một số, ví dụ `10 huyện`, `2 ngày`, `1,5 ngày`")
-    value, label = _count_number(cleaned, match["number"], match["label"].strip())
-    return (-value if match["sign"] else value), label
-
-
-def _count_number(cleaned: str, number: str, label: str) -> tuple[Decimal, str]:
-    if re.search(r"\d", label):
-        raise ValueError(f"`{cleaned}`: chỉ được có một số ở đầu, sau đó là tên đơn vị (ví dụ `10 huyện`)")
-    dots, commas = number.count("."), number.count(",")
-    malformed = ValueError(
-        f"`{cleaned}`: số `{number}` viết không đúng; dấu `.` phân cách hàng nghìn (sau nó đúng 3 chữ "
-        "số), dấu `,` là dấu thập phân, ví dụ `1.000 người`, `1,5 ngày`"
-    )
-    if number.endswith((".", ",")):
-        raise malformed
-    if not number.strip("0.,"):  # 0.000: every reading is zero, nothing is ambiguous
-        return Decimal(0), label
-    if commas == 0 and dots == 0:
-        return Decimal(number), label
-    if commas == 0:
-        if _valid_grouping(number):
-            return Decimal(number.replace(".", "")), label
-        if dots == 1 and len(number.partition(".")[0]) > 3:  # 1000.5: an English decimal point
-            vietnamese = format_number(Decimal(number))
-            raise ValueError(
-                f"`{cleaned}` dùng dấu `.` làm dấu thập phân (kiểu tiếng Anh); theo cách viết Việt Nam "
-                f"dấu `,` là dấu thập phân, hãy viết `{vietnamese}`"
-            )
-        if dots == 1:
-            first, second = format_number(Decimal(number)), format_number(Decimal(number.replace(".", "")))
-            raise ValueError(
-                f"`{cleaned}` có thể hiểu là {first} hoặc {second}; hãy viết rõ `{first}` "
-                f"(dấu `,` là dấu thập phân) hoặc `{second}`"
-            )
-        raise malformed
-    whole, _, frac = number.rpartition(",")
-    if commas == 1 and (not whole.count(".") or _valid_grouping(whole)) and frac.isdigit():
-        if dots == 0 and len(frac) == 3 and frac.endswith("0") and _valid_grouping(whole):
-            decimal = format_number(Decimal(whole + "." + frac))  # 1,500 → 1,5
-            grouped = format_number(Decimal(whole + frac))
-            raise ValueError(
-                f"`{cleaned}` có thể hiểu là {decimal} hoặc {grouped}; hãy viết rõ "
-                f"`{decimal}` (dấu `,` là dấu thập phân) hoặc `{grouped}` (dấu `.` phân cách hàng nghìn)"
-            )
-        return Decimal(whole.replace(".", "") + "." + frac), label
-    raise malformed
-
-
-def _number(value: Any, what: str) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        raise ValueError(f"{what} phải là một số")
-    d = Decimal(value)
-    if not d.is_finite():
-        raise ValueError(f"{what} phải là một số hữu hạn")
-    bounded(d, what, str(value))
-    return d  # a YAML number that reads two ways (``500.000``) is a warning: BUD016
-
-
-class Money(Model):
-    """A money value as written: a number in the budget's unit, or a string with its own unit."""
-
-    number: Decimal = Field(description="Con số, theo `unit` (hoặc theo đơn vị của dự toán)")
-    unit: str | None = Field(None, description="Đơn vị ghi kèm; None: đơn vị của dự toán")
-    vnd: Decimal | None = Field(None, description="Số đồng, khi có đơn vị ghi kèm")
-    text: str = Field("", description="Cách viết gốc")
-
-    def to_vnd(self, budget_unit: str) -> Decimal:
-        """The value in đồng, exactly."""
-        if self.vnd is not None:
-            return self.vnd
-        return from_unit(self.number, budget_unit)
-
-    @property
-    def explicit(self) -> bool:
-        return self.unit is not None
-
-
-def money_value(value: Any) -> Any:
-    """Turn YAML input into :class:`Money`: a number, or a string that carries its unit."""
-    if value is None or isinstance(value, Money):
-        return value
-    if isinstance(value, str):
-        # A minus sign is read, so that the checks report the value with the other problems
-        # (BUD009) instead of one input error hiding them all.
-        minus = _MINUS_RE.match(value)
-        try:
-            vnd, unit = parse_money(value[minus.end() :] if minus else value)
-        except MoneyParseError as exc:
-            raise ValueError(str(exc)) from None
-        if minus:
-            vnd = -vnd
-        number = bounded(to_unit(vnd, unit), "số tiền", value)
-        return Money(number=number, unit=unit, vnd=vnd, text=" ".join(value.split()))
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        raise ValueError(
-            "số tiền phải là một số (theo đơn vị tính của dự toán) hoặc một chuỗi có đơn vị, "
-            "ví dụ `500.000 đồng`, `8,1 triệu đồng`"
-        )
-    number = _number(value, "số tiền")
-    return Money(number=number, text=str(value))
-
-
-class Multiplier(Model):
-    """An extra multiplier (hệ số nhân): ``10`` or ``"10 huyện"``."""
-
-    value: Decimal = Field(description="Giá trị")
-    label: str = Field("", description="Tên đơn vị, ví dụ `huyện`")
-
-    def shown(self) -> str:
-        number = format_number(self.value)
-        return f"{number} {self.label}" if self.label else number
-
-
-def multiplier_value(value: Any) -> Any:
-    if isinstance(value, Multiplier):
-        return value
-    if isinstance(value, str):
-        number, label = parse_count(value)
-        return Multiplier(value=bounded(number, "hệ số nhân", value), label=label)
-    return Multiplier(value=_number(value, "hệ số nhân"))
-
-
-def count_value(value: Any) -> Any:
-    """A quantity: a number, or a Vietnamese-written number in quotes (``"1.000"``)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        number, label = parse_count(value)
-        if label:
-            raise ValueError(f"số lượng `{value}` chỉ ghi số; tên đơn vị (`{label}`) ghi ở khóa `unit`")
-        return bounded(number, "số lượng", value)
-    return _number(value, "số lượng")
-
-
-def _times_list(value: Any) -> Any:
-    return [value] if isinstance(value, str | int | Decimal) and not isinstance(value, bool) else value
-
-
-def _budget_unit(value: Any) -> Any:
-    allowed = "dự toán dùng một trong: " + ", ".join(f"`{u}`" for u in BUDGET_UNITS)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise ValueError(f"đơn vị tính đang để trống; {allowed} (bỏ hẳn khóa `unit` thì là `đồng`)")
-    if not isinstance(value, str):
-        raise ValueError(f"đơn vị tính `{value}` không hợp lệ; {allowed}")
-    try:
-        unit = canonical_unit(value)
-    except ValueError:
-        unit = value
-    if unit not in BUDGET_UNITS:
-        raise ValueError(f"đơn vị tính `{value}` không hợp lệ; {allowed}")
-    return unit
-
-
-_MONEY_SCHEMA = {
-    "anyOf": [{"type": "number"}, {"type": "string"}],
-    "description": "Số tiền: một số theo đơn vị của dự toán, hoặc chuỗi có đơn vị (`500.000 đồng`)",
-}
-MoneyField = Annotated[Money | None, BeforeValidator(money_value), WithJsonSchema(_MONEY_SCHEMA)]
-CountField = Annotated[
-    Decimal | None,
-    BeforeValidator(count_value),
-    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string"}]}),
-]
-MultiplierField = Annotated[
-    Multiplier,
-    BeforeValidator(multiplier_value),
-    WithJsonSchema(
-        {
-            "anyOf": [{"type": "number"}, {"type": "string"}],
-            "description": "Hệ số nhân: số, hoặc `số tên` như `10 huyện`",
-        }
-    ),
-]
-
-
-class BudgetItem(Model):
-    """A budget line (khoản chi), possibly with a breakdown (chi tiết) of sub-items."""
-
-    name: str = Field(min_length=1, description="Nội dung chi")
-    unit: str = Field("", description="Đơn vị tính của số lượng, ví dụ Cuộc, người")
-    quantity: CountField = Field(None, description="Số lượng")
-    times: Annotated[tuple[MultiplierField, ...], BeforeValidator(_times_list)] = Field(
-        (), description="Hệ số nhân thêm: số hoặc `số tên`, ví dụ [10 huyện]"
-    )
-    rate: MoneyField = Field(None, description="Định mức (đơn giá)")
-    amount: MoneyField = Field(None, description="Thành tiền kê khai")
-    norm: str | None = Field(None, min_length=1, description="Mã định mức tối đa để đối chiếu")
-    note: str = Field("", description="Ghi chú")
-    breakdown: tuple[BudgetItem, ...] = Field((), description="Các khoản chi tiết")
-
-    def formula(self, budget_unit: str) -> str:
-        """The computation as a reader writes it: "122 người × 20.000 đồng × 10 huyện"."""
-        if self.rate is None:
-            return ""
-        parts = []
-        if self.quantity is not None:
-            parts.append(f"{format_number(self.quantity)} {self.unit}".strip())
-        # a rate written with its unit is shown as written ("20.000đồng/ngày/đại biểu")
-        parts.append(self.rate.text if self.rate.explicit else show_money(self.rate, budget_unit, with_unit=True))
-        parts.extend(m.shown() for m in self.times)
-        return " × ".join(parts)
-
-
-class Budget(Model):
-    """A budget estimate (dự toán kinh phí), SPEC §5."""
-
-    title: str = Field(min_length=1, description="Tên dự toán")
-    unit: Annotated[BudgetUnit, BeforeValidator(_budget_unit)] = Field(
-        "đồng", description="Đơn vị tính: đồng, nghìn đồng hoặc triệu đồng"
-    )
-    allocated: MoneyField = Field(None, description="Kinh phí được giao")
-    total: MoneyField = Field(None, description="Tổng cộng kê khai")
-    total_in_words: str | None = Field(None, min_length=1, description="Tổng cộng bằng chữ")
-    # Not Field(min_length=1): pydantic then also reports "too short" whenever an item is invalid.
-    items: tuple[BudgetItem, ...] = Field(description="Các khoản chi (ít nhất một)")
-
-    @field_validator("items")
-    @classmethod
-    def _some_items(cls, value: tuple[BudgetItem, ...]) -> tuple[BudgetItem, ...]:
-        if not value:
-            raise ValueError("dự toán cần ít nhất một khoản chi trong `items`")
-        return value
-
-
-def show_money(money: Money, budget_unit: str, *, with_unit: bool = False) -> str:
-    """A money value for display in the budget's unit, Vietnamese formatting, whatever unit it
-    was written in: ``500.000 đồng/người`` in a triệu đồng budget → "0,5" (SPEC §5: the whole
-    table in the budget's unit). :meth:`BudgetItem.formula` keeps the text as written."""
-    number = format_number(to_unit(money.to_vnd(budget_unit), budget_unit))
-    return f"{number} {budget_unit}" if with_unit else number
-
-
-def _money_as_written(money: Money) -> str:
-    """A money value as the file writes it, in Vietnamese formatting: "-500.000 đồng", "-3"."""
-    if money.unit is None:
-        return format_number(money.number)
-    return f"{format_number(money.number)} {money.unit}"
-
-
-# ---------------------------------------------------------------------------
-# Results
-# ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ItemResult:
-    """One item with its figures in đồng and its sub-items, in table order."""
-
-    item: BudgetItem
-    path: PathKey
-    number: str
-    depth: int
-    line: int | None
-    declared_vnd: Decimal | None
-    computed_vnd: Decimal | None
-    breakdown_vnd: Decimal | None
-    value_vnd: Decimal
-    children: tuple[ItemResult, ...]
-    mismatch: bool
-
-    @property
-    def is_lump_sum(self) -> bool:
-        return self.item.rate is None
-
-    def walk(self) -> Iterator[ItemResult]:
-        yield self
-        for child in self.children:
-            yield from child.walk()
-
-
-@dataclass(frozen=True, slots=True)
-class BudgetReport:
-    """A checked budget: computed figures (in đồng and in the budget's unit) and findings."""
-
-    budget: Budget
-    file: str
-    items: tuple[ItemResult, ...]
-    total_vnd: Decimal
-    total_in_words: str | None
-    findings: tuple[Diagnostic, ...]
-
-    @property
-    def unit(self) -> str:
-        return self.budget.unit
-
-    @property
-    def total(self) -> Decimal:
-        """The computed total in the budget's unit."""
-        return self.in_unit(self.total_vnd)
-
-    def in_unit(self, vnd: Decimal) -> Decimal:
-        return to_unit(vnd, self.budget.unit)
-
-    def rows(self) -> Iterator[ItemResult]:
-        """Every item and sub-item, depth-first, as the table lists them."""
-        for item in self.items:
-            yield from item.walk()
-
-    @property
-    def ok(self) -> bool:
-        return not any(f.is_error for f in self.findings)
 
 
 # ---------------------------------------------------------------------------
@@ -644,7 +259,7 @@ class _Checker:
             checks.append(("số lượng (`quantity`)", item.quantity, format_number(item.quantity)))
         for what, money in (("định mức (`rate`)", item.rate), ("thành tiền (`amount`)", item.amount)):
             if money is not None:
-                checks.append((what, money.number, _money_as_written(money)))
+                checks.append((what, money.number, money_as_written(money)))
         checks += [(f"hệ số nhân (`times[{k}]`)", m.value, m.shown()) for k, m in enumerate(item.times)]
         for what, value, shown in checks:
             if value is not None and value <= 0:
@@ -729,7 +344,7 @@ class _Checker:
         ):
             if money is not None and money.number <= 0:
                 self.find(
-                    NOT_POSITIVE, (key,), f"{name} phải lớn hơn 0, không phải {_money_as_written(money)}", key=True
+                    NOT_POSITIVE, (key,), f"{name} phải lớn hơn 0, không phải {money_as_written(money)}", key=True
                 )
         if b.total is not None:
             declared = b.total.to_vnd(self.unit)
@@ -803,13 +418,6 @@ class _Checker:
         return words
 
 
-def exact_arithmetic() -> AbstractContextManager[Context]:
-    """A decimal context in which sums and products of budget figures are exact (Inexact and
-    Overflow trapped as guards): for the checks and for anything that adds figures up."""
-    traps = [Inexact, Overflow, InvalidOperation, DivisionByZero]
-    return localcontext(Context(prec=_PRECISION, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=traps))
-
-
 def check_budget(budget: Budget, doc: YamlDocument, norms: NormSet) -> BudgetReport:
     """Compute every item and the total, and run the checks of SPEC §5 (codes in the module doc).
 
@@ -829,20 +437,3 @@ def check_budget(budget: Budget, doc: YamlDocument, norms: NormSet) -> BudgetRep
         total_in_words=words,
         findings=tuple(findings),
     )
-
-
-def validate_budget_document(doc: YamlDocument, norms: NormSet | None = None) -> list[Diagnostic]:
-    """Everything wrong with a loaded budget file: input errors, or else the checks' findings.
-
-    For ``isoprov validate``. Without ``norms``, the caps are looked up as ``budget check`` does
-    with no ``--norms`` (the budget folder's ``norms/``, ``./norms``, then the shipped ones);
-    problems in those norms files are not reported here but when the norms files themselves are
-    validated.
-    """
-    try:
-        budget = validate_document(Budget, doc)
-    except InputError as exc:
-        return exc.diagnostics
-    if norms is None:
-        norms, _ = load_norms(beside=Path(doc.file).parent)
-    return list(check_budget(budget, doc, norms).findings)

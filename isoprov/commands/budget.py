@@ -12,8 +12,9 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from isoprov.budget.checks import Budget, BudgetReport, ItemResult, check_budget, show_money
-from isoprov.budget.norms import NormLookup, NormSet
+from isoprov.budget.model import show_money
+from isoprov.budget.norms import NormLookup
+from isoprov.budget.results import BudgetReport, ItemResult
 from isoprov.commands.common import (
     emit,
     keep_old_output,
@@ -25,39 +26,14 @@ from isoprov.commands.common import (
     stdout,
     usage_error,
 )
-from isoprov.core.diagnostics import Diagnostic, ExitCode, InputError, Severity, os_error_text
+from isoprov.core.diagnostics import Diagnostic, ExitCode, Severity, os_error_text
 from isoprov.core.discovery import YAML_SUFFIXES, discover
 from isoprov.core.jsonout import dumps
-from isoprov.core.kinds import KIND_HINTS, KIND_NAMES, detect_kind
-from isoprov.core.loading import load_yaml
-from isoprov.core.validation import validate_document
 from isoprov.core.vietnamese import MoneyParseError, amount_in_words, format_number, parse_money
+from isoprov.pipeline.budget import check_file
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
 _MISMATCH = "✗ "
-
-
-def load_budget(path: Path, norms: NormSet, *, explicit: bool = True) -> tuple[BudgetReport | None, list[Diagnostic]]:
-    """Load, validate and check one budget file; input problems come back as diagnostics.
-
-    Another kind of isoprov file (a plan, an assessment, a norms file) is skipped when it was
-    found in a folder, and one clear error when it was named (not one error per foreign key).
-    """
-    try:
-        doc = load_yaml(path)
-        kind = detect_kind(doc.data)
-        if kind not in (None, "budget"):
-            if not explicit:
-                return None, []
-            name = KIND_NAMES[kind]
-            message = f"tệp này là {name}, không phải dự toán (dự toán có `title`, `unit` và `items`)"
-            if kind == "document":
-                message += f"; {KIND_HINTS[kind]}"
-            raise InputError([Diagnostic(doc.file, message, 1, 1)])
-        budget = validate_document(Budget, doc)
-    except InputError as exc:
-        return None, exc.diagnostics
-    return check_budget(budget, doc, norms), []
 
 
 def run_check(files: list[Path], output_format: str, xlsx: Path | None, norms: list[Path]) -> int:
@@ -72,10 +48,10 @@ def run_check(files: list[Path], output_format: str, xlsx: Path | None, norms: l
     reports: list[BudgetReport] = []
     errors.extend(found.problems)
     for path, explicit in found.files:
-        report, problems = load_budget(path, lookup.for_budget(path), explicit=explicit)
-        errors.extend(problems)
-        if report is not None:
-            reports.append(report)
+        checked = check_file(path, lookup.for_budget(path), explicit=explicit)
+        errors.extend(checked.problems)
+        if checked.report is not None:
+            reports.append(checked.report)
     errors[:0] = lookup.problems
     if output_format == "json":
         emit(dumps(json_report(reports, errors)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 from typing import NoReturn
 
@@ -13,6 +14,8 @@ from rich.console import Console
 from rich.text import Text
 
 from isoprov.core.diagnostics import Diagnostic, ExitCode, Severity
+from isoprov.core.jsonout import plain_decimal
+from isoprov.core.vietnamese import format_number
 
 # Piped or redirected output is read in files and e-mails, not 80-column terminals: give tables
 # room so Vietnamese agency names stay on one line.
@@ -104,3 +107,19 @@ def emit(text: str) -> None:
     if not text.endswith("\n"):
         sys.stdout.write("\n")
     sys.stdout.flush()
+
+
+def csv_text(value: str) -> str:
+    """Text a spreadsheet must not run as a formula (CSV injection): a leading ``'`` makes it text."""
+    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
+
+
+def csv_number(value: Decimal | None) -> str:
+    """A number for CSV: its exact digits with ``.`` (``82.25``), empty for none."""
+    return "" if value is None else plain_decimal(value)
+
+
+def signed_points(value: Decimal, places: int = 2) -> str:
+    """Points with their sign, the Vietnamese way, for tables: +2,50 / -1,25 / 0,00."""
+    text = format_number(value, places)
+    return f"+{text}" if value > 0 else text

@@ -14,6 +14,8 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
+from isoprov.commands.common import csv_number as _num
+from isoprov.commands.common import csv_text as _text
 from isoprov.commands.common import (
     emit,
     keep_old_output,
@@ -25,6 +27,7 @@ from isoprov.commands.common import (
     stderr,
     stdout,
 )
+from isoprov.commands.common import signed_points as _signed
 from isoprov.core.diagnostics import ExitCode, InputError, Severity
 from isoprov.core.jsonout import dumps
 from isoprov.core.loading import gc_paused
@@ -48,6 +51,7 @@ def run(
     detail: bool,
     strict: bool,
     agencies: Path | None,
+    html: Path | None = None,
     explain: bool = False,
 ) -> int:
     """Score, report, and return the exit code."""
@@ -56,6 +60,8 @@ def run(
         require_file(agencies, "danh sách cơ quan", "--agencies")
     if xlsx is not None:
         require_output(xlsx, (".xlsx",), "tệp Excel")
+    if html is not None:
+        require_output(html, (".html", ".htm"), "trang HTML")
     catalog = Catalog.default(criteria)
     catalog.load_explicit()
     registry: Registry | None = None
@@ -66,7 +72,9 @@ def run(
         except InputError as exc:
             early.extend(exc.diagnostics)
     found = assessment_files(paths)
-    refuse_overwriting_inputs([("--xlsx", xlsx)], [*found.paths, *criteria, *([agencies] if agencies else [])])
+    refuse_overwriting_inputs(
+        [("--xlsx", xlsx), ("--html", html)], [*found.paths, *criteria, *([agencies] if agencies else [])]
+    )
     with _progress() as tick:
         batch = score_found(found, catalog, strict=strict, registry=registry, progress=tick)
     batch.diagnostics[:0] = early
@@ -76,7 +84,9 @@ def run(
         explanations = explain_batch(batch, catalog) if explain else None
         if output_format == "json":
             emit(dumps(json_report(batch, explanations)))
-            print_diagnostics(d for d in batch.diagnostics if d.severity is Severity.ERROR)
+            # a result's own warnings are in its JSON; the others (registry, folders) only here
+            in_results = {r.file for r in batch.results}
+            print_diagnostics(d for d in batch.diagnostics if d.severity is Severity.ERROR or d.file not in in_results)
         elif output_format == "csv":
             emit(csv_report(batch, detail))
             print_diagnostics(batch.diagnostics)
@@ -96,6 +106,17 @@ def run(
             stderr.print(f"Đã ghi {xlsx}", markup=False)
         else:
             keep_old_output(xlsx, "kết quả chấm điểm")
+            failed = True
+    if html is not None:
+        # as the workbook: an existing page with real results is not replaced by an empty one
+        if batch.results or not html.exists():
+            from isoprov.core.atomic import write_text_atomic
+            from isoprov.pages.score import score_page
+
+            write_text_atomic(html, score_page(batch.results, batch.missing))
+            stderr.print(f"Đã ghi {html}", markup=False)
+        else:
+            keep_old_output(html, "kết quả chấm điểm")
             failed = True
     return int(ExitCode.INVALID if failed else ExitCode.OK)
 
@@ -275,17 +296,6 @@ def csv_report(batch: Batch, detail: bool) -> str:
     return buffer.getvalue()
 
 
-def _text(value: str) -> str:
-    """Text a spreadsheet must not run as a formula (CSV injection): a leading ``'`` makes it text."""
-    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
-
-
-def _num(value: Decimal | None) -> str:
-    from isoprov.core.jsonout import plain_decimal
-
-    return "" if value is None else plain_decimal(value)
-
-
 def _vn(value: Decimal | None, places: int | None = None) -> str:
     return "" if value is None else format_number(value, places)
 
@@ -299,11 +309,6 @@ def _input(raw: EntryValue | None, c: Criterion | None, points: str = "") -> str
     else:
         shown = show_input(raw, c.measure if c is not None else None)
     return f"{shown} → {points}" if points else shown
-
-
-def _signed(value: Decimal, places: int = 2) -> str:
-    text = format_number(value, places)
-    return f"+{text}" if value > 0 else text
 
 
 def _places(cs: CriteriaSet | None) -> int:

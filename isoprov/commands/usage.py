@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import os
 import re
 import signal
 import sys
@@ -275,6 +276,12 @@ def ensure_vietnamese_output() -> None:
     ``UnicodeEncodeError``. A stream that cannot encode Vietnamese is switched to UTF-8 (what
     the JSON and CSV outputs are documented to be); one that can (UTF-8, UTF-16…) is left alone.
     """
+    closed_stdout = sys.stdout is None
+    if sys.stderr is None:  # `2>&-`: messages have nowhere to go
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+    if closed_stdout:  # `>&-`: what the command prints is dropped, its files are still written
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    sys.unraisablehook = _quiet_unraisable
     for stream in (sys.stdout, sys.stderr):
         encoding = getattr(stream, "encoding", None) or "ascii"
         try:
@@ -283,6 +290,17 @@ def ensure_vietnamese_output() -> None:
             reconfigure = getattr(stream, "reconfigure", None)
             if reconfigure is not None:
                 reconfigure(encoding="utf-8")
+    if closed_stdout:
+        _say("Cảnh báo: đầu ra chuẩn (stdout) đã bị đóng; những gì lệnh in ra bị bỏ qua.")
+
+
+def _quiet_unraisable(unraisable: Any) -> None:
+    """An error Python cannot raise (in a finaliser): a file left open by a write that already
+    failed and was reported (a full disk) tries to close itself again. Said in one line, never as
+    a traceback; an OSError there repeats the reported one and is dropped."""
+    if isinstance(unraisable.exc_value, OSError):
+        return
+    _say(f"Cảnh báo: lỗi khi dọn dẹp bị bỏ qua: {type(unraisable.exc_value).__name__}: {unraisable.exc_value}")
 
 
 def _say(message: str) -> None:

@@ -14,7 +14,6 @@ from isoprov.core.diagnostics import Diagnostic, ExitCode, InputError, Severity,
 from isoprov.core.discovery import FORM_SUFFIXES
 from isoprov.core.kinds import KIND_NAMES, detect_kind
 from isoprov.core.loading import YamlDocument, load_yaml
-from isoprov.core.validation import validate_document
 from isoprov.pipeline.score import assess, assessment_files, duplicate_of
 from isoprov.scoring.assessment import (
     Assessment,
@@ -22,7 +21,7 @@ from isoprov.scoring.assessment import (
     load_assessment,
 )
 from isoprov.scoring.catalog import Catalog, load_criteria_set
-from isoprov.scoring.registry import Registry
+from isoprov.scoring.registry import check_registry, registry_from
 
 
 @dataclass
@@ -123,12 +122,13 @@ def _check_against_set(
 
 
 def _agencies(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
-    validate_document(Registry, doc)
-    return []
+    registry = registry_from(doc)
+    cs = context.catalog.get(registry.criteria) if registry.criteria is not None else None
+    return check_registry(registry, cs.levels if cs is not None else None)
 
 
 def _budget(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
-    from isoprov.budget.checks import validate_budget_document
+    from isoprov.pipeline.budget import validate_budget_document
 
     return validate_budget_document(doc)
 

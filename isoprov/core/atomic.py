@@ -4,6 +4,7 @@ only once the new one is complete."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
@@ -31,8 +32,10 @@ def write_atomic(target: Path, write: Callable[[Path], None]) -> None:
     except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        if isinstance(exc, OSError) and exc.filename == str(tmp):
-            raise _about(exc, target) from exc
+        failed = exc if isinstance(exc, OSError) else _serialisation_io_error(exc)
+        # a failed write names our temporary file, or no file at all (a full disk): say the user's
+        if failed is not None and failed.filename in (str(tmp), None):
+            raise _about(failed, target) from exc
         raise
 
 
@@ -47,9 +50,19 @@ def _file_mode(target: Path) -> int:
         return 0o666 & ~umask
 
 
+def _serialisation_io_error(exc: BaseException) -> OSError | None:
+    """lxml (under openpyxl and python-docx) reports a failed write as ``SerialisationError:
+    IO_ENOSPC``: the operating-system error it stands for, or None for any other exception."""
+    text = str(exc)
+    if type(exc).__name__ != "SerialisationError" or not text.startswith("IO_"):
+        return None
+    code = getattr(errno, text[3:], None)
+    return OSError(code, os.strerror(code)) if isinstance(code, int) else OSError(errno.EIO, text)
+
+
 def _about(exc: OSError, target: Path) -> OSError:
     """The same error, about the file the user named rather than our temporary file."""
-    return type(exc)(exc.errno, exc.strerror, str(target))
+    return type(exc)(exc.errno, exc.strerror or str(exc), str(target))
 
 
 def write_text_atomic(target: Path, text: str) -> None:

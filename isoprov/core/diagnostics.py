@@ -116,6 +116,9 @@ _OS_ERRORS = {
     errno.EISDIR: "đây là một thư mục, không phải tệp",
     errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
     errno.EEXIST: "đã có tệp trùng tên",
+    errno.EFBIG: "tệp vượt quá kích thước cho phép",
+    errno.EDQUOT: "đã hết hạn mức dung lượng",
+    errno.EIO: "lỗi đọc/ghi ổ đĩa",
 }
 
 

@@ -116,14 +116,17 @@ def _folder_files(root: Path, suffixes: tuple[str, ...], forms: bool, problems: 
                         Diagnostic(str(path), "liên kết này không dẫn tới tệp nào; bỏ qua", severity=Severity.WARNING)
                     )
             elif forms and suffix in OTHER_SPREADSHEETS:
-                problems.append(
-                    Diagnostic(
-                        str(path),
-                        f"tệp bảng tính dạng `{suffix}` không được đọc; isoprov chỉ đọc biểu mẫu `.xlsx`: "
-                        "hãy mở tệp bằng Excel và lưu lại dưới dạng «Excel Workbook (*.xlsx)»",
-                    )
-                )
+                problems.append(other_spreadsheet(path))
     return sorted(out)
+
+
+def other_spreadsheet(path: Path) -> Diagnostic:
+    """The error for a spreadsheet in another format than the ``.xlsx`` form (``.xlsm``…)."""
+    return Diagnostic(
+        str(path),
+        f"tệp bảng tính dạng `{path.suffix.lower()}` không được đọc; isoprov chỉ đọc biểu mẫu `.xlsx`: "
+        "hãy mở tệp bằng Excel và lưu lại dưới dạng «Excel Workbook (*.xlsx)»",
+    )
 
 
 _SKIPPED_FOLDER = "; các tệp trong thư mục này không được đọc"

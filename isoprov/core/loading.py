@@ -40,7 +40,7 @@ ALIAS_EXPANSION_LIMIT = 10_000
 MAX_DEPTH = 200
 
 _TAG = "tag:yaml.org,2002:"
-_NUMBER = re.compile(r"[-+]?(?:\d[\d_]*)?(?:\.\d[\d_]*|\d)(?:[eE][-+]?\d+)?\.?")
+_NUMBER = re.compile(r"[-+]?(?:\d+)?(?:\.\d+|\d)(?:[eE][-+]?\d+)?\.?")
 _LEADING_ZERO_INT = re.compile(r"[-+]?0\d+")
 
 #: What the YAML parsers (libyaml and the pure-Python one word things differently) say, and
@@ -169,10 +169,31 @@ def nfc(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
+#: Files that are not text at all, told by their first bytes.
+_OFFICE_MAGIC = (
+    (b"PK\x03\x04", "tệp nén hoặc tài liệu Office (.xlsx, .xlsm, .docx, .zip)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "tài liệu Office dạng cũ (.xls, .doc)"),
+    (b"%PDF", "tệp PDF"),
+)
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    """UTF-16 without a byte-order mark: Vietnamese or ASCII text in it has a NUL in most of its
+    even (big-endian) or odd (little-endian) bytes; UTF-8 text has none."""
+    sample = raw[:4096]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return False
+    half = len(sample) // 2
+    return max(sample[0::2].count(0), sample[1::2].count(0)) >= max(2, half * 0.3)
+
+
 def decode_text(raw: bytes, file: str) -> str:
     """UTF-8 (with or without BOM) to NFC text; anything else is a diagnostic naming the file."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw):
         raise InputError([Diagnostic(file, "tệp đang ở mã UTF-16; hãy lưu lại với mã hóa UTF-8")])
+    for magic, what in _OFFICE_MAGIC:
+        if raw.startswith(magic):
+            raise InputError([Diagnostic(file, f"tệp này là {what}, không phải văn bản YAML")])
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -227,7 +248,9 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
             node = yaml.compose(text, Loader=_FastLoader)
         except yaml.MarkedYAMLError as exc:
             raise InputError([_syntax_diagnostic(exc, file)]) from None
-        except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark class
+        except yaml.reader.ReaderError as exc:  # a control character: located from its index
+            raise InputError([_control_character(text, exc, file)]) from None
+        except yaml.YAMLError as exc:
             raise InputError([Diagnostic(file, f"YAML không hợp lệ: {_translate(str(exc))}")]) from None
         if node is None:
             raise InputError([Diagnostic(file, "tệp rỗng: chỉ có chú thích, không có dữ liệu", line=1, column=1)])
@@ -254,6 +277,22 @@ def _translate(problem: str) -> str:
         if pattern.search(problem):
             return vietnamese
     return f"không đọc được (chi tiết kỹ thuật: {problem})"
+
+
+def _control_character(text: str, exc: yaml.reader.ReaderError, file: str) -> Diagnostic:
+    """A character YAML does not allow (NUL, other control characters), at its line and column."""
+    index = exc.position if isinstance(exc.position, int) and 0 <= exc.position < len(text) else None
+    if index is None:  # pragma: no cover - PyYAML always gives the index in the decoded text
+        return Diagnostic(file, "YAML không hợp lệ: tệp chứa ký tự điều khiển không được phép")
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    return Diagnostic(
+        file,
+        f"tệp chứa ký tự điều khiển U+{ord(text[index]):04X} không được phép (thường do chép từ Word hay "
+        "trang web); hãy xóa ký tự đó",
+        line=line,
+        column=column,
+    )
 
 
 def _syntax_diagnostic(exc: yaml.MarkedYAMLError, file: str) -> Diagnostic:
@@ -594,12 +633,13 @@ def _number(text: str) -> Decimal | str:
 
 
 def _parse_number(text: str) -> Decimal | str:
-    cleaned = text.replace("_", "")
-    if _LEADING_ZERO_INT.fullmatch(cleaned):
-        return WrittenNumber(cleaned)  # `01`, `007`: YAML 1.1 octal, but people mean decimal
-    if _NUMBER.fullmatch(cleaned):
+    # `1_0` is 10 to YAML 1.1 and to Python, but an official who typed it meant something else:
+    # left as its text, it is refused where a number is wanted, with the text shown
+    if _LEADING_ZERO_INT.fullmatch(text):
+        return WrittenNumber(text)  # `01`, `007`: YAML 1.1 octal, but people mean decimal
+    if _NUMBER.fullmatch(text):
         try:
-            return Decimal(cleaned.rstrip("."))
+            return Decimal(text.rstrip("."))
         except InvalidOperation:  # pragma: no cover - the pattern admits only valid literals
             return text
-    return text  # hex, octal, sexagesimal, .inf, .nan: left as text, rejected by the models
+    return text  # `1_0`, hex, octal, sexagesimal, .inf, .nan: left as text, rejected by the models

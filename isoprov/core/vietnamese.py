@@ -30,7 +30,9 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal
+
+from isoprov.core.numbers import UnclearNumber, check_decimal, format_number, read_number, shift, strip_zeros
 
 __all__ = [
     "MAX_AMOUNT",
@@ -53,44 +55,6 @@ MAX_AMOUNT = 10**27 - 1
 
 _DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
 _TY = 10**9
-
-
-# ---------------------------------------------------------------------------
-# Decimal helpers (exact: never go through the context precision)
-# ---------------------------------------------------------------------------
-
-
-def _check_decimal(value: object, what: str) -> Decimal:
-    """Return ``value`` as a finite Decimal; ints accepted, floats and bools refused."""
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        raise TypeError(f"{what} phải là số nguyên hoặc Decimal, không phải {type(value).__name__}")
-    d = Decimal(value)
-    if not d.is_finite():
-        raise ValueError(f"{what} không phải là một số hữu hạn: {value}")
-    return d
-
-
-def _strip_zeros(d: Decimal) -> Decimal:
-    """Exact equivalent of ``normalize()`` without exponent notation or context rounding."""
-    if d.is_zero():
-        return Decimal(0)
-    sign, digits, exp = d.as_tuple()
-    assert isinstance(exp, int)
-    ds = list(digits)
-    while exp < 0 and ds[-1] == 0:
-        ds.pop()
-        exp += 1
-    if exp > 0:
-        ds.extend([0] * exp)
-        exp = 0
-    return Decimal((sign, tuple(ds), exp))
-
-
-def _shift(d: Decimal, places: int) -> Decimal:
-    """``d × 10**places`` exactly."""
-    sign, digits, exp = d.as_tuple()
-    assert isinstance(exp, int)
-    return Decimal((sign, digits, exp + places))
 
 
 # ---------------------------------------------------------------------------
@@ -134,7 +98,7 @@ def _below_ty_words(n: int, leading: bool) -> list[str]:
 
 
 def _integer_amount(amount: int | Decimal) -> int:
-    d = _check_decimal(amount, "số tiền")
+    d = check_decimal(amount, "số tiền")
     if d.is_zero():
         return 0
     if d < 0:
@@ -142,7 +106,7 @@ def _integer_amount(amount: int | Decimal) -> int:
     if d.adjusted() >= 27:
         # no figure: 1E+1000000 would print a million digits
         raise ValueError(f"số tiền quá lớn (tối đa {format_number(MAX_AMOUNT)})")
-    d = _strip_zeros(d)
+    d = strip_zeros(d)
     exp = d.as_tuple().exponent
     assert isinstance(exp, int)
     if exp < 0:
@@ -344,45 +308,8 @@ def same_amount_words(a: str, b: str) -> bool:
 
 
 # ---------------------------------------------------------------------------
-# Numbers and dates
+# Dates
 # ---------------------------------------------------------------------------
-
-
-def _group_thousands(digits: str) -> str:
-    head = len(digits) % 3 or 3
-    parts = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
-    return ".".join(parts)
-
-
-def format_number(value: Decimal | int, places: int | None = None) -> str:
-    """Vietnamese number formatting: 126000000 → "126.000.000", Decimal("24.40") → "24,4".
-
-    ``places=None`` keeps the significant decimals (trailing zeros dropped); an int ``places``
-    rounds half-up to exactly that many decimals (Decimal("82.2"), 2 → "82,20"). Never uses
-    exponent notation; "-0" is written "0".
-    """
-    d = _check_decimal(value, "số")
-    if places is None:
-        d = _strip_zeros(d)
-    else:
-        if isinstance(places, bool) or not isinstance(places, int) or places < 0:
-            raise ValueError(f"số chữ số thập phân phải là số nguyên không âm, không phải {places}")
-        with localcontext() as ctx:
-            ctx.prec = max(d.adjusted(), 0) + places + 3
-            ctx.rounding = ROUND_HALF_UP
-            d = d.quantize(Decimal((0, (1,), -places)))
-    sign, digit_tuple, exp = d.as_tuple()
-    assert isinstance(exp, int)
-    digits = "".join(map(str, digit_tuple))
-    if exp > 0:
-        digits += "0" * exp
-        exp = 0
-    frac_len = -exp
-    digits = digits.rjust(frac_len + 1, "0")
-    int_part = digits[: len(digits) - frac_len].lstrip("0") or "0"
-    frac_part = digits[len(digits) - frac_len :]
-    text = _group_thousands(int_part) + ("," + frac_part if frac_part else "")
-    return "-" + text if sign and not d.is_zero() else text
 
 
 def format_date(d: datetime.date) -> str:
@@ -453,96 +380,55 @@ def unit_factor(unit: str) -> Decimal:
 def from_unit(number: Decimal, unit: str) -> Decimal:
     """Convert a number in ``unit`` to đồng exactly (whatever the context precision):
     Decimal("24.4"), "triệu đồng" → Decimal("24400000")."""
-    d = _check_decimal(number, "số tiền")
-    return _strip_zeros(_shift(d, _UNIT_EXPONENT[canonical_unit(unit)]))
+    d = check_decimal(number, "số tiền")
+    return strip_zeros(shift(d, _UNIT_EXPONENT[canonical_unit(unit)]))
 
 
 def to_unit(amount_vnd: Decimal, unit: str) -> Decimal:
     """Convert an amount in đồng to ``unit`` exactly: 24400000, "triệu đồng" → Decimal("24.4")."""
-    d = _check_decimal(amount_vnd, "số tiền")
-    return _strip_zeros(_shift(d, -_UNIT_EXPONENT[canonical_unit(unit)]))
+    d = check_decimal(amount_vnd, "số tiền")
+    return strip_zeros(shift(d, -_UNIT_EXPONENT[canonical_unit(unit)]))
 
 
 _MONEY_RE = re.compile(r"^(?P<sign>[-−–+]?)\s*(?P<number>\d[\d.,]*)(?P<unit>.*)$", re.DOTALL)
-_NUMBER_SHAPE = re.compile(r"^\d+(?:[.,]\d+)*$")
 
 
-def _valid_grouping(digits: str, sep: str) -> bool:
-    """True for ``1.234.567`` style grouping (first group 1–3 digits, no leading zero)."""
-    groups = digits.split(sep)
-    head = groups[0]
-    return (
-        1 <= len(head) <= 3
-        and ((head == "0" and len(groups) == 1) or not head.startswith("0"))
-        and all(len(g) == 3 for g in groups[1:])
-    )
-
-
-def _parse_vn_number(number: str, unit: str, text: str) -> tuple[str, int]:
-    """Digits and exponent of a Vietnamese-written number; MoneyParseError if unclear."""
-    unit_name = unit
-
-    def shown(digits: str) -> str:
-        return f"{format_number(Decimal(digits))} {unit_name}"
-
-    def ambiguous(first: str, second: str) -> MoneyParseError:
-        return MoneyParseError(
-            f"`{text}` có thể hiểu là {first} hoặc {second}; hãy viết rõ `{first}` hoặc "
-            f"`{second}` (dấu `,` là dấu thập phân, dấu `.` phân cách hàng nghìn)"
-        )
-
-    malformed = MoneyParseError(
-        f"`{text}`: số `{number}` viết không đúng; dấu `.` phân cách hàng nghìn (sau nó đúng 3 "
-        "chữ số) và dấu `,` là dấu thập phân, ví dụ `1.500.000 đồng`, `8,1 triệu đồng`"
-    )
-    if not _NUMBER_SHAPE.match(number):
-        raise malformed
-    if not number.strip("0.,"):  # 0.000, 0,0: every reading is zero, nothing is ambiguous
-        return "0", 0
-    dots, commas = number.count("."), number.count(",")
-    if commas == 0:
-        if dots == 0 or _valid_grouping(number, "."):
-            return number.replace(".", ""), 0
-        if dots == 1:
-            int_part, frac = number.split(".")
-            if len(int_part) > 3:  # 126000000.5: no thousands grouping before the dot, so a decimal point
-                raise MoneyParseError(
-                    f"`{text}` dùng dấu `.` làm dấu thập phân (kiểu tiếng Anh) thì là {shown(number)}; "
-                    f"theo cách viết Việt Nam dấu `,` là dấu thập phân, hãy viết `{shown(number)}`"
-                )
-            # 1.5 triệu: English decimal point, or a misplaced thousands dot
-            raise ambiguous(shown(number), shown(number.replace(".", "")))
-        raise malformed
-    if dots == 0:
-        if commas == 1:
-            int_part, frac = number.split(",")
-            # `,` is the decimal mark: 2,125 triệu is 2,125 triệu. But a Vietnamese writer does not
-            # pad decimals with zeros, so 1,500 or 20,000 reads as English thousands just as well.
-            if len(frac) == 3 and frac.endswith("0") and _valid_grouping(number, ","):
-                raise ambiguous(shown(int_part + "." + frac), shown(int_part + frac))
-            return int_part + frac, -len(frac)
-        if _valid_grouping(number, ","):  # 1,000,000: English thousands separators
-            raise MoneyParseError(
+def _read_money_number(number: str, unit: str, text: str) -> Decimal:
+    """A money string's number (:func:`~isoprov.core.numbers.read_number`); MoneyParseError,
+    worded for money, if it reads no way or two."""
+    try:
+        return read_number(number)
+    except UnclearNumber as exc:
+        shown = [f"{format_number(r)} {unit}" for r in exc.readings]
+        if exc.reason == "ambiguous":
+            first, second = shown
+            message = (
+                f"`{text}` có thể hiểu là {first} hoặc {second}; hãy viết rõ `{first}` hoặc "
+                f"`{second}` (dấu `,` là dấu thập phân, dấu `.` phân cách hàng nghìn)"
+            )
+        elif exc.reason == "english-decimal":
+            message = (
+                f"`{text}` dùng dấu `.` làm dấu thập phân (kiểu tiếng Anh) thì là {shown[0]}; "
+                f"theo cách viết Việt Nam dấu `,` là dấu thập phân, hãy viết `{shown[0]}`"
+            )
+        elif exc.reason == "english-thousands":
+            message = (
                 f"`{text}` viết theo kiểu tiếng Anh (dấu `,` phân cách hàng nghìn) thì là "
-                f"{shown(number.replace(',', ''))}, nhưng theo cách viết Việt Nam dấu `,` là dấu "
-                f"thập phân; hãy viết `{shown(number.replace(',', ''))}`"
+                f"{shown[0]}, nhưng theo cách viết Việt Nam dấu `,` là dấu "
+                f"thập phân; hãy viết `{shown[0]}`"
             )
-        raise malformed
-    if commas == 1 and number.index(",") > number.rindex("."):  # 1.234,5
-        int_part, frac = number.split(",")
-        if _valid_grouping(int_part, "."):
-            return int_part.replace(".", "") + frac, -len(frac)
-        raise malformed
-    if dots == 1 and number.rindex(",") < number.index("."):  # 1,500.5 (English order)
-        int_part, frac = number.split(".")
-        if _valid_grouping(int_part, ","):
-            english = shown(int_part.replace(",", "") + "." + frac)
-            raise MoneyParseError(
+        elif exc.reason == "english-order":
+            message = (
                 f"`{text}` viết theo kiểu tiếng Anh (dấu `,` phân cách hàng nghìn, dấu `.` thập "
-                f"phân) thì là {english}, còn theo cách viết Việt Nam thì không đọc được; "
-                f"hãy viết `{english}`"
+                f"phân) thì là {shown[0]}, còn theo cách viết Việt Nam thì không đọc được; "
+                f"hãy viết `{shown[0]}`"
             )
-    raise malformed
+        else:
+            message = (
+                f"`{text}`: số `{number}` viết không đúng; dấu `.` phân cách hàng nghìn (sau nó đúng 3 "
+                "chữ số) và dấu `,` là dấu thập phân, ví dụ `1.500.000 đồng`, `8,1 triệu đồng`"
+            )
+        raise MoneyParseError(message) from None
 
 
 def parse_money(text: str) -> tuple[Decimal, str]:
@@ -586,6 +472,5 @@ def parse_money(text: str) -> tuple[Decimal, str]:
         raise MoneyParseError(f"`{original}`: {exc}") from None
     if match["sign"] in ("-", "−", "–"):
         raise MoneyParseError(f"`{original}`: số tiền không được âm")
-    digits, exp = _parse_vn_number(number, unit, body.strip())
-    amount = Decimal(f"{digits}E{exp + _UNIT_EXPONENT[unit]}")
-    return _strip_zeros(amount), unit
+    amount = shift(_read_money_number(number, unit, body.strip()), _UNIT_EXPONENT[unit])
+    return strip_zeros(amount), unit

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from isoprov.core.diagnostics import Diagnostic, InputError, Severity
+from isoprov.core.diagnostics import Diagnostic, Severity
 from isoprov.core.loading import PathKey, WrittenNumber, YamlDocument
 from isoprov.core.vietnamese import format_number
 from isoprov.documents.model import Document, resolve
@@ -26,27 +26,25 @@ def budget_appendix(
     document: Document, source: YamlDocument, base_dir: Path
 ) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
     """The budget appendix (phụ lục dự toán): the table, total and words computed by
-    :func:`isoprov.budget.check_budget`. A budget with an error gives no appendix: a document
+    :func:`isoprov.pipeline.budget.check_file`. A budget with an error gives no appendix: a document
     must never carry a figure the check disputes."""
-    from isoprov.budget.checks import Budget, check_budget, show_money
-    from isoprov.budget.norms import load_norms
-    from isoprov.core.loading import load_yaml
-    from isoprov.core.validation import validate_document
+    from isoprov.budget.model import show_money
+    from isoprov.budget.norms import NormLookup
+    from isoprov.pipeline.budget import check_file
 
     ref = document.budget
     assert ref is not None
     path = resolve(base_dir, ref.file)
     if not path.is_file():
         return None, [source.diagnostic(("budget",), f"không tìm thấy tệp dự toán `{path}`")]
-    try:
-        budget_doc = load_yaml(path)
-        budget = validate_document(Budget, budget_doc)
-    except InputError as exc:
-        return None, exc.diagnostics
-    norms, diagnostics = load_norms(beside=path.parent)
-    report = check_budget(budget, budget_doc, norms)
+    lookup = NormLookup()
+    checked = check_file(path, lookup.for_budget(path))
+    report, budget_doc = checked.report, checked.doc
+    if report is None or budget_doc is None:
+        return None, checked.problems
+    budget = report.budget
     # notes (e.g. "checked against an example cap only") belong to `isoprov budget check`
-    diagnostics = [d for d in (*diagnostics, *report.findings) if d.severity is not Severity.NOTE]
+    diagnostics = [d for d in (*lookup.problems, *report.findings) if d.severity is not Severity.NOTE]
     if not report.ok or report.total_in_words is None:
         return None, diagnostics
     rows = []

@@ -20,7 +20,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from isoprov.budget.checks import BudgetReport, ItemResult, exact_arithmetic
+from isoprov.budget.model import exact_arithmetic
+from isoprov.budget.results import BudgetReport, ItemResult
 from isoprov.core.atomic import write_atomic
 from isoprov.core.diagnostics import SEVERITY_LABEL
 from isoprov.excel.cells import print_landscape, put_formula, put_number, put_text

@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from isoprov.core.diagnostics import Diagnostic, InputError, Severity, has_errors
-from isoprov.core.discovery import ASSESSMENT_SUFFIXES, FORM_SUFFIXES, Discovery, discover
+from isoprov.core.discovery import (
+    ASSESSMENT_SUFFIXES,
+    FORM_SUFFIXES,
+    OTHER_SPREADSHEETS,
+    Discovery,
+    discover,
+    other_spreadsheet,
+)
 from isoprov.core.kinds import KIND_HINTS, KIND_NAMES, detect_kind
 from isoprov.core.loading import YamlDocument, load_yaml
 from isoprov.core.loading import gc_paused as _gc_paused
@@ -28,7 +35,7 @@ from isoprov.scoring.assessment import (
 )
 from isoprov.scoring.batch import Batch, Submission
 from isoprov.scoring.catalog import Catalog
-from isoprov.scoring.registry import Registry, missing_agencies
+from isoprov.scoring.registry import Registry, agency_key, check_registry, match_submissions, missing_agencies
 from isoprov.scoring.rules import Result, rank, score
 
 
@@ -66,7 +73,9 @@ class FileOutcome:
                 self.levels,
                 self.duplicate_at,
                 self.result,
-                None if submission is None else (submission.code, submission.criteria, submission.period),
+                None
+                if submission is None
+                else (submission.code, submission.criteria, submission.period, submission.level),
             ),
         )
 
@@ -79,7 +88,7 @@ def _outcome_from_fields(
     levels: tuple[str, ...],
     duplicate_at: tuple[str, ...],
     result: Result | None,
-    submission: tuple[str, str, str] | None,
+    submission: tuple[str, str, str, str] | None,
 ) -> FileOutcome:
     """A :class:`FileOutcome` from what its ``__reduce__`` gave."""
     return FileOutcome(
@@ -143,6 +152,11 @@ def score_found(
     batch.results.sort(key=lambda r: (r.criteria, r.period, batch.level_order.get(r.level, 99)))
     if registry is not None:
         batch.missing = missing_agencies(registry, batch.submitted)
+        cs = catalog.get(registry.criteria) if registry.criteria is not None else None
+        batch.diagnostics[:0] = [
+            *check_registry(registry, cs.levels if cs is not None else None),
+            *match_submissions(registry, batch.submitted),
+        ]
     return batch
 
 
@@ -170,9 +184,10 @@ def duplicate_of(outcome: FileOutcome, seen: dict[tuple[str, str, str], str]) ->
         return None
     if key in seen:
         [first, *_] = outcome.duplicate_at or ("",)
+        written = outcome.submission.code if outcome.submission is not None else key[2]
         return duplicate_agency(
             str(outcome.path),
-            key,
+            (key[0], key[1], written),
             seen[key],
             int(first) if first else None,
             int(outcome.duplicate_at[1]) if len(outcome.duplicate_at) > 1 else None,
@@ -240,6 +255,8 @@ def _load(
 ) -> tuple[Assessment, YamlDocument, PartialAssessmentError | None]:
     """The assessment in one file, with the error that found part of it invalid if so; raises
     :class:`_NotAnAssessment` for another kind of YAML file found in a folder."""
+    if path.suffix.lower() in OTHER_SPREADSHEETS:
+        raise InputError([other_spreadsheet(path)])
     if path.suffix.lower() in FORM_SUFFIXES:
         from isoprov.excel.form_reader import read_assessment_form  # openpyxl only when a form is read
 
@@ -306,7 +323,7 @@ def assess(
     one per-assessment step of ``score``, ``validate`` and ``render report``. ``partial`` is the
     error that found part of the file invalid (its valid part is still checked)."""
     code = assessment.agency.code
-    submission = Submission(code, assessment.criteria, assessment.period)
+    submission = Submission(code, assessment.criteria, assessment.period, assessment.agency.level)
     cs = catalog.get(assessment.criteria)
     if cs is None:
         invalid = catalog.invalid.get(assessment.criteria)
@@ -337,7 +354,7 @@ def assess(
     return FileOutcome(
         path,
         tuple(diagnostics),
-        key=(cs.id, assessment.period, code),
+        key=(cs.id, assessment.period, agency_key(code)),
         levels=cs.levels,
         duplicate_at=(str(where.line or ""), str(where.column or "")),
         result=result,

@@ -12,11 +12,12 @@ from isoprov.scoring.rules import Result
 
 @dataclass(frozen=True, slots=True)
 class Submission:
-    """Who submitted what: an agency's assessment for a criteria set and period."""
+    """Who submitted what: an agency's assessment (at its level) for a criteria set and period."""
 
     code: str
     criteria: str
     period: str
+    level: str = ""
 
 
 @dataclass

@@ -468,10 +468,11 @@ def test_xlsx_formulas_compute_exactly_the_commands_figures(path: Path, tmp_path
     from openpyxl import load_workbook
 
     from isoprov.budget.norms import NormSet
-    from isoprov.commands.budget import load_budget
+    from isoprov.pipeline.budget import check_file
 
-    report, problems = load_budget(path, NormSet())
-    assert report is not None and problems == []
+    checked = check_file(path, NormSet())
+    report = checked.report
+    assert report is not None and checked.problems == []
     target, _ = export(tmp_path, path)
     ws = load_workbook(target).active
     evaluate = FormulaEvaluator(ws)

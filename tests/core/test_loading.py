@@ -21,8 +21,8 @@ def errors_of(text: str) -> list[str]:
 
 
 def test_numbers_are_decimals_built_from_their_text() -> None:
-    doc = parse_yaml("a: 8.1\nb: 2\nc: 0.1\nd: 1_000\ne: 012\n", "t.yaml")
-    assert doc.data == {"a": Decimal("8.1"), "b": Decimal(2), "c": Decimal("0.1"), "d": Decimal(1000), "e": Decimal(12)}
+    doc = parse_yaml("a: 8.1\nb: 2\nc: 0.1\ne: 012\n", "t.yaml")
+    assert doc.data == {"a": Decimal("8.1"), "b": Decimal(2), "c": Decimal("0.1"), "e": Decimal(12)}
     assert all(isinstance(v, Decimal) for v in doc.data.values())
     assert str(doc.data["c"]) == "0.1"  # never through a binary float
 
@@ -183,3 +183,46 @@ def test_yaml_syntax_errors_are_said_in_vietnamese(text: str, line: int, column:
 def test_a_date_stays_the_text_the_user_wrote() -> None:
     doc = parse_yaml("note: 2020-01-05\nat: 2020-01-05 10:30\nevidence: [2020-01-05]\n", "t.yaml")
     assert doc.data == {"note": "2020-01-05", "at": "2020-01-05 10:30", "evidence": ["2020-01-05"]}
+
+
+@pytest.mark.parametrize("text", ["1_0", "1_000", "1:30", "0x1A", "0o7", ".inf"])
+def test_yaml_1_1_number_oddities_stay_text(text: str) -> None:
+    """`1_0` is 10 to YAML 1.1 (and to Python's Decimal): never read silently as a number; the
+    models then refuse the text where a number is wanted, showing what was typed."""
+    assert parse_yaml(f"a: {text}\n", "t.yaml").data == {"a": text}
+
+
+def test_a_control_character_is_located() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_yaml("a: 1\nb: x\x01y\n", "t.yaml")
+    [d] = caught.value.diagnostics
+    assert (d.line, d.column) == (2, 5) and "U+0001" in d.message
+
+
+def test_a_nul_byte_is_located() -> None:
+    with pytest.raises(InputError) as caught:
+        decode_and_parse(b"a: 1\nb\x00: 2\n")
+    [d] = caught.value.diagnostics
+    assert (d.line, d.column) == (2, 2) and "U+0000" in d.message
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_named(encoding: str) -> None:
+    with pytest.raises(InputError) as caught:
+        decode_and_parse("agency: {code: SNV, name: Sở Nội vụ}\n".encode(encoding))
+    assert "UTF-16" in caught.value.diagnostics[0].message
+
+
+@pytest.mark.parametrize(
+    ("raw", "said"),
+    [(b"PK\x03\x04rest", "tài liệu Office"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", ".xls"), (b"%PDF-1.7", "PDF")],
+)
+def test_an_office_file_is_not_called_a_bad_encoding(raw: bytes, said: str) -> None:
+    with pytest.raises(InputError) as caught:
+        decode_and_parse(raw)
+    message = caught.value.diagnostics[0].message
+    assert said in message and "Windows-1258" not in message
+
+
+def decode_and_parse(raw: bytes) -> object:
+    return parse_yaml(decode_text(raw, "t.yaml"), "t.yaml")
