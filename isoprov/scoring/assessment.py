@@ -345,6 +345,8 @@ _HUNDRED = Decimal(100)
 
 def _input_problem(c: Criterion, value: EntryValue) -> str | None:
     """What is wrong with one input for criterion ``c``, or None (SPEC §3, §3b)."""
+    if value.__class__ is Decimal and c.measure is None and c.per is None and c.kind != "condition":
+        return _points_problem(c, value)  # the common case first: points for fixed points
     if c.kind == "condition":
         if isinstance(value, bool):
             return None

@@ -134,6 +134,21 @@ class CriteriaSet(Model):
         )
 
     @cached_property
+    def score_plan(self) -> tuple[tuple[Criterion, str, bool | None], ...]:
+        """Each leaf with its top-level group and its rule: True when measured or counted,
+        False for fixed points, None for a condition (the scoring loop reads this, not the
+        models' fields, once per leaf and file)."""
+        group_of = self.group_of
+        return tuple(
+            (
+                c,
+                group_of[c.id],
+                None if c.kind == "condition" else (c.measure is not None or c.per is not None),
+            )
+            for c in self.leaves
+        )
+
+    @cached_property
     def conditions(self) -> tuple[Criterion, ...]:
         """The condition criteria (kind: condition), as :meth:`walk` gives them."""
         return tuple(c for c in self.leaves if c.kind == "condition")
