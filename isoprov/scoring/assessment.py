@@ -23,7 +23,7 @@ from isoprov.core.loading import PathKey, YamlDocument
 from isoprov.core.validation import Model, Points, validate_document
 from isoprov.core.vietnamese import format_number
 from isoprov.scoring.criteria import CriteriaSet, Criterion
-from isoprov.scoring.measure import EntryValue, Ratio
+from isoprov.scoring.measure import Counts, EntryValue, Ratio
 from isoprov.scoring.points import points_of
 
 
@@ -387,7 +387,7 @@ def _wanted(c: Criterion) -> str:
 def _shown(value: EntryValue) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, Ratio):
+    if isinstance(value, Ratio | Counts):
         return f"{{count: {format_number(value.count)}, of: {format_number(value.of)}}}"
     return format_number(value)
 

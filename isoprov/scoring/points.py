@@ -13,7 +13,16 @@ from fractions import Fraction
 from isoprov.core.rounding import round_ratio
 from isoprov.core.vietnamese import format_number
 from isoprov.scoring.criteria import Criterion
-from isoprov.scoring.measure import EntryValue, Measure, Ratio, as_decimal, measured_value, show, unit_suffix
+from isoprov.scoring.measure import (
+    Counts,
+    EntryValue,
+    Measure,
+    Ratio,
+    as_decimal,
+    measured_value,
+    show,
+    unit_suffix,
+)
 
 ZERO = Decimal(0)
 
@@ -28,7 +37,7 @@ def points_of(c: Criterion, raw: EntryValue) -> Exact:
     if c.per is not None:
         assert isinstance(raw, Decimal)
         return _counted(c.per, c.max or ZERO, raw)
-    if raw.__class__ is bool or raw.__class__ is Ratio:  # a condition: no points
+    if raw.__class__ is bool or raw.__class__ is Ratio or raw.__class__ is Counts:  # no points
         return ZERO
     return raw  # type: ignore[return-value]
 
@@ -40,8 +49,8 @@ def points_of(c: Criterion, raw: EntryValue) -> Exact:
 
 def _value_ratio(raw: EntryValue, percent: bool) -> tuple[int, int]:
     """The measured value as (numerator, denominator), denominator > 0."""
-    if raw.__class__ is Ratio:
-        assert isinstance(raw, Ratio)
+    if raw.__class__ is Ratio or raw.__class__ is Counts:
+        assert isinstance(raw, Ratio | Counts)
         return int(raw.count) * (100 if percent else 1), int(raw.of)
     assert isinstance(raw, Decimal)
     return raw.as_integer_ratio()

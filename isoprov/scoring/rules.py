@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from isoprov.core.rounding import round_exact
 from isoprov.scoring.assessment import Assessment
 from isoprov.scoring.criteria import CriteriaSet
-from isoprov.scoring.measure import SHOWN_PLACES, EntryValue, RoundRule, as_decimal
+from isoprov.scoring.measure import SHOWN_PLACES, Counts, EntryValue, Ratio, RoundRule, as_decimal
 from isoprov.scoring.points import Exact, points_of
 
 ZERO = Decimal(0)
@@ -134,8 +134,8 @@ class Result:
                 self.rank,
                 self.warnings,
                 self.band_missed,
-                self.exact_total,
-                self.tie_keys,
+                None if self.exact_total is None else self.exact_total.as_integer_ratio(),
+                tuple(_pair(k) for k in self.tie_keys),
             ),
         )
 
@@ -155,8 +155,8 @@ def _result_from_tuples(
     rank: int | None,
     warnings: tuple[str, ...],
     band_missed: tuple[MissedBand, ...] = (),
-    exact_total: Fraction | None = None,
-    tie_keys: tuple[Exact, ...] = (),
+    exact_total: tuple[int, int] | None = None,
+    tie_keys: tuple[Exact | tuple[int, int], ...] = (),
 ) -> Result:
     """A :class:`Result` from what its ``__reduce__`` gave."""
     return Result(
@@ -174,9 +174,14 @@ def _result_from_tuples(
         rank,
         warnings,
         band_missed,
-        exact_total,
-        tie_keys,
+        None if exact_total is None else Fraction(*exact_total),
+        tuple(Fraction(*k) if isinstance(k, tuple) else k for k in tie_keys),
     )
+
+
+def _pair(value: Exact) -> Exact | tuple[int, int]:
+    """A Fraction as its integer pair for pickling (a Fraction pickles as text, parsed back)."""
+    return value.as_integer_ratio() if isinstance(value, Fraction) else value
 
 
 def round_points(value: Decimal) -> Decimal:
@@ -336,8 +341,8 @@ def _score_with_rules(a: Assessment, cs: CriteriaSet, file: str, warnings: Itera
             own: Exact = (self_in or ZERO) if applicable else ZERO  # type: ignore[assignment]
             fractional = False
         else:
-            self_p = None if self_in is None else points_of(leaf, self_in)
-            team_p = None if team_in is None else points_of(leaf, team_in)
+            self_p = None if self_in is None else _interned(points_of(leaf, self_in))
+            team_p = None if team_in is None else _interned(points_of(leaf, team_in))
             final = ZERO
             if entry and applicable:
                 final = team_p if team_p is not None else (self_p if self_p is not None else ZERO)
@@ -348,7 +353,7 @@ def _score_with_rules(a: Assessment, cs: CriteriaSet, file: str, warnings: Itera
             details.append(
                 CriterionResult(
                     leaf.id, leaf.title, group, leaf.kind, maximum, self_shown, team_shown, final_shown,
-                    applicable, na_reason, evidence, self_in, team_in, final_exact, self_exact,
+                    applicable, na_reason, evidence, _kept(self_in), _kept(team_in), final_exact, self_exact,
                 )
             )  # fmt: skip
             fractional = final.__class__ is Fraction or own.__class__ is Fraction
@@ -445,6 +450,32 @@ def exact_total(
     if num * cd > cn * den:
         return Fraction(cn, cd)
     return Fraction(num, den) if num > 0 else Fraction(0)
+
+
+def _interned(points: Exact) -> Exact:
+    """The same Decimal object for the same computed points (by their digits, so 4 and 4.0 stay
+    apart). Speed: results cross processes in large batches, and pickle writes an object seen
+    before as a reference; computed points would otherwise each be written out and parsed back."""
+    if points.__class__ is not Decimal:
+        return points
+    key = str(points)
+    found = _INTERNED.get(key)
+    if found is None:
+        if len(_INTERNED) < 10_000:
+            _INTERNED[key] = points
+        return points
+    return found
+
+
+_INTERNED: dict[str, Decimal] = {}
+
+
+def _kept(raw: EntryValue | None) -> EntryValue | None:
+    """An input as a result keeps it: two counts as a plain tuple, not the validated model."""
+    if raw.__class__ is Ratio:
+        assert isinstance(raw, Ratio)
+        return Counts(raw.count, raw.of)
+    return raw
 
 
 def _with_extra(value: Decimal, extra: list[Fraction] | None, k: int) -> Exact:
