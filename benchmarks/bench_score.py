@@ -255,3 +255,14 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# Notes (issue 10, 2026-12-06, a 2-core machine shared by ~6 jobs, load average ≈ 5):
+# - end-to-end, --files 2000 --repeat 3, per file plain vs every §3b key: 3,526 vs 3,253 ms
+#   (ratio 0,92) and, one run later, 3,914 vs 4,903 ms (1,25): the floor itself moved 3,8 → 6,2 s,
+#   so these runs cannot tell 10 % apart.
+# - in-process CPU time (load, validate, check, score, JSON; best of 12 rounds of 200 files,
+#   three alternations): today's code on the plain set 1022 / 1071 / 1047 µs per file; this
+#   branch, plain set 1091 / 1068 / 1089 µs; this branch, every §3b key 1156 / 1136 / 1136 µs:
+#   ratio to today's plain set 1,13 / 1,06 / 1,085 (median 1,085), to the plain set on the same
+#   code 1,06 / 1,06 / 1,04.
