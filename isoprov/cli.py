@@ -33,6 +33,12 @@ budget_app = typer.Typer(
     help="Dự toán kinh phí: kiểm tra và viết số tiền bằng chữ.", no_args_is_help=True, cls=VietnameseGroup
 )
 app.add_typer(budget_app, name="budget")
+inspect_app = typer.Typer(
+    help="Kiểm tra hằng năm việc áp dụng HTQLCL: kế hoạch, biên bản, hành động khắc phục.",
+    no_args_is_help=True,
+    cls=VietnameseGroup,
+)
+app.add_typer(inspect_app, name="inspect")
 
 
 class OutputFormat(StrEnum):
@@ -51,6 +57,19 @@ class DocumentKind(StrEnum):
     decision = "decision"
     notice = "notice"
     report = "report"
+    inspection_plan = "inspection-plan"
+    inspection_decision = "inspection-decision"
+    report_request = "report-request"
+    minutes = "minutes"
+    correction_request = "correction-request"
+    action_rejection = "action-rejection"
+    inspection_summary = "inspection-summary"
+    ministry_report = "ministry-report"
+
+
+class MarkdownForm(StrEnum):
+    gfm = "gfm"
+    pandoc = "pandoc"
 
 
 class SchemaKind(StrEnum):
@@ -60,6 +79,20 @@ class SchemaKind(StrEnum):
     document = "document"
     norms = "norms"
     agencies = "agencies"
+    inspection = "inspection"
+    minutes = "minutes"
+    inspection_document = "inspection-document"
+
+
+class CheckFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+TodayOption = Annotated[
+    str | None,
+    typer.Option("--today", metavar="DATE", help="Ngày tính hạn: 2026-12-15 hoặc 15/12/2026 (mặc định: hôm nay)."),
+]
 
 
 def _version(value: bool) -> None:
@@ -222,9 +255,64 @@ def budget_words(
     raise typer.Exit(command.run_words(amount))
 
 
+@inspect_app.command("check", cls=VietnameseCommand, short_help="Kiểm tra kế hoạch kiểm tra và biên bản.")
+def inspect_check(
+    files: Annotated[
+        list[Path], typer.Argument(metavar="FILE", readable=False, help="Tệp kế hoạch kiểm tra (.yaml) hoặc thư mục.")
+    ],
+    history: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--history",
+            metavar="PATH",
+            readable=False,
+            help="Kế hoạch kiểm tra các năm trước (có thể lặp lại): liệt kê cơ quan lâu nhất chưa kiểm tra tại trụ sở.",
+        ),
+    ] = None,
+    output_format: Annotated[
+        CheckFormat, typer.Option("--format", metavar="table|json", help="Dạng kết quả: bảng hoặc JSON.")
+    ] = CheckFormat.table,
+    today: TodayOption = None,
+) -> None:
+    """Kiểm tra kế hoạch kiểm tra hằng năm, danh sách cơ quan, dự toán và biên bản: mã cơ quan, ngày,
+    Trưởng đoàn, biên bản của cơ quan kiểm tra tại trụ sở, tỷ lệ 1/3 (Thông tư 26/2014 Điều 33.2)."""
+    from isoprov.commands import inspect as command
+
+    raise typer.Exit(command.run_check(files, history or [], output_format.value, today))
+
+
+@inspect_app.command("actions", cls=VietnameseCommand, short_help="Sổ theo dõi hành động khắc phục.")
+def inspect_actions(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(metavar="PATH", readable=False, help="Biên bản, kế hoạch kiểm tra (.yaml) hoặc thư mục."),
+    ],
+    today: TodayOption = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", metavar="table|json|csv", help="Dạng kết quả: bảng, JSON hoặc CSV.")
+    ] = OutputFormat.table,
+    xlsx: Annotated[
+        Path | None, typer.Option("--xlsx", metavar="FILE.xlsx", readable=False, help="Ghi sổ theo dõi ra tệp Excel.")
+    ] = None,
+) -> None:
+    """Hành động khắc phục sau kiểm tra: hạn (ngày ký biên bản + 02 tháng), tình trạng, số ngày quá hạn.
+    Mã thoát 1 khi có việc quá hạn."""
+    from isoprov.commands import inspect as command
+
+    raise typer.Exit(command.run_actions(paths, today, output_format.value, xlsx))
+
+
 @app.command(cls=VietnameseCommand)
 def render(
-    kind: Annotated[DocumentKind, typer.Argument(metavar="KIND", help="Loại văn bản: plan, decision, notice, report.")],
+    kind: Annotated[
+        DocumentKind,
+        typer.Argument(
+            metavar="KIND",
+            help="Loại văn bản: plan, decision, notice, report; kiểm tra hằng năm: inspection-plan, "
+            "inspection-decision, "
+            "report-request, minutes, correction-request, action-rejection, inspection-summary, ministry-report.",
+        ),
+    ],
     data: Annotated[Path, typer.Argument(metavar="DATA.yaml", readable=False, help="Tệp dữ liệu văn bản (.yaml).")],
     output: Annotated[
         Path,
@@ -239,11 +327,21 @@ def render(
             help="Mẫu của người dùng: Jinja (chạy trong sandbox) hoặc giấy tiêu đề .docx.",
         ),
     ] = None,
+    markdown: Annotated[
+        MarkdownForm | None,
+        typer.Option(
+            "--markdown",
+            metavar="FORM",
+            help="Dạng tệp .md: gfm (mặc định, Markdown đọc được ở mọi trình xem) hoặc pandoc (văn bản trung gian "
+            "với các vùng `::: tên`, dùng được với pandoc).",
+        ),
+    ] = None,
 ) -> None:
     """Soạn văn bản hành chính theo Nghị định 30/2020/NĐ-CP."""
     from isoprov.commands import render as command
 
-    raise typer.Exit(command.run(kind.value, data, output, template))
+    form = markdown.value if markdown is not None else None
+    raise typer.Exit(command.run(kind.value, data, output, template, markdown=form))
 
 
 @app.command(cls=VietnameseCommand)
@@ -288,7 +386,11 @@ def init(
 def schema(
     kind: Annotated[
         SchemaKind,
-        typer.Argument(metavar="KIND", help="Loại tệp: criteria, assessment, budget, document, norms, agencies."),
+        typer.Argument(
+            metavar="KIND",
+            help="Loại tệp: criteria, assessment, budget, document, norms, agencies, inspection, minutes, "
+            "inspection-document.",
+        ),
     ],
 ) -> None:
     """In JSON Schema của một loại tệp (để trình soạn thảo gợi ý và kiểm tra)."""

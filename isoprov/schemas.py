@@ -24,7 +24,17 @@ from typing import Any
 
 from pydantic import BaseModel
 
-KINDS = ("criteria", "assessment", "budget", "document", "norms", "agencies")
+KINDS = (
+    "criteria",
+    "assessment",
+    "budget",
+    "document",
+    "norms",
+    "agencies",
+    "inspection",
+    "minutes",
+    "inspection-document",
+)
 #: Kinds whose numbers are amounts of money, which may be written as Vietnamese money text.
 MONEY_KINDS = frozenset({"budget", "norms"})
 
@@ -40,6 +50,9 @@ TITLES = {
     "document": "Dữ liệu văn bản hành chính (isoprov render)",
     "norms": "Định mức chi tối đa (isoprov)",
     "agencies": "Danh sách cơ quan phải nộp bản tự đánh giá (isoprov)",
+    "inspection": "Kế hoạch kiểm tra hằng năm việc áp dụng HTQLCL (isoprov inspect)",
+    "minutes": "Biên bản kiểm tra tại trụ sở cơ quan (isoprov inspect)",
+    "inspection-document": "Dữ liệu văn bản của kỳ kiểm tra hằng năm (isoprov render inspection-plan, minutes, …)",
 }
 
 #: Vietnamese descriptions of the models (root and ``$defs``), by class name.
@@ -78,6 +91,18 @@ MODEL_DESCRIPTIONS = {
     "Signature": "Phần chữ ký: quyền hạn ký (TM., KT., TL., TUQ., Q.), chức vụ, chức danh, họ tên.",
     "BudgetAppendix": "Phụ lục dự toán kinh phí kèm theo văn bản. Viết gọn: đường dẫn tệp dự toán.",
     "Attachment": "Văn bản hoặc phụ lục ban hành kèm theo.",
+    "InspectionDocument": "Dữ liệu một văn bản của kỳ kiểm tra hằng năm: phần đầu, chữ ký, nơi nhận như mọi "
+    "văn bản, và tệp lấy số liệu (`inspection` hoặc `minutes`).",
+    "Announcement": "Quyết định công bố (hoặc công bố lại) HTQLCL phù hợp TCVN ISO 9001 (QĐ 19/2014 Điều 4).",
+    "Inspection": "Kế hoạch kiểm tra một năm (Thông tư 26/2014 Điều 34): danh sách cơ quan, cơ quan kiểm tra "
+    "tại trụ sở, đoàn kiểm tra, hạn báo cáo, dự toán.",
+    "OnSite": "Một cơ quan được kiểm tra tại trụ sở và ngày kiểm tra.",
+    "Person": "Một người: họ tên, chức vụ, nhiệm vụ trong đoàn.",
+    "Minutes": "Biên bản kiểm tra tại trụ sở (Mẫu 21. BBKT): thành phần, kết quả theo Điều 36, ý kiến, "
+    "hành động khắc phục.",
+    "Representatives": "Đại diện đoàn kiểm tra và đại diện cơ quan được kiểm tra.",
+    "Finding": "Kết quả một nội dung Điều 36 (dat/chua-dat); nội dung chưa đạt cần yêu cầu khắc phục.",
+    "Action": "Báo cáo hành động khắc phục: nội dung, ngày báo cáo, tình trạng, bằng chứng.",
     "ReportSource": "Nguồn số liệu của báo cáo kết quả chấm điểm: các bản tự đánh giá cần chấm.",
 }
 
@@ -111,6 +136,18 @@ def model_for(kind: str) -> type[BaseModel]:
         from isoprov.scoring.registry import Registry
 
         return Registry
+    if kind == "inspection":
+        from isoprov.inspection.model import Inspection
+
+        return Inspection
+    if kind == "minutes":
+        from isoprov.inspection.model import Minutes
+
+        return Minutes
+    if kind == "inspection-document":
+        from isoprov.documents.inspection import InspectionDocument
+
+        return InspectionDocument
     raise ValueError(f"unknown schema kind {kind!r}; known: {', '.join(KINDS)}")
 
 

@@ -62,6 +62,7 @@ def run(directory: Path, force: bool) -> int:
         "isoprov score .",
         "isoprov budget check du-toan.yaml",
         "isoprov render plan ke-hoach.yaml -o ke-hoach.docx",
+        "isoprov inspect check kiem-tra/kiem-tra-2026.yaml",
     ):
         stdout.print(f"  {line}", markup=False)
     stdout.print("Hướng dẫn chi tiết: README.md", markup=False)

@@ -24,9 +24,12 @@ from isoprov.core.diagnostics import ExitCode, InputError, has_errors
 OUTPUT_SUFFIXES = (".docx", ".md", ".html")
 
 
-def run(kind: str, data: Path, output: Path, template: Path | None) -> int:
-    """Render one document and return the exit code."""
+def run(kind: str, data: Path, output: Path, template: Path | None, markdown: str | None = None) -> int:
+    """Render one document and return the exit code. ``markdown``: the form of a ``.md`` output,
+    ``gfm`` (the default: plain Markdown any viewer shows) or ``pandoc`` (the document markup)."""
     suffix = require_output(output, OUTPUT_SUFFIXES, "tệp kết quả").suffix.lower()
+    if markdown is not None and suffix != ".md":
+        usage_error("`--markdown` chỉ dùng khi xuất tệp .md")
     require_file(data, "tệp dữ liệu")
     if template is not None:
         require_file(template, "mẫu", "--template")
@@ -36,22 +39,31 @@ def run(kind: str, data: Path, output: Path, template: Path | None) -> int:
     text_template = template if base_docx is None else None
     refuse_overwriting_inputs([("-o", output)], [data, *([template] if template is not None else [])])
 
-    from isoprov.documents.context import build_context, check_kind
+    from isoprov.documents import inspection as cycle
+    from isoprov.documents.checks import check_conventions, check_kind
+    from isoprov.documents.context import build_context
     from isoprov.documents.environment import render_markup, template_name
     from isoprov.documents.errors import RenderError
     from isoprov.documents.markup import MarkupError, parse_markup
     from isoprov.documents.model import load_document, named_inputs
 
     try:
-        document, source = load_document(data)
+        document, source = cycle.load(data) if kind in cycle.INSPECTION_KINDS else load_document(data)
     except InputError as exc:
         print_diagnostics(exc.diagnostics)
         return int(ExitCode.INVALID)
-    refuse_overwriting_inputs([("-o", output)], named_inputs(document, data.parent))
-    diagnostics = check_kind(kind, document, source)
-    if not has_errors(diagnostics):
-        context, found = build_context(kind, document, source, data.parent)
-        diagnostics.extend(found)
+    if isinstance(document, cycle.InspectionDocument):  # the yearly inspection's documents (SPEC §9)
+        refuse_overwriting_inputs([("-o", output)], cycle.named_inputs(document, data.parent))
+        diagnostics = cycle.check(kind, document, source)
+        if not has_errors(diagnostics):
+            context, found = cycle.build(kind, document, source, data.parent)
+            diagnostics.extend(found)
+    else:
+        refuse_overwriting_inputs([("-o", output)], named_inputs(document, data.parent))
+        diagnostics = [*check_kind(kind, document, source), *check_conventions(document, source)]
+        if not has_errors(diagnostics):
+            context, found = build_context(kind, document, source, data.parent)
+            diagnostics.extend(found)
     print_diagnostics(diagnostics)
     if has_errors(diagnostics):
         return int(ExitCode.INVALID)
@@ -64,8 +76,12 @@ def run(kind: str, data: Path, output: Path, template: Path | None) -> int:
             # the line is one of the text the template wrote, not of the template itself
             name = str(text_template) if text_template is not None else template_name(kind)
             raise RenderError(f"{name}: văn bản mẫu tạo ra sai quy ước, ở {exc}") from None
-        if suffix == ".md":
+        if suffix == ".md" and markdown == "pandoc":
             write_text_atomic(output, markup)
+        elif suffix == ".md":
+            from isoprov.documents.gfm import to_gfm
+
+            write_text_atomic(output, to_gfm(markup))
         elif suffix == ".html":
             from isoprov.documents.html import to_html
 

@@ -14,6 +14,7 @@ from isoprov.core.diagnostics import Diagnostic, ExitCode, InputError, Severity,
 from isoprov.core.discovery import FORM_SUFFIXES
 from isoprov.core.kinds import KIND_NAMES, detect_kind
 from isoprov.core.loading import YamlDocument, load_yaml
+from isoprov.core.validation import validate_document
 from isoprov.pipeline.score import assess, assessment_files, duplicate_of
 from isoprov.scoring.assessment import (
     Assessment,
@@ -140,9 +141,56 @@ def _norms(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
 
 
 def _document(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
-    from isoprov.documents.model import validate_document_file
+    from isoprov.documents.checks import validate_document_file
 
     return validate_document_file(path, doc)
+
+
+def _inspection(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
+    import datetime as dt
+
+    from isoprov.inspection.checks import check_set
+    from isoprov.inspection.load import load_set
+
+    found, diagnostics = load_set(path)
+    if found is None:
+        return diagnostics
+    result = check_set(found, dt.date.today())
+    return [*result.findings, *result.errors]
+
+
+def _minutes(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
+    """A minutes file on its own, then against the inspection it names (the agency on site, the
+    date in the year): the diagnostics about this file."""
+    import datetime as dt
+
+    from isoprov.inspection.checks import check_set, minutes_findings
+    from isoprov.inspection.load import LoadedMinutes, load_set
+    from isoprov.inspection.model import Minutes, resolve
+
+    minutes = validate_document(Minutes, doc)
+    inspection = resolve(path.parent, minutes.inspection)
+    if not inspection.is_file():
+        return [doc.diagnostic(("inspection",), f"không tìm thấy tệp kế hoạch kiểm tra `{inspection}`")]
+    found, _ = load_set(inspection)
+    if found is None or path.resolve() not in {m.path.resolve() for m in found.minutes}:
+        return minutes_findings(LoadedMinutes(path, minutes, doc))  # the inspection is reported on its own
+    result = check_set(found, dt.date.today())
+    here = path.resolve()
+    return [d.with_file(doc.file) for d in (*result.findings, *result.errors) if Path(d.file).resolve() == here]
+
+
+def _inspection_document(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
+    from isoprov.documents.inspection import InspectionDocument
+    from isoprov.inspection.model import resolve
+
+    document = validate_document(InspectionDocument, doc)
+    out = []
+    for key in ("inspection", "minutes"):
+        name = getattr(document, key)
+        if name is not None and not resolve(path.parent, name).is_file():
+            out.append(doc.diagnostic((key,), f"không tìm thấy `{resolve(path.parent, name)}`"))
+    return out
 
 
 VALIDATORS: dict[str, Callable[[Path, YamlDocument, Context], list[Diagnostic]]] = {
@@ -152,4 +200,7 @@ VALIDATORS: dict[str, Callable[[Path, YamlDocument, Context], list[Diagnostic]]]
     "budget": _budget,
     "norms": _norms,
     "document": _document,
+    "inspection": _inspection,
+    "minutes": _minutes,
+    "inspection-document": _inspection_document,
 }

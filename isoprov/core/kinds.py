@@ -16,6 +16,9 @@ KIND_NAMES = {
     "budget": "dự toán",
     "norms": "định mức",
     "document": "văn bản",
+    "inspection": "kế hoạch kiểm tra",
+    "minutes": "biên bản kiểm tra",
+    "inspection-document": "văn bản kiểm tra",
 }
 
 #: Where a file of each kind belongs, for a command that was given one by name.
@@ -25,6 +28,9 @@ KIND_HINTS = {
     "agencies": "danh sách cơ quan được chỉ ra bằng `--agencies`",
     "norms": "định mức được dùng qua `isoprov budget check --norms`",
     "document": "văn bản được soạn bằng `isoprov render`",
+    "inspection": "kế hoạch kiểm tra được kiểm tra bằng `isoprov inspect check`",
+    "minutes": "biên bản kiểm tra được đọc bằng `isoprov inspect check` và `isoprov inspect actions`",
+    "inspection-document": "văn bản kiểm tra được soạn bằng `isoprov render` (inspection-plan, minutes, …)",
 }
 
 
@@ -32,6 +38,10 @@ def detect_kind(data: Any) -> str | None:
     """The kind of a YAML mapping (a key of :data:`KIND_NAMES`), or None when it is none of them."""
     if not isinstance(data, dict):
         return None
+    if "header" not in data and ("findings" in data or ("signed" in data and "inspection" in data)):
+        return "minutes"
+    if "onsite" in data or ("year" in data and isinstance(data.get("agencies"), str)):
+        return "inspection"
     if "agency" in data or "scores" in data:
         return "assessment"
     if "bands" in data or isinstance(data.get("criteria"), list):
@@ -42,6 +52,8 @@ def detect_kind(data: Any) -> str | None:
         return "agencies"
     if "caps" in data:
         return "norms"
+    if "header" in data and ("inspection" in data or "minutes" in data):
+        return "inspection-document"
     if "header" in data or "signature" in data or "sections" in data:
         return "document"
     return None

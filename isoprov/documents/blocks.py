@@ -20,10 +20,14 @@ REGIONS = frozenset(
         "right",  # right-aligned lines
         "recipients",  # Nơi nhận, bottom left
         "signature",  # signature block, bottom right; the last paragraph follows the signing space
+        "cosign",  # a second signature block, bottom left in place of Nơi nhận (a biên bản's two signers)
         "pagebreak",  # start a new page
+        "section",  # start a new section (an annex, an attached document): new page, page numbers from 1
     }
 )
 HEADER_REGIONS = ("issuer", "motto", "number", "date")
+#: The regions laid out side by side at the bottom: left (Nơi nhận, or a second signer), right.
+CLOSING_REGIONS = ("recipients", "cosign", "signature")
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,14 +14,15 @@ decree fixes. python-docx is imported inside the functions: ``isoprov --help`` n
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from isoprov.core.atomic import write_atomic
 from isoprov.documents.blocks import (
+    CLOSING_REGIONS,
     HEADER_REGIONS,
     Block,
     Bullets,
@@ -31,75 +32,33 @@ from isoprov.documents.blocks import (
     Run,
     TableBlock,
     group_regions,
-    plain_text,
     split_lines,
 )
+from isoprov.documents.columns import column_widths
 from isoprov.documents.errors import RenderError
-
-FONT = "Times New Roman"
-PAGE_MM = (210, 297)
-#: top, bottom, left, right (Phụ lục I: 20–25, 20–25, 30–35, 15–20 mm)
-MARGINS_MM = (20, 20, 30, 15)
-TEXT_WIDTH_MM = PAGE_MM[0] - MARGINS_MM[2] - MARGINS_MM[3]
-HEADER_COLUMNS_MM = (68, 97)  # the widest the issuer's column gets when the Quốc hiệu is 13 pt
-HEADER_MIN_RIGHT_MM = 90
-HEADER_MAX_RIGHT_MM = 110  # the issuer's column keeps at least 55 mm
-CLOSING_COLUMNS_MM = (75, 90)
-CELL_PADDING_MM = 3.8  # Word's default 0.19 cm on each side
-
-BODY_PT = 14
-TABLE_PT = 12
-NUMBER_PT = 13
-DATE_PT = 14
-RECIPIENTS_LEAD_PT = 12
-RECIPIENTS_PT = 11
-PAGE_NUMBER_PT = 13
-FIRST_LINE_INDENT_CM = 1.0
-SPACE_AFTER_PT = 6
-SIGNING_SPACE_PT = 72
+from isoprov.documents.ooxml import put_in_order
+from isoprov.documents.page import (
+    BODY_PT,
+    CELL_PADDING_MM,
+    CLOSING_COLUMNS_MM,
+    FIRST_LINE_INDENT_CM,
+    FONT,
+    MARGINS_MM,
+    NUMBER_PT,
+    PAGE_MM,
+    PAGE_NUMBER_PT,
+    RECIPIENTS_LEAD_PT,
+    RECIPIENTS_PT,
+    SIGNING_SPACE_PT,
+    SPACE_AFTER_PT,
+    TABLE_PT,
+    TEXT_WIDTH_MM,
+    header_layout,
+    region_lines,
+    title_rule_mm,
+)
 
 Fill = Callable[[str], str]
-
-# Advance widths (1/1000 em) of Times New Roman, taken from its metric-compatible twin Liberation
-# Serif 2: enough to size the header's rules the way the decree asks (as long as the line).
-_WIDTH_CHARS = "".join(chr(c) for c in range(32, 127)) + "ĐđƠơƯưĂăÂâÊêÔô–—…“”‘’×"
-_REGULAR = (
-    "250 333 408 500 500 833 778 180 333 333 500 564 250 333 250 278 500 500 500 500 500 500 500 "
-    "500 500 500 278 278 564 564 564 444 921 722 667 667 722 611 556 722 722 333 389 722 611 889 "
-    "722 722 556 722 667 556 611 722 722 944 722 722 611 333 278 333 469 500 333 444 500 444 500 "
-    "444 333 500 500 278 278 500 278 778 500 500 500 500 333 389 278 500 500 722 500 500 444 480 "
-    "200 480 541 722 500 722 529 776 542 722 444 722 444 611 444 722 500 500 1000 1000 444 444 "
-    "333 333 564"
-)
-_BOLD = (
-    "250 333 555 500 500 1000 833 278 333 333 500 570 250 333 250 278 500 500 500 500 500 500 500 "
-    "500 500 500 333 333 570 570 570 500 930 722 667 722 722 667 611 778 778 389 500 778 667 944 "
-    "722 778 611 778 722 556 667 722 722 1000 722 722 667 333 278 333 581 500 333 500 556 444 556 "
-    "444 333 500 556 278 333 556 278 833 556 500 556 556 444 389 333 556 500 722 500 500 444 394 "
-    "220 394 520 722 556 778 554 796 600 722 500 722 500 667 444 778 500 500 1000 1000 500 500 "
-    "333 333 570"
-)
-_WIDTHS = {
-    False: dict(zip(_WIDTH_CHARS, map(int, _REGULAR.split()), strict=True)),
-    True: dict(zip(_WIDTH_CHARS, map(int, _BOLD.split()), strict=True)),
-}
-_HORN = "\u031b"
-
-
-def text_width_mm(text: str, size_pt: float, bold: bool = False) -> float:
-    """The printed width of one line of Times New Roman text, in millimetres."""
-    table = _WIDTHS[bold]
-    total = 0
-    for ch in text:
-        width = table.get(ch)
-        if width is None:
-            parts = unicodedata.normalize("NFD", ch)
-            base = parts[0]
-            if _HORN in parts:  # ơ, ư and their tones are wider than o, u
-                base = unicodedata.normalize("NFC", base + _HORN)
-            width = table.get(base, 500)
-        total += width
-    return total / 1000 * size_pt * 25.4 / 72
 
 
 def build_docx(
@@ -130,6 +89,7 @@ def build_docx(
         _page_setup(document)
         _default_fonts(document)
         _compat(document)
+    _drop_styles_with_effects(document)
     _page_numbers(document)
     _Writer(document, skip_first_header=has_letterhead).write(blocks)
     props = document.core_properties
@@ -326,6 +286,10 @@ class _Writer:
         self.document = document
         self.skip_header = skip_first_header
         self.page_break = False
+        # paragraph and run properties made once per format and copied after: python-docx's
+        # setters cost a millisecond a cell, a 10,000-row table has 40,000 cells
+        self._paragraph_formats: dict[tuple[Any, ...], Any] = {}
+        self._run_formats: dict[tuple[Any, ...], Any] = {}
 
     def write(self, blocks: Sequence[Block]) -> None:
         i = 0
@@ -338,8 +302,8 @@ class _Writer:
                 else:
                     self.header(group)
                 continue
-            if isinstance(block, Region) and block.name in ("recipients", "signature"):
-                group, i = group_regions(blocks, i, ("recipients", "signature"))
+            if isinstance(block, Region) and block.name in CLOSING_REGIONS:
+                group, i = group_regions(blocks, i, CLOSING_REGIONS)
                 self.closing(group)
                 continue
             self.block(block)
@@ -365,46 +329,67 @@ class _Writer:
         from docx.shared import Cm, Pt
 
         paragraph = self._new_paragraph(container)
-        fmt = paragraph.paragraph_format
-        fmt.alignment = {
-            "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
-            "center": WD_ALIGN_PARAGRAPH.CENTER,
-            "right": WD_ALIGN_PARAGRAPH.RIGHT,
-            "left": WD_ALIGN_PARAGRAPH.LEFT,
-        }[align]
-        fmt.first_line_indent = Cm(FIRST_LINE_INDENT_CM) if indent else Cm(0)
-        fmt.left_indent = Cm(0)
-        fmt.space_before = Pt(before)
-        fmt.space_after = Pt(after)
-        fmt.line_spacing = 1.0
-        fmt.widow_control = True
-        if keep_with_next:
-            fmt.keep_with_next = True
-        if container is None and self.page_break:
-            fmt.page_break_before = True
-            self.page_break = False
+        breaks_page = container is None and self.page_break
+        key = (size, align, indent, after, before, keep_with_next)
+        made = None if breaks_page else self._paragraph_formats.get(key)
+        if made is not None:
+            _replace_properties(paragraph._p, made)
+        else:
+            fmt = paragraph.paragraph_format
+            fmt.alignment = {
+                "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+                "center": WD_ALIGN_PARAGRAPH.CENTER,
+                "right": WD_ALIGN_PARAGRAPH.RIGHT,
+                "left": WD_ALIGN_PARAGRAPH.LEFT,
+            }[align]
+            fmt.first_line_indent = Cm(FIRST_LINE_INDENT_CM) if indent else Cm(0)
+            fmt.left_indent = Cm(0)
+            fmt.space_before = Pt(before)
+            fmt.space_after = Pt(after)
+            fmt.line_spacing = 1.0
+            fmt.widow_control = True
+            if keep_with_next:
+                fmt.keep_with_next = True
+            if breaks_page:
+                fmt.page_break_before = True
+                self.page_break = False
+            else:
+                self._paragraph_formats[key] = copy.deepcopy(paragraph._p.pPr)
         for run in runs:
             r = paragraph.add_run()
             if run.is_break:
                 r.add_break()
             else:
                 r.text = run.text
-            _font(
+            self._font(
                 r,
                 size,
                 run.bold if bold is None else bold or run.bold,
                 run.italic if italic is None else italic or run.italic,
             )
         if not runs:  # an empty paragraph still carries the size (its line height)
-            _font(paragraph.add_run(), size)
+            self._font(paragraph.add_run(), size)
         return paragraph
 
+    def _font(self, run: Any, size: float, bold: bool | None = None, italic: bool | None = None) -> None:
+        """:func:`_font`, its properties made once per format and copied after."""
+        key = (size, bold, italic)
+        made = self._run_formats.get(key)
+        if made is not None:
+            _replace_properties(run._r, made)
+        else:
+            _font(run, size, bold, italic)
+            self._run_formats[key] = copy.deepcopy(run._r.rPr)
+
     def _new_paragraph(self, container: Any) -> Any:
+        from docx.oxml.ns import qn
+        from docx.text.paragraph import Paragraph as DocxParagraph
+
         if container is None:
             return self.document.add_paragraph()
-        paragraphs = container.paragraphs
-        if len(paragraphs) == 1 and not paragraphs[0].text and not paragraphs[0].runs:
-            return paragraphs[0]  # a new cell's own empty paragraph
+        paragraphs = container._element.findall(qn("w:p"))
+        if len(paragraphs) == 1 and len(paragraphs[0]) == 0:
+            return DocxParagraph(paragraphs[0], container)  # a new cell's own empty paragraph
         return container.add_paragraph()
 
     def rule(self, container: Any, width_mm: float, space_mm: float, after: float = 0, before: float = 3) -> None:
@@ -431,8 +416,7 @@ class _Writer:
         for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
             bottom.set(qn(key), value)
         borders.append(bottom)
-        ppr = paragraph._p.get_or_add_pPr()
-        ppr.append(borders)
+        put_in_order(paragraph._p.get_or_add_pPr(), borders)
 
     # -- blocks -----------------------------------------------------------
 
@@ -455,6 +439,9 @@ class _Writer:
         if region.name == "pagebreak":
             self.page_break = True
             return
+        if region.name == "section":
+            self.section()
+            return
         paragraphs = [b for b in region.blocks if isinstance(b, Paragraph | Heading)]
         if region.name == "title":
             # one paragraph per line: the kind, the title, the reference to the main document
@@ -463,8 +450,7 @@ class _Writer:
                 self.paragraph(
                     line, align="center", indent=False, before=12 if k == 0 else 0, after=0, keep_with_next=True
                 )
-            longest = max((_longest_line(p.runs, BODY_PT) for p in paragraphs[1:] or paragraphs), default=60.0)
-            self.rule(None, min(max(longest / 3, 25), 60), TEXT_WIDTH_MM, after=12)
+            self.rule(None, title_rule_mm([p.runs for p in paragraphs]), TEXT_WIDTH_MM, after=12)
             return
         align = {"center": "center", "right": "right"}.get(region.name, "justify")
         for b in region.blocks:
@@ -473,26 +459,47 @@ class _Writer:
             else:
                 self.block(b)
 
+    def section(self) -> None:
+        """End the section so far and start a new one on a new page, its page numbers from 1
+        (Nghị định 30/2020: an annex's pages are numbered on their own): an annex or an attached
+        document. The page header (its page number) carries over; its first page has none."""
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+        from docx.shared import Pt
+
+        self.page_break = False  # the section starts a page of its own
+        sentinel = self.document.element.body.get_or_add_sectPr()
+        # the section so far ends in a 1 pt paragraph holding a copy of its properties
+        paragraph = self.paragraph((), size=1, after=0, indent=False)
+        paragraph.paragraph_format.line_spacing = Pt(1)
+        paragraph._p.set_sectPr(sentinel.clone())
+        for reference in sentinel.xpath("w:headerReference|w:footerReference"):
+            sentinel.remove(reference)  # the same page header, inherited
+        kind = OxmlElement("w:type")
+        kind.set(qn("w:val"), "nextPage")
+        put_in_order(sentinel, kind)
+        numbering = OxmlElement("w:pgNumType")
+        numbering.set(qn("w:start"), "1")
+        put_in_order(sentinel, numbering)
+
     def table(self, block: TableBlock) -> None:
         from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+        from docx.table import _Cell
 
         if self.page_break:
             self._break_paragraph()
         else:
             self._keep_last_with_next()  # "Bảng …:" never left alone at the foot of a page
         table = self.document.add_table(rows=1 + len(block.rows), cols=len(block.header))
-        total = sum(block.widths)
-        widths = [TEXT_WIDTH_MM * w / total for w in block.widths]
-        _table_layout(table, widths, borders=True)
-        for r, cells in enumerate((block.header, *block.rows)):
-            row = table.rows[r]
+        widths = column_widths(block, TEXT_WIDTH_MM, TABLE_PT, CELL_PADDING_MM)
+        _table_layout(table, widths, borders=True, v_align=WD_CELL_VERTICAL_ALIGNMENT.CENTER)
+        # rows walked once: `table.rows[r]` lists every row again, a 10,000-row table in minutes
+        for r, (row, cells) in enumerate(zip(table.rows, (block.header, *block.rows), strict=True)):
             _row_flags(row, header=r == 0)
-            for c, runs in enumerate(cells):
-                cell = row.cells[c]
-                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            for c, (tc, runs) in enumerate(zip(row._tr.tc_lst, cells, strict=True)):
                 self.paragraph(
                     runs,
-                    container=cell,
+                    container=_Cell(tc, table),
                     size=TABLE_PT,
                     align="center" if r == 0 else block.align[c],
                     indent=False,
@@ -522,52 +529,26 @@ class _Writer:
         """The two-column header of Phụ lục I: issuer | Quốc hiệu, Tiêu ngữ; Số | place, date."""
         if self.page_break:
             self._break_paragraph()
-        issuer = _region_lines(group.get("issuer"))
-        motto = _region_lines(group.get("motto"))
-        # the Quốc hiệu at 13 pt when it fits the page beside the issuer, else 12 pt (12–13 pt);
-        # the Tiêu ngữ one size up (13–14 pt); the issuer's column takes the rest
-        motto_size = 12
-        needed = max((_width(ln, 13) for ln in motto[:-1]), default=0.0) + CELL_PADDING_MM + 1
-        if needed <= HEADER_COLUMNS_MM[1]:
-            motto_size = 13
-        right = max(
-            HEADER_MIN_RIGHT_MM,
-            *(
-                _width(ln, motto_size + (k == len(motto) - 1 and len(motto) > 1)) + CELL_PADDING_MM + 1
-                for k, ln in enumerate(motto)
-            ),
+        layout = header_layout(
+            region_lines(group.get("issuer")), region_lines(group.get("motto")), region_lines(group.get("date"))
         )
-        # the place and date stay on one line (a long place name, "Thành phố Hồ Chí Minh"): 14 pt,
-        # else 13 pt (13–14 pt), widening the right column into the issuer's when it must
-        date_lines = _region_lines(group.get("date"))
-        date_width = max((_width(ln, DATE_PT) for ln in date_lines), default=0.0)
-        date_size = DATE_PT if date_width + CELL_PADDING_MM + 1 <= right else DATE_PT - 1
-        date_width = max((_width(ln, date_size) for ln in date_lines), default=0.0)
-        right = min(max(right, date_width + CELL_PADDING_MM + 1), HEADER_MAX_RIGHT_MM)
-        left = TEXT_WIDTH_MM - right
         rows = 2 if ("number" in group or "date" in group) else 1
         table = self.document.add_table(rows=rows, cols=2)
-        _table_layout(table, [left, right], borders=False)
+        _table_layout(table, [layout.left_mm, layout.right_mm], borders=False)
         left_cell, right_cell = table.rows[0].cells
-        if issuer:
-            room = left - CELL_PADDING_MM
-            size = 13 if all(_width(ln, 13) <= room for ln in issuer) else 12
-            issuer = [part for ln in issuer for part in _fit(ln, size, room)]
-            for line in issuer:
-                self.paragraph(line, container=left_cell, size=size, align="center", indent=False, after=0)
-            # a rule 1/3–1/2 as long as the issuing body's line
-            self.rule(left_cell, max(_width(issuer[-1], size) * 0.4, 15), room)
-        if motto:
-            for k, line in enumerate(motto):
-                line_size = motto_size + 1 if k == len(motto) - 1 and len(motto) > 1 else motto_size
-                self.paragraph(line, container=right_cell, size=line_size, align="center", indent=False, after=0)
-            # a rule as long as the Tiêu ngữ
-            last_size = motto_size + (len(motto) > 1)
-            self.rule(right_cell, _width(motto[-1], last_size), right - CELL_PADDING_MM)
+        for line in layout.issuer:
+            self.paragraph(line, container=left_cell, size=layout.issuer_pt, align="center", indent=False, after=0)
+        if layout.issuer:
+            self.rule(left_cell, layout.issuer_rule_mm, layout.left_mm - CELL_PADDING_MM)
+        for k, line in enumerate(layout.motto):
+            size = layout.motto_line_pt(k)
+            self.paragraph(line, container=right_cell, size=size, align="center", indent=False, after=0)
+        if layout.motto:
+            self.rule(right_cell, layout.motto_rule_mm, layout.right_mm - CELL_PADDING_MM)
         if rows == 2:
             for name, cell, size in (
                 ("number", table.rows[1].cells[0], NUMBER_PT),
-                ("date", table.rows[1].cells[1], date_size),
+                ("date", table.rows[1].cells[1], layout.date_pt),
             ):
                 region = group.get(name)
                 for b in region.blocks if region else ():
@@ -596,13 +577,19 @@ class _Writer:
                 lines.append((b.runs, RECIPIENTS_LEAD_PT))
         for k, (runs, size) in enumerate(lines):
             self.paragraph(runs, container=left, size=size, align="left", indent=False, before=6 * (k == 0), after=0)
-        signature = group.get("signature")
+        if "cosign" in group:  # a biên bản: a second signer on the left, laid out as the right one
+            self._signature(left, group["cosign"])
+        self._signature(right, group.get("signature"))
+
+    def _signature(self, cell: Any, signature: Region | None) -> None:
+        """A signature block in ``cell``: centred, the last paragraph (the name) after the space
+        for the signature and seal."""
         paragraphs = [b for b in signature.blocks if isinstance(b, Paragraph)] if signature else []
         for k, p in enumerate(paragraphs):
             signed = k == len(paragraphs) - 1 and k > 0
             self.paragraph(
                 p.runs,
-                container=right,
+                container=cell,
                 size=BODY_PT,
                 align="center",
                 indent=False,
@@ -610,77 +597,41 @@ class _Writer:
                 after=0,
             )
         if len(paragraphs) == 1:  # no name yet: keep the space for the signature and seal
-            self.paragraph((), container=right, size=BODY_PT, after=SIGNING_SPACE_PT, indent=False)
+            self.paragraph((), container=cell, size=BODY_PT, after=SIGNING_SPACE_PT, indent=False)
 
 
-def _region_lines(region: Region | None) -> list[tuple[Run, ...]]:
-    if region is None:
-        return []
-    return [line for b in region.blocks if isinstance(b, Paragraph) for line in split_lines(b.runs)]
+def _replace_properties(element: Any, properties: Any) -> None:
+    """A copy of ``properties`` (a ``w:pPr`` or ``w:rPr``) as the first child of ``element``, in
+    place of its own."""
+    own = element.find(properties.tag)
+    if own is not None:
+        element.remove(own)
+    element.insert(0, copy.deepcopy(properties))
 
 
-def _width(runs: Sequence[Run], size: float) -> float:
-    return text_width_mm(plain_text(runs), size, _bold(runs))
+def _drop_styles_with_effects(document: Any) -> None:
+    """python-docx's default template carries ``stylesWithEffects.xml``, a copy of the styles that
+    only Word 2010 reads (Word 2013 and later neither read nor write it). Its copy goes stale as
+    soon as a style is added (the page header's), and validators warn that Word may then call the
+    file unreadable; without the part, Word 2010 uses ``styles.xml``."""
+    part = document.part
+    for rel_id, rel in list(part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            part.drop_rel(rel_id)
 
 
-def _fit(line: tuple[Run, ...], size: float, room: float) -> list[tuple[Run, ...]]:
-    """A name too long for its column, broken into as few lines as it needs, of balanced
-    lengths, at words (as a clerk types "SỞ TÀI NGUYÊN / VÀ MÔI TRƯỜNG"), instead of Word's
-    ragged wrap."""
-    if _width(line, size) <= room or len(line) != 1 or " " not in line[0].text.strip():
-        return [line]
-    run = line[0]
-    words = run.text.split()
-
-    def wrap(limit: float) -> list[str]:
-        lines: list[str] = []
-        for word in words:
-            joined = f"{lines[-1]} {word}" if lines else word
-            if lines and text_width_mm(joined, size, run.bold) <= limit:
-                lines[-1] = joined
-            else:
-                lines.append(word)
-        return lines
-
-    count = len(wrap(room))
-    # the narrowest limit that still needs no more lines: every line about as long as the others
-    low, high = max(text_width_mm(w, size, run.bold) for w in words), room
-    for _ in range(30):
-        middle = (low + high) / 2
-        low, high = (low, middle) if len(wrap(middle)) <= count else (middle, high)
-    return [(Run(text, run.bold, run.italic),) for text in wrap(high)]
-
-
-def _bold(runs: Sequence[Run]) -> bool:
-    return any(r.bold for r in runs)
-
-
-def _longest_line(runs: Sequence[Run], size: float) -> float:
-    widest = max((text_width_mm(plain_text(ln), size, _bold(ln)) for ln in split_lines(runs)), default=0.0)
-    return min(widest, TEXT_WIDTH_MM)
-
-
-def _table_layout(table: Any, widths_mm: Sequence[float], *, borders: bool) -> None:
+def _table_layout(table: Any, widths_mm: Sequence[float], *, borders: bool, v_align: Any = None) -> None:
     """Fixed column widths (Word and LibreOffice both honour them) and explicit borders."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Mm
 
-    table.autofit = False
-    tbl = table._tbl
-    tbl_pr = tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
-    width = tbl_pr.find(qn("w:tblW"))
-    if width is None:
-        width = OxmlElement("w:tblW")
-        tbl_pr.append(width)
+    table.autofit = False  # <w:tblLayout w:type="fixed"/>, in its place
+    tbl_pr = table._tbl.tblPr
+    width = OxmlElement("w:tblW")
     width.set(qn("w:w"), str(int(sum(widths_mm) / 25.4 * 1440)))
     width.set(qn("w:type"), "dxa")
-    old = tbl_pr.find(qn("w:tblBorders"))
-    if old is not None:
-        tbl_pr.remove(old)
+    put_in_order(tbl_pr, width)
     edges = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         element = OxmlElement(f"w:{edge}")
@@ -690,12 +641,20 @@ def _table_layout(table: Any, widths_mm: Sequence[float], *, borders: bool) -> N
         else:
             element.set(qn("w:val"), "nil")
         edges.append(element)
-    tbl_pr.append(edges)
+    put_in_order(tbl_pr, edges)
     for column, w in zip(table.columns, widths_mm, strict=True):
         column.width = Mm(w)
-    for row in table.rows:
-        for cell, w in zip(row.cells, widths_mm, strict=True):
-            cell.width = Mm(w)
+    # each cell's properties (width, vertical alignment) made on the first row, copied below
+    rows = iter(table.rows)
+    first = next(rows)
+    for cell, w in zip(first.cells, widths_mm, strict=True):
+        cell.width = Mm(w)
+        if v_align is not None:
+            cell.vertical_alignment = v_align
+    made = [tc.tcPr for tc in first._tr.tc_lst]
+    for row in rows:
+        for tc, properties in zip(row._tr.tc_lst, made, strict=True):
+            _replace_properties(tc, properties)
 
 
 def _row_flags(row: Any, *, header: bool) -> None:
@@ -703,6 +662,6 @@ def _row_flags(row: Any, *, header: bool) -> None:
     from docx.oxml import OxmlElement
 
     tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:cantSplit"))
+    put_in_order(tr_pr, OxmlElement("w:cantSplit"))
     if header:
-        tr_pr.append(OxmlElement("w:tblHeader"))
+        put_in_order(tr_pr, OxmlElement("w:tblHeader"))

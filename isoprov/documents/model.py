@@ -20,7 +20,6 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails
 
-from isoprov.core.diagnostics import Diagnostic, InputError
 from isoprov.core.discovery import YAML_SUFFIXES, discover
 from isoprov.core.loading import PathKey, YamlDocument, load_yaml
 from isoprov.core.validation import Model, validate_document
@@ -420,19 +419,3 @@ def named_inputs(document: Document, base_dir: Path) -> Iterator[Path]:
     for _, name in named_files(document):
         path = resolve(base_dir, name)
         yield from discover([path], (*YAML_SUFFIXES, ".xlsx")).paths if path.is_dir() else [path]
-
-
-def validate_document_file(path: Path, doc: YamlDocument) -> list[Diagnostic]:
-    """``isoprov validate`` on a document: the model, and that the files it names exist
-    (the budget and the assessments are checked by rendering, not here)."""
-    try:
-        document = validate_document(Document, doc)
-    except InputError as exc:
-        return exc.diagnostics
-    base = path.parent
-    out: list[Diagnostic] = []
-    for where, name in named_files(document):
-        target = resolve(base, name)
-        if not target.exists():
-            out.append(doc.diagnostic(where, f"không tìm thấy `{target}`"))
-    return out

@@ -25,7 +25,7 @@ from isoprov.core.discovery import (
 from isoprov.core.kinds import KIND_HINTS, KIND_NAMES, detect_kind
 from isoprov.core.loading import YamlDocument, load_yaml
 from isoprov.core.loading import gc_paused as _gc_paused
-from isoprov.core.workers import can_fork, worker_pool
+from isoprov.core.workers import can_fork, ordered_map
 from isoprov.scoring.assessment import (
     Assessment,
     PartialAssessmentError,
@@ -225,10 +225,9 @@ def _outcomes(files: list[tuple[Path, bool]], catalog: Catalog, strict: bool) ->
     _WORKER_JOB = (files, catalog.explicit, catalog.search, strict)
     try:
         # fork: workers inherit the imported modules and the job, nothing is re-imported
-        with worker_pool(workers) as pool:
-            # small chunks: when the files run out, a worker waits for the other's last chunk
-            chunksize = max(1, len(files) // (workers * 32))
-            yield from pool.imap(_score_index, range(len(files)), chunksize=chunksize)
+        # small chunks: when the files run out, a worker waits for the other's last chunk
+        chunksize = max(1, len(files) // (workers * 32))
+        yield from ordered_map(_score_index, len(files), workers, chunksize)
     finally:
         _WORKER_JOB = None
 

@@ -9,17 +9,30 @@ from typing import Protocol
 
 from pydantic import Field, PrivateAttr
 
+from isoprov.core.dates import Day
 from isoprov.core.diagnostics import Diagnostic, Severity, format_path
 from isoprov.core.loading import PathKey, YamlDocument, load_yaml, nfc
 from isoprov.core.validation import Model, validate_document
 
 
+class Announcement(Model):
+    """Quyết định công bố (hoặc công bố lại) HTQLCL phù hợp TCVN ISO 9001 (QĐ 19/2014 Điều 4.3, 4.4.c)."""
+
+    number: str | None = Field(None, min_length=1, description="Số, ký hiệu quyết định công bố, ví dụ 15/QĐ-SKHCN")
+    date: Day = Field(description="Ngày ký quyết định công bố: 2019-05-12 hoặc 12/5/2019")
+    standard: str | None = Field(None, description="Phiên bản tiêu chuẩn, ví dụ TCVN ISO 9001:2015")
+    scope: int | None = Field(None, ge=0, description="Số thủ tục hành chính, quy trình thuộc phạm vi áp dụng")
+
+
 class RegisteredAgency(Model):
-    """An agency that must submit a self-assessment."""
+    """An agency that must submit a self-assessment (and, for the yearly inspection, apply ISO)."""
 
     code: str = Field(min_length=1, description="Mã cơ quan")
     name: str = Field(min_length=1, description="Tên cơ quan")
     level: str | None = Field(None, description="Cấp: tinh, huyen, xa")
+    group: str | None = Field(None, description="Khối cơ quan, để tổng hợp báo cáo năm (QĐ 19 Phụ lục II)")
+    announced: Announcement | None = Field(None, description="Quyết định công bố HTQLCL (lần đầu)")
+    reannounced: tuple[Announcement, ...] = Field((), description="Các quyết định công bố lại (khi phạm vi thay đổi)")
 
 
 class Registry(Model):

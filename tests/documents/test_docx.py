@@ -20,8 +20,9 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from isoprov.documents.blocks import Bullets, Heading, Paragraph, Region, TableBlock, plain_text
-from isoprov.documents.docx import FONT, text_width_mm
 from isoprov.documents.markup import parse_markup
+from isoprov.documents.metrics import text_width_mm
+from isoprov.documents.page import FONT
 from tests import DATA, ROOT
 from tests.clirun import invoke
 
@@ -63,7 +64,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Any, s
         for kind, data in CASES:
             name = data.replace("/", "-").removesuffix(".yaml")[-60:]
             render(kind, EXAMPLES / data, folder / f"{name}.docx")
-            render(kind, EXAMPLES / data, folder / f"{name}.md")
+            render(kind, EXAMPLES / data, folder / f"{name}.md", "--markdown", "pandoc")
             out[data] = (docx.Document(str(folder / f"{name}.docx")), (folder / f"{name}.md").read_text("utf-8"))
     finally:
         os.chdir(cwd)
@@ -255,9 +256,12 @@ def test_plan_2020_docx_carries_everything_in_the_seed(rendered: dict[str, tuple
     assert amounts == ["Thành tiền", "6", "35", "2", "2", "81", "5", "5", "24,4", "36,6", "10", "126"]
     borders = appendix._tbl.tblPr.find(qn("w:tblBorders"))
     assert all(edge.get(qn("w:val")) == "single" for edge in borders)
-    # the appendix starts on a new page
-    phu_luc = next(p for p in body_items(document) if isinstance(p, DocxParagraph) and p.text.startswith("Phụ lục"))
-    assert phu_luc.paragraph_format.page_break_before
+    # the appendix starts a new section (a new page, its pages numbered from 1) just before its label
+    items = list(body_items(document))
+    k = next(k for k, p in enumerate(items) if isinstance(p, DocxParagraph) and p.text.startswith("Phụ lục"))
+    section_end = items[k - 1]._p.pPr.find(qn("w:sectPr"))
+    assert section_end is not None
+    assert document.sections[-1]._sectPr.find(qn("w:pgNumType")).get(qn("w:start")) == "1"
 
 
 def test_letterhead_base_document(tmp_path: Path) -> None:

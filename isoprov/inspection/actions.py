@@ -1,0 +1,157 @@
+"""``isoprov inspect actions``: the register of corrective actions (sổ theo dõi hành động khắc phục).
+
+Every unmet finding (chưa đạt) of a minutes file is a corrective action due 2 months after the
+minutes were signed (TT 26/2014 Điều 37.2.c; the month rule of :func:`isoprov.core.dates.add_months`).
+Its status is that of the last ``actions`` entry naming it, or ``open`` when the agency has not
+reported yet. An action is overdue when it is open or not accepted after its due date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from isoprov.core.diagnostics import Diagnostic, InputError
+from isoprov.inspection.load import YAML_SUFFIXES, LoadedMinutes, minutes_files
+from isoprov.inspection.model import Inspection, Status, load_inspection, load_minutes, resolve
+from isoprov.scoring.registry import Registry, agency_key, load_registry
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One corrective action as the register shows it."""
+
+    file: str
+    line: int | None
+    agency: str
+    agency_name: str
+    finding: str
+    action: str
+    signed: dt.date
+    due: dt.date
+    reported: dt.date | None
+    status: Status
+    overdue_days: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.overdue_days > 0
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "agency": self.agency,
+            "agency_name": self.agency_name,
+            "finding": self.finding,
+            "action": self.action,
+            "signed": self.signed.isoformat(),
+            "due": self.due.isoformat(),
+            "reported": self.reported.isoformat() if self.reported is not None else None,
+            "status": self.status,
+            "overdue_days": self.overdue_days,
+        }
+
+
+def overdue_days(status: Status, due: dt.date, today: dt.date) -> int:
+    """Days past the due date of an action still open or not accepted; 0 otherwise."""
+    if status == "done" or today <= due:
+        return 0
+    return (today - due).days
+
+
+def rows_of(loaded: LoadedMinutes, names: dict[str, str], today: dt.date) -> list[ActionRow]:
+    """The register rows of one minutes file, in the order of its findings."""
+    m = loaded.minutes
+    latest = {a.finding: a for a in m.actions}
+    name = {agency_key(code): text for code, text in names.items()}.get(agency_key(m.agency), m.agency)
+    rows = []
+    for i, finding in enumerate(m.findings):
+        if finding.result != "chua-dat":
+            continue
+        reported = latest.get(finding.item)
+        status: Status = reported.status if reported is not None else "open"
+        mark = loaded.doc.source.locate(("findings", i))
+        rows.append(
+            ActionRow(
+                file=loaded.doc.file,
+                line=mark.line if mark else None,
+                agency=m.agency,
+                agency_name=name,
+                finding=finding.item,
+                action=finding.action or "",
+                signed=m.signed,
+                due=m.due,
+                reported=reported.reported if reported is not None else None,
+                status=status,
+                overdue_days=overdue_days(status, m.due, today),
+            )
+        )
+    return rows
+
+
+def gather_minutes(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
+    """The minutes files PATHs name: a minutes file, an inspection file (its ``bien-ban/``) or a
+    folder (its YAML files, recursively: the inspection files among them are skipped, their
+    minutes are in the folder already). Each file once, in the order given."""
+    out: list[Path] = []
+    diagnostics: list[Diagnostic] = []
+    for path in paths:
+        if path.is_dir():
+            out += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in YAML_SUFFIXES)
+        else:
+            out.append(path)
+    return list(dict.fromkeys(out)), diagnostics
+
+
+def register(paths: Iterable[Path], today: dt.date) -> tuple[list[ActionRow], list[Diagnostic]]:
+    """Every corrective action of the minutes under ``paths``, with the files that could not be
+    read. Agency names come from the registry of each minutes' inspection."""
+    from isoprov.core.kinds import detect_kind
+    from isoprov.core.loading import load_yaml
+
+    given = list(paths)
+    files, diagnostics = gather_minutes(given)
+    rows: list[ActionRow] = []
+    names_cache: dict[Path, dict[str, str]] = {}
+    expanded: list[Path] = []
+    for path in files:
+        try:
+            kind = detect_kind(load_yaml(path).data)
+        except InputError as exc:
+            diagnostics += exc.diagnostics
+            continue
+        if kind == "inspection":
+            expanded += minutes_files(path) if path in given else []
+        elif kind == "minutes":
+            expanded.append(path)
+        elif path in given:
+            diagnostics.append(Diagnostic(str(path), "tệp này không phải biên bản kiểm tra (có `findings`, `signed`)"))
+    for path in dict.fromkeys(expanded):
+        try:
+            loaded = LoadedMinutes(path, *load_minutes(path))
+        except InputError as exc:
+            diagnostics += exc.diagnostics
+            continue
+        inspection_path = resolve(path.parent, loaded.minutes.inspection).resolve()
+        if inspection_path not in names_cache:
+            names, found = _names(inspection_path, loaded)
+            diagnostics += found
+            names_cache[inspection_path] = names
+        rows += rows_of(loaded, names_cache[inspection_path], today)
+    return rows, diagnostics
+
+
+def _names(inspection_path: Path, loaded: LoadedMinutes) -> tuple[dict[str, str], list[Diagnostic]]:
+    if not inspection_path.is_file():
+        message = f"không tìm thấy tệp kế hoạch kiểm tra `{loaded.minutes.inspection}`"
+        return {}, [loaded.doc.diagnostic(("inspection",), message)]
+    try:
+        inspection: Inspection = load_inspection(inspection_path)[0]
+        registry: Registry = load_registry(resolve(inspection_path.parent, inspection.agencies))
+    except InputError as exc:
+        return {}, exc.diagnostics
+    except OSError:
+        return {}, []
+    return {a.code: a.name for a in registry.agencies}, []

@@ -1,0 +1,159 @@
+"""The documents of the yearly inspection (SPEC §9) rendered by ``isoprov render`` from the Bình
+Phước 2021 example: golden Markdown (``ISOPROV_UPDATE_GOLDEN=1`` refreshes it), Word files that
+python-docx opens, and the kind-specific errors."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+
+from tests import ROOT
+from tests.clirun import invoke
+
+GOLDEN = ROOT / "tests" / "golden"
+DOCS = ROOT / "examples" / "binh-phuoc-2021" / "van-ban"
+
+#: (kind, data file): every document of the example.
+CASES = [
+    ("inspection-plan", "ke-hoach"),
+    ("inspection-decision", "quyet-dinh"),
+    ("report-request", "de-nghi-bao-cao"),
+    ("minutes", "bien-ban-SKHDT"),
+    ("minutes", "bien-ban-SXD"),
+    ("correction-request", "de-nghi-khac-phuc-SXD"),
+    ("action-rejection", "chua-chap-nhan-SKHDT"),
+    ("inspection-summary", "tong-hop-thang-11"),
+    ("ministry-report", "bao-cao-bo"),
+]
+LETTERS = {"report-request", "correction-request", "action-rejection"}
+
+
+@pytest.fixture(autouse=True)
+def _in_repository(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+
+def render(kind: str, data: Path, out: Path) -> Any:
+    return invoke(["render", kind, str(data), "-o", str(out)])
+
+
+@pytest.mark.parametrize(("kind", "name"), CASES, ids=[n for _, n in CASES])
+def test_golden_markdown(kind: str, name: str, tmp_path: Path) -> None:
+    out = tmp_path / f"{name}.md"
+    result = render(kind, DOCS / f"{name}.yaml", out)
+    assert result.exit_code == 0, result.stderr
+    golden = GOLDEN / f"binh-phuoc-2021-{name}.md"
+    text = out.read_text(encoding="utf-8")
+    if os.environ.get("ISOPROV_UPDATE_GOLDEN") == "1":
+        golden.write_text(text, encoding="utf-8")
+        return
+    assert golden.exists(), f"thiếu {golden}; tạo bằng ISOPROV_UPDATE_GOLDEN=1 python -m pytest {__file__}"
+    assert text == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("kind", "name"), CASES, ids=[n for _, n in CASES])
+def test_docx_opens_with_the_decree_header(kind: str, name: str, tmp_path: Path) -> None:
+    out = tmp_path / f"{name}.docx"
+    assert render(kind, DOCS / f"{name}.yaml", out).exit_code == 0
+    document = docx.Document(str(out))
+    header = document.tables[0]
+    assert len(header.columns) == 2
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header.cell(0, 1).text
+    fonts = {r.font.name for p in document.paragraphs for r in p.runs if r.text.strip()}
+    assert fonts <= {"Times New Roman", None}
+    text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        c.text for t in document.tables for row in t.rows for c in row.cells
+    )
+    if kind in LETTERS:
+        assert "V/v " in "\n".join(c.text for row in header.rows for c in row.cells)
+        assert "Kính gửi" in text
+    if kind == "minutes":
+        assert "TRƯỞNG ĐOÀN KIỂM TRA" in text and "ĐẠI DIỆN SỞ" in text
+        assert "Nơi nhận" not in text
+
+
+@pytest.mark.parametrize(("kind", "name"), CASES[:4], ids=[n for _, n in CASES[:4]])
+def test_html_renders(kind: str, name: str, tmp_path: Path) -> None:
+    out = tmp_path / f"{name}.html"
+    assert render(kind, DOCS / f"{name}.yaml", out).exit_code == 0
+    assert "<html" in out.read_text(encoding="utf-8")
+
+
+def test_the_plan_appends_the_inspection_budget(tmp_path: Path) -> None:
+    out = tmp_path / "k.md"
+    render("inspection-plan", DOCS / "ke-hoach.yaml", out)
+    text = out.read_text(encoding="utf-8")
+    assert "Mười tám triệu bảy trăm bảy mươi nghìn đồng chẵn" in text
+    assert "| 2 | Sở Xây dựng | Tại trụ sở cơ quan | 24/11/2021 |" in text
+    assert "Kiểm tra qua hồ sơ, báo cáo: 26 cơ quan" in text
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+HEADER = """\
+header:
+  issuing_body: Sở Khoa học và Công nghệ
+  symbol: {symbol}
+  place: Bình Phước
+  date: 2021-12-01
+  title: Thử
+recipients: ["Lưu: VT"]
+signature: {{position: GIÁM ĐỐC}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("kind", "source", "symbol", "line", "says"),
+    [
+        ("inspection-plan", "", "KH-SKHCN", 1, "cần khóa `inspection`"),
+        ("inspection-plan", "minutes: ../x.yaml", "KH-SKHCN", 9, "không dùng `minutes`"),
+        ("correction-request", "minutes: {bp}/bien-ban/SKHDT.yaml", "SKHCN-TĐC", None, ""),
+        ("correction-request", "minutes: nope.yaml", "SKHCN-TĐC", 9, "không tìm thấy tệp biên bản"),
+        ("action-rejection", "minutes: {bp}/bien-ban/SXD.yaml", "SKHCN-TĐC", 1, "không có hành động khắc phục nào"),
+    ],
+)
+def test_kind_errors_are_located(
+    tmp_path: Path, kind: str, source: str, symbol: str, line: int | None, says: str
+) -> None:
+    bp = ROOT / "examples" / "binh-phuoc-2021"
+    data = write(tmp_path, "d.yaml", HEADER.format(symbol=symbol) + source.format(bp=bp) + "\n")
+    out = tmp_path / "o.md"
+    result = render(kind, data, out)
+    if line is None:
+        assert result.exit_code == 0, result.stderr
+        return
+    assert result.exit_code == 1
+    assert not out.exists()
+    assert f":{line}:" in result.stderr and says in result.stderr
+
+
+def test_a_letter_with_a_kind_symbol_is_warned(tmp_path: Path) -> None:
+    bp = ROOT / "examples" / "binh-phuoc-2021"
+    data = write(tmp_path, "d.yaml", HEADER.format(symbol="KH-SKHCN") + f"inspection: {bp}/kiem-tra-2021.yaml\n")
+    result = render("report-request", data, tmp_path / "o.md")
+    assert result.exit_code == 0
+    assert "công văn không có tên loại" in result.stderr
+
+
+def test_the_output_never_overwrites_a_file_the_document_reads(tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "bp"
+    shutil.copytree(ROOT / "examples" / "binh-phuoc-2021", copy)
+    minutes = copy / "bien-ban" / "SKHDT.yaml"
+    before = minutes.read_bytes()
+    for kind, data in (("minutes", "bien-ban-SKHDT.yaml"), ("inspection-plan", "ke-hoach.yaml")):
+        link = tmp_path / f"{kind}.md"  # a link to an input: writing it would destroy the minutes
+        link.symlink_to(minutes)
+        result = render(kind, copy / "van-ban" / data, link)
+        assert result.exit_code == 2, result.stderr
+        assert "chính là tệp đầu vào" in result.stderr
+    assert minutes.read_bytes() == before
