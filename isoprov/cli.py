@@ -336,12 +336,35 @@ def render(
             "với các vùng `::: tên`, dùng được với pandoc).",
         ),
     ] = None,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout",
+            metavar="GIÂY",
+            min=0.1,
+            max=3600,
+            help="Thời gian tối đa cho một lần chạy mẫu (mặc định 10 giây).",
+        ),
+    ] = 10.0,
+    allow_folder: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--allow-folder",
+            metavar="DIR",
+            readable=False,
+            help="Thư mục ngoài thư mục của tệp dữ liệu mà báo cáo được phép tìm bản tự đánh giá (lặp lại được).",
+        ),
+    ] = None,
 ) -> None:
     """Soạn văn bản hành chính theo Nghị định 30/2020/NĐ-CP."""
     from isoprov.commands import render as command
 
     form = markdown.value if markdown is not None else None
-    raise typer.Exit(command.run(kind.value, data, output, template, markdown=form))
+    raise typer.Exit(
+        command.run(
+            kind.value, data, output, template, markdown=form, seconds=timeout, allowed_folders=allow_folder or []
+        )
+    )
 
 
 @app.command(cls=VietnameseCommand)

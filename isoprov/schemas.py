@@ -310,5 +310,15 @@ _FIELD_PATCHES: dict[tuple[str, str], Callable[[dict[str, Any]], dict[str, Any]]
     # `triệu`, `Triệu đồng`, `trđ`: spellings the budget model normalises; the list completes
     ("Budget", "unit"): _or(_TEXT),
     # a cap is money with its unit (`150.000 đồng`); a bare number is refused by the model
-    ("NormCap", "max"): lambda node: {**_MONEY_TEXT, "description": node.get("description", "")},
+    # … or a share of another cap, `{percent: 80, of: iso-tu-van-xay-dung-chi-cuc}` (SPEC §5b)
+    ("NormCap", "max"): lambda node: {
+        "anyOf": [_MONEY_TEXT, {"$ref": "#/definitions/PercentOf"}],
+        "description": node.get("description", ""),
+    },
+    ("NormCap", "min"): lambda node: {
+        "anyOf": [_MONEY_TEXT, {"type": "null"}],
+        "description": node.get("description", ""),
+    },
+    ("NormCap", "for"): _one_or_many,
+    ("BudgetItem", "of"): _one_or_many,
 }

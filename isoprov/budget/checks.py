@@ -55,7 +55,25 @@ BUD016 ambiguous-number (warning), at the item (or the budget-level key)
     a YAML number with exactly three decimals, ``rate: 500.000``: YAML reads 500, a Vietnamese
     reader 500.000. SPEC §5 takes a number as a number, so it counts as YAML reads it (500), and
     the warning says how to write either reading so that it is read one way only. (A *string*
-    that reads two ways, ``"1.5 triệu"``, is an input error.)
+    that reads two ways, ``"1.5 triệu"``, is an input error.) The advice always writes a
+    Vietnamese decimal in quotes (``"2,5"``): unquoted inside ``[…]`` YAML splits it at the comma.
+BUD017 inexact-amount (error)
+    a computed amount that is not a finite number of đồng (``1.800.000 đồng × 2 × 15/26``) in a
+    budget without ``rounding``: say how to round (``rounding: {to: 1 đồng}``).
+BUD018 below-minimum (warning)
+    a rate below the ``min`` of a cap's range: ``rate: 2 triệu đồng`` with independent experts at
+    2,8–7,4 triệu đồng/người/tháng (Thông tư 116/2015/TT-BTC Điều 4 khoản 3).
+BUD019 wrong-kind (error)
+    an item (or a budget, ``for: xa``) of one kind of agency citing a cap ``for`` other kinds: a
+    xã line citing the chi cục cap; the message names the cap that fits, when there is one.
+BUD020 share-exceeded (error), at the first item citing the cap
+    the items citing a cap with ``share: {percent: 80, of: X}`` add up to more than 80 % of cap X
+    (independent experts ≤ 80 % of the consultant-organisation cap, khoản 3).
+
+Percentage lines (``percent: 5, of: [A, B]``: 5 % × Σ the computed amounts of items A and B) are
+checked like any computed amount (BUD001 when a declared amount differs); with ``rounding`` every
+computed amount is rounded first (:meth:`~isoprov.budget.model.Rounding.apply`), and the
+percentage lines, totals and words use the rounded amounts.
 
 Input errors (unknown keys, a money string that could be read two ways such as ``1.5 triệu``, a figure
 with more than 30 digits before or after the decimal mark) are not
@@ -64,17 +82,20 @@ findings: :func:`~isoprov.core.validation.validate_document` reports them at the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
+from isoprov.budget.agencies import kind_name
 from isoprov.budget.model import Budget, BudgetItem, exact_arithmetic, money_as_written
-from isoprov.budget.norms import Norm, NormSet
+from isoprov.budget.norms import NormSet, ResolvedCap
+from isoprov.budget.references import References, resolve_references
 from isoprov.budget.results import BudgetReport, ItemResult
 from isoprov.core.diagnostics import Diagnostic, Severity
 from isoprov.core.loading import PathKey, YamlDocument
-from isoprov.core.numbers import format_number
-from isoprov.core.vietnamese import amount_in_words, same_amount_words, to_unit, words_to_amount
+from isoprov.core.numbers import exact_decimal, format_approximate, format_figure, format_number
+from isoprov.core.vietnamese import amount_in_words, same_amount_words, to_unit, unit_factor, words_to_amount
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +123,10 @@ EXAMPLE_NORM = Check("BUD013", "example-norm", Severity.NOTE)
 NORM_WITHOUT_RATE = Check("BUD014", "norm-without-rate", Severity.WARNING)
 QUANTITY_WITHOUT_RATE = Check("BUD015", "quantity-without-rate", Severity.WARNING)
 AMBIGUOUS_NUMBER = Check("BUD016", "ambiguous-number", Severity.WARNING)
+INEXACT_AMOUNT = Check("BUD017", "inexact-amount", Severity.ERROR)
+BELOW_MINIMUM = Check("BUD018", "below-minimum", Severity.WARNING)
+WRONG_KIND = Check("BUD019", "wrong-kind", Severity.ERROR)
+SHARE_EXCEEDED = Check("BUD020", "share-exceeded", Severity.ERROR)
 
 CHECKS: tuple[Check, ...] = (
     AMOUNT_MISMATCH,
@@ -120,6 +145,10 @@ CHECKS: tuple[Check, ...] = (
     NORM_WITHOUT_RATE,
     QUANTITY_WITHOUT_RATE,
     AMBIGUOUS_NUMBER,
+    INEXACT_AMOUNT,
+    BELOW_MINIMUM,
+    WRONG_KIND,
+    SHARE_EXCEEDED,
 )
 
 
@@ -140,7 +169,8 @@ def ambiguous_yaml_number(value: Decimal) -> str | None:
     else:
         other = (
             f"nếu là {yaml_reading} hãy viết theo cách Việt Nam trong ngoặc kép, ví dụ "
-            f'`"{yaml_reading} triệu đồng"` (số tiền) hoặc `"{yaml_reading}"` (số lượng)'
+            f'`"{yaml_reading} triệu đồng"` (số tiền) hoặc `"{yaml_reading}"` (số lượng) — luôn trong ngoặc '
+            "kép: không có ngoặc kép, trong `[…]` hay `{…}` YAML tách số ở dấu phẩy"
         )
     return (
         f"`{value}` có thể hiểu là {yaml_reading} (dấu `.` là dấu thập phân) hoặc {grouped} "
@@ -154,16 +184,57 @@ def ambiguous_yaml_number(value: Decimal) -> str | None:
 # ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class _Amounts:
+    """One item's figures in đồng, exact (Fractions): what the table and the checks need."""
+
+    declared: Fraction | None
+    unrounded: Fraction | None  # rate × quantity × times, or percent × Σ of
+    computed: Fraction | None  # the same, rounded when the budget says so
+    breakdown: Fraction | None
+    base: Fraction | None  # a percentage line: Σ of its items
+
+    @property
+    def value(self) -> Fraction:
+        """What the item counts: computed, else declared, else its breakdown."""
+        for v in (self.computed, self.declared, self.breakdown):
+            if v is not None:
+                return v
+        return Fraction(0)
+
+
+def _unverified(verified: str | None) -> str:
+    if verified == "secondary":
+        return " (con số lấy từ nguồn thứ cấp, chưa đối chiếu với lời văn của văn bản)"
+    if verified == "unverified":
+        return " (con số chưa được đối chiếu với lời văn của văn bản)"
+    return ""
+
+
+def _decimal(value: Fraction) -> Decimal:
+    """An exact Decimal when the amount has one; else (an amount not yet rounded, × 15/26 and no
+    ``rounding``: BUD017 reports it) the nearest with 6 decimals of đồng, for display only."""
+    exact = exact_decimal(value)
+    if exact is not None:
+        return exact
+    return Decimal(round(value * 10**6)).scaleb(-6)
+
+
 class _Checker:
-    def __init__(self, budget: Budget, doc: YamlDocument, norms: NormSet) -> None:
+    def __init__(self, budget: Budget, doc: YamlDocument, norms: NormSet, refs: References) -> None:
         self.budget = budget
         self.doc = doc
         self.norms = norms
+        self.refs = refs
         self.unit = budget.unit
         self.findings: list[Diagnostic] = []
         self._example_noted: set[str] = set()
+        self._amounts: dict[PathKey, _Amounts] = {}
+        self._cited: dict[str, list[tuple[PathKey, Fraction]]] = {}
 
-    def show(self, vnd: Decimal) -> str:
+    def show(self, vnd: Decimal | Fraction) -> str:
+        if isinstance(vnd, Fraction):
+            return f"{format_approximate(vnd / Fraction(unit_factor(self.unit)))} {self.unit}"
         return f"{format_number(to_unit(vnd, self.unit))} {self.unit}"
 
     def find(self, check: Check, path: PathKey, message: str, *, key: bool = False) -> None:
@@ -173,72 +244,132 @@ class _Checker:
         mark = self.doc.source.locate(path, key=key)
         return mark.line if mark else None
 
-    def item(self, item: BudgetItem, path: PathKey, number: str, depth: int) -> ItemResult:
+    # -- amounts ------------------------------------------------------------------------------
+
+    def amounts(self, path: PathKey) -> _Amounts:
+        """The item's figures, computing what it depends on first (its sub-items, the items of a
+        percentage line); :func:`~isoprov.budget.references.resolve_references` has refused loops."""
+        found = self._amounts.get(path)
+        if found is not None:
+            return found
+        item = self.refs.items[path]
+        children = [self.amounts((*path, "breakdown", j)).value for j in range(len(item.breakdown))]
+        declared = Fraction(item.amount.to_vnd(self.unit)) if item.amount is not None else None
+        unrounded = base = None
+        if item.rate is not None:
+            unrounded = Fraction(item.rate.to_vnd(self.unit))
+            if item.quantity is not None:
+                unrounded *= Fraction(item.quantity)
+            for m in item.times:
+                unrounded *= Fraction(m.value)
+        elif item.percent is not None:
+            base = sum((self.amounts(target).value for target in self.refs.targets(item)), Fraction(0))
+            unrounded = Fraction(item.percent) / 100 * base
+        computed = unrounded
+        if unrounded is not None and self.budget.rounding is not None:
+            computed = self.budget.rounding.apply(unrounded, self.unit)
+        breakdown = sum(children, Fraction(0)) if children else None
+        found = _Amounts(declared, unrounded, computed, breakdown, base)
+        self._amounts[path] = found
+        return found
+
+    def basis(self, item: BudgetItem) -> str:
+        """A percentage line as a reader checks it: "5 % × (mục 1 + mục 2)"."""
+        names = []
+        for target in self.refs.targets(item):
+            if len(target) == 2 and isinstance(target[1], int):
+                names.append(f"mục {target[1] + 1}")
+            else:
+                names.append(f"„{self.refs.items[target].name}”")
+        joined = " + ".join(names)
+        return (
+            f"{format_figure(item.percent or 0)} % × ({joined})"
+            if len(names) > 1
+            else f"{format_figure(item.percent or 0)} % × {joined}"
+        )
+
+    def item(self, item: BudgetItem, path: PathKey, number: str, depth: int, kind: str | None) -> ItemResult:
+        kind = item.for_ or kind
         self.positive(item, path)
         self.ambiguous(path, path, ("quantity", "rate", "amount", "times"))
-        children = tuple(self.item(sub, (*path, "breakdown", j), "", depth + 1) for j, sub in enumerate(item.breakdown))
-        declared = item.amount.to_vnd(self.unit) if item.amount is not None else None
-        computed = None
-        if item.rate is not None:
-            computed = item.rate.to_vnd(self.unit) * (item.quantity if item.quantity is not None else 1)
-            for m in item.times:
-                computed *= m.value
-        breakdown = sum((c.value_vnd for c in children), Decimal(0)) if children else None
+        children = tuple(
+            self.item(sub, (*path, "breakdown", j), "", depth + 1, kind) for j, sub in enumerate(item.breakdown)
+        )
+        a = self.amounts(path)
+        basis = self.basis(item) if item.percent is not None else ""
+        formula = item.formula(self.unit)
+        if basis:
+            formula = f"{basis} = {format_figure(item.percent or 0)} % × {self.show(a.base or Fraction(0))}"
         mismatch = False
-        if computed is not None and declared is not None and computed != declared:
+        if a.unrounded is not None and a.computed == a.unrounded and exact_decimal(a.unrounded) is None:
+            self.find(
+                INEXACT_AMOUNT,
+                path,
+                f"`{item.name}`: thành tiền tính lại {self.show(a.unrounded)} ({formula}) không phải một số đồng "
+                "hữu hạn; hãy thêm cách làm tròn cho dự toán, ví dụ `rounding: {to: 1 đồng}` hoặc "
+                "`rounding: {to: 1.000 đồng}`",
+            )
+        if a.computed is not None and a.declared is not None and a.computed != a.declared:
             mismatch = True
+            rounded = ""
+            if a.unrounded is not None and a.unrounded != a.computed:
+                rounded = f", {self.show(a.unrounded)} trước khi làm tròn"
             self.find(
                 AMOUNT_MISMATCH,
                 path,
-                f"`{item.name}`: thành tiền kê khai {self.show(declared)} khác thành tiền tính lại "
-                f"{self.show(computed)} ({item.formula(self.unit)}); chênh lệch "
-                f"{self.show(abs(declared - computed))}",
+                f"`{item.name}`: thành tiền kê khai {self.show(a.declared)} khác thành tiền tính lại "
+                f"{self.show(a.computed)} ({formula}{rounded}); chênh lệch "
+                f"{self.show(abs(a.declared - a.computed))}",
             )
         # The item's amount is the declared one when there is one: a wrong rate × quantity is
         # BUD001's business, not a second finding here.
-        own = declared if declared is not None else computed
-        if breakdown is not None and own is not None and breakdown != own:
+        own = a.declared if a.declared is not None else a.computed
+        if a.breakdown is not None and own is not None and a.breakdown != own:
             mismatch = True
-            what = "thành tiền kê khai" if declared is not None else "thành tiền tính lại"
+            what = "thành tiền kê khai" if a.declared is not None else "thành tiền tính lại"
             self.find(
                 BREAKDOWN_MISMATCH,
                 path,
-                f"`{item.name}`: tổng các khoản chi tiết {self.show(breakdown)} khác {what} "
-                f"{self.show(own)}; chênh lệch {self.show(abs(breakdown - own))}",
+                f"`{item.name}`: tổng các khoản chi tiết {self.show(a.breakdown)} khác {what} "
+                f"{self.show(own)}; chênh lệch {self.show(abs(a.breakdown - own))}",
             )
-        if computed is None and declared is None and breakdown is None:
+        if a.computed is None and a.declared is None and a.breakdown is None:
             self.find(
                 NO_AMOUNT,
                 path,
                 f"`{item.name}` không có định mức (`rate`), thành tiền (`amount`) hay chi tiết "
                 "(`breakdown`): không tính được thành tiền",
             )
-        counted = declared is not None or breakdown is not None
+        counted = a.declared is not None or a.breakdown is not None
         factors = [item.quantity, *(m.value for m in item.times)]
-        if item.rate is None and counted and any(f is not None and f != 1 for f in factors):
-            self.unused_multipliers(item, path, declared, breakdown)
-        self.norm(item, path)
-        value = computed if computed is not None else declared if declared is not None else breakdown
+        if item.rate is None and item.percent is None and counted and any(f is not None and f != 1 for f in factors):
+            self.unused_multipliers(item, path, a.declared, a.breakdown)
+        cap = self.norm(item, path, kind, a.value)
         return ItemResult(
             item=item,
             path=path,
             number=number,
             depth=depth,
             line=self.line(path),
-            declared_vnd=declared,
-            computed_vnd=computed,
-            breakdown_vnd=breakdown,
-            value_vnd=value if value is not None else Decimal(0),
+            declared_vnd=_decimal(a.declared) if a.declared is not None else None,
+            computed_vnd=_decimal(a.computed) if a.computed is not None else None,
+            breakdown_vnd=_decimal(a.breakdown) if a.breakdown is not None else None,
+            value_vnd=_decimal(a.value),
             children=children,
             mismatch=mismatch,
+            unrounded_vnd=a.unrounded if a.unrounded is not None and a.unrounded != a.computed else None,
+            basis=basis,
+            base_vnd=_decimal(a.base) if a.base is not None else None,
+            of_paths=tuple(self.refs.targets(item)),
+            cap=cap,
         )
 
     def unused_multipliers(
-        self, item: BudgetItem, path: PathKey, declared: Decimal | None, breakdown: Decimal | None
+        self, item: BudgetItem, path: PathKey, declared: Fraction | None, breakdown: Fraction | None
     ) -> None:
         keys = []
         if item.quantity is not None and item.quantity != 1:
-            keys.append(f"số lượng (`quantity: {format_number(item.quantity)}`)")
+            keys.append(f"số lượng (`quantity: {format_figure(item.quantity)}`)")
         if any(m.value != 1 for m in item.times):
             keys.append(f"hệ số nhân (`times: {', '.join(m.shown() for m in item.times)}`)")
         if declared is not None:
@@ -254,20 +385,27 @@ class _Checker:
         )
 
     def positive(self, item: BudgetItem, path: PathKey) -> None:
-        checks: list[tuple[str, Decimal | None, str]] = []
+        # (what, value, how it is written): the text is only made for a value that is not positive
+        checks: list[tuple[str, Decimal | Fraction, Callable[[], str]]] = []
         if item.quantity is not None:
-            checks.append(("số lượng (`quantity`)", item.quantity, format_number(item.quantity)))
+            quantity = item.quantity
+            checks.append(("số lượng (`quantity`)", quantity, lambda: format_figure(quantity)))
+        if item.percent is not None:
+            percent = item.percent
+            checks.append(("tỷ lệ phần trăm (`percent`)", percent, lambda: format_figure(percent)))
         for what, money in (("định mức (`rate`)", item.rate), ("thành tiền (`amount`)", item.amount)):
             if money is not None:
-                checks.append((what, money.number, money_as_written(money)))
-        checks += [(f"hệ số nhân (`times[{k}]`)", m.value, m.shown()) for k, m in enumerate(item.times)]
+                checks.append((what, money.number, lambda m=money: money_as_written(m)))  # type: ignore[misc]
+        checks += [(f"hệ số nhân (`times[{k}]`)", m.value, m.shown) for k, m in enumerate(item.times)]
         for what, value, shown in checks:
-            if value is not None and value <= 0:
-                self.find(NOT_POSITIVE, path, f"`{item.name}`: {what} phải lớn hơn 0, không phải {shown}")
+            if value <= 0:
+                self.find(NOT_POSITIVE, path, f"`{item.name}`: {what} phải lớn hơn 0, không phải {shown()}")
 
-    def norm(self, item: BudgetItem, path: PathKey) -> None:
+    # -- caps ---------------------------------------------------------------------------------
+
+    def norm(self, item: BudgetItem, path: PathKey, kind: str | None, value: Fraction) -> ResolvedCap | None:
         if item.norm is None:
-            return
+            return None
         found = self.norms.get(item.norm)
         if found is None:
             hint = self.norms.suggest(item.norm)
@@ -278,49 +416,97 @@ class _Checker:
                 + (f" (có phải `{hint}`?)" if hint else "")
                 + "; khoản này chưa được đối chiếu định mức tối đa (thêm tệp định mức bằng `--norms`)",
             )
-            return
-        if item.rate is None:
+            return None
+        cap = self.norms.resolve(item.norm)
+        if kind is not None and found.cap.for_ and kind not in found.cap.for_:
+            fits = self.norms.fitting(item.norm, kind)
+            kinds = ", ".join(kind_name(k) for k in found.cap.for_)
             self.find(
-                NORM_WITHOUT_RATE,
+                WRONG_KIND,
                 path,
-                f"`{item.name}` ghi định mức `{item.norm}` nhưng không có `rate`: không đối chiếu được",
+                f"`{item.name}`: khoản dành cho {kind_name(kind)} nhưng định mức `{item.norm}` chỉ áp dụng cho "
+                f"{kinds}"
+                + (
+                    f"; mức dành cho {kind_name(kind)} là `{fits}` ({self.norms.resolve(fits).full()})"
+                    if fits
+                    else f"; không có định mức nào cùng loại cho {kind_name(kind)}"
+                ),
             )
-            return
-        self.compare_with_cap(item, path, found)
+            return cap
+        self._cited.setdefault(item.norm, []).append((path, value))
+        if item.rate is None:
+            if found.cap.share is None:
+                self.find(
+                    NORM_WITHOUT_RATE,
+                    path,
+                    f"`{item.name}` ghi định mức `{item.norm}` nhưng không có `rate`: không đối chiếu được",
+                )
+            return cap
+        self.compare_with_cap(item, path, cap)
+        return cap
 
-    def compare_with_cap(self, item: BudgetItem, path: PathKey, norm: Norm) -> None:
+    def compare_with_cap(self, item: BudgetItem, path: PathKey, cap: ResolvedCap) -> None:
         assert item.rate is not None
-        rate = item.rate.to_vnd(self.unit)
-        cap = norm.cap
-        rate_text = f"{format_number(rate)} đồng"
+        norm = cap.norm
+        rate = Fraction(item.rate.to_vnd(self.unit))
+        rate_text = f"{format_number(item.rate.to_vnd(self.unit))} đồng"
         if not norm.example:
             if rate > cap.max_vnd:
                 self.find(
                     NORM_EXCEEDED,
                     path,
                     f"`{item.name}`: định mức {rate_text} vượt mức tối đa {cap.shown()} "
-                    f"({cap.name}; {norm.source}); vượt {format_number(rate - cap.max_vnd)} đồng",
+                    f"({norm.cap.name}; {cap.derivation() + '; ' if cap.chain else ''}{norm.source}); "
+                    f"vượt {format_approximate(rate - cap.max_vnd)} đồng{_unverified(norm.cap.verified)}",
+                )
+            elif cap.min_vnd is not None and rate < cap.min_vnd:
+                self.find(
+                    BELOW_MINIMUM,
+                    path,
+                    f"`{item.name}`: định mức {rate_text} thấp hơn mức tối thiểu của khung "
+                    f"{format_number(cap.min_vnd)} đồng – {cap.shown()} ({norm.cap.name}; {norm.source})",
                 )
             return
         replace = (
             "đây là mức ví dụ, không trích từ văn bản quy phạm; hãy thay bằng mức của tỉnh "
             "(nghị quyết HĐND): một tệp định mức cùng mã trong thư mục `norms/` cạnh dự toán, hoặc qua `--norms`"
         )
+        cap_id = norm.cap.id
         if rate > cap.max_vnd:
             self.find(
                 EXAMPLE_NORM_EXCEEDED,
                 path,
-                f"`{item.name}`: định mức {rate_text} vượt mức ví dụ {cap.shown()} của `{cap.id}` "
+                f"`{item.name}`: định mức {rate_text} vượt mức ví dụ {cap.shown()} của `{cap_id}` "
                 f"({norm.file}); {replace}",
             )
-        elif cap.id not in self._example_noted:
-            self._example_noted.add(cap.id)
+        elif cap_id not in self._example_noted:
+            self._example_noted.add(cap_id)
             self.find(
                 EXAMPLE_NORM,
                 path,
                 f"`{item.name}`: định mức {rate_text} chỉ được đối chiếu với mức ví dụ {cap.shown()} "
-                f"của `{cap.id}` ({norm.file}); {replace}",
+                f"của `{cap_id}` ({norm.file}); {replace}",
             )
+
+    def shares(self) -> None:
+        """BUD020: the items citing a cap with ``share`` add up to more than its share."""
+        for norm_id, cited in self._cited.items():
+            norm = self.norms.get(norm_id)
+            if norm is None or norm.cap.share is None or norm.example:
+                continue
+            share = norm.cap.share
+            of = self.norms.resolve(share.of)
+            limit = Fraction(share.percent) / 100 * of.max_vnd
+            total = sum((v for _, v in cited), Fraction(0))
+            if total > limit:
+                first = cited[0][0]
+                self.find(
+                    SHARE_EXCEEDED,
+                    first,
+                    f"tổng các khoản theo định mức `{norm_id}` ({len(cited)} khoản) là {self.show(total)}, vượt "
+                    f"{format_number(share.percent)} % mức `{share.of}` ({of.full()}) = {self.show(limit)} "
+                    f"({norm.source}); vượt {self.show(total - limit)}",
+                )
 
     def ambiguous(self, where: PathKey, mapping: PathKey, keys: Sequence[str], *, key: bool = False) -> None:
         """BUD016 for each YAML number under ``mapping``'s ``keys`` that reads two ways."""
@@ -419,14 +605,22 @@ class _Checker:
 
 
 def check_budget(budget: Budget, doc: YamlDocument, norms: NormSet) -> BudgetReport:
-    """Compute every item and the total, and run the checks of SPEC §5 (codes in the module doc).
+    """Compute every item and the total, and run the checks of SPEC §5 and §5b (codes in the
+    module doc).
 
     Pure: touches no files. ``doc`` is the document ``budget`` was validated from (for lines).
+    InputError when the items' ids and percentage lines cannot be computed (a repeated id, an
+    unknown id in ``of``, a loop).
     """
-    checker = _Checker(budget, doc, norms)
+    refs = resolve_references(budget, doc)
+    checker = _Checker(budget, doc, norms, refs)
     with exact_arithmetic():
-        items = tuple(checker.item(item, ("items", i), str(i + 1), 0) for i, item in enumerate(budget.items))
-        total = sum((i.value_vnd for i in items), Decimal(0))
+        items = tuple(
+            checker.item(item, ("items", i), str(i + 1), 0, budget.for_) for i, item in enumerate(budget.items)
+        )
+        checker.shares()
+        exact_total = sum((checker.amounts(("items", i)).value for i in range(len(items))), Fraction(0))
+        total = _decimal(exact_total)
         words = checker.budget_level(items, total)
     findings = sorted(checker.findings, key=lambda d: (d.line or 0, d.code))
     return BudgetReport(

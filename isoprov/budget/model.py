@@ -29,11 +29,13 @@ from decimal import (
     Overflow,
     localcontext,
 )
+from fractions import Fraction
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator
+from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
 
-from isoprov.core.numbers import format_number, parse_count
+from isoprov.budget.agencies import AGENCY_KINDS, agency_kind
+from isoprov.core.numbers import Figure, format_figure, format_number, parse_figure
 from isoprov.core.validation import Model, decimal_places
 from isoprov.core.vietnamese import MoneyParseError, canonical_unit, from_unit, parse_money, to_unit
 
@@ -58,6 +60,7 @@ def exact_arithmetic() -> AbstractContextManager[Context]:
     return localcontext(Context(prec=_PRECISION, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=traps))
 
 
+_FRACTION_MONEY = re.compile(r"^\s*[-−–]?\s*\d[\d.,]*\s*/\s*\d")
 _MINUS_RE = re.compile(r"^\s*[-−–]\s*(?=\d)")
 
 
@@ -70,10 +73,12 @@ def bounded(value: Decimal, what: str, written: str) -> Decimal:
     before the decimal mark or :data:`MAX_DECIMALS` after it (``written``: as the file has it)."""
     if value.is_zero():
         return value
-    shown = _abbreviated(" ".join(written.split()))
     if value.adjusted() >= MAX_WHOLE_DIGITS:
+        shown = _abbreviated(" ".join(written.split()))
         raise ValueError(f"{what} `{shown}` quá lớn: phần nguyên tối đa {MAX_WHOLE_DIGITS} chữ số")
-    if decimal_places(value) > MAX_DECIMALS:
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_DECIMALS and decimal_places(value) > MAX_DECIMALS:
+        shown = _abbreviated(" ".join(written.split()))
         raise ValueError(f"{what} `{shown}` có quá nhiều chữ số thập phân (tối đa {MAX_DECIMALS})")
     return value
 
@@ -111,6 +116,11 @@ def money_value(value: Any) -> Any:
     """Turn YAML input into :class:`Money`: a number, or a string that carries its unit."""
     if value is None or isinstance(value, Money):
         return value
+    if isinstance(value, str) and _FRACTION_MONEY.match(value):
+        raise ValueError(
+            f"số tiền `{' '.join(value.split())}` không viết dạng phân số; hãy ghi số tiền một lần và đưa phân số "
+            'vào hệ số nhân, ví dụ `rate: 1.800.000 đồng`, `times: ["15/26 tháng"]`'
+        )
     if isinstance(value, str):
         # A minus sign is read, so that the checks report the value with the other problems
         # (BUD009) instead of one input error hiding them all.
@@ -133,35 +143,51 @@ def money_value(value: Any) -> Any:
 
 
 class Multiplier(Model):
-    """An extra multiplier (hệ số nhân): ``10`` or ``"10 huyện"``."""
+    """An extra multiplier (hệ số nhân): ``10``, ``"10 huyện"`` or ``"15/26 tháng"``."""
 
-    value: Decimal = Field(description="Giá trị")
+    value: Decimal | Fraction = Field(description="Giá trị")
     label: str = Field("", description="Tên đơn vị, ví dụ `huyện`")
 
     def shown(self) -> str:
-        number = format_number(self.value)
+        number = format_figure(self.value)
         return f"{number} {self.label}" if self.label else number
+
+
+def _bounded_figure(value: Figure, what: str, written: str) -> Figure:
+    if isinstance(value, Fraction):
+        bounded(Decimal(value.numerator), what, written)
+        bounded(Decimal(value.denominator), what, written)
+        return value
+    return bounded(value, what, written)
 
 
 def multiplier_value(value: Any) -> Any:
     if isinstance(value, Multiplier):
         return value
     if isinstance(value, str):
-        number, label = parse_count(value)
-        return Multiplier(value=bounded(number, "hệ số nhân", value), label=label)
+        number, label = parse_figure(value)
+        return Multiplier(value=_bounded_figure(number, "hệ số nhân", value), label=label)
     return Multiplier(value=_number(value, "hệ số nhân"))
 
 
-def count_value(value: Any) -> Any:
-    """A quantity: a number, or a Vietnamese-written number in quotes (``"1.000"``)."""
+def count_value(value: Any, what: str = "số lượng") -> Any:
+    """A quantity: a number, or a Vietnamese-written number or fraction in quotes (``"1.000"``,
+    ``"15/26"``)."""
     if value is None:
         return None
     if isinstance(value, str):
-        number, label = parse_count(value)
+        number, label = parse_figure(value)
         if label:
-            raise ValueError(f"số lượng `{value}` chỉ ghi số; tên đơn vị (`{label}`) ghi ở khóa `unit`")
-        return bounded(number, "số lượng", value)
-    return _number(value, "số lượng")
+            raise ValueError(f"{what} `{value}` chỉ ghi số; tên đơn vị (`{label}`) ghi ở khóa `unit`")
+        return _bounded_figure(number, what, value)
+    return _number(value, what)
+
+
+def percent_value(value: Any) -> Any:
+    """A percentage: ``5``, ``"2,5"`` or ``"15/26"`` (the ``%`` sign may be written)."""
+    if isinstance(value, str):
+        value = value.strip().removesuffix("%").strip()
+    return count_value(value, "tỷ lệ phần trăm (`percent`)")
 
 
 def _times_list(value: Any) -> Any:
@@ -189,17 +215,30 @@ _MONEY_SCHEMA = {
 }
 MoneyField = Annotated[Money | None, BeforeValidator(money_value), WithJsonSchema(_MONEY_SCHEMA)]
 CountField = Annotated[
-    Decimal | None,
+    Decimal | Fraction | None,
     BeforeValidator(count_value),
     WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string"}]}),
 ]
+PercentField = Annotated[
+    Decimal | Fraction | None,
+    BeforeValidator(percent_value),
+    WithJsonSchema(
+        {"anyOf": [{"type": "number"}, {"type": "string"}], "description": "Tỷ lệ phần trăm, ví dụ 5 hoặc `2,5`"}
+    ),
+]
+AgencyKind = Annotated[
+    str | None,
+    BeforeValidator(lambda v: None if v is None else agency_kind(v)),
+    WithJsonSchema({"enum": list(AGENCY_KINDS), "description": "Loại cơ quan (kind of agency)"}),
+]
+ITEM_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 MultiplierField = Annotated[
     Multiplier,
     BeforeValidator(multiplier_value),
     WithJsonSchema(
         {
             "anyOf": [{"type": "number"}, {"type": "string"}],
-            "description": "Hệ số nhân: số, hoặc `số tên` như `10 huyện`",
+            "description": "Hệ số nhân: số, hoặc `số tên` như `10 huyện`, phân số như `15/26 tháng`",
         }
     ),
 ]
@@ -208,6 +247,9 @@ MultiplierField = Annotated[
 class BudgetItem(Model):
     """A budget line (khoản chi), possibly with a breakdown (chi tiết) of sub-items."""
 
+    id: str | None = Field(
+        None, pattern=ITEM_ID_PATTERN, description="Mã của khoản (duy nhất trong tệp), để khoản khác tính theo `%`"
+    )
     name: str = Field(min_length=1, description="Nội dung chi")
     unit: str = Field("", description="Đơn vị tính của số lượng, ví dụ Cuộc, người")
     quantity: CountField = Field(None, description="Số lượng")
@@ -216,9 +258,31 @@ class BudgetItem(Model):
     )
     rate: MoneyField = Field(None, description="Định mức (đơn giá)")
     amount: MoneyField = Field(None, description="Thành tiền kê khai")
+    percent: PercentField = Field(None, description="Tỷ lệ phần trăm của tổng các khoản ghi ở `of`")
+    of: Annotated[tuple[str, ...], BeforeValidator(lambda v: [v] if isinstance(v, str) else v)] = Field(
+        (), description="Mã (`id`) các khoản làm cơ sở tính `percent`"
+    )
     norm: str | None = Field(None, min_length=1, description="Mã định mức tối đa để đối chiếu")
+    for_: AgencyKind = Field(None, alias="for", description="Loại cơ quan của khoản (mặc định: `for` của dự toán)")
     note: str = Field("", description="Ghi chú")
     breakdown: tuple[BudgetItem, ...] = Field((), description="Các khoản chi tiết")
+
+    @model_validator(mode="after")
+    def _percent_or_rate(self) -> BudgetItem:
+        if (self.percent is None) != (not self.of):
+            missing = "`of` (mã các khoản làm cơ sở)" if self.percent is not None else "`percent`"
+            raise ValueError(f"khoản tính theo tỷ lệ cần cả `percent` và `of`; thiếu {missing}")
+        if self.percent is not None:
+            extra = [k for k, v in (("rate", self.rate), ("quantity", self.quantity)) if v is not None]
+            if self.times:
+                extra.append("times")
+            if extra:
+                listed = ", ".join(f"`{k}`" for k in extra)
+                raise ValueError(
+                    f"khoản tính theo tỷ lệ (`percent` của `of`) không dùng {listed}: thành tiền là "
+                    "tỷ lệ × tổng các khoản ở `of`"
+                )
+        return self
 
     def formula(self, budget_unit: str) -> str:
         """The computation as a reader writes it: "122 người × 20.000 đồng × 10 huyện"."""
@@ -226,15 +290,61 @@ class BudgetItem(Model):
             return ""
         parts = []
         if self.quantity is not None:
-            parts.append(f"{format_number(self.quantity)} {self.unit}".strip())
+            parts.append(f"{format_figure(self.quantity)} {self.unit}".strip())
         # a rate written with its unit is shown as written ("20.000đồng/ngày/đại biểu")
         parts.append(self.rate.text if self.rate.explicit else show_money(self.rate, budget_unit, with_unit=True))
         parts.extend(m.shown() for m in self.times)
         return " × ".join(parts)
 
 
+RoundingMode = Literal["half-up", "half-even", "down"]
+
+
+class Rounding(Model):
+    """``rounding: {to: 1.000 đồng, mode: half-up}``: every computed amount is rounded to a
+    multiple of ``to`` (SPEC §5b); ``down`` truncates."""
+
+    to: Annotated[Money, BeforeValidator(money_value), WithJsonSchema(_MONEY_SCHEMA)] = Field(
+        description="Làm tròn tới bội số của số tiền này, ví dụ `1.000 đồng`"
+    )
+    mode: RoundingMode = Field("half-up", description="half-up (mặc định), half-even hoặc down (cắt bỏ)")
+
+    def apply(self, vnd: Fraction, budget_unit: str) -> Fraction:
+        """``vnd`` rounded to a multiple of ``to``, exactly."""
+        step = Fraction(self.to.to_vnd(budget_unit))
+        steps = vnd / step
+        whole = steps.numerator // steps.denominator  # floor
+        rest = steps - whole
+        if self.mode == "down":
+            n = whole if vnd >= 0 else -((-steps).numerator // (-steps).denominator)
+        elif rest > Fraction(1, 2) or (rest == Fraction(1, 2) and (self.mode == "half-up" or whole % 2)):
+            n = whole + 1
+        else:
+            n = whole
+        if self.mode == "half-up" and vnd < 0 and rest == Fraction(1, 2):
+            n = whole  # half away from zero for a negative amount (reported as not positive anyway)
+        return n * step
+
+    def shown(self, budget_unit: str) -> str:
+        """ "tới 1.000 đồng (5 trở lên làm tròn lên)"."""
+        mode = {
+            "half-up": "từ nửa trở lên làm tròn lên",
+            "half-even": "đúng nửa thì về số chẵn",
+            "down": "cắt bỏ phần lẻ",
+        }
+        written = self.to.text if self.to.explicit else f"{format_number(self.to.number)} {budget_unit}"
+        return f"làm tròn tới {written} ({self.mode}: {mode[self.mode]})"
+
+    @field_validator("to")
+    @classmethod
+    def _positive(cls, value: Money) -> Money:
+        if value.number <= 0:
+            raise ValueError(f"`to` phải lớn hơn 0, không phải {money_as_written(value)}")
+        return value
+
+
 class Budget(Model):
-    """A budget estimate (dự toán kinh phí), SPEC §5."""
+    """A budget estimate (dự toán kinh phí), SPEC §5 and §5b."""
 
     title: str = Field(min_length=1, description="Tên dự toán")
     unit: Annotated[BudgetUnit, BeforeValidator(_budget_unit)] = Field(
@@ -243,6 +353,8 @@ class Budget(Model):
     allocated: MoneyField = Field(None, description="Kinh phí được giao")
     total: MoneyField = Field(None, description="Tổng cộng kê khai")
     total_in_words: str | None = Field(None, min_length=1, description="Tổng cộng bằng chữ")
+    for_: AgencyKind = Field(None, alias="for", description="Loại cơ quan của dự toán, ví dụ `xa`")
+    rounding: Rounding | None = Field(None, description="Làm tròn thành tiền tính lại")
     # Not Field(min_length=1): pydantic then also reports "too short" whenever an item is invalid.
     items: tuple[BudgetItem, ...] = Field(description="Các khoản chi (ít nhất một)")
 

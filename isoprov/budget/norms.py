@@ -14,6 +14,19 @@ A file marked ``example: true`` holds figures that are *not* taken from a regula
 rate to replace by the province's HĐND resolution): budgets may use them, but a check against
 them is reported as a note (within the cap) or a warning (above it), never as an error.
 
+A cap may also be defined from another (SPEC §5b, Thông tư 116/2015/TT-BTC Điều 4)::
+
+      - id: iso-tu-van-xay-dung-xa
+        max: {percent: 80, of: iso-tu-van-xay-dung-chi-cuc}   # 80 % of point c: 26,4 triệu đồng
+        for: [xa, dvsn]                                        # the kinds of agency it is for
+      - id: iso-chuyen-gia-doc-lap
+        min: 2,8 triệu đồng                                    # a rate below: a warning
+        max: 7,4 triệu đồng
+        share: {percent: 80, of: iso-tu-van-xay-dung-so-huyen} # Σ items citing it ≤ 80 % of that cap
+
+A derived cap may be derived from a derived cap; an ``of`` that names no cap, or a loop, is an
+error of the norms file. :meth:`NormSet.resolve` computes a cap with the chain it came from.
+
 Caps are looked up by id in the ``--norms`` files or folders first, then the ``norms/`` folder
 beside the budget file, then ``./norms/``, then the caps shipped with the package; the first layer
 that defines an id wins, so a province overrides a shipped cap by giving its own file. The same id
@@ -28,17 +41,49 @@ import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
 
+from isoprov.budget.agencies import agency_kinds
 from isoprov.core.diagnostics import Diagnostic, InputError, Severity
 from isoprov.core.discovery import YAML_SUFFIXES, discover
 from isoprov.core.loading import YamlDocument, load_yaml
+from isoprov.core.numbers import format_approximate, format_number
 from isoprov.core.resources import shipped_dir
 from isoprov.core.validation import Model, validate_document
 from isoprov.core.vietnamese import MoneyParseError, parse_money
+
+CAP_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+
+
+class PercentOf(Model):
+    """Tỷ lệ phần trăm của một mức khác (a share of another cap): ``{percent: 80, of: iso-tu-van-xay-dung-chi-cuc}``."""
+
+    percent: Decimal = Field(gt=0, description="Tỷ lệ phần trăm")
+    of: str = Field(pattern=CAP_ID_PATTERN, description="Mã định mức làm cơ sở")
+
+    def shown(self) -> str:
+        return f"{format_number(self.percent)} % mức `{self.of}`"
+
+
+def _money_with_unit(value: object) -> object:
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        raise ValueError(f"mức `{value}` phải ghi kèm đơn vị tiền, ví dụ `150.000 đồng`, `1,5 triệu đồng`")
+    if isinstance(value, str):
+        try:
+            parse_money(value)
+        except MoneyParseError as exc:
+            raise ValueError(str(exc)) from None
+    return value
+
+
+#: Whether a cap's figure was read from the regulation's own text (``text``), from a secondary
+#: source such as a provincial department's summary (``secondary``), or not checked (``unverified``).
+Verified = Literal["text", "secondary", "unverified"]
 
 
 class NormCap(Model):
@@ -50,7 +95,22 @@ class NormCap(Model):
         description="Mã định mức (chữ thường không dấu, số, `-`), dự toán tham chiếu mã này",
     )
     title: str = Field("", description="Nội dung chi (bỏ trống: dùng mã)")
-    max: str = Field(description="Mức tối đa, ghi kèm đơn vị, ví dụ `150.000 đồng` hoặc `150.000 đồng/người/ngày`")
+    max: str | PercentOf = Field(
+        description="Mức tối đa, ghi kèm đơn vị (`150.000 đồng`, `150.000 đồng/người/ngày`), hoặc "
+        "`{percent: 80, of: mã-định-mức}`: một tỷ lệ của mức khác"
+    )
+    min: str | None = Field(None, description="Mức tối thiểu của khung (định mức thấp hơn: cảnh báo)")
+    for_: Annotated[tuple[str, ...], BeforeValidator(agency_kinds)] = Field(
+        (), alias="for", description="Các loại cơ quan áp dụng mức này (bỏ trống: mọi cơ quan)"
+    )
+    share: PercentOf | None = Field(
+        None, description="Tổng các khoản theo mức này không quá tỷ lệ này của một mức khác"
+    )
+    verified: Verified | None = Field(
+        None,
+        description="Con số đã đối chiếu: `text` (lời văn của văn bản), `secondary` (nguồn thứ cấp), "
+        "`unverified` (chưa đối chiếu)",
+    )
     per: str = Field("", description="Tính cho, ví dụ `người/ngày` (nếu `max` chưa ghi)")
     source: str = Field(
         "", description="Văn bản và điều khoản quy định mức này (bỏ trống: dùng `source` chung của tệp)"
@@ -59,23 +119,36 @@ class NormCap(Model):
 
     @field_validator("max", mode="before")
     @classmethod
-    def _money_with_unit(cls, value: object) -> object:
+    def _max(cls, value: object) -> object:
         if isinstance(value, Decimal | int) and not isinstance(value, bool):
             raise ValueError(f"mức tối đa `{value}` phải ghi kèm đơn vị tiền, ví dụ `150.000 đồng`, `1,5 triệu đồng`")
-        if isinstance(value, str):
-            try:
-                parse_money(value)
-            except MoneyParseError as exc:
-                raise ValueError(str(exc)) from None
-        return value
+        return _money_with_unit(value)
+
+    @field_validator("min", mode="before")
+    @classmethod
+    def _min(cls, value: object) -> object:
+        return _money_with_unit(value)
 
     @cached_property
     def max_vnd(self) -> Decimal:
-        """The cap in đồng, exactly."""
+        """The cap in đồng, exactly (a cap written as money; see :meth:`NormSet.resolve`)."""
+        assert isinstance(self.max, str), "a derived cap: NormSet.resolve computes it"
         return parse_money(self.max)[0]
+
+    @cached_property
+    def min_vnd(self) -> Decimal | None:
+        return None if self.min is None else parse_money(self.min)[0]
+
+    @property
+    def per_text(self) -> str:
+        """What the cap is per: ``người/ngày`` (from ``per``, or the ``/…`` written in ``max``)."""
+        if self.per:
+            return self.per
+        return " ".join(self.max.split()).partition("/")[2] if isinstance(self.max, str) else ""
 
     def shown(self) -> str:
         """The cap as a reader sees it: ``150.000 đồng/người/ngày``."""
+        assert isinstance(self.max, str)
         text = " ".join(self.max.split())
         return text if "/" in text or not self.per else f"{text}/{self.per}"
 
@@ -127,6 +200,54 @@ class Norm:
     source: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class ResolvedCap:
+    """A cap's figures in đồng, with how a derived one was computed."""
+
+    norm: Norm
+    max_vnd: Fraction
+    #: For a derived cap, the steps down to the cap written as money: (percent, the base norm).
+    chain: tuple[tuple[Decimal, Norm], ...] = ()
+
+    @property
+    def min_vnd(self) -> Decimal | None:
+        return self.norm.cap.min_vnd
+
+    def shown(self) -> str:
+        """``26,4 triệu đồng/cơ quan`` for a derived cap; as written for the others."""
+        if not self.chain:
+            return self.norm.cap.shown()
+        per = self.norm.cap.per_text or next((n.cap.per_text for _, n in self.chain if n.cap.per_text), "")
+        figure = _show_vnd(self.max_vnd)
+        return f"{figure}/{per}" if per else figure
+
+    def derivation(self) -> str:
+        """How a derived cap is computed, with both sources: "= 80 % × 33 triệu đồng (mức
+        `iso-tu-van-xay-dung-chi-cuc`, Thông tư 116/2015/TT-BTC, Điều 4 khoản 2 điểm c)"."""
+        if not self.chain:
+            return ""
+        steps = " × ".join(f"{format_number(p)} %" for p, _ in self.chain)
+        base = self.chain[-1][1]
+        via = "".join(f" qua `{n.cap.id}`" for _, n in self.chain[:-1])
+        return f"= {steps} × {base.cap.shown()} (mức `{base.cap.id}`{via}: {base.source})"
+
+    def full(self) -> str:
+        """The cap, its derivation and its own source: for messages and reports."""
+        derivation = self.derivation()
+        return f"{self.shown()} ({derivation}; {self.norm.source})" if derivation else self.shown()
+
+
+def _show_vnd(vnd: Fraction) -> str:
+    for factor, unit in ((10**9, "tỷ đồng"), (10**6, "triệu đồng"), (10**3, "nghìn đồng")):
+        if vnd >= factor:
+            return f"{format_approximate(vnd / factor, 3)} {unit}"
+    return f"{format_approximate(vnd)} đồng"
+
+
+class NormCycleError(ValueError):
+    """A derived cap whose ``of`` names no cap, or leads back to itself; the message is Vietnamese."""
+
+
 @dataclass
 class NormSet:
     """Caps by id, in lookup order (the first definition of an id wins)."""
@@ -135,6 +256,55 @@ class NormSet:
 
     def get(self, norm_id: str) -> Norm | None:
         return self.norms.get(norm_id)
+
+    def resolve(self, norm_id: str) -> ResolvedCap:
+        """The cap with its figure in đồng; NormCycleError when ``of`` names no cap or loops."""
+        norm = self.norms[norm_id]
+        chain: list[tuple[Decimal, Norm]] = []
+        seen = [norm_id]
+        current = norm
+        factor = Fraction(1)
+        while isinstance(current.cap.max, PercentOf):
+            step = current.cap.max
+            base = self.norms.get(step.of)
+            if base is None:
+                raise NormCycleError(
+                    f"mức `{current.cap.id}` tính theo `{step.of}` nhưng không có mức nào mã `{step.of}`"
+                )
+            if step.of in seen:
+                loop = " → ".join(f"`{i}`" for i in (*seen, step.of))
+                raise NormCycleError(f"mức `{norm_id}` tính theo chính nó qua vòng lặp {loop}")
+            seen.append(step.of)
+            factor *= Fraction(step.percent) / 100
+            chain.append((step.percent, base))
+            current = base
+        return ResolvedCap(norm, factor * Fraction(current.cap.max_vnd), tuple(chain))
+
+    def reference_problems(self, ids: Iterable[str] | None = None) -> list[tuple[Norm, str]]:
+        """Each cap (of ``ids``, default all) whose ``max`` or ``share`` cannot be resolved,
+        with the reason."""
+        out = []
+        for norm_id in self.norms if ids is None else ids:
+            norm = self.norms[norm_id]
+            try:
+                self.resolve(norm_id)
+                if norm.cap.share is not None:
+                    if norm.cap.share.of not in self.norms:
+                        raise NormCycleError(
+                            f"mức `{norm_id}` giới hạn tổng theo `{norm.cap.share.of}` (`share`) nhưng không có "
+                            f"mức nào mã `{norm.cap.share.of}`"
+                        )
+                    self.resolve(norm.cap.share.of)
+            except NormCycleError as exc:
+                out.append((norm, str(exc)))
+        return out
+
+    def fitting(self, norm_id: str, kind: str) -> str | None:
+        """The id of the cap for agencies of ``kind`` closest to ``norm_id`` (the same spending
+        at another level), if one is close enough."""
+        candidates = [i for i, n in self.norms.items() if kind in n.cap.for_ and i != norm_id]
+        close = difflib.get_close_matches(norm_id, candidates, n=1, cutoff=0.6)
+        return close[0] if close else None
 
     def suggest(self, norm_id: str) -> str | None:
         """The known id closest to a mistyped one, if any is close."""
@@ -161,6 +331,15 @@ def validate_norms_document(doc: YamlDocument) -> list[Diagnostic]:
             out.append(doc.diagnostic(("caps", i, "id"), f"mã định mức `{cap.id}` bị trùng{where}"))
         else:
             first[cap.id] = i
+    if not out:
+        beside, _ = load_norms(beside=Path(doc.file).parent)
+        own = NormSet({**beside.norms})
+        for i, cap in enumerate(nf.caps):
+            mark = doc.source.locate(("caps", i))
+            own.norms[cap.id] = Norm(cap, doc.file, mark.line if mark else None, nf.example, cap.source or nf.source)
+        for norm, reason in own.reference_problems([c.id for c in nf.caps]):
+            index = next(i for i, c in enumerate(nf.caps) if c.id == norm.cap.id)
+            out.append(doc.diagnostic(("caps", index, "max"), reason))
     return out
 
 
@@ -246,6 +425,9 @@ def build_norm_set(layers: Iterable[Sequence[Path]]) -> tuple[NormSet, list[Diag
                         continue
                     defined_here[norm.cap.id] = norm
                     out.norms.setdefault(norm.cap.id, norm)
+    for norm, reason in out.reference_problems():
+        del out.norms[norm.cap.id]
+        diagnostics.append(Diagnostic(norm.file, reason, line=norm.line, severity=Severity.ERROR))
     return out, diagnostics
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,7 @@ from rich.text import Text
 
 from isoprov.budget.model import show_money
 from isoprov.budget.norms import NormLookup
-from isoprov.budget.results import BudgetReport, ItemResult
+from isoprov.budget.results import BudgetReport, ItemResult, rules_summary
 from isoprov.commands.common import (
     emit,
     keep_old_output,
@@ -29,7 +31,8 @@ from isoprov.commands.common import (
 from isoprov.core.diagnostics import Diagnostic, ExitCode, Severity, os_error_text
 from isoprov.core.discovery import YAML_SUFFIXES, discover
 from isoprov.core.jsonout import dumps
-from isoprov.core.vietnamese import MoneyParseError, amount_in_words, format_number, parse_money
+from isoprov.core.numbers import exact_decimal, format_approximate, format_figure
+from isoprov.core.vietnamese import MoneyParseError, amount_in_words, format_number, parse_money, unit_factor
 from isoprov.pipeline.budget import check_file
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
@@ -89,8 +92,10 @@ def write_xlsx(reports: list[BudgetReport], target: Path) -> bool:
 
 
 def budget_json(report: BudgetReport) -> dict[str, Any]:
-    """One budget as SPEC §5 gives it, key for key."""
-    return {
+    """One budget as SPEC §5 gives it, key for key; a budget that uses the rules of SPEC §5b also
+    gets ``rounding``, ``lines`` (percentage lines and rounded amounts with their inputs) and
+    ``caps`` (the caps checked, derived ones with their derivation)."""
+    out: dict[str, Any] = {
         "file": report.file,
         "title": report.budget.title,
         "unit": report.unit,
@@ -101,6 +106,61 @@ def budget_json(report: BudgetReport) -> dict[str, Any]:
             {"code": f.code, "severity": str(f.severity), "line": f.line, "message": f.message} for f in report.findings
         ],
     }
+    if report.uses_rules:
+        out.update(rules_json(report))
+    return out
+
+
+def rules_json(report: BudgetReport) -> dict[str, Any]:
+    """The SPEC §5b part of a budget's JSON."""
+    rounding = report.budget.rounding
+    lines = []
+    for r in report.rows():
+        if r.basis or r.unrounded_vnd is not None:
+            lines.append(
+                {
+                    "line": r.line,
+                    "id": r.item.id,
+                    "name": r.item.name,
+                    "percent": _json_figure(r.item.percent),
+                    "of": list(r.item.of),
+                    "base_vnd": r.base_vnd,
+                    "unrounded_vnd": _json_figure(r.unrounded_vnd),
+                    "amount_vnd": r.value_vnd,
+                    "amount": report.in_unit(r.value_vnd),
+                }
+            )
+    caps = []
+    for cap in report.caps():
+        c = cap.norm.cap
+        caps.append(
+            {
+                "id": c.id,
+                "max_vnd": _json_figure(cap.max_vnd),
+                "min_vnd": c.min_vnd,
+                "per": c.per_text,
+                "for": list(c.for_),
+                "source": cap.norm.source,
+                "verified": c.verified,
+                "derived_from": [{"percent": p, "of": n.cap.id, "source": n.source} for p, n in cap.chain],
+                "share": None if c.share is None else {"percent": c.share.percent, "of": c.share.of},
+                "shown": cap.full(),
+            }
+        )
+    return {
+        "for": report.budget.for_,
+        "rounding": None if rounding is None else {"to_vnd": rounding.to.to_vnd(report.unit), "mode": rounding.mode},
+        "lines": lines,
+        "caps": caps,
+    }
+
+
+def _json_figure(value: Decimal | Fraction | None) -> Decimal | str | None:
+    """A figure for JSON: a Decimal when it has one exactly, else the fraction as ``"15/26"``."""
+    if isinstance(value, Fraction):
+        exact = exact_decimal(value)
+        return exact if exact is not None else f"{value.numerator}/{value.denominator}"
+    return value
 
 
 def json_report(reports: list[BudgetReport], errors: list[Diagnostic]) -> dict[str, Any]:
@@ -123,9 +183,24 @@ def quantity_cell(r: ItemResult) -> str:
     """The quantity with the extra multipliers, so that a row multiplies out as shown: "8 × 5 ngày"
     beside a rate of 200.000 and an amount of 8.000.000. (On a lump sum they do not count: BUD015.)"""
     item = r.item
-    parts = [format_number(item.quantity)] if item.quantity is not None else []
+    parts = [format_figure(item.quantity)] if item.quantity is not None else []
     parts += [m.shown() for m in item.times]
     return " × ".join(parts)
+
+
+def _label(report: BudgetReport, r: ItemResult) -> str:
+    """What a row's name adds: the rate as written, how a percentage line is computed, the exact
+    amount before rounding."""
+    item = r.item
+    label = ""
+    if item.rate is not None and item.rate.explicit and item.rate.unit != report.unit and r.depth == 0:
+        label += f" (định mức ghi: {item.rate.text})"  # the column shows it in the budget's unit
+    if r.basis:
+        base = _figure(report, r.base_vnd)
+        label += f" ({r.basis} = {format_figure(item.percent or 0)} % × {base})"
+    if r.unrounded_vnd is not None:
+        label += f" (làm tròn từ {format_approximate(r.unrounded_vnd / Fraction(unit_factor(report.unit)))})"
+    return label
 
 
 def _row(report: BudgetReport, r: ItemResult) -> list[RenderableType]:
@@ -134,22 +209,23 @@ def _row(report: BudgetReport, r: ItemResult) -> list[RenderableType]:
     computed = _figure(report, r.value_vnd)
     computed_cell = Text(_MISMATCH + computed, style="bold red") if r.mismatch else Text(computed)
     declared = Text(_figure(report, r.declared_vnd), style="red" if r.mismatch else "")
+    rate = show_money(item.rate, report.unit) if item.rate is not None else ""
+    if item.percent is not None:
+        rate = f"{format_figure(item.percent)} %"
     if r.depth == 0:
-        label = item.name
-        if item.rate is not None and item.rate.explicit and item.rate.unit != report.unit:
-            label += f" (định mức ghi: {item.rate.text})"  # the column shows it in the budget's unit
         return [
             Text(f"{r.number}."),
-            Text(label),
+            Text(item.name + _label(report, r)),
             Text(item.unit),
             Text(quantity_cell(r)),
-            Text(show_money(item.rate, report.unit) if item.rate is not None else ""),
+            Text(rate),
             declared,
             computed_cell,
         ]
     # A breakdown row as the seed writes it: "Nước uống đại biểu: 122 người × 20.000 đồng × 10 huyện"
     formula = item.formula(report.unit)
-    name = Padding(Text(item.name + (f": {formula}" if formula else ""), style=style), (0, 0, 0, 2 * r.depth))
+    text = item.name + (f": {formula}" if formula else "") + _label(report, r)
+    name = Padding(Text(text, style=style), (0, 0, 0, 2 * r.depth))
     return [Text(""), name, Text(""), Text(""), Text(""), declared, computed_cell]
 
 
@@ -182,16 +258,70 @@ def report_table(report: BudgetReport) -> Table:
     return table
 
 
+#: Above this many rows a table is laid out without rich's per-cell measurement (issue 16: at
+#: 10,000 items rich's layout was 84 % of the command); smaller tables keep rich's look.
+LARGE_TABLE = 500
+
+_HEADERS = ("TT", "Nội dung", "Đơn vị", "Số lượng", "Định mức", "Thành tiền (kê khai)", "Thành tiền (tính lại)")
+_RIGHT = (True, False, False, True, True, True, True)
+
+
+def _plain_cells(report: BudgetReport, r: ItemResult) -> list[str]:
+    """A row's cells as :func:`_row` writes them, as plain text."""
+    computed = _figure(report, r.value_vnd)
+    computed = _MISMATCH + computed if r.mismatch else computed
+    declared = _figure(report, r.declared_vnd)
+    item = r.item
+    if r.depth == 0:
+        rate = show_money(item.rate, report.unit) if item.rate is not None else ""
+        if item.percent is not None:
+            rate = f"{format_figure(item.percent)} %"
+        return [f"{r.number}.", item.name + _label(report, r), item.unit, quantity_cell(r), rate, declared, computed]
+    formula = item.formula(report.unit)
+    name = " " * (2 * r.depth) + item.name + (f": {formula}" if formula else "") + _label(report, r)
+    return ["", name, "", "", "", declared, computed]
+
+
+def plain_table(report: BudgetReport) -> str:
+    """The table of :func:`report_table` laid out in one pass (column widths from the longest
+    cell, no wrapping): for budgets of thousands of lines."""
+    rows = [_plain_cells(report, r) for r in report.rows()]
+    declared_total = report.budget.total
+    declared_vnd = declared_total.to_vnd(report.unit) if declared_total is not None else None
+    differs = declared_vnd is not None and declared_vnd != report.total_vnd
+    total = format_number(report.total)
+    footer = ["", "Tổng", "", "", "", _figure(report, declared_vnd), (_MISMATCH if differs else "") + total]
+    widths = [max(len(h), *(len(row[k]) for row in (*rows, footer))) for k, h in enumerate(_HEADERS)]
+
+    def line(cells: Sequence[str], bar: str) -> str:
+        padded = (c.rjust(w) if right else c.ljust(w) for c, w, right in zip(cells, widths, _RIGHT, strict=True))
+        return f"{bar} " + f" {bar} ".join(padded) + f" {bar}"
+
+    def rule(left: str, mid: str, right: str, fill: str) -> str:
+        return left + mid.join(fill * (w + 2) for w in widths) + right
+
+    out = [rule("┏", "┳", "┓", "━"), line(_HEADERS, "┃"), rule("┡", "╇", "┩", "━")]
+    out += [line(row, "│") for row in rows]
+    out += [rule("├", "┼", "┤", "─"), line(footer, "│"), rule("└", "┴", "┘", "─")]
+    return "\n".join(out) + "\n"
+
+
 def print_report(report: BudgetReport) -> None:
     """Title, unit, table, the total in words, then the findings (``file:line: code message``)."""
     stdout.print(Text(report.budget.title.upper(), style="bold"))
     stdout.print(Text(report.file, style="dim"))
     stdout.print(Text(f"Đơn vị tính: {report.unit}", style="italic"))
-    stdout.print(report_table(report))
+    if sum(1 for _ in report.rows()) > LARGE_TABLE:
+        stdout.file.write(plain_table(report))
+        stdout.file.flush()
+    else:
+        stdout.print(report_table(report))
     if report.total_in_words is not None:
         stdout.print(Text(f"Bằng chữ: {report.total_in_words}", style="italic"))
     else:
         stdout.print(Text("Bằng chữ: (không viết được, xem lỗi BUD010)", style="italic red"))
+    for line in rules_summary(report):
+        stdout.print(Text(line, style="italic"))
     for f in report.findings:
         stdout.print(Text(f.text(), style=_SEVERITY_STYLE[f.severity]))
     if not report.findings:

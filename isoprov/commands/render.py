@@ -7,6 +7,7 @@ unless everything succeeded: an undefined field or a forbidden template leaves n
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,19 @@ from isoprov.core.diagnostics import ExitCode, InputError, has_errors
 OUTPUT_SUFFIXES = (".docx", ".md", ".html")
 
 
-def run(kind: str, data: Path, output: Path, template: Path | None, markdown: str | None = None) -> int:
+def run(
+    kind: str,
+    data: Path,
+    output: Path,
+    template: Path | None,
+    markdown: str | None = None,
+    seconds: float = 10.0,
+    allowed_folders: Sequence[Path] = (),
+) -> int:
     """Render one document and return the exit code. ``markdown``: the form of a ``.md`` output,
-    ``gfm`` (the default: plain Markdown any viewer shows) or ``pandoc`` (the document markup)."""
+    ``gfm`` (the default: plain Markdown any viewer shows) or ``pandoc`` (the document markup);
+    ``seconds``: the time the template may take; ``allowed_folders``: folders outside the data
+    file's folder a report may search."""
     suffix = require_output(output, OUTPUT_SUFFIXES, "tệp kết quả").suffix.lower()
     if markdown is not None and suffix != ".md":
         usage_error("`--markdown` chỉ dùng khi xuất tệp .md")
@@ -40,7 +51,7 @@ def run(kind: str, data: Path, output: Path, template: Path | None, markdown: st
     refuse_overwriting_inputs([("-o", output)], [data, *([template] if template is not None else [])])
 
     from isoprov.documents import inspection as cycle
-    from isoprov.documents.checks import check_conventions, check_kind
+    from isoprov.documents.checks import check_conventions, check_kind, check_search_folders
     from isoprov.documents.context import build_context
     from isoprov.documents.environment import render_markup, template_name
     from isoprov.documents.errors import RenderError
@@ -59,6 +70,10 @@ def run(kind: str, data: Path, output: Path, template: Path | None, markdown: st
             context, found = cycle.build(kind, document, source, data.parent)
             diagnostics.extend(found)
     else:
+        outside = check_search_folders(document, source, data.parent, allowed_folders)
+        if outside:
+            print_diagnostics(outside)
+            return int(ExitCode.INVALID)
         refuse_overwriting_inputs([("-o", output)], named_inputs(document, data.parent))
         diagnostics = [*check_kind(kind, document, source), *check_conventions(document, source)]
         if not has_errors(diagnostics):
@@ -69,7 +84,7 @@ def run(kind: str, data: Path, output: Path, template: Path | None, markdown: st
         return int(ExitCode.INVALID)
     title = _plain_title(document.header.title)
     try:
-        markup = render_markup(kind, context, text_template)
+        markup = render_markup(kind, context, text_template, seconds)
         try:
             blocks = parse_markup(markup)
         except MarkupError as exc:
@@ -93,7 +108,7 @@ def run(kind: str, data: Path, output: Path, template: Path | None, markdown: st
                 blocks,
                 output,
                 base=base_docx,
-                fill=_letterhead_filler(context) if base_docx is not None else None,
+                fill=_letterhead_filler(context, seconds) if base_docx is not None else None,
                 title=title,
                 author=_plain_title(document.header.issuing_body),
             )
@@ -113,8 +128,8 @@ def _plain_title(text: str) -> str:
     return " ".join(plain_text(parse_inline(escape_text(text))).split())
 
 
-def _letterhead_filler(context: dict[str, Any]) -> Any:
+def _letterhead_filler(context: dict[str, Any], seconds: float) -> Any:
     """Placeholders in a letterhead are rendered in the same sandbox as templates."""
     from isoprov.documents.environment import render_string
 
-    return lambda text: render_string(text, context)
+    return lambda text: render_string(text, context, seconds=seconds)

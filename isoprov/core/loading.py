@@ -131,6 +131,8 @@ class YamlDocument:
     #: Problems that did not stop the loading (a key given twice: the first is kept); they are
     #: reported with the document's other errors by :func:`isoprov.validation.validate_document`.
     problems: tuple[Diagnostic, ...] = ()
+    #: The source text, for checks that must see how a value was written (a comma YAML split on).
+    text: str = ""
 
     def value_at(self, path: PathKey) -> Any:
         """The loaded value at ``path`` as the file has it (before any model read it), or None."""
@@ -263,7 +265,7 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
         raise InputError(builder.errors)
     nodes = _NodeIndex(node)
     source = SourceMap(values=_NodeMarks(nodes, of_keys=False), keys=_NodeMarks(nodes, of_keys=True))
-    return YamlDocument(file=file, data=data, source=source, problems=tuple(builder.errors))
+    return YamlDocument(file=file, data=data, source=source, problems=tuple(builder.errors), text=text)
 
 
 def load_yaml(path: Path, file: str | None = None) -> YamlDocument:

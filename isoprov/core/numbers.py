@@ -11,13 +11,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
 from typing import Literal
 
 __all__ = [
+    "Figure",
     "UnclearNumber",
     "check_decimal",
+    "exact_decimal",
+    "format_approximate",
+    "format_figure",
     "format_number",
     "parse_count",
+    "parse_figure",
     "read_number",
     "shift",
     "strip_zeros",
@@ -62,6 +68,28 @@ def shift(d: Decimal, places: int) -> Decimal:
     return Decimal((sign, digits, exp + places))
 
 
+#: A figure as written: a decimal, or an exact fraction written ``"15/26"`` (never a float).
+Figure = Decimal | Fraction
+
+
+def exact_decimal(value: Fraction) -> Decimal | None:
+    """The fraction as a Decimal when it has a finite decimal expansion (its denominator is
+    2ᵃ·5ᵇ), exactly; None otherwise (``1/3``)."""
+    denominator = value.denominator
+    twos = fives = 0
+    while denominator % 2 == 0:
+        denominator //= 2
+        twos += 1
+    while denominator % 5 == 0:
+        denominator //= 5
+        fives += 1
+    if denominator != 1:
+        return None
+    places = max(twos, fives)
+    scaled = value.numerator * 10**places // value.denominator
+    return strip_zeros(shift(Decimal(scaled), -places))
+
+
 # ---------------------------------------------------------------------------
 # Writing
 # ---------------------------------------------------------------------------
@@ -102,6 +130,27 @@ def format_number(value: Decimal | int, places: int | None = None) -> str:
     frac_part = digits[len(digits) - frac_len :]
     text = _group_thousands(int_part) + ("," + frac_part if frac_part else "")
     return "-" + text if sign and not d.is_zero() else text
+
+
+def format_figure(value: Decimal | Fraction | int) -> str:
+    """A figure as a reader writes it: decimals the Vietnamese way (``1,5``), a fraction that is
+    not a whole number as ``15/26`` (so ``× 15/26 tháng`` reads as the file wrote it)."""
+    if isinstance(value, Fraction):
+        if value.denominator == 1:
+            return format_number(value.numerator)
+        return f"{'-' if value < 0 else ''}{format_number(abs(value.numerator))}/{format_number(value.denominator)}"
+    return format_number(value)
+
+
+def format_approximate(value: Fraction, places: int = 2) -> str:
+    """A fraction for display: exact when it has a finite decimal expansion, else rounded half-up
+    to ``places`` decimals after "≈" (``≈ 2.076.923,08``)."""
+    exact = exact_decimal(value)
+    if exact is not None:
+        return format_number(exact)
+    scaled = value * 10**places
+    rounded = (scaled.numerator * 2 + scaled.denominator) // (2 * scaled.denominator)
+    return "≈ " + format_number(shift(Decimal(rounded), -places), places)
 
 
 # ---------------------------------------------------------------------------
@@ -189,6 +238,9 @@ def read_number(number: str) -> Decimal:
 
 
 _COUNT_RE = re.compile(r"^(?P<sign>[-−–]?)\s*(?P<number>\d[\d.,]*)\s*(?P<label>.*)$", re.DOTALL)
+_FRACTION_RE = re.compile(
+    r"^(?P<sign>[-−–]?)\s*(?P<over>\d[\d.,]*)\s*/\s*(?P<under>\d[\d.,]*)(?P<label>.*)$", re.DOTALL
+)
 
 
 def parse_count(text: str) -> tuple[Decimal, str]:
@@ -197,7 +249,7 @@ def parse_count(text: str) -> tuple[Decimal, str]:
     Read by :func:`read_number` (``1.000 người``, ``1,5 ngày``, ``1,125 ngày``); a number that
     could be read two ways (``1.5``, ``1,500``) raises ValueError naming both readings, neither
     identical to the input. A minus sign is read (``-2 huyện`` → -2), so that the checks report
-    the value as not positive.
+    the value as not positive. A fraction (``15/26 tháng``) is :func:`parse_figure`'s.
     """
     cleaned = " ".join(text.split())
     match = _COUNT_RE.match(cleaned)
@@ -210,6 +262,29 @@ def parse_count(text: str) -> tuple[Decimal, str]:
         value = read_number(number)
     except UnclearNumber as exc:
         raise ValueError(_count_problem(cleaned, number, exc)) from None
+    return (-value if match["sign"] else value), label
+
+
+def parse_figure(text: str) -> tuple[Decimal | Fraction, str]:
+    """:func:`parse_count`, or an exact fraction with an optional label: ``"15/26 tháng"`` →
+    (Fraction(15, 26), "tháng"). Numerator and denominator are read the Vietnamese way; a zero
+    denominator is a ValueError."""
+    cleaned = " ".join(text.split())
+    match = _FRACTION_RE.match(cleaned)
+    if match is None:
+        return parse_count(cleaned)
+    label = match["label"].strip()
+    if re.search(r"\d", label):
+        raise ValueError(f"`{cleaned}`: chỉ được có một phân số ở đầu, sau đó là tên đơn vị (ví dụ `15/26 tháng`)")
+    parts = []
+    for number in (match["over"], match["under"]):
+        try:
+            parts.append(Fraction(read_number(number)))
+        except UnclearNumber as exc:
+            raise ValueError(_count_problem(cleaned, number, exc)) from None
+    if parts[1] == 0:
+        raise ValueError(f"`{cleaned}`: mẫu số của phân số phải khác 0")
+    value = parts[0] / parts[1]
     return (-value if match["sign"] else value), label
 
 

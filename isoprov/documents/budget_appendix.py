@@ -4,22 +4,24 @@ the budget check computes them."""
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from isoprov.core.diagnostics import Diagnostic, Severity
 from isoprov.core.loading import PathKey, WrittenNumber, YamlDocument
-from isoprov.core.vietnamese import format_number
+from isoprov.core.numbers import format_approximate, format_figure
+from isoprov.core.vietnamese import unit_factor
 from isoprov.documents.model import Document, resolve
 
 
-def _as_written(doc: YamlDocument, path: PathKey, value: Decimal | None) -> str:
+def _as_written(doc: YamlDocument, path: PathKey, value: Decimal | Fraction | None) -> str:
     """A number as the data file writes it when it has leading zeros (``02``), else formatted
     the Vietnamese way; "" for None."""
     if value is None:
         return ""
     written = doc.value_at(path)
-    return str(written) if isinstance(written, WrittenNumber) else format_number(value)
+    return str(written) if isinstance(written, WrittenNumber) else format_figure(value)
 
 
 def budget_appendix(
@@ -30,6 +32,7 @@ def budget_appendix(
     must never carry a figure the check disputes."""
     from isoprov.budget.model import show_money
     from isoprov.budget.norms import NormLookup
+    from isoprov.budget.results import rules_summary
     from isoprov.pipeline.budget import check_file
 
     ref = document.budget
@@ -59,7 +62,14 @@ def budget_appendix(
                 "quantity": item.quantity,
                 # `quantity: 02` as the seed writes it (Vietnamese offices pad counts below 10)
                 "quantity_as_written": _as_written(budget_doc, (*r.path, "quantity"), item.quantity),
-                "rate": show_money(item.rate, budget.unit) if item.rate is not None else None,
+                "rate": show_money(item.rate, budget.unit)
+                if item.rate is not None
+                else (f"{format_figure(item.percent)} %" if item.percent is not None else None),
+                # SPEC §5b: how a percentage line is computed; the exact amount before rounding
+                "basis": r.basis,
+                "unrounded": format_approximate(r.unrounded_vnd / Fraction(unit_factor(budget.unit)))
+                if r.unrounded_vnd is not None
+                else "",
                 "times": [m.shown() for m in item.times],
                 "formula": item.formula(budget.unit),
                 "amount": report.in_unit(r.value_vnd),
@@ -75,5 +85,8 @@ def budget_appendix(
         "total": report.total,
         "total_vnd": report.total_vnd,
         "words": report.total_in_words,
+        "rounding": budget.rounding.shown(budget.unit) if budget.rounding is not None else "",
+        # the caps checked, derived ones with their derivation and both sources (SPEC §5b)
+        "caps": [line.strip().replace("`", "") for line in rules_summary(report) if line.startswith("  ")],
     }
     return appendix, diagnostics

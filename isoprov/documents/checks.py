@@ -9,6 +9,7 @@ colon in Nơi nhận, a number without a full date or a full date without a numb
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from isoprov.core.diagnostics import Diagnostic, InputError, Severity
@@ -150,6 +151,31 @@ def _as_written(source: YamlDocument, path: PathKey) -> PathKey:
     if path and path[-1] == "text" and isinstance(source.value_at(path[:-1]), str):
         return path[:-1]
     return path
+
+
+def check_search_folders(
+    document: Document, source: YamlDocument, base_dir: Path, allowed: Sequence[Path] = ()
+) -> list[Diagnostic]:
+    """A folder the document names (a report's assessments or criteria) is searched only inside
+    the data file's folder tree, or inside a folder the user allowed (``render --allow-folder``):
+    ``assessments: /`` must not walk the whole disk. A *file* named anywhere is read as named."""
+    roots = [base_dir.resolve(), *(folder.resolve() for folder in allowed)]
+    out: list[Diagnostic] = []
+    for where, name in named_files(document):
+        path = resolve(base_dir, name)
+        if not path.is_dir():
+            continue
+        found = path.resolve()
+        if not any(found == root or found.is_relative_to(root) for root in roots):
+            out.append(
+                source.diagnostic(
+                    where,
+                    f"thư mục `{path}` nằm ngoài thư mục của tệp dữ liệu (`{base_dir}`): isoprov không tự tìm "
+                    "tệp ngoài đó; hãy nêu từng tệp, đặt tệp dữ liệu ở thư mục chung, hoặc cho phép thư mục này "
+                    f"bằng `--allow-folder {path}`",
+                )
+            )
+    return out
 
 
 def validate_document_file(path: Path, doc: YamlDocument) -> list[Diagnostic]:

@@ -19,11 +19,18 @@ from typing import TYPE_CHECKING, Any
 
 from isoprov.core.resources import shipped_dir
 from isoprov.core.vietnamese import format_number
-from isoprov.documents.errors import RenderError
+from isoprov.documents.errors import RenderError, syntax_message
 from isoprov.documents.filters import FILTERS
 from isoprov.documents.markup import lower_references, unescape_text
 from isoprov.documents.printable import PrintError, check_printable, finalize
-from isoprov.documents.sandbox import check_size, sandbox_class
+from isoprov.documents.sandbox import (
+    DEFAULT_TIME_LIMIT,
+    bounded_output,
+    check_size,
+    guard_string_builder,
+    sandbox_class,
+    time_limit,
+)
 
 if TYPE_CHECKING:
     import jinja2
@@ -126,6 +133,8 @@ def environment(extra_dir: Path | None = None) -> jinja2.sandbox.SandboxedEnviro
     for name in _TEXT_FILTERS:
         if name in env.filters:
             env.filters[name] = _guard_text_filter(name, env.filters[name])
+    for name in ("join", "replace", "format", "indent", "wordwrap"):
+        env.filters[name] = guard_string_builder(name, env.filters[name])
     for name in ("default", "d"):
         env.filters[name] = _strict_default(env.filters[name])
     env.filters.update(FILTERS)
@@ -133,30 +142,36 @@ def environment(extra_dir: Path | None = None) -> jinja2.sandbox.SandboxedEnviro
     return env
 
 
-def render_markup(kind: str, context: dict[str, Any], template: Path | None = None) -> str:
-    """Render the kind's template (or the user's ``template``) to document markup."""
+def render_markup(
+    kind: str, context: dict[str, Any], template: Path | None = None, seconds: float = DEFAULT_TIME_LIMIT
+) -> str:
+    """Render the kind's template (or the user's ``template``) to document markup, in at most
+    ``seconds``."""
     env = environment(template.parent if template is not None else None)
     name = template.name if template is not None else template_name(kind)
-    return normalise_markup(_render(lambda: env.get_template(name), context, name))
+    return normalise_markup(_render(lambda: env.get_template(name), context, name, seconds))
 
 
-def render_string(text: str, context: dict[str, Any], name: str = "giấy tiêu đề") -> str:
+def render_string(
+    text: str, context: dict[str, Any], name: str = "giấy tiêu đề", seconds: float = DEFAULT_TIME_LIMIT
+) -> str:
     """Render a small template string (a letterhead placeholder) in the same sandbox."""
     env = environment()
     # the letterhead's text is written as it is, not read as markup: no escaped characters
-    return unescape_text(_render(lambda: env.from_string(text), context, name))
+    return unescape_text(_render(lambda: env.from_string(text), context, name, seconds))
 
 
-def _render(load: Callable[[], jinja2.Template], context: dict[str, Any], name: str) -> str:
+def _render(load: Callable[[], jinja2.Template], context: dict[str, Any], name: str, seconds: float) -> str:
     import jinja2
     import jinja2.exceptions
     import jinja2.sandbox
 
     try:
-        return load().render(context)
+        with time_limit(seconds):
+            return bounded_output(load().generate(context))
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(
-            f"{_where(exc.filename or name, exc.lineno)}: mẫu có lỗi cú pháp Jinja: {exc.message}"
+            f"{_where(exc.filename or name, exc.lineno)}: mẫu có lỗi cú pháp Jinja: {syntax_message(exc.message or '')}"
         ) from None
     except jinja2.exceptions.SecurityError as exc:
         raise RenderError(f"{_where(*_template_frame(exc, name))}: {_sandbox_message(exc)}") from None

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from isoprov.core.diagnostics import Diagnostic, InputError
+from isoprov.core.diagnostics import Diagnostic, InputError, Severity
 from isoprov.core.loading import YamlDocument
 from isoprov.documents.model import ReportSource, resolve
 
@@ -19,11 +19,11 @@ if TYPE_CHECKING:
 def score_report(
     spec: ReportSource, source: YamlDocument, base_dir: Path
 ) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
-    """Score the assessments a report names (:func:`isoprov.batch.score_paths`) and gather what
+    """Score the assessments a report names (:mod:`isoprov.pipeline.score`) and gather what
     the report shows: ranking per level, counts per band, averages per criteria group, agencies
     that have not submitted. Any invalid assessment is an error: a report must not silently
     leave an agency out."""
-    from isoprov.pipeline.score import score_paths
+    from isoprov.pipeline.score import assessment_files, score_found
     from isoprov.scoring.catalog import Catalog
     from isoprov.scoring.registry import Registry, load_registry
 
@@ -49,7 +49,10 @@ def score_report(
         return None, diagnostics
     catalog = Catalog.default([p for k, p in paths if k == "criteria"])
     catalog.load_explicit()
-    batch = score_paths([p for k, p in paths if k == "assessments"], catalog, strict=spec.strict, registry=registry)
+    found = assessment_files([p for k, p in paths if k == "assessments"])
+    batch = score_found(found, catalog, strict=spec.strict, registry=registry)
+    scanned = f"đã đọc {len(found.files)} tệp tự đánh giá (.yaml, .xlsx) từ `assessments`"
+    diagnostics.append(source.diagnostic(("report", "assessments"), scanned, severity=Severity.NOTE))
     diagnostics.extend(batch.diagnostics)
     if not batch.ok:
         return None, diagnostics

@@ -10,20 +10,31 @@ declared amounts). A user who changes a quantity or rate in Excel or LibreOffice
 every total follow. Conditional formats mark a recomputed amount that differs from the declared
 one, and a lump sum whose declared amount differs from the sum of its sub-items.
 
+SPEC §5b: a fraction stays a live division (``=15/26``); a percentage line computes
+``=5/100*(H5+H6)`` from the cells of its items; with ``rounding`` each computed amount is wrapped
+in ``ROUND(…/step;0)*step`` (``ROUNDDOWN`` for ``down``; ``half-even`` rounds an exact half to the
+even multiple), so the sheet recomputes the rounded figures the command counts.
+
 openpyxl is imported inside the functions only: ``isoprov --help`` must not pay for it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
+from copy import copy
+from decimal import Context, Decimal, localcontext
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from isoprov.budget.model import exact_arithmetic
-from isoprov.budget.results import BudgetReport, ItemResult
+from isoprov.budget.model import Rounding, exact_arithmetic
+from isoprov.budget.results import BudgetReport, ItemResult, rules_summary
 from isoprov.core.atomic import write_atomic
 from isoprov.core.diagnostics import SEVERITY_LABEL
+from isoprov.core.jsonout import plain_decimal
+from isoprov.core.loading import PathKey
+from isoprov.core.numbers import Figure, exact_decimal
+from isoprov.core.vietnamese import to_unit
 from isoprov.excel.cells import print_landscape, put_formula, put_number, put_text
 
 HEADERS = (
@@ -45,6 +56,69 @@ QTY, RATE, TIMES, DECLARED, COMPUTED = "D", "E", "F", "G", "H"
 
 _SHEET_FORBIDDEN = set("[]:*?/\\")
 
+#: Excel's limits on a formula: 8,192 characters and 255 arguments to a function.
+MAX_FORMULA_CHARS = 8192
+MAX_ARGUMENTS = 255
+
+
+class _Styles:
+    """Shared named styles, one per look (border, alignment, font, number format), registered
+    once per workbook: setting a new style object on every cell made openpyxl hash it again for
+    each cell (issue 16: 45 % of an export's time)."""
+
+    def __init__(self, wb: Any) -> None:
+        self.wb = wb
+        self.names: dict[tuple[str, str], str] = {}
+        self.arrays: dict[tuple[str, str], Any] = {}
+
+    def name(self, look: str, fmt: str) -> str:
+        key = (look, fmt)
+        found = self.names.get(key)
+        if found is None:
+            from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
+
+            thin = Side(style="thin")
+            style = NamedStyle(name=f"isoprov-{len(self.names)}", number_format=fmt)
+            style.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+            if look == "tt":
+                style.alignment = Alignment(horizontal="center", vertical="top")
+            elif look.startswith("name"):
+                depth = int(look[4:])
+                style.alignment = Alignment(wrap_text=True, indent=2 * depth, vertical="top")
+                if depth:
+                    style.font = Font(italic=True)
+            elif look == "note":
+                style.alignment = Alignment(wrap_text=True, vertical="top")
+            self.wb.add_named_style(style)
+            found = self.names[key] = style.name
+        return found
+
+    def apply(self, ws: Any, row: int, depth: int) -> None:
+        """Style the cells of an item row: bordered, TT centred, names indented by depth.
+
+        Speed: a named style is set as openpyxl's own ``cell.style = name`` sets it (a copy of the
+        style's index array), without its lookup of every style name for every cell."""
+        for column in range(1, len(HEADERS) + 1):
+            cell = ws.cell(row=row, column=column)
+            if column == 1:
+                look = "tt" if depth == 0 else "cell"
+            elif column == 2:
+                look = f"name{depth}"
+            else:
+                look = "note" if column == 9 and cell.value is not None else "cell"
+            quoted = cell.quotePrefix  # user text that starts like a formula stays marked as text
+            cell._style = copy(self.array(look, cell.number_format))
+            if quoted:
+                cell.quotePrefix = True
+
+    def array(self, look: str, fmt: str) -> Any:
+        key = (look, fmt)
+        found = self.arrays.get(key)
+        if found is None:
+            name = self.name(look, fmt)
+            found = self.arrays[key] = self.wb._named_styles[name].as_tuple()
+        return found
+
 
 def write_budget_xlsx(reports: Sequence[BudgetReport], target: Path) -> None:
     """Write one sheet per budget to ``target`` atomically."""
@@ -54,10 +128,11 @@ def write_budget_xlsx(reports: Sequence[BudgetReport], target: Path) -> None:
     if wb.active is not None:
         wb.remove(wb.active)
     used: set[str] = set()
+    styles = _Styles(wb)
     for report in reports:
         ws = wb.create_sheet(_sheet_title(report, used))
         with exact_arithmetic():  # the products and sums written beside the formulas
-            _fill_sheet(ws, report)
+            _fill_sheet(ws, report, styles)
     write_atomic(Path(target), lambda tmp: wb.save(tmp))
 
 
@@ -71,7 +146,7 @@ def _sheet_title(report: BudgetReport, used: set[str]) -> str:
     return title
 
 
-def _fill_sheet(ws: Any, report: BudgetReport) -> None:
+def _fill_sheet(ws: Any, report: BudgetReport, styles: _Styles) -> None:
     from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -96,12 +171,11 @@ def _fill_sheet(ws: Any, report: BudgetReport) -> None:
 
     rows = list(report.rows())
     row_of = {id(r): FIRST_ROW + k for k, r in enumerate(rows)}
+    row_by_path = {r.path: FIRST_ROW + k for k, r in enumerate(rows)}
     for r in rows:
-        _item_row(ws, report, r, row_of)
+        _item_row(ws, report, r, row_of, row_by_path)
+        styles.apply(ws, row_of[id(r)], r.depth)
     last = FIRST_ROW + len(rows) - 1
-    for row in ws.iter_rows(min_row=FIRST_ROW, max_row=last, max_col=len(HEADERS)):
-        for cell in row:
-            cell.border = border
 
     total_row = last + 1
     top_rows = [row_of[id(r)] for r in report.items]
@@ -115,10 +189,10 @@ def _fill_sheet(ws: Any, report: BudgetReport) -> None:
     else:
         declared = [r.declared_vnd for r in report.items if r.declared_vnd is not None]
         declared_sum = report.in_unit(sum(declared, Decimal(0)))
-        cells = ",".join(f"{DECLARED}{n}" for n in top_rows)
-        put_formula(ws, total_row, _col(DECLARED), f"=SUM({cells})", declared_sum).font = Font(bold=True)
-    cells = ",".join(f"{COMPUTED}{n}" for n in top_rows)
-    put_formula(ws, total_row, _col(COMPUTED), f"=SUM({cells})", report.total).font = Font(bold=True)
+        formula = total_formula(DECLARED, top_rows, last)
+        put_formula(ws, total_row, _col(DECLARED), formula, declared_sum).font = Font(bold=True)
+    formula = total_formula(COMPUTED, top_rows, last)
+    put_formula(ws, total_row, _col(COMPUTED), formula, report.total).font = Font(bold=True)
     for cell in ws[total_row][: len(HEADERS)]:
         cell.border = border
         cell.fill = PatternFill("solid", fgColor="F2F2F2")
@@ -134,6 +208,9 @@ def _fill_sheet(ws: Any, report: BudgetReport) -> None:
             ws, below + 1, _col(COMPUTED), f"={COMPUTED}{below}-{COMPUTED}{total_row}", allocated_value - report.total
         )
         below += 2
+    for line in rules_summary(report):  # rounding, derived caps with their sources (SPEC §5b)
+        put_text(ws, below, 2, line.strip())
+        below += 1
     words = report.total_in_words or "(không viết được bằng chữ: tổng không phải số nguyên đồng)"
     ws.merge_cells(f"A{below}:{last_col}{below}")
     put_text(ws, below, 1, f"(Bằng chữ: {words})").font = Font(italic=True)
@@ -162,11 +239,11 @@ def _fill_sheet(ws: Any, report: BudgetReport) -> None:
         if r.children:
             n = row_of[id(r)]
             own = f"{DECLARED if r.declared_vnd is not None else COMPUTED}{n}"
-            children = ",".join(f"{COMPUTED}{row_of[id(c)]}" for c in r.children)
+            children = sum_formula(COMPUTED, [row_of[id(c)] for c in r.children])
             ws.conditional_formatting.add(
                 own,
                 FormulaRule(
-                    formula=[f"ROUND({own}-SUM({children}),9)<>0"],
+                    formula=[f"ROUND({own}-{children},9)<>0"],
                     font=red,
                     fill=PatternFill("solid", bgColor="FCE4E4"),
                 ),
@@ -179,56 +256,140 @@ def _col(letter: str) -> int:
     return "ABCDEFGHI".index(letter) + 1
 
 
-def computed_formula(r: ItemResult, n: int, row_of: dict[int, int]) -> str:
+def computed_formula(
+    r: ItemResult,
+    n: int,
+    row_of: dict[int, int],
+    row_by_path: dict[PathKey, int] | None = None,
+    rounding: tuple[Rounding, Decimal] | None = None,
+) -> str:
     """The "tính lại" formula of row ``n``: it evaluates to ``r.value_vnd``, the amount the
     command counts. A rate item multiplies its quantity, rate and multipliers (whichever are
-    given, as :class:`~isoprov.budget._Checker` does); a lump sum counts its declared amount, or
-    without one the sum of its sub-items."""
+    given, as :class:`~isoprov.budget.checks._Checker` does); a percentage line takes its share of
+    the rows of its ``of`` items (``row_by_path``); both are rounded as ``rounding`` (the rule and
+    its step in the budget's unit) says. A lump sum counts its declared amount, or without one
+    the sum of its sub-items."""
     item = r.item
+    body = None
     if item.rate is not None:
         factors = [f"{RATE}{n}"]
         if item.quantity is not None:
             factors.insert(0, f"{QTY}{n}")
         if item.times:
             factors.append(f"{TIMES}{n}")
-        return "=" + "*".join(factors)
+        body = "*".join(factors)
+    elif item.percent is not None and row_by_path is not None:
+        targets = [f"{COMPUTED}{row_by_path[p]}" for p in r.of_paths]
+        body = f"{_figure_text(item.percent)}/100*({'+'.join(targets)})"
+    if body is not None:
+        return "=" + (_rounded(body, *rounding) if rounding is not None else body)
     if r.declared_vnd is not None:
         return f"={DECLARED}{n}"
     if r.children:
-        return "=SUM(" + ",".join(f"{COMPUTED}{row_of[id(c)]}" for c in r.children) + ")"
+        return "=" + sum_formula(COMPUTED, [row_of[id(c)] for c in r.children])
     return "=0"
 
 
-def _item_row(ws: Any, report: BudgetReport, r: ItemResult, row_of: dict[int, int]) -> None:
-    from openpyxl.styles import Alignment, Font
+def sum_formula(column: str, rows: Sequence[int]) -> str:
+    """``SUM`` of ``column`` at ``rows`` within Excel's limits: each cell named (``SUM(H5,H7)``)
+    while that fits, else consecutive rows as ranges (``SUM(H5:H9,H12)``), else nested sums of at
+    most 255 arguments each."""
+    plain = f"SUM({','.join(f'{column}{n}' for n in rows)})"
+    if len(rows) <= MAX_ARGUMENTS and len(plain) < MAX_FORMULA_CHARS:
+        return plain
+    pieces: list[str] = []
+    start = prev = rows[0]
+    for n in [*rows[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        pieces.append(f"{column}{start}" if start == prev else f"{column}{start}:{column}{prev}")
+        if n is not None:
+            start = prev = n
+    while len(pieces) > MAX_ARGUMENTS:
+        pieces = [f"SUM({','.join(pieces[i : i + MAX_ARGUMENTS])})" for i in range(0, len(pieces), MAX_ARGUMENTS)]
+    return f"SUM({','.join(pieces)})"
 
+
+def total_formula(column: str, top_rows: Sequence[int], last: int) -> str:
+    """The total of the top-level rows; when :func:`sum_formula` would pass Excel's length limit
+    (thousands of items scattered between sub-items), the rows whose TT column is filled (the
+    top-level ones): ``SUMIF(A5:A10004,"<>",H5:H10004)``."""
+    formula = "=" + sum_formula(column, top_rows)
+    if len(formula) < MAX_FORMULA_CHARS:
+        return formula
+    return f'=SUMIF(A{FIRST_ROW}:A{last},"<>",{column}{FIRST_ROW}:{column}{last})'
+
+
+def _rounded(body: str, rounding: Rounding, step: Decimal) -> str:
+    q = plain_decimal(step)
+    y = f"({body})/{q}"
+    if rounding.mode == "down":
+        return f"ROUNDDOWN({y},0)*{q}"
+    if rounding.mode == "half-even":
+        return f"IF(MOD({y},1)=0.5,2*ROUND({y}/2,0),ROUND({y},0))*{q}"
+    return f"ROUND({y},0)*{q}"
+
+
+def _figure_text(value: Figure) -> str:
+    """A figure as a formula term: ``2.5``, ``15/26``."""
+    if isinstance(value, Fraction):
+        exact = exact_decimal(value)
+        return plain_decimal(exact) if exact is not None else f"{value.numerator}/{value.denominator}"
+    return plain_decimal(value)
+
+
+def _figure_value(value: Figure) -> Decimal:
+    """A figure as a cell value; a fraction without a finite decimal to 28 digits (the cell keeps
+    the formula: the value only picks the format)."""
+    if isinstance(value, Fraction):
+        exact = exact_decimal(value)
+        if exact is not None:
+            return exact
+        with localcontext(Context(prec=28)):
+            return Decimal(value.numerator) / Decimal(value.denominator)
+    return value
+
+
+def _item_row(
+    ws: Any, report: BudgetReport, r: ItemResult, row_of: dict[int, int], row_by_path: dict[PathKey, int]
+) -> None:
     n = row_of[id(r)]
     item = r.item
     if r.depth == 0:
-        put_text(ws, n, 1, f"{r.number}.").alignment = Alignment(horizontal="center", vertical="top")
-    name = put_text(ws, n, 2, item.name)
-    name.alignment = Alignment(wrap_text=True, indent=2 * r.depth, vertical="top")
-    if r.depth:
-        name.font = Font(italic=True)
+        put_text(ws, n, 1, f"{r.number}.")
+    put_text(ws, n, 2, item.name)  # styles: _Styles.apply
     if item.unit:
         put_text(ws, n, 3, item.unit)
-    if item.quantity is not None:
+    if isinstance(item.quantity, Fraction):
+        put_formula(ws, n, _col(QTY), f"={_figure_text(item.quantity)}", _figure_value(item.quantity))
+    elif item.quantity is not None:
         put_number(ws, n, _col(QTY), item.quantity)
     if item.rate is not None:
         rate = report.in_unit(item.rate.to_vnd(report.unit))
         put_number(ws, n, _col(RATE), rate)
-    if item.times:
+    if any(isinstance(m.value, Fraction) for m in item.times):
+        formula = "=" + "*".join(_figure_text(m.value) for m in item.times)
+        put_formula(ws, n, _col(TIMES), formula, _figure_value(item.times[0].value))
+    elif item.times:
         product = Decimal(1)
         for m in item.times:
-            product *= m.value
+            product *= _figure_value(m.value)
         put_number(ws, n, _col(TIMES), product)
+    if item.percent is not None:
+        put_number(ws, n, _col(RATE), _figure_value(item.percent), fmt='0.####" %"')
     if r.declared_vnd is not None:
         put_number(ws, n, _col(DECLARED), report.in_unit(r.declared_vnd))
-    put_formula(ws, n, _col(COMPUTED), computed_formula(r, n, row_of), report.in_unit(r.value_vnd))
+    rounding = report.budget.rounding
+    step = (rounding, to_unit(rounding.to.to_vnd(report.unit), report.unit)) if rounding is not None else None
+    formula = computed_formula(r, n, row_of, row_by_path, step)
+    put_formula(ws, n, _col(COMPUTED), formula, report.in_unit(r.value_vnd))
     notes = [item.formula(report.unit)] if item.rate is not None else []
+    if r.basis:
+        notes.append(r.basis)
     if item.note:
         notes.append(item.note)
     if r.mismatch:
         notes.append("✗ thành tiền kê khai khác thành tiền tính lại")
     if notes:
-        put_text(ws, n, 9, "; ".join(notes)).alignment = Alignment(wrap_text=True, vertical="top")
+        put_text(ws, n, 9, "; ".join(notes))

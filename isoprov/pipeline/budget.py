@@ -15,6 +15,7 @@ from isoprov.budget.checks import check_budget
 from isoprov.budget.model import Budget
 from isoprov.budget.norms import NormLookup, NormSet
 from isoprov.budget.results import BudgetReport
+from isoprov.budget.traps import comma_traps
 from isoprov.core.diagnostics import Diagnostic, InputError
 from isoprov.core.kinds import KIND_HINTS, KIND_NAMES, detect_kind
 from isoprov.core.loading import YamlDocument, load_yaml
@@ -32,7 +33,14 @@ class CheckedBudget:
 
 
 def check_document(doc: YamlDocument, norms: NormSet) -> BudgetReport:
-    """Validate a loaded budget document and run the checks; InputError for invalid input."""
+    """Validate a loaded budget document and run the checks; InputError for invalid input.
+
+    A figure YAML split at a decimal comma (``times: [2,5 tháng]``) is refused first: the keys
+    and values it produced (a multiplier ``5 tháng``, a key ``5``) are not what was written.
+    """
+    traps = comma_traps(doc)
+    if traps:
+        raise InputError(traps)
     return check_budget(validate_document(Budget, doc), doc, norms)
 
 
