@@ -165,8 +165,13 @@ class _Reader:
         text = nfc(value).strip()
         return text or None
 
-    def number(self, row: int, column: int, path: PathKey, what: str, limit: str) -> Decimal | str | None:
-        """A number cell: Decimal, the N/A text as is, None when empty; else an error."""
+    def number(
+        self, row: int, column: int, path: PathKey, what: str, limit: str, *, percent: bool = False
+    ) -> Decimal | str | None:
+        """A number cell: Decimal, the N/A text as is, None when empty; else an error.
+
+        ``percent``: the cell holds a rate in % (a measured criterion, SPEC §3b), so 96,5 % typed
+        into a Percent-formatted cell (stored 0,965) is read as 96.5."""
         cell = self.ws.cell(row=row, column=column)
         value = cell.value
         self.source.values[path] = self.mark(row, column)
@@ -176,6 +181,8 @@ class _Reader:
             self.error(row, column, f"{what} là giá trị đúng/sai (TRUE/FALSE), không phải một số; {limit}", path)
             return None
         if isinstance(value, int | float):
+            if "%" in str(cell.number_format) and percent:
+                return _decimal(value) * 100
             if "%" in str(cell.number_format):
                 # 50% typed into a score cell is stored as 0,5: not what the person meant
                 self.error(
@@ -866,7 +873,8 @@ def _read_rule_row(reader: _Reader, row: int, c: Criterion, columns: dict[str, i
         limit = "hãy nhập số lần (số nguyên không âm)" if c.per is not None else "hãy nhập giá trị đo"
         if c.na and who == "self":
             limit += f" hoặc «{NA_TEXT}»"
-        value = reader.number(row, column, path, f"giá trị {label}", limit)
+        percent = c.measure is not None and c.measure.percent
+        value = reader.number(row, column, path, f"giá trị {label}", limit, percent=percent)
         counts = _counts(reader, row, c, columns, who, path) if c.measure is not None else None
         if value == NA_TEXT:
             if who == "team" or counts is not None:

@@ -153,3 +153,18 @@ def test_the_forms_own_totals_are_isoprovs(cli: Cli, tmp_path: Path, filled: tup
             code
         )
         assert ws.cell(band, COLUMN_NUMBER["team"]).value == r["band"], code
+
+
+def test_a_rate_typed_as_a_percent_reads_as_that_rate(cli: Cli, tmp_path: Path) -> None:
+    """96,5 % typed into a measured % criterion's cell is stored 0,965 with a Percent format."""
+    form = tmp_path / "f.xlsx"
+    assert cli("form", "mau-hai-cap-2026", "-o", form).exit_code == 0
+    fill(form, tmp_path / "a.xlsx", EXAMPLES / "snv.yaml")
+    wb = load_workbook(tmp_path / "a.xlsx")
+    ws = wb["Tự đánh giá"]
+    cell = ws.cell(rows_by_id(ws)["3.1"], COLUMN_NUMBER["self"])
+    cell.value, cell.number_format = 0.99, "0.0%"
+    wb.save(tmp_path / "a.xlsx")
+    from_form = results(cli("score", tmp_path / "a.xlsx", "--format", "json"))
+    from_yaml = results(cli("score", EXAMPLES / "snv.yaml", "--format", "json"))
+    assert from_form["SNV"]["total"] == from_yaml["SNV"]["total"] == 92
