@@ -170,10 +170,26 @@ def test_percent_without_of_and_percent_with_a_rate_are_input_errors() -> None:
 # ---------------------------------------------------------------------------
 
 
-def test_a_money_value_written_as_a_fraction_says_where_the_fraction_goes() -> None:
+def test_a_rate_may_be_an_exact_fraction_but_an_amount_may_not(tmp_path: Path) -> None:
+    # 15/26 triệu đồng × 2 = 30/26 triệu = 1.153.846,15…; rounded to the đồng: 1.153.846
+    report = check_text(
+        'title: T\nrounding: {to: 1 đồng}\nitems:\n  - {name: A, quantity: 2, rate: "15/26 triệu đồng"}\n'
+    )
+    assert report.items[0].value_vnd == 1_153_846
+    assert report.items[0].unrounded_vnd == Fraction(30_000_000, 26)
     with pytest.raises(InputError) as info:
-        check_text('title: T\nitems:\n  - {name: A, quantity: 1, rate: "15/26 triệu đồng"}\n')
+        check_text('title: T\nitems:\n  - {name: A, amount: "15/26 triệu đồng"}\n')
     assert 'times: ["15/26 tháng"]' in info.value.diagnostics[0].message
+    source = tmp_path / "phan-so.yaml"
+    source.write_text(
+        'title: T\nrounding: {to: 1 đồng}\nitems:\n  - {name: A, quantity: 2, rate: "15/26 triệu đồng"}\n',
+        encoding="utf-8",
+    )
+    target = tmp_path / "phan-so.xlsx"
+    assert invoke(["budget", "check", str(source), "--xlsx", str(target)]).exit_code == 0
+    from openpyxl import load_workbook
+
+    assert load_workbook(target).active["E5"].value == "=7500000/13"  # 15/26 triệu đồng in đồng, reduced
 
 
 def test_fractions_are_read_exactly() -> None:
