@@ -31,3 +31,20 @@ def test_each_layer_imports_only_the_layers_below_it(monkeypatch: pytest.MonkeyP
 
     monkeypatch.chdir(ROOT)
     assert lint_imports(no_cache=True, no_logo=True) == 0
+
+
+def test_every_test_the_readme_cites_exists() -> None:
+    """The README's guarantees name the tests that check them: each file and test must exist."""
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    cited = re.findall(r"`(tests/[\w/]+\.py)((?:::\w+)?)`", readme)
+    assert len(cited) >= 10
+    for file, name in cited:
+        path = ROOT / file
+        assert path.exists(), file
+        if name:
+            assert f"def {name[2:]}(" in path.read_text(encoding="utf-8"), f"{file}{name}"
+    # `::name` written after another citation refers to the file cited just before it
+    for follower in re.findall(r"`::(\w+)`", readme):
+        assert any(f"def {follower}(" in (ROOT / f).read_text(encoding="utf-8") for f, _ in cited), follower

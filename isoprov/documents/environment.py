@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from isoprov.core.resources import shipped_dir
 from isoprov.core.vietnamese import format_number
-from isoprov.documents.errors import RenderError
+from isoprov.documents.errors import RenderError, syntax_message
 from isoprov.documents.filters import FILTERS
 from isoprov.documents.markup import lower_references, unescape_text
 from isoprov.documents.printable import PrintError, check_printable, finalize
@@ -171,7 +171,7 @@ def _render(load: Callable[[], jinja2.Template], context: dict[str, Any], name: 
             return bounded_output(load().generate(context))
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(
-            f"{_where(exc.filename or name, exc.lineno)}: mẫu có lỗi cú pháp Jinja: {exc.message}"
+            f"{_where(exc.filename or name, exc.lineno)}: mẫu có lỗi cú pháp Jinja: {syntax_message(exc.message or '')}"
         ) from None
     except jinja2.exceptions.SecurityError as exc:
         raise RenderError(f"{_where(*_template_frame(exc, name))}: {_sandbox_message(exc)}") from None
