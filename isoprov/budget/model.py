@@ -15,6 +15,7 @@ only see valid budgets.
 
 from __future__ import annotations
 
+import functools
 import re
 from contextlib import AbstractContextManager
 from decimal import (
@@ -137,17 +138,7 @@ def money_value(value: Any) -> Any:
             'hãy ghi số tiền một lần và đưa phân số vào hệ số nhân, ví dụ `times: ["15/26 tháng"]`'
         )
     if isinstance(value, str):
-        # A minus sign is read, so that the checks report the value with the other problems
-        # (BUD009) instead of one input error hiding them all.
-        minus = _MINUS_RE.match(value)
-        try:
-            vnd, unit = parse_money(value[minus.end() :] if minus else value)
-        except MoneyParseError as exc:
-            raise ValueError(str(exc)) from None
-        if minus:
-            vnd = -vnd
-        number = bounded(to_unit(vnd, unit), "số tiền", value)
-        return Money(number=number, unit=unit, vnd=vnd, text=" ".join(value.split()))
+        return _money_text(value)
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise ValueError(
             "số tiền phải là một số (theo đơn vị tính của dự toán) hoặc một chuỗi có đơn vị, "
@@ -155,6 +146,23 @@ def money_value(value: Any) -> Any:
         )
     number = _number(value, "số tiền")
     return Money(number=number, text=str(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _money_text(value: str) -> Money:
+    """A money string read once: a budget repeats the same rates (``20.000 đồng``) many times,
+    and :class:`Money` is immutable, so equal strings share one value."""
+    # A minus sign is read, so that the checks report the value with the other problems
+    # (BUD009) instead of one input error hiding them all.
+    minus = _MINUS_RE.match(value)
+    try:
+        vnd, unit = parse_money(value[minus.end() :] if minus else value)
+    except MoneyParseError as exc:
+        raise ValueError(str(exc)) from None
+    if minus:
+        vnd = -vnd
+    number = bounded(to_unit(vnd, unit), "số tiền", value)
+    return Money(number=number, unit=unit, vnd=vnd, text=" ".join(value.split()))
 
 
 _FRACTION_RATE = re.compile(r"^\s*(?P<over>\d[\d.,]*)\s*/\s*(?P<under>\d[\d.,]*)\s*(?P<unit>\D.*)$", re.DOTALL)

@@ -76,6 +76,8 @@ def exact_decimal(value: Fraction) -> Decimal | None:
     """The fraction as a Decimal when it has a finite decimal expansion (its denominator is
     2ᵃ·5ᵇ), exactly; None otherwise (``1/3``)."""
     denominator = value.denominator
+    if denominator == 1:
+        return Decimal(value.numerator)
     twos = fives = 0
     while denominator % 2 == 0:
         denominator //= 2
