@@ -46,6 +46,7 @@ from isoprov.core.numbers import (
     parse_figure,
     read_number,
 )
+from isoprov.core.rounding import RoundingMode, round_exact
 from isoprov.core.validation import Model, decimal_places
 from isoprov.core.vietnamese import MoneyParseError, canonical_unit, from_unit, parse_money, to_unit, unit_factor
 
@@ -368,9 +369,6 @@ class BudgetItem(Model):
         return " × ".join(parts)
 
 
-RoundingMode = Literal["half-up", "half-even", "down"]
-
-
 class Rounding(Model):
     """``rounding: {to: 1.000 đồng, mode: half-up}``: every computed amount is rounded to a
     multiple of ``to`` (SPEC §5b); ``down`` truncates."""
@@ -381,20 +379,10 @@ class Rounding(Model):
     mode: RoundingMode = Field("half-up", description="half-up (mặc định), half-even hoặc down (cắt bỏ)")
 
     def apply(self, vnd: Fraction, budget_unit: str) -> Fraction:
-        """``vnd`` rounded to a multiple of ``to``, exactly."""
+        """``vnd`` rounded to a multiple of ``to``, exactly, by the one rounding rule of SPEC §3b
+        (:func:`isoprov.core.rounding.round_exact`: a half away from zero, to even, or truncated)."""
         step = Fraction(self.to.to_vnd(budget_unit))
-        steps = vnd / step
-        whole = steps.numerator // steps.denominator  # floor
-        rest = steps - whole
-        if self.mode == "down":
-            n = whole if vnd >= 0 else -((-steps).numerator // (-steps).denominator)
-        elif rest > Fraction(1, 2) or (rest == Fraction(1, 2) and (self.mode == "half-up" or whole % 2)):
-            n = whole + 1
-        else:
-            n = whole
-        if self.mode == "half-up" and vnd < 0 and rest == Fraction(1, 2):
-            n = whole  # half away from zero for a negative amount (reported as not positive anyway)
-        return n * step
+        return Fraction(round_exact(vnd / step, 0, self.mode)) * step
 
     def shown(self, budget_unit: str) -> str:
         """ "tới 1.000 đồng (5 trở lên làm tròn lên)"."""

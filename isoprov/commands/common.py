@@ -119,7 +119,7 @@ def csv_number(value: Decimal | None) -> str:
     return "" if value is None else plain_decimal(value)
 
 
-def signed_points(value: Decimal) -> str:
+def signed_points(value: Decimal, places: int = 2) -> str:
     """Points with their sign, the Vietnamese way, for tables: +2,50 / -1,25 / 0,00."""
-    text = format_number(value, 2)
+    text = format_number(value, places)
     return f"+{text}" if value > 0 else text

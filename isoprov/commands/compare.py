@@ -130,7 +130,7 @@ def _write_page(target: Path, anything: bool, page: Callable[[], str]) -> bool:
 # ---------------------------------------------------------------------------
 
 
-def _standing_json(total: Decimal, band: str, rank: int | None) -> dict[str, Any]:
+def _standing_json(total: Decimal, band: str | None, rank: int | None) -> dict[str, Any]:
     return {"total": total, "band": band, "rank": rank}
 
 
@@ -210,17 +210,17 @@ def csv_report(c: Comparison, detail: bool) -> str:
                 "both",
                 *map(csv_text, (a.code, a.name, a.level, a.old.name, a.old.level)),
                 csv_number(a.old.total),
-                csv_text(a.old.band),
+                csv_text(a.old.band or ""),
                 a.old.rank,
                 csv_number(a.new.total),
-                csv_text(a.new.band),
+                csv_text(a.new.band or ""),
                 a.new.rank,
                 csv_number(a.change),
             ]
         )
     for status, results in (("only_old", c.only_old), ("only_new", c.only_new)):
         for r in results:
-            mine = [csv_number(r.total), csv_text(r.band), r.rank]
+            mine = [csv_number(r.total), csv_text(r.band or ""), r.rank]
             blank = ["", "", ""]
             old, new = (mine, blank) if status == "only_old" else (blank, mine)
             writer.writerow(
@@ -274,7 +274,7 @@ def print_table(c: Comparison, detail: bool) -> None:
                 who += f"\n  trước đây: {a.old.name}"
             if a.level_changed:
                 who += f"\n  {old}: {level_name(a.old.level).lower()}"
-            band = a.new.band if a.old.band == a.new.band else f"{a.old.band} → {a.new.band}"
+            band = (a.new.band or "") if a.old.band == a.new.band else f"{a.old.band or '—'} → {a.new.band or '—'}"
             cells = (
                 who,
                 format_number(a.old.total, 2),

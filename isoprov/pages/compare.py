@@ -66,7 +66,11 @@ def changes_section(c: Comparison, anchors: dict[str, str]) -> str:
                 notes.append(f"{old}: {level_name(a.old.level).lower()}")
             if notes:
                 cell += '<br><span class="small">' + esc("; ".join(notes)) + "</span>"
-            band = esc(a.new.band) if a.old.band == a.new.band else f"{esc(a.old.band)} → {esc(a.new.band)}"
+            band = (
+                esc(a.new.band or "")
+                if a.old.band == a.new.band
+                else f"{esc(a.old.band or '—')} → {esc(a.new.band or '—')}"
+            )
             rows.append(
                 [
                     cell,
@@ -89,7 +93,12 @@ def _one_side(c: Comparison) -> str:
         if results:
             columns = [Column("Cơ quan"), Column("Cấp"), Column("Điểm", True), Column("Xếp loại")]
             rows = [
-                [esc(who(r)), esc(level_name(r.level)), points(r.total), f'<span class="band">{esc(r.band)}</span>']
+                [
+                    esc(who(r)),
+                    esc(level_name(r.level)),
+                    points(r.total),
+                    f'<span class="band">{esc(r.band or "Không xếp loại")}</span>',
+                ]
                 for r in results
             ]
             out.append(table(f"Cơ quan {title[0].lower()}{title[1:]}", columns, rows))

@@ -31,7 +31,7 @@ class Standing:
     """An agency's place on one side: its own total, band and rank (within its level)."""
 
     total: Decimal
-    band: str
+    band: str | None  # None: the set has no bands (SPEC §3b)
     rank: int | None
     name: str
     level: str
