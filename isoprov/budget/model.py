@@ -200,6 +200,13 @@ def rate_value(value: Any) -> Any:
         ratio = parts[0] / parts[1] * Fraction(factor)
         in_unit = ratio / Fraction(factor)
         return Money(number=_approximate(in_unit), unit=unit, vnd=_approximate(ratio), text=written, ratio=ratio)
+    if isinstance(value, str) and _FRACTION_MONEY.match(value):
+        # a money string carries its unit (SPEC §5): a fraction of the budget's unit is not assumed
+        written = " ".join(value.split())
+        raise ValueError(
+            f'định mức `{written}` viết dạng phân số phải ghi kèm đơn vị tiền, ví dụ `"{written} triệu đồng"`; '
+            'hoặc ghi số tiền một lần và đưa phân số vào hệ số nhân, ví dụ `times: ["15/26 tháng"]`'
+        )
     return money_value(value)
 
 
