@@ -152,11 +152,21 @@ def score(
             "--html", metavar="FILE.html", readable=False, help="Ghi trang kết quả HTML (mở bằng trình duyệt)."
         ),
     ] = None,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Giải thích từng kết quả: đầu vào và cách tính từng tiêu chí, phép tính tổng điểm, "
+            "xếp loại, xếp hạng.",
+        ),
+    ] = False,
 ) -> None:
     """Chấm điểm các bản tự đánh giá: tổng điểm, xếp loại, xếp hạng."""
     from isoprov.commands import score as command
 
-    raise typer.Exit(command.run(paths, criteria or [], output_format.value, xlsx, detail, strict, agencies, html))
+    raise typer.Exit(
+        command.run(paths, criteria or [], output_format.value, xlsx, detail, strict, agencies, html, explain)
+    )
 
 
 @app.command(cls=VietnameseCommand, short_help="So sánh hai kỳ chấm điểm, hoặc điểm tự chấm với thẩm định.")

@@ -61,7 +61,14 @@ MODEL_DESCRIPTIONS = {
     "các cấp cơ quan, xếp loại và danh sách tiêu chí.",
     "Criterion": "Một tiêu chí: nhóm tiêu chí (có `children`) hoặc tiêu chí lá (có `max`).",
     "Option": "Một mức điểm cố định của tiêu chí, ví dụ «Có quyết định, đủ thành phần: 2 điểm».",
-    "Band": "Một mức xếp loại: tổng điểm từ `min` trở lên được xếp loại `label`.",
+    "Band": "Một mức xếp loại: tổng điểm từ `min` trở lên được xếp loại `label`, khi đủ các điều kiện "
+    "(`each_group_min_percent`, `each_criterion_min_percent`, `requires`) nếu có.",
+    "Measure": "Tiêu chí định lượng: cơ quan nhập giá trị đo (hoặc {count, of}); bộ tiêu chí quy ra điểm "
+    "theo bảng mức (`points`) hoặc tỷ lệ đến `full_at`.",
+    "Threshold": "Một mức của bảng mức: giá trị từ `min` trở lên được `points` điểm.",
+    "RoundRule": "Cách làm tròn: số chữ số thập phân (`places`) và kiểu làm tròn (`mode`).",
+    "Ranking": "Cách xếp hạng khi bằng tổng điểm đã làm tròn.",
+    "Ratio": "Giá trị đo cho bằng hai số đếm: `count` trên tổng số `of` (ví dụ 193 hồ sơ đúng hạn trên 200).",
     "Assessment": "Bản tự đánh giá, chấm điểm của một cơ quan theo một bộ tiêu chí, trong một kỳ.",
     "Agency": "Cơ quan tự đánh giá: mã, tên và cấp.",
     "ScoreEntry": "Điểm của một tiêu chí: điểm tự chấm (`self`), điểm thẩm định (`team`), tài liệu kiểm "
@@ -249,6 +256,8 @@ def _one_or_many(node: dict[str, Any]) -> dict[str, Any]:
 
 
 _NUMBER = {"type": "number"}
+#: A condition's result as officials write it (the model reads any case and spacing).
+_PASS_FAIL = {"type": "string", "enum": ["Đạt", "Không đạt", "đạt", "không đạt", "ĐẠT", "KHÔNG ĐẠT"]}
 _TEXT = {"type": "string"}
 _DECIMAL_TEXT = {"type": "string", "pattern": r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$"}
 _MONEY_TEXT = {"type": "string", "pattern": r"\d"}  # 500.000 đồng/ngày, 8,1 triệu đồng
@@ -259,9 +268,27 @@ _PARTIAL_DATE = {
     r"|\d{1,2}\.\d{1,2}\.\d{4})$",
 }
 
+
+def _with_pass_fail(node: dict[str, Any]) -> dict[str, Any]:
+    """A ``self``/``team`` value: where it takes true/false, it takes Đạt / Không đạt too."""
+    out = deepcopy(node)
+
+    def walk(item: Any) -> Any:
+        if isinstance(item, dict):
+            if item == {"type": "boolean"}:
+                return {"anyOf": [{"type": "boolean"}, dict(_PASS_FAIL)]}
+            return {k: walk(v) for k, v in item.items()}
+        if isinstance(item, list):
+            return [walk(v) for v in item]
+        return item
+
+    return walk(out)  # type: ignore[no-any-return]
+
+
 #: Whole models that take a shorthand, by ``$defs`` name.
 _MODEL_PATCHES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    "ScoreEntry": _or(_NUMBER),  # "1.1": 2
+    # "1.1": 2; "K1": true or Đạt; "3.1": {count: 193, of: 200}
+    "ScoreEntry": _or(_NUMBER, {"anyOf": [{"type": "boolean"}, _PASS_FAIL]}, {"$ref": "#/definitions/Ratio"}),
     "Block": _or(_TEXT),  # a paragraph
     "Article": _or(_TEXT),
     "BudgetAppendix": _or(_TEXT),  # budget: du-toan.yaml
@@ -271,6 +298,8 @@ _MODEL_PATCHES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 #: Fields that take a shorthand, by (model, field).
 _FIELD_PATCHES: dict[tuple[str, str], Callable[[dict[str, Any]], dict[str, Any]]] = {
     ("ScoreEntry", "evidence"): _one_or_many,
+    ("ScoreEntry", "self"): lambda node: _with_pass_fail(node),
+    ("ScoreEntry", "team"): lambda node: _with_pass_fail(node),
     ("Signature", "authority"): _one_or_many,
     ("Document", "recipients"): _one_or_many,
     ("Document", "electronic_recipients"): _one_or_many,

@@ -70,3 +70,12 @@ def libreoffice_convert(tmp_path: Path, *files: Path, to: str = "xlsx", out: Pat
         env={**os.environ, "HOME": str(tmp_path)},
     )
     return folder, done.stderr
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie, finished but not reaped, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

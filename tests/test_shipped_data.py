@@ -279,3 +279,53 @@ def test_strict_turns_the_omission_into_an_error(cli: Callable[..., Run]) -> Non
     assert run.exit_code == 1
     errors = json.loads(run.stdout)["errors"]
     assert len(errors) == 1 and errors[0]["file"].endswith("ubnd-tt-doi-ngo.yaml")
+
+
+# ---- the two-tier sample set (SPEC §3b) and its examples ---------------------------------------
+
+TWO_TIER = ROOT / "examples" / "mau-2026"
+# Hand computations, as in each file's comments: total = (g1 + g2 + 2 × g3) / possible × 100 + T − D.
+TWO_TIER_EXPECTED = {
+    # (19,38 + 30 + 2 × 24,25) + 2 = 99,88 self; team 2.4 → 8: 97,88
+    "SKHCN": ("tinh", "99.88", "97.88", "Tốt", 1, []),
+    # 20 + 28 + 2 × 20,5 + 3 = 92, but K1 not met: neither Tốt nor Khá
+    "SNV": ("tinh", "92", "92", "Trung bình", 2, ["Tốt", "Khá"]),
+    # 3.3 N/A: 73,05 / 86 × 100 = 84,9418… → 84,94, ranked above STP on the exact total
+    "SYT": ("tinh", "84.94", "84.94", "Khá", 3, []),
+    # 18,5 + 18 + 2 × 24,72 + 1 − 2 = 84,94 exactly
+    "STP": ("tinh", "84.94", "84.94", "Khá", 4, []),
+    # self 9,5 + 30 + 50 + 3 = 92,5; team 92; group 1 at 9/20 = 45 % < 50 %: not Tốt
+    "XA-TANAN": ("xa", "92.5", "92", "Khá", 1, ["Tốt"]),
+    # 48,28 / 86 × 100 − 1 = 55,1395… → 55,14
+    "XA-BINHMINH": ("xa", "55.14", "55.14", "Trung bình", 2, []),
+}
+
+
+def test_two_tier_set_uses_every_kind_of_rule_and_only_the_two_levels() -> None:
+    cs, diagnostics = load_criteria_set(ROOT / "criteria" / "mau-hai-cap-2026.yaml")
+    assert cs is not None and diagnostics == []
+    assert cs.levels == ("tinh", "xa") and cs.uses_rules
+    leaves = cs.leaves
+    assert any(c.measure is not None and c.measure.points for c in leaves)  # threshold tables
+    assert any(c.measure is not None and c.measure.full_at for c in leaves)  # proportional
+    assert any(c.per is not None and c.per < 0 for c in leaves)  # a counted deduction
+    assert any(c.kind == "condition" for c in leaves)
+    assert cs.bands is not None and any(b.requires for b in cs.bands)
+    assert cs.weights == {"1": 1, "2": 1, "3": 2}
+
+
+def test_two_tier_examples_score_as_computed_by_hand() -> None:
+    run = invoke(["score", str(TWO_TIER), "--format", "json", "--explain"])
+    assert run.exit_code == 0, run.stderr
+    results = {r["agency"]["code"]: r for r in json.loads(run.stdout)["results"]}
+    assert set(results) == set(TWO_TIER_EXPECTED)
+    for code, (level, own, final, band, rank, missed) in TWO_TIER_EXPECTED.items():
+        r = results[code]
+        assert r["agency"]["level"] == level
+        assert (Decimal(str(r["self_total"])), Decimal(str(r["total"]))) == (Decimal(own), Decimal(final)), code
+        assert (r["band"], r["rank"]) == (band, rank), code
+        assert [m["band"] for m in r["band_missed"]] == missed, code
+        assert r["warnings"] == [], code
+        assert r["explanation"][0].startswith("Giải thích:")
+    assert "nhóm 1 đạt 45 % < 50 %" in results["XA-TANAN"]["band_missed"][0]["reasons"]
+    assert any("theo tổng chưa làm tròn: 84,94186… > 84,94" in x for x in results["SYT"]["explanation"])

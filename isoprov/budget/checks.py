@@ -257,7 +257,7 @@ class _Checker:
         declared = Fraction(item.amount.to_vnd(self.unit)) if item.amount is not None else None
         unrounded = base = None
         if item.rate is not None:
-            unrounded = Fraction(item.rate.to_vnd(self.unit))
+            unrounded = item.rate.exact_vnd(self.unit)
             if item.quantity is not None:
                 unrounded *= Fraction(item.quantity)
             for m in item.times:
@@ -448,8 +448,8 @@ class _Checker:
     def compare_with_cap(self, item: BudgetItem, path: PathKey, cap: ResolvedCap) -> None:
         assert item.rate is not None
         norm = cap.norm
-        rate = Fraction(item.rate.to_vnd(self.unit))
-        rate_text = f"{format_number(item.rate.to_vnd(self.unit))} đồng"
+        rate = item.rate.exact_vnd(self.unit)
+        rate_text = f"{format_approximate(rate)} đồng"
         if not norm.example:
             if rate > cap.max_vnd:
                 self.find(

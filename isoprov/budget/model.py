@@ -15,6 +15,7 @@ only see valid budgets.
 
 from __future__ import annotations
 
+import functools
 import re
 from contextlib import AbstractContextManager
 from decimal import (
@@ -35,9 +36,19 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
 
 from isoprov.budget.agencies import AGENCY_KINDS, agency_kind
-from isoprov.core.numbers import Figure, format_figure, format_number, parse_figure
+from isoprov.core.numbers import (
+    Figure,
+    UnclearNumber,
+    exact_decimal,
+    format_approximate,
+    format_figure,
+    format_number,
+    parse_figure,
+    read_number,
+)
+from isoprov.core.rounding import RoundingMode, round_exact
 from isoprov.core.validation import Model, decimal_places
-from isoprov.core.vietnamese import MoneyParseError, canonical_unit, from_unit, parse_money, to_unit
+from isoprov.core.vietnamese import MoneyParseError, canonical_unit, from_unit, parse_money, to_unit, unit_factor
 
 BudgetUnit = Literal["đồng", "nghìn đồng", "triệu đồng"]
 BUDGET_UNITS: tuple[str, ...] = ("đồng", "nghìn đồng", "triệu đồng")
@@ -100,12 +111,18 @@ class Money(Model):
     unit: str | None = Field(None, description="Đơn vị ghi kèm; None: đơn vị của dự toán")
     vnd: Decimal | None = Field(None, description="Số đồng, khi có đơn vị ghi kèm")
     text: str = Field("", description="Cách viết gốc")
+    ratio: Fraction | None = Field(None, description="Số đồng chính xác, khi định mức ghi dạng phân số")
 
     def to_vnd(self, budget_unit: str) -> Decimal:
-        """The value in đồng, exactly."""
+        """The value in đồng, exactly (for a rate written as a fraction without a finite decimal,
+        the nearest with 28 digits: display only; :meth:`exact_vnd` computes)."""
         if self.vnd is not None:
             return self.vnd
         return from_unit(self.number, budget_unit)
+
+    def exact_vnd(self, budget_unit: str) -> Fraction:
+        """The value in đồng as an exact fraction (``"15/26 triệu đồng"`` included)."""
+        return self.ratio if self.ratio is not None else Fraction(self.to_vnd(budget_unit))
 
     @property
     def explicit(self) -> bool:
@@ -118,21 +135,11 @@ def money_value(value: Any) -> Any:
         return value
     if isinstance(value, str) and _FRACTION_MONEY.match(value):
         raise ValueError(
-            f"số tiền `{' '.join(value.split())}` không viết dạng phân số; hãy ghi số tiền một lần và đưa phân số "
-            'vào hệ số nhân, ví dụ `rate: 1.800.000 đồng`, `times: ["15/26 tháng"]`'
+            f"số tiền `{' '.join(value.split())}` không viết dạng phân số (chỉ định mức `rate` được viết như vậy); "
+            'hãy ghi số tiền một lần và đưa phân số vào hệ số nhân, ví dụ `times: ["15/26 tháng"]`'
         )
     if isinstance(value, str):
-        # A minus sign is read, so that the checks report the value with the other problems
-        # (BUD009) instead of one input error hiding them all.
-        minus = _MINUS_RE.match(value)
-        try:
-            vnd, unit = parse_money(value[minus.end() :] if minus else value)
-        except MoneyParseError as exc:
-            raise ValueError(str(exc)) from None
-        if minus:
-            vnd = -vnd
-        number = bounded(to_unit(vnd, unit), "số tiền", value)
-        return Money(number=number, unit=unit, vnd=vnd, text=" ".join(value.split()))
+        return _money_text(value)
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise ValueError(
             "số tiền phải là một số (theo đơn vị tính của dự toán) hoặc một chuỗi có đơn vị, "
@@ -140,6 +147,67 @@ def money_value(value: Any) -> Any:
         )
     number = _number(value, "số tiền")
     return Money(number=number, text=str(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _money_text(value: str) -> Money:
+    """A money string read once: a budget repeats the same rates (``20.000 đồng``) many times,
+    and :class:`Money` is immutable, so equal strings share one value."""
+    # A minus sign is read, so that the checks report the value with the other problems
+    # (BUD009) instead of one input error hiding them all.
+    minus = _MINUS_RE.match(value)
+    try:
+        vnd, unit = parse_money(value[minus.end() :] if minus else value)
+    except MoneyParseError as exc:
+        raise ValueError(str(exc)) from None
+    if minus:
+        vnd = -vnd
+    number = bounded(to_unit(vnd, unit), "số tiền", value)
+    return Money(number=number, unit=unit, vnd=vnd, text=" ".join(value.split()))
+
+
+_FRACTION_RATE = re.compile(r"^\s*(?P<over>\d[\d.,]*)\s*/\s*(?P<under>\d[\d.,]*)\s*(?P<unit>\D.*)$", re.DOTALL)
+
+
+def _approximate(value: Fraction) -> Decimal:
+    exact = exact_decimal(value)
+    if exact is not None:
+        return exact
+    with localcontext(Context(prec=28)):
+        return Decimal(value.numerator) / Decimal(value.denominator)
+
+
+def rate_value(value: Any) -> Any:
+    """A rate (định mức): a money value (:func:`money_value`), or an exact fraction of a unit,
+    ``"15/26 triệu đồng"`` (SPEC §5b)."""
+    if isinstance(value, str) and (match := _FRACTION_RATE.match(value)) is not None:
+        written = " ".join(value.split())
+        try:
+            factor, unit = parse_money(f"1 {match['unit'].strip()}")
+        except MoneyParseError as exc:
+            raise ValueError(f"`{written}`: {exc}") from None
+        parts = []
+        for number in (match["over"], match["under"]):
+            try:
+                parts.append(Fraction(read_number(number)))
+            except UnclearNumber:
+                raise ValueError(
+                    f"`{written}`: số `{number}` viết không đúng (dấu `.` phân cách hàng nghìn, "
+                    "dấu `,` là dấu thập phân)"
+                ) from None
+        if parts[1] == 0:
+            raise ValueError(f"`{written}`: mẫu số của phân số phải khác 0")
+        ratio = parts[0] / parts[1] * Fraction(factor)
+        in_unit = ratio / Fraction(factor)
+        return Money(number=_approximate(in_unit), unit=unit, vnd=_approximate(ratio), text=written, ratio=ratio)
+    if isinstance(value, str) and _FRACTION_MONEY.match(value):
+        # a money string carries its unit (SPEC §5): a fraction of the budget's unit is not assumed
+        written = " ".join(value.split())
+        raise ValueError(
+            f'định mức `{written}` viết dạng phân số phải ghi kèm đơn vị tiền, ví dụ `"{written} triệu đồng"`; '
+            'hoặc ghi số tiền một lần và đưa phân số vào hệ số nhân, ví dụ `times: ["15/26 tháng"]`'
+        )
+    return money_value(value)
 
 
 class Multiplier(Model):
@@ -214,6 +282,17 @@ _MONEY_SCHEMA = {
     "description": "Số tiền: một số theo đơn vị của dự toán, hoặc chuỗi có đơn vị (`500.000 đồng`)",
 }
 MoneyField = Annotated[Money | None, BeforeValidator(money_value), WithJsonSchema(_MONEY_SCHEMA)]
+RateField = Annotated[
+    Money | None,
+    BeforeValidator(rate_value),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "number"}, {"type": "string"}],
+            "description": "Định mức: số theo đơn vị của dự toán, chuỗi có đơn vị (`500.000 đồng`) hoặc phân số "
+            "(`15/26 triệu đồng`)",
+        }
+    ),
+]
 CountField = Annotated[
     Decimal | Fraction | None,
     BeforeValidator(count_value),
@@ -256,7 +335,7 @@ class BudgetItem(Model):
     times: Annotated[tuple[MultiplierField, ...], BeforeValidator(_times_list)] = Field(
         (), description="Hệ số nhân thêm: số hoặc `số tên`, ví dụ [10 huyện]"
     )
-    rate: MoneyField = Field(None, description="Định mức (đơn giá)")
+    rate: RateField = Field(None, description="Định mức (đơn giá)")
     amount: MoneyField = Field(None, description="Thành tiền kê khai")
     percent: PercentField = Field(None, description="Tỷ lệ phần trăm của tổng các khoản ghi ở `of`")
     of: Annotated[tuple[str, ...], BeforeValidator(lambda v: [v] if isinstance(v, str) else v)] = Field(
@@ -297,9 +376,6 @@ class BudgetItem(Model):
         return " × ".join(parts)
 
 
-RoundingMode = Literal["half-up", "half-even", "down"]
-
-
 class Rounding(Model):
     """``rounding: {to: 1.000 đồng, mode: half-up}``: every computed amount is rounded to a
     multiple of ``to`` (SPEC §5b); ``down`` truncates."""
@@ -310,20 +386,10 @@ class Rounding(Model):
     mode: RoundingMode = Field("half-up", description="half-up (mặc định), half-even hoặc down (cắt bỏ)")
 
     def apply(self, vnd: Fraction, budget_unit: str) -> Fraction:
-        """``vnd`` rounded to a multiple of ``to``, exactly."""
+        """``vnd`` rounded to a multiple of ``to``, exactly, by the one rounding rule of SPEC §3b
+        (:func:`isoprov.core.rounding.round_exact`: a half away from zero, to even, or truncated)."""
         step = Fraction(self.to.to_vnd(budget_unit))
-        steps = vnd / step
-        whole = steps.numerator // steps.denominator  # floor
-        rest = steps - whole
-        if self.mode == "down":
-            n = whole if vnd >= 0 else -((-steps).numerator // (-steps).denominator)
-        elif rest > Fraction(1, 2) or (rest == Fraction(1, 2) and (self.mode == "half-up" or whole % 2)):
-            n = whole + 1
-        else:
-            n = whole
-        if self.mode == "half-up" and vnd < 0 and rest == Fraction(1, 2):
-            n = whole  # half away from zero for a negative amount (reported as not positive anyway)
-        return n * step
+        return Fraction(round_exact(vnd / step, 0, self.mode)) * step
 
     def shown(self, budget_unit: str) -> str:
         """ "tới 1.000 đồng (5 trở lên làm tròn lên)"."""
@@ -370,12 +436,17 @@ def show_money(money: Money, budget_unit: str, *, with_unit: bool = False) -> st
     """A money value for display in the budget's unit, Vietnamese formatting, whatever unit it
     was written in: ``500.000 đồng/người`` in a triệu đồng budget → "0,5" (SPEC §5: the whole
     table in the budget's unit). :meth:`BudgetItem.formula` keeps the text as written."""
-    number = format_number(to_unit(money.to_vnd(budget_unit), budget_unit))
+    if money.ratio is not None:
+        number = format_approximate(money.ratio / Fraction(unit_factor(budget_unit)))
+    else:
+        number = format_number(to_unit(money.to_vnd(budget_unit), budget_unit))
     return f"{number} {budget_unit}" if with_unit else number
 
 
 def money_as_written(money: Money) -> str:
     """A money value as the file writes it, in Vietnamese formatting: "-500.000 đồng", "-3"."""
+    if money.ratio is not None:
+        return money.text
     if money.unit is None:
         return format_number(money.number)
     return f"{format_number(money.number)} {money.unit}"

@@ -17,6 +17,7 @@ from isoprov.commands.output import emit as emit  # here too: every command's ou
 from isoprov.core.diagnostics import Diagnostic, ExitCode, Severity
 from isoprov.core.jsonout import plain_decimal
 from isoprov.core.vietnamese import format_number
+from isoprov.excel.cells import looks_like_formula
 
 # Piped or redirected output is read in files and e-mails, not 80-column terminals: give tables
 # room so Vietnamese agency names stay on one line.
@@ -104,7 +105,7 @@ def print_diagnostics(diagnostics: Iterable[Diagnostic]) -> None:
 
 def csv_text(value: str) -> str:
     """Text a spreadsheet must not run as a formula (CSV injection): a leading ``'`` makes it text."""
-    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
+    return "'" + value if looks_like_formula(value) else value
 
 
 def csv_number(value: Decimal | None) -> str:
@@ -112,7 +113,7 @@ def csv_number(value: Decimal | None) -> str:
     return "" if value is None else plain_decimal(value)
 
 
-def signed_points(value: Decimal) -> str:
+def signed_points(value: Decimal, places: int = 2) -> str:
     """Points with their sign, the Vietnamese way, for tables: +2,50 / -1,25 / 0,00."""
-    text = format_number(value, 2)
+    text = format_number(value, places)
     return f"+{text}" if value > 0 else text

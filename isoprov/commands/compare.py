@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from itertools import groupby
@@ -66,7 +67,17 @@ def run(
         require_output(xlsx, (".xlsx",), "tệp Excel")
     if html is not None:
         require_output(html, (".html", ".htm"), "trang HTML")
+    if not self_team and os.path.samefile(paths[0], paths[1]):
+        usage_error(
+            f"OLD và NEW là cùng một đường dẫn (`{paths[0]}`, `{paths[1]}`): so với chính nó thì không có gì "
+            "thay đổi; hãy chỉ hai kỳ khác nhau (hai năm, hoặc bản trước và sau khi thẩm định lại)"
+        )
     sides = [assessment_files(paths)] if self_team else [assessment_files([paths[0]]), assessment_files([paths[1]])]
+    empty = [
+        Diagnostic(str(path), "không có bản tự đánh giá nào (.yaml, .xlsx) ở đây", severity=Severity.WARNING)
+        for path, side in zip(paths, sides, strict=False)
+        if not side.files and not side.problems
+    ]
     refuse_overwriting_inputs([("--xlsx", xlsx), ("--html", html)], [*(p for f in sides for p in f.paths), *criteria])
     catalog = Catalog.default(criteria)
     catalog.load_explicit()
@@ -82,7 +93,7 @@ def run(
     old = score_found(sides[0], catalog)
     new = score_found(sides[1], catalog)
     comparison = compare_results(old.results, new.results)
-    diagnostics = [*old.diagnostics, *new.diagnostics, *comparison.warnings]
+    diagnostics = [*empty, *old.diagnostics, *new.diagnostics, *comparison.warnings]
     if output_format == "json":
         emit(dumps(json_report(comparison, diagnostics, detail)))
         print_diagnostics(d for d in diagnostics if d.severity is Severity.ERROR)
@@ -130,7 +141,7 @@ def _write_page(target: Path, anything: bool, page: Callable[[], str]) -> bool:
 # ---------------------------------------------------------------------------
 
 
-def _standing_json(total: Decimal, band: str, rank: int | None) -> dict[str, Any]:
+def _standing_json(total: Decimal, band: str | None, rank: int | None) -> dict[str, Any]:
     return {"total": total, "band": band, "rank": rank}
 
 
@@ -210,17 +221,17 @@ def csv_report(c: Comparison, detail: bool) -> str:
                 "both",
                 *map(csv_text, (a.code, a.name, a.level, a.old.name, a.old.level)),
                 csv_number(a.old.total),
-                csv_text(a.old.band),
+                csv_text(a.old.band or ""),
                 a.old.rank,
                 csv_number(a.new.total),
-                csv_text(a.new.band),
+                csv_text(a.new.band or ""),
                 a.new.rank,
                 csv_number(a.change),
             ]
         )
     for status, results in (("only_old", c.only_old), ("only_new", c.only_new)):
         for r in results:
-            mine = [csv_number(r.total), csv_text(r.band), r.rank]
+            mine = [csv_number(r.total), csv_text(r.band or ""), r.rank]
             blank = ["", "", ""]
             old, new = (mine, blank) if status == "only_old" else (blank, mine)
             writer.writerow(
@@ -274,7 +285,7 @@ def print_table(c: Comparison, detail: bool) -> None:
                 who += f"\n  trước đây: {a.old.name}"
             if a.level_changed:
                 who += f"\n  {old}: {level_name(a.old.level).lower()}"
-            band = a.new.band if a.old.band == a.new.band else f"{a.old.band} → {a.new.band}"
+            band = (a.new.band or "") if a.old.band == a.new.band else f"{a.old.band or '—'} → {a.new.band or '—'}"
             cells = (
                 who,
                 format_number(a.old.total, 2),
@@ -295,7 +306,7 @@ def print_table(c: Comparison, detail: bool) -> None:
             for r in results:
                 line = f"  - {r.agency_name} ({r.agency_code}), {level_name(r.level).lower()}: "
                 stdout.print(line + f"{format_number(r.total, 2)} điểm, {r.band}", markup=False)
-    if c.old_sets != c.new_sets:
+    if c.sets_differ:
         stdout.print(
             f"Hai kỳ dùng bộ tiêu chí khác nhau ({', '.join(c.old_sets)} / {', '.join(c.new_sets)}): "
             "tổng điểm theo bộ của từng kỳ, tiêu chí được so theo mã.",

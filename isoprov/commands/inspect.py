@@ -9,14 +9,24 @@ from pathlib import Path
 
 from rich.table import Table
 
-from isoprov.commands.common import emit, print_diagnostics, require_output, require_paths, stderr, stdout, usage_error
+from isoprov.commands.common import (
+    csv_text,
+    emit,
+    keep_old_output,
+    print_diagnostics,
+    refuse_overwriting_inputs,
+    require_output,
+    require_paths,
+    stderr,
+    stdout,
+    usage_error,
+)
 from isoprov.core.dates import parse_date, short_date
 from isoprov.core.diagnostics import Diagnostic, ExitCode, InputError
 from isoprov.core.jsonout import dumps
 from isoprov.core.kinds import KIND_NAMES, detect_kind
 from isoprov.core.loading import load_yaml
-from isoprov.excel.cells import looks_like_formula
-from isoprov.inspection.actions import ActionRow, register
+from isoprov.inspection.actions import ActionRow, input_files, register
 from isoprov.inspection.checks import CheckResult, check_set
 from isoprov.inspection.load import YAML_SUFFIXES, load_set
 from isoprov.inspection.model import STATUS_LABELS, Inspection, load_inspection
@@ -39,13 +49,18 @@ def _inspection_files(paths: list[Path], diagnostics: list[Diagnostic]) -> list[
         if not path.is_dir():
             out.append(path)
             continue
+        found = []
         for child in sorted(path.iterdir()):
             if child.is_file() and child.suffix.lower() in YAML_SUFFIXES:
                 try:
                     if detect_kind(load_yaml(child).data) == "inspection":
-                        out.append(child)
+                        found.append(child)
                 except InputError:
                     continue
+        if not found:  # checking nothing must not look like a pass
+            message = "không có tệp kế hoạch kiểm tra nào (có `year`, `agencies`, `onsite`) trong thư mục này"
+            diagnostics.append(Diagnostic(str(path), message))
+        out += found
     return out
 
 
@@ -147,6 +162,7 @@ def run_actions(paths: list[Path], today: str | None, output_format: str, xlsx: 
     require_paths(paths)
     if xlsx is not None:
         require_output(xlsx, (".xlsx",), "tệp Excel")
+        refuse_overwriting_inputs([("--xlsx", xlsx)], input_files(paths))
     day = today_option(today)
     rows, errors = register(paths, day)
     if output_format == "json":
@@ -165,15 +181,21 @@ def run_actions(paths: list[Path], today: str | None, output_format: str, xlsx: 
     else:
         print_actions(rows, day)
         print_diagnostics(errors)
+    kept = False
     if xlsx is not None:
-        from isoprov.excel.actions_export import write_actions_export
+        # as `score --xlsx`: a run where no minutes could be read keeps the existing register
+        if rows or not errors or not xlsx.exists():
+            from isoprov.excel.actions_export import write_actions_export
 
-        write_actions_export(rows, xlsx, day, STATUS_LABELS)
-        stderr.print(f"Đã ghi {xlsx}", markup=False)
+            write_actions_export(rows, xlsx, day, STATUS_LABELS)
+            stderr.print(f"Đã ghi {xlsx}", markup=False)
+        else:
+            keep_old_output(xlsx, "hành động khắc phục")
+            kept = True
     overdue = [r for r in rows if r.overdue]
     if overdue and output_format == "table":
         stderr.print(f"{len(overdue)} hành động khắc phục quá hạn.", style="bold red", markup=False)
-    return int(ExitCode.INVALID if errors or overdue else ExitCode.OK)
+    return int(ExitCode.INVALID if errors or overdue or kept else ExitCode.OK)
 
 
 def print_actions(rows: list[ActionRow], day: dt.date) -> None:
@@ -214,9 +236,5 @@ def actions_csv(rows: list[ActionRow]) -> str:
     writer.writerow(CSV_COLUMNS)
     for r in rows:
         data = r.as_json()
-        writer.writerow([_text("" if data[c] is None else str(data[c])) for c in CSV_COLUMNS])
+        writer.writerow([csv_text("" if data[c] is None else str(data[c])) for c in CSV_COLUMNS])
     return buffer.getvalue()
-
-
-def _text(value: str) -> str:
-    return "'" + value if looks_like_formula(value) else value

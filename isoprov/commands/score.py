@@ -35,7 +35,8 @@ from isoprov.core.vietnamese import format_number
 from isoprov.pipeline.score import assessment_files, score_found
 from isoprov.scoring.batch import Batch
 from isoprov.scoring.catalog import Catalog
-from isoprov.scoring.criteria import level_name
+from isoprov.scoring.criteria import CriteriaSet, Criterion, level_name
+from isoprov.scoring.measure import EntryValue, show_input
 from isoprov.scoring.registry import Registry, load_registry
 from isoprov.scoring.rules import Result
 
@@ -51,6 +52,7 @@ def run(
     strict: bool,
     agencies: Path | None,
     html: Path | None = None,
+    explain: bool = False,
 ) -> int:
     """Score, report, and return the exit code."""
     require_paths([*paths, *criteria])
@@ -79,8 +81,9 @@ def run(
     # Speed: a large batch holds millions of objects; the cyclic collector would walk them all
     # for nothing while the report is built (it makes no cycles)
     with gc_paused():
+        explanations = explain_batch(batch, catalog) if explain else None
         if output_format == "json":
-            emit(dumps(json_report(batch)))
+            emit(dumps(json_report(batch, explanations)))
             # a result's own warnings are in its JSON; the others (registry, folders) only here
             in_results = {r.file for r in batch.results}
             print_diagnostics(d for d in batch.diagnostics if d.severity is Severity.ERROR or d.file not in in_results)
@@ -88,7 +91,9 @@ def run(
             emit(csv_report(batch, detail))
             print_diagnostics(batch.diagnostics)
         else:
-            print_table(batch, detail)
+            print_table(batch, detail, catalog)
+            if explanations is not None:
+                print_explanations(explanations)
             print_diagnostics(batch.diagnostics)
     failed = not batch.ok
     if xlsx is not None:
@@ -97,7 +102,7 @@ def run(
         if batch.results or not xlsx.exists():
             from isoprov.excel.score_export import write_score_export  # openpyxl only when asked
 
-            write_score_export(batch, xlsx)
+            write_score_export(batch, xlsx, catalog)  # the sets given with --criteria too
             stderr.print(f"Đã ghi {xlsx}", markup=False)
         else:
             keep_old_output(xlsx, "kết quả chấm điểm")
@@ -143,9 +148,11 @@ def _progress() -> Iterator[Callable[[int, int], None] | None]:
         yield tick
 
 
-def result_json(r: Result) -> dict[str, Any]:
-    """One result as SPEC §4 gives it, key for key."""
-    return {
+def result_json(r: Result, explanation: list[str] | None = None) -> dict[str, Any]:
+    """One result as SPEC §4 and §3b give it, key for key: ``band_missed`` always, each group's
+    ``weight`` when the set weighs its groups, ``explanation`` with ``--explain``."""
+    weighted = any(g.weight != 1 for g in r.groups)
+    out = {
         "file": r.file,
         "agency": {"code": r.agency_code, "name": r.agency_name, "level": r.level},
         "criteria": r.criteria,
@@ -153,15 +160,48 @@ def result_json(r: Result) -> dict[str, Any]:
         "self_total": r.self_total,
         "total": r.total,
         "band": r.band,
+        "band_missed": [{"band": m.band, "reasons": list(m.reasons)} for m in r.band_missed],
         "rank": r.rank,
-        "groups": [{"id": g.id, "earned": g.earned, "possible": g.possible} for g in r.groups],
+        "groups": [
+            {"id": g.id, "earned": g.earned, "possible": g.possible, "weight": g.weight}
+            if weighted
+            else {"id": g.id, "earned": g.earned, "possible": g.possible}
+            for g in r.groups
+        ],
         "warnings": list(r.warnings),
     }
+    if explanation is not None:
+        out["explanation"] = explanation
+    return out
 
 
-def json_report(batch: Batch) -> dict[str, Any]:
+def explain_batch(batch: Batch, catalog: Catalog) -> list[list[str]]:
+    """Each result's explanation, in result order (its pool: the same set, period and level)."""
+    from isoprov.scoring.explain import explain
+
+    pools: dict[tuple[str, str, str], list[Result]] = {}
+    for r in batch.results:
+        pools.setdefault((r.criteria, r.period, r.level), []).append(r)
+    out = []
+    for r in batch.results:
+        cs = catalog.get(r.criteria)
+        assert cs is not None  # the set that scored it
+        out.append(explain(r, cs, pools[(r.criteria, r.period, r.level)]))
+    return out
+
+
+def print_explanations(explanations: list[list[str]]) -> None:
+    for lines in explanations:
+        stdout.print()
+        for line in lines:
+            stdout.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def json_report(batch: Batch, explanations: list[list[str]] | None = None) -> dict[str, Any]:
     return {
-        "results": [result_json(r) for r in batch.results],
+        "results": [
+            result_json(r, None if explanations is None else explanations[i]) for i, r in enumerate(batch.results)
+        ],
         "errors": [d.as_json() for d in batch.diagnostics if d.severity is Severity.ERROR],
         "missing": [{"code": a.code, "name": a.name} for a in batch.missing],
     }
@@ -241,7 +281,7 @@ def csv_report(batch: Batch, detail: bool) -> str:
                     _num(r.self_total),
                     _num(r.total),
                     _num(r.difference),
-                    _text(r.band),
+                    _text(r.band or ""),
                     _text(r.criteria),
                     _text(r.period),
                     _text(r.file),
@@ -260,12 +300,30 @@ def _vn(value: Decimal | None, places: int | None = None) -> str:
     return "" if value is None else format_number(value, places)
 
 
-def print_table(batch: Batch, detail: bool) -> None:
+def _input(raw: EntryValue | None, c: Criterion | None, points: str = "") -> str:
+    """A criterion's input as the detail table shows it: ``96,5 % → 4``, ``2 lần → 1``, ``Đạt``."""
+    if raw is None:
+        return ""
+    if c is not None and c.per is not None:
+        shown = f"{show_input(raw, None)} lần"
+    else:
+        shown = show_input(raw, c.measure if c is not None else None)
+    return f"{shown} → {points}" if points else shown
+
+
+def _places(cs: CriteriaSet | None) -> int:
+    """How many decimals the set's totals have (2 unless its ``rounding`` says otherwise)."""
+    return 2 if cs is None or cs.rounding is None else cs.rounding.places
+
+
+def print_table(batch: Batch, detail: bool, catalog: Catalog | None = None) -> None:
     """Rich tables on stdout, one per criteria set, period and level."""
     if not batch.results:
         stdout.print("Không có bản tự đánh giá hợp lệ nào để chấm điểm.")
+    sets = {r.criteria: catalog.get(r.criteria) if catalog is not None else None for r in batch.results}
     for (criteria, period, level), group in groupby(batch.results, key=lambda r: (r.criteria, r.period, r.level)):
         rows = list(group)
+        places = _places(sets[criteria])
         table = Table(title=Text(f"{level_name(level)} — kỳ {period} — bộ tiêu chí {criteria}"), title_justify="left")
         table.add_column("Hạng", justify="right")
         table.add_column("Cơ quan")
@@ -282,26 +340,26 @@ def print_table(batch: Batch, detail: bool) -> None:
                         str(r.rank),
                         f"{r.agency_name} ({r.agency_code})",
                         r.level,
-                        _vn(r.self_total, 2),
-                        _vn(r.total, 2),
-                        _signed(r.difference),
-                        r.band,
+                        _vn(r.self_total, places),
+                        _vn(r.total, places),
+                        _signed(r.difference, places),
+                        r.band or "Không xếp loại",
                     ),
                 )
             )
         stdout.print(table)
     if detail:
         for r in batch.results:
-            print_detail(r)
+            print_detail(r, sets[r.criteria])
     if batch.missing:
         stdout.print("[bold]Cơ quan chưa nộp bản tự đánh giá:[/]")
         for a in batch.missing:
             stdout.print(f"  - {a.name} ({a.code})", markup=False)
 
 
-def print_detail(r: Result) -> None:
+def print_detail(r: Result, cs: CriteriaSet | None = None) -> None:
     table = Table(
-        title=Text(f"Chi tiết: {r.agency_name} ({r.agency_code}) — {format_number(r.total, 2)} điểm"),
+        title=Text(f"Chi tiết: {r.agency_name} ({r.agency_code}) — {format_number(r.total, _places(cs))} điểm"),
         title_justify="left",
     )
     for name, justify in (
@@ -316,7 +374,16 @@ def print_detail(r: Result) -> None:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for d in r.details:
         final = "Không áp dụng" if d.na_reason else ("—" if not d.applicable else _vn(d.final))
-        cells = (d.id, d.title, _vn(d.max), _vn(d.self_points), _vn(d.team), final, str(d.evidence_count))
+        own, team = _vn(d.self_points), _vn(d.team)
+        if d.kind == "condition":  # no points: the result, Đạt / Không đạt
+            own, team = _input(d.self_input, None), _input(d.team_input, None)
+            final = final if d.na_reason or not d.applicable else "—"
+        elif d.self_input is not None or d.team_input is not None:  # a value or a count → points
+            criterion = cs.index.get(d.id) if cs is not None else None
+            own = _input(d.self_input, criterion, own)
+            team = _input(d.team_input, criterion, team)
+        max_text = "" if d.kind == "condition" else _vn(d.max)
+        cells = (d.id, d.title, max_text, own, team, final, str(d.evidence_count))
         table.add_row(*map(Text, cells))
     stdout.print(table)
     for w in r.warnings:

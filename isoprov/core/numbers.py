@@ -76,6 +76,8 @@ def exact_decimal(value: Fraction) -> Decimal | None:
     """The fraction as a Decimal when it has a finite decimal expansion (its denominator is
     2ᵃ·5ᵇ), exactly; None otherwise (``1/3``)."""
     denominator = value.denominator
+    if denominator == 1:
+        return Decimal(value.numerator)
     twos = fives = 0
     while denominator % 2 == 0:
         denominator //= 2
@@ -101,6 +103,11 @@ def _group_thousands(digits: str) -> str:
     return ".".join(parts)
 
 
+def _small_whole(value: Decimal) -> bool:
+    """A finite whole number of at most 40 digits (``int()`` of it is cheap and exact)."""
+    return value.is_finite() and value.adjusted() < 40 and value == value.to_integral_value()
+
+
 def format_number(value: Decimal | int, places: int | None = None) -> str:
     """Vietnamese number formatting: 126000000 → "126.000.000", Decimal("24.40") → "24,4".
 
@@ -108,6 +115,9 @@ def format_number(value: Decimal | int, places: int | None = None) -> str:
     rounds half-up to exactly that many decimals (Decimal("82.2"), 2 → "82,20"). Never uses
     exponent notation; "-0" is written "0".
     """
+    if places is None and (type(value) is int or (type(value) is Decimal and _small_whole(value))):
+        # the common case, a whole number (đồng, counts): C's grouping, same text
+        return f"{int(value):,}".replace(",", ".")
     d = check_decimal(value, "số")
     if places is None:
         d = strip_zeros(d)

@@ -110,7 +110,7 @@ def diagnostics_from_validation(exc: ValidationError, doc: YamlDocument, model: 
     out: list[Diagnostic] = []
     seen: set[tuple[PathKey, str]] = set()
     errors = exc.errors(include_url=False)
-    paths = [data_path(doc.data, e["loc"]) for e in errors]
+    paths = [data_path(doc.data, e["loc"], missing=e["type"] == "missing") for e in errors]
     for error, path in zip(errors, paths, strict=True):
         if error["type"] == "too_short" and any(len(p) > len(path) and p[: len(path)] == path for p in paths):
             continue  # pydantic also calls a list "too short" when one of its items is invalid
@@ -125,8 +125,11 @@ def diagnostics_from_validation(exc: ValidationError, doc: YamlDocument, model: 
     return out
 
 
-def data_path(data: Any, loc: tuple[int | str, ...]) -> PathKey:
-    """Keep the parts of a pydantic ``loc`` that walk the actual data (drop union/branch tags)."""
+def data_path(data: Any, loc: tuple[int | str, ...], *, missing: bool = True) -> PathKey:
+    """Keep the parts of a pydantic ``loc`` that walk the actual data (drop union/branch tags).
+
+    ``missing``: the error is a missing field, whose name ends the path though it is not in the
+    data; for any other error a last part not in the data is a tag (``ratio``), dropped too."""
     path: list[str | int] = []
     current = data
     for i, part in enumerate(loc):
@@ -135,7 +138,7 @@ def data_path(data: Any, loc: tuple[int | str, ...]) -> PathKey:
         if in_mapping or in_list:
             path.append(part)
             current = current[part]
-        elif isinstance(current, dict) and isinstance(part, str) and i == len(loc) - 1:
+        elif missing and isinstance(current, dict) and isinstance(part, str) and i == len(loc) - 1:
             path.append(part)  # a missing field: not in the data, but the path names it
             current = None
     return tuple(path)

@@ -563,11 +563,15 @@ class _Writer:
         if self.page_break:
             self._break_paragraph()
         self._keep_last_with_next()
-        table = self.document.add_table(rows=1, cols=2)
-        _table_layout(table, list(CLOSING_COLUMNS_MM), borders=False)
-        row = table.rows[0]
-        _row_flags(row, header=False)
-        left, right = row.cells
+        cosigned = "cosign" in group
+        # a biên bản: two signers side by side, in equal halves, their names on a row of their
+        # own so that they stand on one line whatever the length of each title
+        table = self.document.add_table(rows=2 if cosigned else 1, cols=2)
+        half = sum(CLOSING_COLUMNS_MM) / 2
+        _table_layout(table, [half, half] if cosigned else list(CLOSING_COLUMNS_MM), borders=False)
+        for row in table.rows:
+            _row_flags(row, header=False)
+        left, right = table.rows[0].cells
         recipients = group.get("recipients")
         lines: list[tuple[tuple[Run, ...], float]] = []
         for b in recipients.blocks if recipients else ():
@@ -577,26 +581,43 @@ class _Writer:
                 lines.append((b.runs, RECIPIENTS_LEAD_PT))
         for k, (runs, size) in enumerate(lines):
             self.paragraph(runs, container=left, size=size, align="left", indent=False, before=6 * (k == 0), after=0)
-        if "cosign" in group:  # a biên bản: a second signer on the left, laid out as the right one
-            self._signature(left, group["cosign"])
-        self._signature(right, group.get("signature"))
+        if cosigned:
+            names = table.rows[1].cells
+            self._signature(left, group["cosign"], names[0])
+            self._signature(right, group.get("signature"), names[1])
+        else:
+            self._signature(right, group.get("signature"))
 
-    def _signature(self, cell: Any, signature: Region | None) -> None:
+    def _signature(self, cell: Any, signature: Region | None, name_cell: Any = None) -> None:
         """A signature block in ``cell``: centred, the last paragraph (the name) after the space
-        for the signature and seal."""
+        for the signature and seal — in ``name_cell`` when given (the names row of a biên bản)."""
         paragraphs = [b for b in signature.blocks if isinstance(b, Paragraph)] if signature else []
-        for k, p in enumerate(paragraphs):
-            signed = k == len(paragraphs) - 1 and k > 0
+        titles, name = (paragraphs[:-1], paragraphs[-1]) if len(paragraphs) > 1 else (paragraphs, None)
+        for k, p in enumerate(titles):
             self.paragraph(
                 p.runs,
                 container=cell,
                 size=BODY_PT,
                 align="center",
                 indent=False,
-                before=SIGNING_SPACE_PT if signed else 6 * (k == 0),
+                before=6 * (k == 0),
+                after=0,
+                keep_with_next=name_cell is not None,
+            )
+        target = cell if name_cell is None else name_cell
+        if name is not None:
+            self.paragraph(
+                name.runs,
+                container=target,
+                size=BODY_PT,
+                align="center",
+                indent=False,
+                before=SIGNING_SPACE_PT,
                 after=0,
             )
-        if len(paragraphs) == 1:  # no name yet: keep the space for the signature and seal
+        elif name_cell is not None:  # no name yet: the names row keeps the space for the signature
+            self.paragraph((), container=target, size=BODY_PT, before=SIGNING_SPACE_PT, after=0, indent=False)
+        else:  # no name yet: keep the space for the signature and seal
             self.paragraph((), container=cell, size=BODY_PT, after=SIGNING_SPACE_PT, indent=False)
 
 

@@ -95,6 +95,8 @@ def _strip_end_punctuation(line: str) -> str:
 
 
 _LEADING_MARKUP = re.compile(r"^(#|\||:::|- |\\)", re.MULTILINE)
+#: ``1.`` or ``1)`` then a space at the start of a line: a numbered list in Markdown.
+_LEADING_NUMBER = re.compile(r"^(\d{1,9})([.)])(?=\s|$)", re.MULTILINE)
 
 
 def _markup_paragraphs(text: Any, name: str) -> list[str]:
@@ -107,8 +109,9 @@ def _markup_paragraphs(text: Any, name: str) -> list[str]:
 
 def doan(text: Any) -> str:
     """Text as markup paragraphs: line breaks kept, a blank line starts a new paragraph,
-    and a line that would read as markup (``#``, ``|``, ``- ``, ``:::``) stays text."""
-    return "\n\n".join(_markup_paragraphs(text, "doan"))
+    and a line that would read as markup (``#``, ``|``, ``- ``, ``:::``, ``1.``) stays text."""
+    paragraphs = _markup_paragraphs(text, "doan")
+    return "\n\n".join(_LEADING_NUMBER.sub(r"\1\\\2", p) for p in paragraphs)
 
 
 def dong(text: Any) -> str:

@@ -11,6 +11,7 @@ Markup, line by line:
 - ``## …`` headings (level = number of ``#``), ``- …`` bullet items, ``| … |`` pipe tables
   (the separator row's dashes give relative column widths, colons the alignment), other lines
   are paragraphs; a blank line ends a block; a line ending in ``\\`` breaks the line.
+- ``1\\.`` at the start of a line is the text ``1.`` (as in CommonMark: not a numbered list).
 - Inline: ``**đậm**``, ``*nghiêng*``, ``***đậm nghiêng***``, ``\\*`` a literal star,
   ``<br>`` a line break inside a table cell; ``&amp;``, ``&lt;``, ``&gt;`` the characters
   ``&``, ``<``, ``>`` (the user's text reaches the markup escaped so: no raw HTML in the
@@ -235,8 +236,14 @@ def _join_line(previous: str, line: str) -> str:
     return previous + " " + line
 
 
+#: ``1\\.`` or ``1\\)`` at the start of a line: CommonMark's way to keep a number from starting a list.
+_ESCAPED_NUMBER = re.compile(r"^(\d{1,9})\\([.)])")
+
+
 def _unescape(text: str) -> str:
-    return text[1:] if text.startswith("\\") and text[1:2] in ("#", "|", ":", "-", "\\") else text
+    if text.startswith("\\") and text[1:2] in ("#", "|", ":", "-", "\\"):
+        return text[1:]
+    return _ESCAPED_NUMBER.sub(r"\1\2", text)
 
 
 def _unescape_lines(text: str) -> str:

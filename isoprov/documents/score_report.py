@@ -77,7 +77,7 @@ def _summarise(batch: Batch, catalog: Catalog, has_registry: bool) -> dict[str, 
                     "criteria_title": cs.title if cs is not None else r.criteria,
                     "criteria_source": cs.source if cs is not None else "",
                     "period": r.period,
-                    "bands": [b.label for b in cs.bands] if cs is not None else [],
+                    "bands": [b.label for b in cs.bands or ()] if cs is not None else [],
                     "levels": [],
                 }
             )
@@ -106,7 +106,8 @@ def _summarise(batch: Batch, catalog: Catalog, has_registry: bool) -> dict[str, 
             level["average"] = round_points(sum((x["total"] for x in results), zero) / n)
             counts = {label: 0 for label in s["bands"]}
             for x in results:
-                counts[x["band"]] = counts.get(x["band"], 0) + 1
+                if x["band"] is not None:  # a set without bands (SPEC §3b) counts none
+                    counts[x["band"]] = counts.get(x["band"], 0) + 1
             level["bands"] = [
                 {"label": k, "count": v, "percent": round_points(Decimal(v) * 100 / n)} for k, v in counts.items()
             ]

@@ -34,7 +34,7 @@ from isoprov.core.diagnostics import SEVERITY_LABEL
 from isoprov.core.jsonout import plain_decimal
 from isoprov.core.loading import PathKey
 from isoprov.core.numbers import Figure, exact_decimal
-from isoprov.core.vietnamese import to_unit
+from isoprov.core.vietnamese import to_unit, unit_factor
 from isoprov.excel.cells import print_landscape, put_formula, put_number, put_text
 
 HEADERS = (
@@ -365,7 +365,10 @@ def _item_row(
         put_formula(ws, n, _col(QTY), f"={_figure_text(item.quantity)}", _figure_value(item.quantity))
     elif item.quantity is not None:
         put_number(ws, n, _col(QTY), item.quantity)
-    if item.rate is not None:
+    if item.rate is not None and item.rate.ratio is not None:  # "15/26 triệu đồng": a live division
+        in_unit = item.rate.ratio / Fraction(unit_factor(report.unit))
+        put_formula(ws, n, _col(RATE), f"={_figure_text(in_unit)}", _figure_value(in_unit))
+    elif item.rate is not None:
         rate = report.in_unit(item.rate.to_vnd(report.unit))
         put_number(ws, n, _col(RATE), rate)
     if any(isinstance(m.value, Fraction) for m in item.times):

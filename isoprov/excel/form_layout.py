@@ -73,6 +73,18 @@ COLUMN_NUMBER = {key: i for i, key in enumerate(COLUMNS, start=1)}  # 1-based co
 COLUMN_LETTER = {key: "ABCDEFGH"[i - 1] for key, i in COLUMN_NUMBER.items()}
 # Hidden helper columns: kind, then what the row adds to possible / self / final points.
 KIND_COL, POSSIBLE_COL, SELF_COL, FINAL_COL = "I", "J", "K", "L"
+#: A set with measured criteria (SPEC §3b) gets two counts per score, after the hidden helpers
+#: (so that they show next to the team's column): a value may be given as count / of instead.
+RATIO_COLUMNS = {
+    "self_count": "Tự chấm: số đếm",
+    "self_of": "Tự chấm: tổng số",
+    "team_count": "Thẩm định: số đếm",
+    "team_of": "Thẩm định: tổng số",
+}
+RATIO_NUMBER = {key: 13 + i for i, key in enumerate(RATIO_COLUMNS)}  # M, N, O, P
+RATIO_LETTER = {key: "MNOP"[i] for i, key in enumerate(RATIO_COLUMNS)}
+#: A condition's two answers, as its drop-down list offers them.
+PASS_TEXT, FAIL_TEXT = "Đạt", "Không đạt"
 
 TITLE_ROW = 1
 CRITERIA_ROW = 3
@@ -112,6 +124,10 @@ def _criterion_shape(c: Criterion, depth: int) -> dict[str, Any]:
         "levels": None if c.levels is None else list(c.levels),
         "na": c.na,
         "children": [ch.id for ch in c.children],
+        # the rules of SPEC §3b, only where used: a form of a set without them keeps its digest
+        **({"measure": c.measure.model_dump(mode="json")} if c.measure is not None else {}),
+        **({"per": plain_decimal(c.per)} if c.per is not None else {}),
+        **({"weight": plain_decimal(c.weight)} if c.weight is not None else {}),
     }
 
 

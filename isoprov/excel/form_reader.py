@@ -27,13 +27,15 @@ from isoprov.excel.form_layout import (
     MAX_UNPACKED_BYTES,
     META_SHEET,
     NA_TEXT,
+    PASS_TEXT,
+    RATIO_COLUMNS,
     SCAN_ROWS,
     criteria_fingerprint,
     criteria_rows,
     criterion_digest,
 )
 from isoprov.scoring.assessment import Assessment, PartialAssessmentError, check_assessment, load_assessment
-from isoprov.scoring.criteria import CriteriaSet, level_name
+from isoprov.scoring.criteria import CriteriaSet, Criterion, level_name
 
 if TYPE_CHECKING:
     from isoprov.scoring.catalog import Catalog
@@ -163,8 +165,13 @@ class _Reader:
         text = nfc(value).strip()
         return text or None
 
-    def number(self, row: int, column: int, path: PathKey, what: str, limit: str) -> Decimal | str | None:
-        """A number cell: Decimal, the N/A text as is, None when empty; else an error."""
+    def number(
+        self, row: int, column: int, path: PathKey, what: str, limit: str, *, percent: bool = False
+    ) -> Decimal | str | None:
+        """A number cell: Decimal, the N/A text as is, None when empty; else an error.
+
+        ``percent``: the cell holds a rate in % (a measured criterion, SPEC §3b), so 96,5 % typed
+        into a Percent-formatted cell (stored 0,965) is read as 96.5."""
         cell = self.ws.cell(row=row, column=column)
         value = cell.value
         self.source.values[path] = self.mark(row, column)
@@ -174,6 +181,8 @@ class _Reader:
             self.error(row, column, f"{what} là giá trị đúng/sai (TRUE/FALSE), không phải một số; {limit}", path)
             return None
         if isinstance(value, int | float):
+            if "%" in str(cell.number_format) and percent:
+                return _decimal(value) * 100
             if "%" in str(cell.number_format):
                 # 50% typed into a score cell is stored as 0,5: not what the person meant
                 self.error(
@@ -279,7 +288,7 @@ def read_assessment_form(path: Path, catalog: Catalog | None = None) -> tuple[As
     leaves = _check_structure(reader, header_row, columns, meta, cs)
     data: dict[str, Any] = {"criteria": meta.criteria}
     _read_agency(reader, header_row, data)
-    data["scores"], refused = _read_scores(reader, header_row, columns, leaves)
+    data["scores"], refused = _read_scores(reader, header_row, columns, leaves, cs)
     _check_merged(reader, columns, leaves)
     level_ok = cs is not None and _check_level(reader, data["agency"], cs)
     doc = FormDocument(file=file, data=data, source=reader.source)
@@ -509,7 +518,7 @@ _READ_COLUMNS = ("max", "self", "evidence", "note", "team")
 
 
 def _find_header(reader: _Reader) -> tuple[int, dict[str, int]]:
-    wanted = {_norm(text): key for key, text in COLUMNS.items()}
+    wanted = {_norm(text): key for key, text in (*COLUMNS.items(), *RATIO_COLUMNS.items())}
     for row in range(1, SCAN_ROWS + 1):
         found: dict[str, int] = {}
         for column in range(1, min(reader.ws.max_column, 40) + 1):
@@ -618,7 +627,10 @@ def _check_structure(
     if len(found) > len(expected):
         r, seen = found[len(expected)]
         raise fail(r, id_col, f"dòng thừa `{seen}` không có trong bộ tiêu chí: cấu trúc biểu mẫu đã bị sửa")
-    return [(r, want) for (r, _), want in zip(found, expected, strict=True) if want.max is not None]
+    conditions = {c.id for c in cs.conditions} if cs is not None else set()
+    return [
+        (r, want) for (r, _), want in zip(found, expected, strict=True) if want.max is not None or want.id in conditions
+    ]
 
 
 def _set_rows(cs: CriteriaSet) -> list[_MetaRow]:
@@ -725,7 +737,11 @@ def _read_agency(reader: _Reader, header_row: int, data: dict[str, Any]) -> None
 
 
 def _read_scores(
-    reader: _Reader, header_row: int, columns: dict[str, int], leaves: list[tuple[int, _MetaRow]]
+    reader: _Reader,
+    header_row: int,
+    columns: dict[str, int],
+    leaves: list[tuple[int, _MetaRow]],
+    cs: CriteriaSet | None = None,
 ) -> tuple[dict[str, Any], set[str]]:
     """The score entries, and the ids of the leaves whose row has a cell the reader refused."""
     scores: dict[str, Any] = {}
@@ -739,7 +755,13 @@ def _read_scores(
         if leaf.na:
             limit += f" hoặc «{NA_TEXT}»"
         before = len(reader.errors)
-        _read_row(reader, row, cid, columns, limit, scores)
+        criterion = cs.index.get(cid) if cs is not None else None
+        if criterion is not None and (
+            criterion.kind == "condition" or criterion.measure is not None or criterion.per is not None
+        ):
+            _read_rule_row(reader, row, criterion, columns, scores)
+        else:
+            _read_row(reader, row, cid, columns, limit, scores)
         if len(reader.errors) > before:
             refused.add(cid)
     return scores, refused
@@ -821,6 +843,94 @@ def _read_row(reader: _Reader, row: int, cid: str, columns: dict[str, int], limi
     if evidence:
         entry["evidence"] = evidence
     scores[cid] = entry
+
+
+def _read_rule_row(reader: _Reader, row: int, c: Criterion, columns: dict[str, int], scores: dict[str, Any]) -> None:
+    """A row of SPEC §3b: a condition's Đạt / Không đạt, a counted criterion's count, or a
+    measured criterion's value or its two counts; the entry goes into ``scores``."""
+    base: PathKey = ("scores", c.id)
+    reader.source.values[base] = reader.mark(row, columns["id"])
+    reader.source.keys[base] = reader.mark(row, columns["self"])
+    entry: dict[str, Any] = {}
+    for who, label in (("self", "tự chấm"), ("team", "thẩm định")):
+        if who not in columns:
+            continue
+        column = columns[who]
+        path = (*base, who)
+        if c.kind == "condition":
+            reader.source.values[path] = reader.mark(row, column)
+            if reader.unusable(row, column, f"kết quả {label}", path):
+                continue
+            text = reader.text(row, column)
+            if text is None:
+                continue
+            answer = " ".join(text.split()).casefold()
+            if answer not in (PASS_TEXT.casefold(), "không đạt"):
+                reader.error(row, column, f"điều kiện `{c.id}`: chọn «Đạt» hoặc «Không đạt», không phải `{text}`", path)
+                continue
+            entry[who] = answer == PASS_TEXT.casefold()
+            continue
+        limit = "hãy nhập số lần (số nguyên không âm)" if c.per is not None else "hãy nhập giá trị đo"
+        if c.na and who == "self":
+            limit += f" hoặc «{NA_TEXT}»"
+        percent = c.measure is not None and c.measure.percent
+        value = reader.number(row, column, path, f"giá trị {label}", limit, percent=percent)
+        counts = _counts(reader, row, c, columns, who, path) if c.measure is not None else None
+        if value == NA_TEXT:
+            if who == "team" or counts is not None:
+                reader.error(row, column, f"«{NA_TEXT}» chỉ ghi ở cột Điểm tự chấm, không kèm số đếm", path)
+                continue
+            note = reader.text(row, columns["note"]) if "note" in columns else None
+            if note is None:
+                reader.error(
+                    row, column, f"tiêu chí `{c.id}` khai báo «{NA_TEXT}» nhưng chưa ghi lý do ở cột Ghi chú", path
+                )
+                continue
+            reader.source.values[(*base, "na")] = reader.mark(row, column)
+            entry["na"] = note
+            continue
+        if counts is not None and value is not None:
+            reader.error(
+                row, column, f"tiêu chí `{c.id}`: nhập giá trị đo hoặc số đếm và tổng số, không nhập cả hai", path
+            )
+            continue
+        if counts is not None:
+            entry[who] = counts
+        elif value is not None:
+            entry[who] = value
+    if "evidence" in columns and not reader.unusable(row, columns["evidence"], "tài liệu kiểm chứng"):
+        evidence = _evidence(reader.text(row, columns["evidence"]))
+        reader.source.values[(*base, "evidence")] = reader.mark(row, columns["evidence"])
+        if evidence and entry:
+            entry["evidence"] = evidence
+    if "note" in columns and "na" not in entry and entry:
+        note = reader.text(row, columns["note"])
+        if note is not None:
+            entry["note"] = note
+    if entry:
+        scores[c.id] = entry
+
+
+def _counts(
+    reader: _Reader, row: int, c: Criterion, columns: dict[str, int], who: str, path: PathKey
+) -> dict[str, Decimal] | None:
+    """A measured value's two counts in the ratio columns, {count, of}; None when both are empty."""
+    keys = (f"{who}_count", f"{who}_of")
+    if not all(k in columns for k in keys):
+        return None
+    got: dict[str, Decimal] = {}
+    for key, name in zip(keys, ("count", "of"), strict=True):
+        value = reader.number(row, columns[key], (*path, name), RATIO_COLUMNS[key], "hãy nhập một số nguyên")
+        if isinstance(value, Decimal):
+            got[name] = value
+    if not got:
+        return None
+    if len(got) == 1:
+        missing = "tổng số" if "count" in got else "số đếm"
+        reader.error(row, columns[keys[0]], f"tiêu chí `{c.id}`: thiếu {missing}; cần cả số đếm và tổng số", path)
+        return None
+    reader.source.values[path] = reader.mark(row, columns[keys[0]])
+    return got
 
 
 _EVIDENCE_SPLIT = re.compile(r"[\n;]")

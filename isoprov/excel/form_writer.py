@@ -46,6 +46,9 @@ from isoprov.excel.form_layout import (
     META_SHEET,
     NA_TEXT,
     POSSIBLE_COL,
+    RATIO_COLUMNS,
+    RATIO_LETTER,
+    RATIO_NUMBER,
     SELF_COL,
     TITLE_ROW,
     criteria_fingerprint,
@@ -83,12 +86,21 @@ def write_form(
     last = first + len(rows) - 1
     _form_top(ws, cs, {"code": agency_code, "name": agency_name, "level": level, "period": period})
     _form_header(ws)
+    ratio = any(c.measure is not None for c in cs.leaves)
+    if ratio:
+        _ratio_header(ws)
     row_of = {c.id: first + k for k, (c, _) in enumerate(rows)}
     for k, (c, depth) in enumerate(rows):
-        _form_row(ws, first + k, c, depth, row_of, level)
-    _form_totals(ws, cs, first, last)
-    _form_validations(ws, cs, rows, first, level)
-    _form_layout(ws, first, last)
+        _form_row(ws, first + k, c, depth, row_of, level, ratio)
+    tail = None
+    if cs.uses_rules:
+        from isoprov.excel.form_rules import rules_form_totals
+
+        tail = rules_form_totals(ws, cs, first, last, row_of) - last
+    else:
+        _form_totals(ws, cs, first, last)
+    _form_validations(ws, cs, rows, first, level, ratio)
+    _form_layout(ws, first, last, ratio, tail)
     _form_meta(wb, cs, rows, first)
     wb.properties.title = f"Phiếu tự đánh giá — {cs.title}"
     wb.properties.creator = "isoprov"
@@ -171,6 +183,17 @@ def _form_header(ws: Any) -> None:
         put_text(ws, HEADER_ROW, _col_number(letter), text)
 
 
+def _ratio_header(ws: Any) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    for key, text in RATIO_COLUMNS.items():
+        cell = put_text(ws, HEADER_ROW, RATIO_NUMBER[key], text)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = thin_border()
+
+
 def _col_number(letter: str) -> int:
     from openpyxl.utils import column_index_from_string
 
@@ -186,7 +209,9 @@ def _applies_formula(c: Criterion) -> str:
     return f"OR({tests})" if tests else "FALSE"
 
 
-def _form_row(ws: Any, row: int, c: Criterion, depth: int, row_of: dict[str, int], level: str | None) -> None:
+def _form_row(
+    ws: Any, row: int, c: Criterion, depth: int, row_of: dict[str, int], level: str | None, ratio: bool = False
+) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
 
     border = thin_border()
@@ -216,21 +241,41 @@ def _form_row(ws: Any, row: int, c: Criterion, depth: int, row_of: dict[str, int
             if cell.column != COLUMN_NUMBER["title"] and cell.column != COLUMN_NUMBER["guidance"]:
                 cell.alignment = Alignment(vertical="top")
         return
-    assert c.max is not None
     put_text(ws, row, _col_number(KIND_COL), c.kind)
-    put_number(ws, row, COLUMN_NUMBER["max"], c.max)
-    # Text in the self cell is the N/A marker: the reader refuses any other text, so a form it
-    # accepts and the form's own totals count the same leaves (whatever the case or spacing).
-    counted = f"AND({_applies_formula(c)},NOT(ISTEXT({self_letter}{row})))"
-    put_formula(ws, row, _col_number(POSSIBLE_COL), f"=IF({counted},{max_letter}{row},0)")
-    put_formula(ws, row, _col_number(SELF_COL), f"=IF({counted},N({self_letter}{row}),0)")
-    put_formula(
-        ws,
-        row,
-        _col_number(FINAL_COL),
-        f"=IF({counted},IF(ISNUMBER({team_letter}{row}),{team_letter}{row},N({self_letter}{row})),0)",
-    )
+    if c.kind == "condition":  # Đạt / Không đạt: no points, no helpers (SPEC §3b)
+        pass
+    elif c.measure is not None or c.per is not None:
+        from isoprov.excel.form_rules import rule_helpers
+
+        assert c.max is not None
+        put_number(ws, row, COLUMN_NUMBER["max"], c.max)
+        for letter, formula in rule_helpers(c, row, _applies_formula(c), ratio).items():
+            put_formula(ws, row, _col_number(letter), formula)
+    else:
+        assert c.max is not None
+        put_number(ws, row, COLUMN_NUMBER["max"], c.max)
+        # Text in the self cell is the N/A marker: the reader refuses any other text, so a form it
+        # accepts and the form's own totals count the same leaves (whatever the case or spacing).
+        counted = f"AND({_applies_formula(c)},NOT(ISTEXT({self_letter}{row})))"
+        put_formula(ws, row, _col_number(POSSIBLE_COL), f"=IF({counted},{max_letter}{row},0)")
+        put_formula(ws, row, _col_number(SELF_COL), f"=IF({counted},N({self_letter}{row}),0)")
+        put_formula(
+            ws,
+            row,
+            _col_number(FINAL_COL),
+            f"=IF({counted},IF(ISNUMBER({team_letter}{row}),{team_letter}{row},N({self_letter}{row})),0)",
+        )
     greyed = level is not None and not c.applies_to(level)
+    if ratio:
+        from openpyxl.styles import PatternFill as Fill
+        from openpyxl.styles import Protection as Lock
+
+        for number in RATIO_NUMBER.values():
+            cell = ws.cell(row=row, column=number)
+            cell.border = border
+            if c.measure is not None and not greyed:
+                cell.protection = Lock(locked=False)
+                cell.fill = Fill("solid", fgColor=INPUT_FILL)
     for key in COLUMNS:
         cell = ws.cell(row=row, column=COLUMN_NUMBER[key])
         cell.border = border
@@ -257,10 +302,16 @@ def _guidance(c: Criterion) -> str:
             "Mức điểm: "
             + "; ".join(f"{format_number(o.points)}" + (f" – {o.label}" if o.label else "") for o in c.options)
         )
+    if c.kind != "score" or c.measure is not None or c.per is not None:
+        from isoprov.excel.form_rules import rule_guidance
+
+        parts.extend(rule_guidance(c))
     if c.kind == "bonus":
         parts.append("Điểm thưởng: cộng vào tổng điểm sau khi quy đổi.")
-    elif c.kind == "penalty":
+    elif c.kind == "penalty" and c.per is None and c.measure is None:
         parts.append("Điểm trừ: nhập số điểm bị trừ (0 đến tối đa); trừ khỏi tổng điểm sau khi quy đổi.")
+    elif c.kind == "penalty":
+        parts.append("Điểm trừ: trừ khỏi tổng điểm sau khi quy đổi.")
     if c.evidence:
         parts.append("Điểm lớn hơn 0 cần có tài liệu kiểm chứng.")
     if c.na:
@@ -321,14 +372,25 @@ def _form_totals(ws: Any, cs: CriteriaSet, first: int, last: int) -> None:
 
 
 def _form_validations(
-    ws: Any, cs: CriteriaSet, rows: Sequence[tuple[Criterion, int]], first: int, level: str | None
+    ws: Any, cs: CriteriaSet, rows: Sequence[tuple[Criterion, int]], first: int, level: str | None, ratio: bool = False
 ) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     for k, (c, _) in enumerate(rows):
-        if c.children or c.max is None or (level is not None and not c.applies_to(level)):
+        if c.children or (level is not None and not c.applies_to(level)):
             continue
         row = first + k
+        if c.kind == "condition" or c.measure is not None or c.per is not None:
+            from isoprov.excel.form_rules import rule_validations
+
+            for dv, ref in rule_validations(c, row, ratio):
+                ws.add_data_validation(dv)
+                dv.add(ref)
+            if level is None and c.levels is not None:
+                _grey_when_not_applicable(ws, c, row)
+            continue
+        if c.max is None:
+            continue
         limit = plain_decimal(c.max)
         for key in ("self", "team"):
             ref = f"{COLUMN_LETTER[key]}{row}"
@@ -389,16 +451,19 @@ def _grey_when_not_applicable(ws: Any, c: Criterion, row: int) -> None:
     )
 
 
-def _form_layout(ws: Any, first: int, last: int) -> None:
+def _form_layout(ws: Any, first: int, last: int, ratio: bool = False, tail: int | None = None) -> None:
     widths = {"A": 12, "B": 60, "C": 44, "D": 10, "E": 12, "F": 40, "G": 30, "H": 12}
+    if ratio:
+        widths.update(dict.fromkeys(RATIO_LETTER.values(), 12))
     for letter, width in widths.items():
         ws.column_dimensions[letter].width = width
     for letter in (KIND_COL, POSSIBLE_COL, SELF_COL, FINAL_COL):
         ws.column_dimensions[letter].hidden = True
     ws.row_dimensions[HEADER_ROW].height = 32
-    fit_row_heights(ws, first, last + 7)
+    fit_row_heights(ws, first, last + (7 if tail is None else tail))
     ws.freeze_panes = f"A{first}"
-    ws.print_area = f"A1:{COLUMN_LETTER['team']}{last + 7}"
+    bottom = last + (7 if tail is None else tail)
+    ws.print_area = f"A1:{RATIO_LETTER['team_of'] if ratio else COLUMN_LETTER['team']}{bottom}"
     print_landscape(ws, HEADER_ROW)
     # Structure protected (no password: this guards against slips, not against intent; the
     # reader checks the structure anyway). Rows may be resized for long evidence lists.

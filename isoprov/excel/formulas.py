@@ -22,8 +22,11 @@ def total_formula(earned: str, possible: str, bonus: str, penalty: str, scale: D
     return f"=ROUND(MAX(0,MIN({s},{rescaled}+{bonus}-{penalty})),2)"
 
 
-def band_formula(total: str, bands: Sequence[Band]) -> str:
-    """The first band whose ``min`` ≤ ``total`` (bands from the top), as nested IFs."""
+def band_formula(total: str, bands: Sequence[Band] | None) -> str:
+    """The first band whose ``min`` ≤ ``total`` (bands from the top), as nested IFs; empty text
+    for a set without bands."""
+    if not bands:
+        return '=""'
     band = f'"{formula_string(bands[-1].label)}"'
     for b in reversed(bands[:-1]):
         band = f'IF({total}>={plain_decimal(b.min)},"{formula_string(b.label)}",{band})'

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from isoprov.core.atomic import write_atomic
 from isoprov.core.diagnostics import SEVERITY_LABEL, Diagnostic
+from isoprov.core.jsonout import plain_decimal
 from isoprov.core.vietnamese import format_number
 from isoprov.excel.cells import (
     GROUP_FILL,
@@ -29,6 +30,7 @@ from isoprov.excel.cells import (
 )
 from isoprov.excel.form_layout import NA_TEXT
 from isoprov.excel.formulas import band_formula, total_formula
+from isoprov.excel.rule_formulas import tie_break_rank
 from isoprov.scoring.criteria import CriteriaSet, Criterion, level_name
 
 if TYPE_CHECKING:
@@ -103,6 +105,8 @@ class _TotalCells:
     self_total: str
     total: str
     band: str
+    #: The unrounded total and the group keys of the set's ``ranking.tie_break`` (SPEC §3b).
+    tie_keys: tuple[str, ...] = ()
 
 
 def _pools(results: Sequence[Result]) -> list[tuple[tuple[str, str, str], int, list[Result]]]:
@@ -151,6 +155,13 @@ def _reproduces(cs: CriteriaSet, r: Result) -> bool:
     for leaf, d in zip(leaves, r.details, strict=True):
         if (leaf.id, leaf.kind, leaf.max or ZERO) != (d.id, d.kind, d.max):
             return False
+    if cs.uses_rules:
+        from isoprov.scoring.explain import total_arithmetic
+
+        return (
+            total_arithmetic(r, cs, final=True)[1] == r.total
+            and total_arithmetic(r, cs, final=False)[1] == r.self_total
+        )
     counted = [d for d in r.details if d.applicable]
 
     def part(kind: str, own: bool) -> Decimal:
@@ -211,13 +222,21 @@ def _summary_sheet(ws: Any, results: Sequence[Result], cells: Sequence[_TotalCel
     header = SUMMARY_HEADER_ROW
     _header_row(ws, header, SUMMARY_HEADERS)
     row = header
+    keys = max((len(c.tie_keys) for c in cells), default=0)
     for _, start, pool in _pools(results):
         block = f"$F${header + 1 + start}:$F${header + start + len(pool)}"
         for k in range(start, start + len(pool)):
             r, where = results[k], cells[k]
             row = header + 1 + k
             # standard competition ranking (1, 2, 2, 4) among the pool: criteria set, period, level
-            put_formula(ws, row, 1, f"=RANK(F{row},{block},0)", fmt="0").alignment = Alignment(horizontal="center")
+            rank = f"=RANK(F{row},{block},0)"
+            if where.tie_keys:  # then the set's tie-break keys, in hidden columns (SPEC §3b)
+                columns = [len(SUMMARY_HEADERS) + 1 + j for j in range(len(where.tie_keys))]
+                letters = [column_letter(c) for c in columns]
+                for column, ref in zip(columns, where.tie_keys, strict=True):
+                    put_formula(ws, row, column, f"=ROUND({ref},9)")
+                rank = tie_break_rank(row, "F", letters, header + 1 + start, header + start + len(pool))
+            put_formula(ws, row, 1, rank, fmt="0").alignment = Alignment(horizontal="center")
             put_text(ws, row, 2, r.agency_code)
             put_text(ws, row, 3, r.agency_name)
             put_text(ws, row, 4, level_name(r.level))
@@ -230,6 +249,8 @@ def _summary_sheet(ws: Any, results: Sequence[Result], cells: Sequence[_TotalCel
             put_text(ws, row, 11, r.file)
             for cell in ws[row][: len(SUMMARY_HEADERS)]:
                 cell.border = thin_border()
+    for j in range(keys):
+        ws.column_dimensions[column_letter(len(SUMMARY_HEADERS) + 1 + j)].hidden = True
     if not results:
         put_text(ws, header + 1, 3, "Không có bản tự đánh giá hợp lệ nào để chấm điểm.")
     ws.freeze_panes = f"A{header + 1}"
@@ -364,6 +385,7 @@ def _level_sheet(
     # the numbers written in score leaves' cells, to give each subtotal and total a format that
     # shows its digits
     figures: dict[tuple[int, int], Decimal] = {}
+    spans: dict[str, tuple[int, int, int]] = {}  # node id → its row, first and last row below it
 
     def kinds(a: int, b: int) -> str:
         return f"${kind_letter}${a}:${kind_letter}${b}"
@@ -372,9 +394,11 @@ def _level_sheet(
         put_text(ws, row, 1, node.id)
         put_text(ws, row, 2, node.title).alignment = Alignment(wrap_text=True, vertical="top", indent=depth)
         if node.leaf is not None:
+            spans[node.id] = (row, row, row)
             d = reference.details[node.leaf]
             put_text(ws, row, kind_col, d.kind)
-            put_number(ws, row, 3, d.max)
+            if d.kind != "condition":  # a condition has no points (SPEC §3b)
+                put_number(ws, row, 3, d.max)
             if d.kind == "score":
                 figures[(row, 3)] = d.max
             for i, r in enumerate(results):
@@ -383,10 +407,17 @@ def _level_sheet(
                 if mine.na_reason is not None:
                     for c in (column, column + 1):
                         put_text(ws, row, c, NA_TEXT).alignment = Alignment(horizontal="center", wrap_text=True)
+                elif mine.applicable and d.kind == "condition":
+                    for c, met in ((column, mine.self_input), (column + 1, _final_input(mine))):
+                        put_text(ws, row, c, PASS if met is True else FAIL).alignment = Alignment(horizontal="center")
                 elif mine.applicable:
                     own = mine.self_points if mine.self_points is not None else Decimal(0)
-                    for c, value in ((column, own), (column + 1, mine.final)):
-                        put_number(ws, row, c, value)
+                    exact_own = mine.self_exact if mine.self_points is not None else None
+                    for c, value, exact in ((column, own, exact_own), (column + 1, mine.final, mine.final_exact)):
+                        if exact is not None:  # a proportion that does not end: the exact fraction
+                            put_formula(ws, row, c, f"={exact.numerator}/{exact.denominator}", value)
+                        else:
+                            put_number(ws, row, c, value)
                         if d.kind == "score":
                             figures[(row, c)] = value
             return row + 1
@@ -408,6 +439,7 @@ def _level_sheet(
         for cell in ws[group_row][:last_col]:
             cell.font = bold
             cell.fill = grey
+        spans[node.id] = (group_row, group_row + 1, row - 1)
         return row
 
     row = first
@@ -415,6 +447,11 @@ def _level_sheet(
         row = write(node, 0, row)
     last = max(first, row - 1)
     row += 1
+    if cs is not None and cs.uses_rules:
+        grid = _Grid(first, last, first_col, kind_letter)
+        rule_cells, rank_row = _rules_totals(ws, cs, results, summary_rows, grid, spans, row)
+        _finish_level_sheet(ws, header, sub, first, first_col, last_col, kind_letter, rank_row)
+        return rule_cells
     possible_row, earned_row, total_row, band_row, rank_row = range(row, row + 5)
     scale = format_number(cs.scale) if cs is not None else "của bộ tiêu chí"
     for at, label in (
@@ -469,6 +506,13 @@ def _level_sheet(
                 sheet_ref(title, f"{final_letter}{band_row}"),
             )
         )
+    _finish_level_sheet(ws, header, sub, first, first_col, last_col, kind_letter, rank_row)
+    return out
+
+
+def _finish_level_sheet(
+    ws: Any, header: int, sub: int, first: int, first_col: int, last_col: int, kind_letter: str, rank_row: int
+) -> None:
     for line in ws.iter_rows(min_row=header, max_row=rank_row, max_col=last_col):
         for cell in line:
             cell.border = thin_border()
@@ -486,7 +530,169 @@ def _level_sheet(
     print_landscape(ws, header)
     ws.print_title_rows = f"{header}:{sub}"
     ws.print_area = f"A1:{column_letter(last_col)}{rank_row}"
-    return out
+
+
+PASS, FAIL = "Đạt", "Không đạt"
+
+
+def _final_input(d: Any) -> Any:
+    return d.team_input if d.team_input is not None else d.self_input
+
+
+@dataclass(frozen=True, slots=True)
+class _Grid:
+    """Where a level sheet's criteria are: rows ``first``..``last``, agencies from ``first_col``
+    (two columns each), each row's kind in the hidden column ``kind``."""
+
+    first: int
+    last: int
+    first_col: int
+    kind: str
+
+    def kinds(self, a: int | None = None, b: int | None = None) -> str:
+        return f"${self.kind}${a or self.first}:${self.kind}${b or self.last}"
+
+
+def _rules_totals(
+    ws: Any,
+    cs: CriteriaSet,
+    results: Sequence[Result],
+    summary_rows: Sequence[int],
+    grid: _Grid,
+    spans: dict[str, tuple[int, int, int]],
+    row: int,
+) -> tuple[list[_TotalCells], int]:
+    """The totals of a set that uses the keys of SPEC §3b, by formula: weighted sums per
+    top-level group, the unrounded total with the ceiling, the rounded total by the set's mode,
+    the band with its requirements (a share row per group when a band asks for one), the rank.
+    Returns each agency's total cells and the last row written."""
+    from openpyxl.styles import Alignment, Font
+
+    from isoprov.excel.rule_formulas import (
+        EPSILON,
+        round_formula,
+        unrounded_total,
+    )
+    from isoprov.excel.rule_formulas import (
+        band_formula as rules_band,
+    )
+    from isoprov.scoring.rules import DEFAULT_ROUNDING
+
+    bold = Font(bold=True)
+    groups = [(c.id, cs.weights[c.id]) for c in cs.criteria if c.kind == "score" and c.id in spans]
+    weighted = any(w != 1 for _, w in groups)
+    shares = cs.bands is not None and any(b.each_group_min_percent is not None for b in cs.bands)
+    share_rows = {gid: row + 2 + k for k, (gid, _) in enumerate(groups)} if shares else {}
+    possible_row, earned_row = row, row + 1
+    exact_row = row + 2 + len(share_rows)
+    total_row, band_row, rank_row = exact_row + 1, exact_row + 2, exact_row + 3
+    suffix = " (đã nhân hệ số)" if weighted else ""
+    labels = {
+        possible_row: "Tổng điểm tối đa của các tiêu chí áp dụng" + suffix,
+        earned_row: "Tổng điểm chấm của các tiêu chí áp dụng" + suffix,
+        exact_row: "Tổng điểm quy đổi chưa làm tròn (cộng điểm thưởng, trừ điểm trừ, giới hạn trần)",
+        total_row: f"Tổng điểm làm tròn ({(cs.rounding or DEFAULT_ROUNDING).describe()})",
+        band_row: "Xếp loại",
+        rank_row: "Hạng",
+    }
+    for gid, at in share_rows.items():
+        labels[at] = f"Tỷ lệ điểm đạt của nhóm {gid} (%)"
+    for at, label in labels.items():
+        cell = put_text(ws, at, 2, label)
+        cell.font = bold
+        cell.alignment = Alignment(horizontal="right", wrap_text=True)
+    rounding = cs.rounding or DEFAULT_ROUNDING
+    scale, ceiling = plain_decimal(cs.scale), plain_decimal(cs.max_total or cs.scale)
+    out: list[_TotalCells] = []
+    title = ws.title
+    for i in range(len(results)):
+        column = grid.first_col + 2 * i
+        for c in (column, column + 1):
+            letter = column_letter(c)
+            cells = f"{letter}{grid.first}:{letter}{grid.last}"
+            earned_terms, possible_terms = [], []
+            for gid, w in groups:
+                at, a, b = spans[gid]
+                weight = "" if w == 1 else f"{plain_decimal(w)}*"
+                if a == at:  # a top-level leaf
+                    earned_terms.append(f"{weight}N({letter}{at})")
+                    possible_terms.append(f"{weight}IF(ISNUMBER({letter}{at}),$C${at},0)")
+                    possible_g = f"IF(ISNUMBER({letter}{at}),$C${at},0)"
+                else:
+                    earned_terms.append(f"{weight}{letter}{at}")
+                    possible_g = (
+                        f'SUMPRODUCT(({grid.kinds(a, b)}="score")*ISNUMBER({letter}{a}:{letter}{b}),$C${a}:$C${b})'
+                    )
+                    possible_terms.append(f"{weight}{possible_g}")
+                if gid in share_rows:
+                    put_formula(
+                        ws, share_rows[gid], c, f"=IF({possible_g}>0,{letter}{at}/({possible_g})*100,100)", fmt="0.00"
+                    )
+            put_formula(ws, possible_row, c, "=" + ("+".join(possible_terms) or "0"), fmt="General")
+            put_formula(ws, earned_row, c, "=" + ("+".join(earned_terms) or "0"), fmt="General")
+            formula = unrounded_total(
+                f"{letter}{earned_row}",
+                f"{letter}{possible_row}",
+                f'SUMIF({grid.kinds()},"bonus",{cells})',
+                f'SUMIF({grid.kinds()},"penalty",{cells})',
+                scale,
+                ceiling,
+            )
+            put_formula(ws, exact_row, c, "=" + formula, fmt="General")
+            put_formula(
+                ws,
+                total_row,
+                c,
+                "=" + round_formula(f"{letter}{exact_row}", rounding),
+                fmt=_points_format(rounding.places),
+            ).font = bold
+            needs: list[list[str]] = []
+            for band in cs.bands or ():
+                tests = []
+                if band.each_group_min_percent is not None:
+                    p = plain_decimal(band.each_group_min_percent)
+                    tests += [f"{letter}{at}>={p}-{EPSILON}" for at in share_rows.values()]
+                if band.each_criterion_min_percent is not None:
+                    p = plain_decimal(band.each_criterion_min_percent)
+                    tests.append(
+                        f'SUMPRODUCT(({grid.kinds()}="score")*ISNUMBER({cells})*'
+                        f"({cells}<{p}/100*$C${grid.first}:$C${grid.last}-{EPSILON}))=0"
+                    )
+                for cid in band.requires:
+                    if cid in spans:
+                        tests.append(f'{letter}{spans[cid][0]}<>"{FAIL}"')
+                needs.append(tests)
+            put_formula(ws, band_row, c, rules_band(f"{letter}{total_row}", cs.bands, needs))
+            ws.cell(row=band_row, column=c).alignment = Alignment(horizontal="center")
+        put_formula(
+            ws, rank_row, column + 1, "=" + sheet_ref(SUMMARY_SHEET, f"A{summary_rows[i]}"), fmt="0"
+        ).alignment = Alignment(horizontal="center")
+        self_letter, final_letter = column_letter(column), column_letter(column + 1)
+        keys: list[str] = []
+        for key in cs.ranking.tie_break if cs.ranking is not None else ():
+            if key == "exact":
+                keys.append(sheet_ref(title, f"{final_letter}{exact_row}"))
+            elif key in spans:
+                w = cs.weights[key]
+                keys.append(
+                    sheet_ref(title, f"{final_letter}{spans[key][0]}") + ("" if w == 1 else f"*{plain_decimal(w)}")
+                )
+            else:
+                keys.append("0")
+        out.append(
+            _TotalCells(
+                sheet_ref(title, f"{self_letter}{total_row}"),
+                sheet_ref(title, f"{final_letter}{total_row}"),
+                sheet_ref(title, f"{final_letter}{band_row}"),
+                tuple(keys),
+            )
+        )
+    return out, rank_row
+
+
+def _points_format(places: int) -> str:
+    """A total shown with the set's decimals (2 by default, as POINTS_FORMAT)."""
+    return POINTS_FORMAT if places == 2 else ("#,##0" + ("." + "0" * places if places else ""))
 
 
 def _top(cell: Any) -> None:

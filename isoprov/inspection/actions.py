@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from isoprov.core.diagnostics import Diagnostic, InputError
+from isoprov.core.diagnostics import Diagnostic, InputError, Severity
+from isoprov.inspection.checks import minutes_findings
 from isoprov.inspection.load import YAML_SUFFIXES, LoadedMinutes, minutes_files
 from isoprov.inspection.model import Inspection, Status, load_inspection, load_minutes, resolve
 from isoprov.scoring.registry import Registry, agency_key, load_registry
@@ -105,6 +106,15 @@ def gather_minutes(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]
     return list(dict.fromkeys(out)), diagnostics
 
 
+def input_files(paths: Iterable[Path]) -> list[Path]:
+    """Every file :func:`register` may read from ``paths`` (the files named, the YAML files of the
+    folders, the minutes beside each file named), without reading any: an output must not be one
+    of them."""
+    given = list(paths)
+    files, _ = gather_minutes(given)
+    return [*files, *(m for p in given if not p.is_dir() for m in minutes_files(p))]
+
+
 def register(paths: Iterable[Path], today: dt.date) -> tuple[list[ActionRow], list[Diagnostic]]:
     """Every corrective action of the minutes under ``paths``, with the files that could not be
     read. Agency names come from the registry of each minutes' inspection."""
@@ -139,6 +149,8 @@ def register(paths: Iterable[Path], today: dt.date) -> tuple[list[ActionRow], li
             names, found = _names(inspection_path, loaded)
             diagnostics += found
             names_cache[inspection_path] = names
+        # an action naming no finding would vanish from the register: say so (as `inspect check`)
+        diagnostics += [d for d in minutes_findings(loaded) if d.severity is Severity.ERROR]
         rows += rows_of(loaded, names_cache[inspection_path], today)
     return rows, diagnostics
 

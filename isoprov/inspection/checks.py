@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 
 from isoprov.core.dates import short_date
 from isoprov.core.diagnostics import Diagnostic, Severity
-from isoprov.inspection.load import InspectionSet, LoadedMinutes
+from isoprov.inspection.load import MINUTES_DIR, InspectionSet, LoadedMinutes
 from isoprov.inspection.model import Inspection
 from isoprov.scoring.registry import agency_key, check_registry
 
@@ -214,10 +214,13 @@ def _minutes_rules(found: InspectionSet, today: dt.date) -> list[Diagnostic]:
         out += _signer_rules(loaded, inspection)
     for key, (i, code, day) in onsite.items():
         if key not in by_agency and day < today:
-            message = (
-                f"đã qua ngày kiểm tra {short_date(day)} tại `{code}` ({found.name_of(code)}) mà chưa có biên bản "
-                f"`bien-ban/{code}.yaml`"
+            broken = next((p for p in found.unreadable if agency_key(p.stem) == key), None)
+            state = (
+                f"biên bản `{MINUTES_DIR}/{broken.name}` có lỗi (xem lỗi của tệp đó) nên chưa đọc được"
+                if broken is not None
+                else f"chưa có biên bản `{MINUTES_DIR}/{code}.yaml`"
             )
+            message = f"đã qua ngày kiểm tra {short_date(day)} tại `{code}` ({found.name_of(code)}) mà {state}"
             where = ("onsite", i, "code")
             out.append(found.doc.diagnostic(where, message, severity=Severity.WARNING, code="INS005"))
     return out

@@ -37,6 +37,7 @@ class InspectionSet:
     registry_doc: YamlDocument | None = None
     minutes: list[LoadedMinutes] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    unreadable: list[Path] = field(default_factory=list)  # minutes files whose errors are in diagnostics
 
     @property
     def agencies(self) -> tuple[RegisteredAgency, ...]:
@@ -87,6 +88,7 @@ def load_set(path: Path) -> tuple[InspectionSet | None, list[Diagnostic]]:
             minutes, minutes_doc = load_minutes(minutes_path)
         except InputError as exc:
             found.diagnostics.extend(exc.diagnostics)
+            found.unreadable.append(minutes_path)
             continue
         found.minutes.append(LoadedMinutes(minutes_path, minutes, minutes_doc))
     return found, []

@@ -66,7 +66,11 @@ def changes_section(c: Comparison, anchors: dict[str, str]) -> str:
                 notes.append(f"{old}: {level_name(a.old.level).lower()}")
             if notes:
                 cell += '<br><span class="small">' + esc("; ".join(notes)) + "</span>"
-            band = esc(a.new.band) if a.old.band == a.new.band else f"{esc(a.old.band)} → {esc(a.new.band)}"
+            band = (
+                esc(a.new.band or "")
+                if a.old.band == a.new.band
+                else f"{esc(a.old.band or '—')} → {esc(a.new.band or '—')}"
+            )
             rows.append(
                 [
                     cell,
@@ -89,11 +93,16 @@ def _one_side(c: Comparison) -> str:
         if results:
             columns = [Column("Cơ quan"), Column("Cấp"), Column("Điểm", True), Column("Xếp loại")]
             rows = [
-                [esc(who(r)), esc(level_name(r.level)), points(r.total), f'<span class="band">{esc(r.band)}</span>']
+                [
+                    esc(who(r)),
+                    esc(level_name(r.level)),
+                    points(r.total),
+                    f'<span class="band">{esc(r.band or "Không xếp loại")}</span>',
+                ]
                 for r in results
             ]
             out.append(table(f"Cơ quan {title[0].lower()}{title[1:]}", columns, rows))
-    if c.old_sets != c.new_sets:
+    if c.sets_differ:
         out.append(
             f"<p>Hai kỳ dùng bộ tiêu chí khác nhau ({esc(', '.join(c.old_sets))} / {esc(', '.join(c.new_sets))}): "
             "tổng điểm theo bộ của từng kỳ, tiêu chí được so theo mã.</p>"

@@ -45,7 +45,7 @@ def ranking_section(results: Sequence[Result], anchors: dict[int, str], chart_pr
         out.append(
             f'<h3 id="{chart_prefix}-{n}">{esc(heading)} <span class="small">(bộ tiêu chí {esc(criteria)})</span></h3>'
         )
-        bars = [Bar(f"{r.rank}. {who(r)}", r.total, f"{points(r.total)} · {r.band}") for r in pool]
+        bars = [Bar(f"{r.rank}. {who(r)}", r.total, f"{points(r.total)} · {r.band or 'Không xếp loại'}") for r in pool]
         out.append(bar_chart(f"{chart_prefix}-chart-{n}", f"Tổng điểm sau thẩm định — {heading}", bars, scale_of(pool)))
         columns = [
             Column("Hạng", True),
@@ -62,7 +62,7 @@ def ranking_section(results: Sequence[Result], anchors: dict[int, str], chart_pr
                 points(r.self_total),
                 points(r.total),
                 signed(r.difference),
-                f'<span class="band">{esc(r.band)}</span>',
+                f'<span class="band">{esc(r.band or "Không xếp loại")}</span>',
             ]
             for r in pool
         ]
@@ -115,7 +115,7 @@ def profile(
     old_groups = {g.id: g for g in old.groups} if old is not None else None
     facts = (
         f"{esc(level_name(r.level))} · hạng {r.rank or '—'} · <b>{points(r.total)}</b> điểm · "
-        f"{esc(r.band)} · tự chấm {points(r.self_total)}"
+        f"{esc(r.band or 'Không xếp loại')} · tự chấm {points(r.self_total)}"
     )
     return (
         f'<section class="profile" id="{esc(anchor)}" aria-labelledby="{esc(anchor)}-h">'

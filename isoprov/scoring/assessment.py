@@ -5,15 +5,26 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, Union
 
-from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from isoprov.core.diagnostics import Diagnostic, InputError, Severity
 from isoprov.core.loading import PathKey, YamlDocument
 from isoprov.core.validation import Model, Points, validate_document
 from isoprov.core.vietnamese import format_number
 from isoprov.scoring.criteria import CriteriaSet, Criterion
+from isoprov.scoring.measure import Counts, EntryValue, Ratio
+from isoprov.scoring.points import points_of
 
 
 class Agency(Model):
@@ -26,6 +37,38 @@ class Agency(Model):
 
 _POINTS_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
+#: A condition's result as the form and officials write it (Đạt / Không đạt), besides true/false.
+PASS_FAIL = {"đạt": True, "không đạt": False}
+
+
+def _pass_fail(value: Any) -> Any:
+    if isinstance(value, str):
+        return PASS_FAIL.get(" ".join(value.split()).lower(), value)
+    return value
+
+
+def _value_kind(value: Any) -> str:
+    """Which kind of input an entry's ``self``/``team`` is, by its type as loaded."""
+    if value.__class__ is Decimal:  # the common case first, without an ABC check
+        return "number"
+    if isinstance(value, bool) or (isinstance(value, str) and _pass_fail(value) is not value):
+        return "bool"
+    if isinstance(value, dict | Ratio):
+        return "ratio"
+    return "number"
+
+
+#: Points, a measured value or a count (a number); two counts ``{count, of}``; or a condition's
+#: result (true/false, Đạt/Không đạt). Which one a criterion takes is checked against the set.
+Value = Annotated[
+    Union[  # noqa: UP007 - the tagged members need the Union form
+        Annotated[Points, Tag("number")],
+        Annotated[Ratio, Tag("ratio")],
+        Annotated[bool, BeforeValidator(_pass_fail), Tag("bool")],
+    ],
+    Discriminator(_value_kind),
+]
+
 
 class ScoreEntry(Model):
     """Points for one criterion: the agency's own (tự chấm) and the team's (thẩm định).
@@ -33,8 +76,15 @@ class ScoreEntry(Model):
     Shorthand: a bare number is the self score, ``"1.1": 2``.
     """
 
-    self_points: Points | None = Field(None, alias="self", description="Điểm tự chấm")
-    team: Points | None = Field(None, description="Điểm thẩm định của đoàn đánh giá")
+    self_points: Value | None = Field(
+        None,
+        alias="self",
+        description="Điểm tự chấm; với tiêu chí định lượng: giá trị đo hoặc {count, of}; "
+        "tiêu chí tính theo số lần: số lần; điều kiện: true (Đạt) / false (Không đạt)",
+    )
+    team: Value | None = Field(
+        None, description="Điểm (hoặc giá trị, số lần, Đạt/Không đạt) thẩm định của đoàn đánh giá"
+    )
     evidence: tuple[str, ...] = Field((), description="Tài liệu kiểm chứng")
     note: str = Field("", description="Ghi chú")
     na: str | None = Field(None, description="Lý do không áp dụng (chỉ với tiêu chí cho phép)")
@@ -45,15 +95,18 @@ class ScoreEntry(Model):
     @classmethod
     def _shorthand(cls, value: Any) -> Any:
         if isinstance(value, dict):  # the common case first
+            if "count" in value and not value.keys() & {"self", "team", "na"}:
+                return {"self": value}  # "3.1": {count: 193, of: 200}
             return value
-        if isinstance(value, Decimal | int) and not isinstance(value, bool):
-            return {"self": value}
+        if isinstance(value, Decimal | int | bool):
+            return {"self": value}  # a number, or a condition's true/false
         if isinstance(value, str) and _POINTS_TEXT.fullmatch(value.strip()):
             return {"self": value.strip()}  # "2" in quotes: the same number as {self: "2"}
-        if isinstance(value, str | bool):
-            shown = ("true" if value else "false") if isinstance(value, bool) else value
+        if isinstance(value, str) and _value_kind(value) == "bool":
+            return {"self": value}  # Đạt / Không đạt
+        if isinstance(value, str):
             raise ValueError(
-                f"điểm phải là một số (ví dụ 2 hoặc 1.5), không phải `{shown}`; "
+                f"điểm phải là một số (ví dụ 2 hoặc 1.5), không phải `{value}`; "
                 "hoặc một bảng {self: ..., team: ..., evidence: [...]}"
             )
         return value
@@ -88,8 +141,8 @@ class ScoreEntry(Model):
         return self
 
     @property
-    def final(self) -> Decimal | None:
-        """Final points: the team's where given, otherwise the agency's own."""
+    def final(self) -> EntryValue | None:
+        """Final input: the team's where given, otherwise the agency's own."""
         return self.team if self.team is not None else self.self_points
 
 
@@ -204,6 +257,23 @@ def check_assessment(
                     code="missing-entry",
                 )
             )
+    if cs.uses_rules:
+        for leaf in cs.conditions:
+            if (
+                leaf.kind == "condition"
+                and leaf.applies_to(level)
+                and leaf.id not in a.scores
+                and leaf.id not in invalid
+            ):
+                out.append(
+                    doc.diagnostic(
+                        ("scores",),
+                        f"điều kiện `{leaf.id}` ({leaf.title}) chưa được đánh giá; tính là Không đạt",
+                        key=True,
+                        severity=severity,
+                        code="missing-entry",
+                    )
+                )
     if all(leaf.id in a.scores and a.scores[leaf.id].na is not None for leaf in applicable):
         out.append(
             doc.diagnostic(
@@ -232,7 +302,7 @@ def _check_entry(c: Criterion, entry: ScoreEntry, path: PathKey, level: str, doc
         )
         return out
     if entry.na is not None:
-        if not c.na:
+        if not c.na or c.kind == "condition":
             out.append(
                 doc.diagnostic(
                     (*path, "na"),
@@ -240,21 +310,27 @@ def _check_entry(c: Criterion, entry: ScoreEntry, path: PathKey, level: str, doc
                 )
             )
         return out
-    assert c.max is not None  # leaves are checked to have a max
     positive = False
+    want_evidence = c.evidence and not entry.evidence  # only then does "positive" matter
     for field, value in (("self", entry.self_points), ("team", entry.team)):
         if value is None:
             continue
-        problem = _points_problem(c, value)
+        problem = _input_problem(c, value)
         if problem:
             at: PathKey = (*path, field) if (*path, field) in doc.source.values else path
             out.append(doc.diagnostic(at, problem))
-        positive = positive or value > 0
-    if positive and c.evidence and not entry.evidence:
+        if not want_evidence or positive:
+            continue
+        if isinstance(value, Decimal) and c.kind != "condition" and c.measure is None and c.per is None:
+            positive = value > 0  # fixed points (also out of range: as in §3)
+        elif not problem:
+            positive = value is True if c.kind == "condition" else points_of(c, value) > 0
+    if positive:
+        what = "được đánh giá Đạt" if c.kind == "condition" else "có điểm lớn hơn 0"
         out.append(
             doc.diagnostic(
                 path,
-                f"tiêu chí `{c.id}` có điểm lớn hơn 0 nhưng chưa có tài liệu kiểm chứng (`evidence`)",
+                f"tiêu chí `{c.id}` {what} nhưng chưa có tài liệu kiểm chứng (`evidence`)",
                 key=True,
                 severity=Severity.WARNING,
                 code="no-evidence",
@@ -264,6 +340,56 @@ def _check_entry(c: Criterion, entry: ScoreEntry, path: PathKey, level: str, doc
 
 
 _ZERO = Decimal(0)
+_HUNDRED = Decimal(100)
+
+
+def _input_problem(c: Criterion, value: EntryValue) -> str | None:
+    """What is wrong with one input for criterion ``c``, or None (SPEC §3, §3b)."""
+    if value.__class__ is Decimal and c.measure is None and c.per is None and c.kind != "condition":
+        return _points_problem(c, value)  # the common case first: points for fixed points
+    if c.kind == "condition":
+        if isinstance(value, bool):
+            return None
+        return f"`{c.id}` là điều kiện: chỉ nhận true (Đạt) hoặc false (Không đạt), không phải `{_shown(value)}`"
+    if isinstance(value, bool):
+        if c.measure is None and c.per is None:  # as the file's own check words it (SPEC §3)
+            return (
+                f"điểm phải là một số (ví dụ 2 hoặc 1.5), không phải `{_shown(value)}`; "
+                "true/false (Đạt/Không đạt) chỉ dùng cho tiêu chí điều kiện"
+            )
+        return f"tiêu chí `{c.id}` cần {_wanted(c)}, không phải Đạt/Không đạt (`{_shown(value)}`)"
+    if value.__class__ is Ratio:  # Speed: not isinstance (an ABC check per entry)
+        if c.measure is not None:
+            return None
+        return f"tiêu chí `{c.id}` cần {_wanted(c)}; chỉ tiêu chí định lượng (`measure`) mới nhận {{count, of}}"
+    assert isinstance(value, Decimal)
+    if c.measure is not None:
+        if value < 0:
+            return f"giá trị đo của `{c.id}` không được âm ({format_number(value)})"
+        if c.measure.percent and value > _HUNDRED:
+            return f"giá trị của `{c.id}` là tỷ lệ %, không quá 100 ({format_number(value)})"
+        return None
+    if c.per is not None:
+        if value < 0 or value != value.to_integral_value():
+            return f"số lần của `{c.id}` phải là số nguyên không âm, không phải {format_number(value)}"
+        return None
+    return _points_problem(c, value)
+
+
+def _wanted(c: Criterion) -> str:
+    if c.measure is not None:
+        return f"giá trị đo ({c.measure.unit}) hoặc {{count, of}}"
+    if c.per is not None:
+        return "số lần (số nguyên)"
+    return "điểm (một số)"
+
+
+def _shown(value: EntryValue) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Ratio | Counts):
+        return f"{{count: {format_number(value.count)}, of: {format_number(value.of)}}}"
+    return format_number(value)
 
 
 def _points_problem(c: Criterion, value: Decimal) -> str | None:

@@ -31,7 +31,7 @@ class Standing:
     """An agency's place on one side: its own total, band and rank (within its level)."""
 
     total: Decimal
-    band: str
+    band: str | None  # None: the set has no bands (SPEC §3b)
     rank: int | None
     name: str
     level: str
@@ -117,6 +117,11 @@ class Comparison:
     warnings: tuple[Diagnostic, ...] = field(default=())
 
     @property
+    def sets_differ(self) -> bool:
+        """Both sides have results and they use different criteria sets."""
+        return bool(self.old_sets and self.new_sets) and self.old_sets != self.new_sets
+
+    @property
     def labels(self) -> tuple[str, str]:
         """How the two sides are named in reports: their periods (``2020``, ``2021``), else "kỳ
         trước" and "kỳ sau"; "trước" and "sau" when both have the same period (before and after
@@ -157,7 +162,8 @@ def compare_results(old: Sequence[Result], new: Sequence[Result]) -> Comparison:
             matched.append(AgencyChange(n.agency_code, _standing(o), _standing(n), criteria_changes(o, n)))
     level_order = {r.level: k for k, r in reversed(list(enumerate(new)))}
     matched.sort(key=lambda a: (level_order.get(a.level, 99), a.new.rank or 0, agency_key(a.code)))
-    old_ids, new_ids = _criteria_ids(old), _criteria_ids(new)
+    # a side without results (all its files invalid) has no criteria to compare with
+    old_ids, new_ids = (_criteria_ids(old), _criteria_ids(new)) if old and new else ({}, {})
     return Comparison(
         agencies=tuple(matched),
         only_old=tuple(r for k, r in old_by.items() if k not in new_by),

@@ -14,8 +14,11 @@ from isoprov.core.diagnostics import Diagnostic
 from isoprov.core.loading import PathKey, YamlDocument
 from isoprov.core.validation import Model, Points, bounded_points
 from isoprov.core.vietnamese import format_number
+from isoprov.scoring.measure import Measure, RoundRule
 
-CriterionKind = Literal["score", "bonus", "penalty"]
+CriterionKind = Literal["score", "bonus", "penalty", "condition"]
+
+Percent = Annotated[Decimal, Field(ge=0, le=100), AfterValidator(bounded_points)]
 
 LEVEL_NAMES = {"tinh": "Cấp tỉnh", "huyen": "Cấp huyện", "xa": "Cấp xã"}
 
@@ -33,10 +36,36 @@ class Option(Model):
 
 
 class Band(Model):
-    """A classification band (xếp loại): total ≥ ``min`` gets ``label``."""
+    """A classification band (xếp loại): total ≥ ``min`` gets ``label``, when its requirements
+    (điều kiện xếp loại) hold too."""
 
     label: str = Field(description="Tên mức xếp loại, ví dụ Tốt, Khá")
     min: Points = Field(description="Điểm tối thiểu để đạt mức này")
+    each_group_min_percent: Percent | None = Field(
+        None, description="Mỗi nhóm tiêu chí cấp cao nhất phải đạt ít nhất bấy nhiêu % số điểm tối đa của nhóm"
+    )
+    each_criterion_min_percent: Percent | None = Field(
+        None, description="Mỗi tiêu chí chấm điểm áp dụng phải đạt ít nhất bấy nhiêu % điểm tối đa của tiêu chí"
+    )
+    requires: tuple[str, ...] = Field((), description="Các tiêu chí điều kiện (kind: condition) phải Đạt")
+
+    @property
+    def has_requirements(self) -> bool:
+        return (
+            self.each_group_min_percent is not None
+            or self.each_criterion_min_percent is not None
+            or bool(self.requires)
+        )
+
+
+class Ranking(Model):
+    """How results equal on the rounded total are ordered (xếp hạng khi bằng điểm)."""
+
+    tie_break: tuple[str, ...] = Field(
+        min_length=1,
+        description="Lần lượt: `exact` (tổng điểm chưa làm tròn) hoặc mã một nhóm cấp cao nhất "
+        "(điểm của nhóm, đã nhân hệ số); cao hơn xếp trên",
+    )
 
 
 class Criterion(Model):
@@ -45,13 +74,28 @@ class Criterion(Model):
     id: str = Field(min_length=1, description="Mã tiêu chí, duy nhất trong bộ (ví dụ 1.1)")
     title: str = Field(min_length=1, description="Nội dung tiêu chí")
     max: Annotated[Decimal, Field(ge=0), AfterValidator(bounded_points)] | None = Field(None, description="Điểm tối đa")
-    kind: CriterionKind = Field("score", description="score: tiêu chí chấm điểm; bonus: điểm thưởng; penalty: điểm trừ")
+    kind: CriterionKind = Field(
+        "score",
+        description="score: tiêu chí chấm điểm; bonus: điểm thưởng; penalty: điểm trừ; "
+        "condition: điều kiện Đạt/Không đạt, không có điểm (dùng cho xếp loại)",
+    )
     children: tuple[Criterion, ...] = Field((), description="Tiêu chí con (nếu là nhóm)")
     options: tuple[Option, ...] | None = Field(None, description="Các mức điểm được phép")
     evidence: bool = Field(False, description="Điểm > 0 phải có tài liệu kiểm chứng")
     levels: tuple[str, ...] | None = Field(None, description="Chỉ áp dụng cho các cấp này")
     na: bool = Field(False, description="Cơ quan được khai báo không áp dụng, kèm lý do")
     guidance: str = Field("", description="Hướng dẫn chấm điểm, tài liệu kiểm chứng cần có")
+    measure: Measure | None = Field(
+        None, description="Tiêu chí định lượng: cơ quan nhập giá trị đo, bộ tiêu chí quy ra điểm"
+    )
+    per: Annotated[Decimal, AfterValidator(bounded_points)] | None = Field(
+        None,
+        description="Điểm cho mỗi lần (tiêu chí tính theo số lần): dương: min(max, per × số lần); "
+        "âm: max(0, max + per × số lần)",
+    )
+    weight: Annotated[Decimal, Field(gt=0), AfterValidator(bounded_points)] | None = Field(
+        None, description="Hệ số của nhóm tiêu chí cấp cao nhất (mặc định 1)"
+    )
 
     @property
     def is_leaf(self) -> bool:
@@ -69,8 +113,50 @@ class CriteriaSet(Model):
     source: str = Field("", description="Văn bản ban hành (ví dụ Quyết định 2532/QĐ-UBND)")
     scale: Points = Field(Decimal(100), gt=0, description="Thang điểm báo cáo kết quả")
     levels: tuple[str, ...] = Field(min_length=1, description="Các cấp cơ quan: tinh, huyen, xa")
-    bands: tuple[Band, ...] = Field(min_length=1, description="Xếp loại, từ cao xuống thấp")
+    bands: tuple[Band, ...] | None = Field(
+        None, min_length=1, description="Xếp loại, từ cao xuống thấp (bỏ trống: không xếp loại)"
+    )
     criteria: tuple[Criterion, ...] = Field(min_length=1, description="Danh sách tiêu chí")
+    rounding: RoundRule | None = Field(None, description="Làm tròn tổng điểm (mặc định: 2 chữ số thập phân, half-up)")
+    max_total: Points | None = Field(None, gt=0, description="Trần tổng điểm sau điểm thưởng (mặc định: bằng scale)")
+    ranking: Ranking | None = Field(None, description="Thứ tự xếp hạng khi bằng tổng điểm đã làm tròn")
+
+    @cached_property
+    def uses_rules(self) -> bool:
+        """Whether the set uses any key of SPEC §3b; a set that does not scores exactly as §3."""
+        if self.bands is None or self.rounding is not None or self.max_total is not None or self.ranking is not None:
+            return True
+        if any(b.has_requirements for b in self.bands):
+            return True
+        return any(
+            c.kind == "condition" or c.measure is not None or c.per is not None or c.weight is not None
+            for c in self.index.values()
+        )
+
+    @cached_property
+    def score_plan(self) -> tuple[tuple[Criterion, str, bool | None], ...]:
+        """Each leaf with its top-level group and its rule: True when measured or counted,
+        False for fixed points, None for a condition (the scoring loop reads this, not the
+        models' fields, once per leaf and file)."""
+        group_of = self.group_of
+        return tuple(
+            (
+                c,
+                group_of[c.id],
+                None if c.kind == "condition" else (c.measure is not None or c.per is not None),
+            )
+            for c in self.leaves
+        )
+
+    @cached_property
+    def conditions(self) -> tuple[Criterion, ...]:
+        """The condition criteria (kind: condition), as :meth:`walk` gives them."""
+        return tuple(c for c in self.leaves if c.kind == "condition")
+
+    @cached_property
+    def weights(self) -> dict[str, Decimal]:
+        """Top-level score criterion id → its weight (hệ số), 1 where none is given."""
+        return {c.id: c.weight or Decimal(1) for c in self.criteria if c.kind == "score"}
 
     @cached_property
     def index(self) -> dict[str, Criterion]:
@@ -104,8 +190,10 @@ class CriteriaSet(Model):
         for i, top in enumerate(self.criteria):
             yield from _walk(top, ("criteria", i), top, None)
 
-    def band_for(self, total: Decimal) -> str:
-        """The first band whose ``min`` ≤ total."""
+    def band_for(self, total: Decimal) -> str | None:
+        """The first band whose ``min`` ≤ total, requirements aside (None: the set has no bands)."""
+        if self.bands is None:
+            return None
         for band in self.bands:
             if band.min <= total:
                 return band.label
@@ -174,11 +262,17 @@ def check_criteria_set(cs: CriteriaSet, doc: YamlDocument) -> list[Diagnostic]:
                     )
                 )
     out.extend(_check_bands(cs, doc))
+    if cs.uses_rules:
+        from isoprov.scoring.rule_checks import check_rules
+
+        out.extend(check_rules(cs, doc))
     return out
 
 
 def _check_shape(c: Criterion, path: PathKey, *, top_level: bool, doc: YamlDocument) -> list[Diagnostic]:
     out: list[Diagnostic] = []
+    if c.kind == "condition":
+        return out  # a condition's shape is a rule of §3b (rule_checks)
     if c.kind != "score":
         if not top_level:
             out.append(
@@ -231,6 +325,8 @@ def _check_shape(c: Criterion, path: PathKey, *, top_level: bool, doc: YamlDocum
 
 def _check_bands(cs: CriteriaSet, doc: YamlDocument) -> list[Diagnostic]:
     out: list[Diagnostic] = []
+    if cs.bands is None:
+        return out
     for k in range(1, len(cs.bands)):
         if cs.bands[k].min >= cs.bands[k - 1].min:
             out.append(

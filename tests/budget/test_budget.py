@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Context, Decimal, Inexact, localcontext
 from pathlib import Path
@@ -892,3 +893,19 @@ def test_unknown_norm_without_a_close_match_suggests_nothing() -> None:
     report = check_text(one_item("rate", "5") + "    norm: zzz\n")
     (message,) = [f.message for f in report.findings if f.code == "BUD011"]
     assert "`zzz`" in message and "có phải" not in message
+
+
+def test_a_rate_written_as_a_bare_fraction_asks_for_its_unit(tmp_path: Path) -> None:
+    """A money string carries its unit (SPEC §5); ``"15/26 triệu đồng"`` is a rate, ``"15/26"`` is not."""
+    from tests.clirun import invoke
+
+    path = tmp_path / "du-toan.yaml"
+    path.write_text(
+        'title: T\nunit: triệu đồng\nitems:\n  - {name: A, quantity: 2, rate: "15/26"}\n'
+        '  - {name: B, quantity: 26, rate: "15/26 triệu đồng"}\n',
+        encoding="utf-8",
+    )
+    run = invoke(["budget", "check", path, "--format", "json"])
+    assert run.exit_code == 1
+    [error] = json.loads(run.stdout)["errors"]
+    assert error["line"] == 4 and 'ví dụ `"15/26 triệu đồng"`' in error["message"]

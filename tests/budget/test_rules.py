@@ -170,10 +170,26 @@ def test_percent_without_of_and_percent_with_a_rate_are_input_errors() -> None:
 # ---------------------------------------------------------------------------
 
 
-def test_a_money_value_written_as_a_fraction_says_where_the_fraction_goes() -> None:
+def test_a_rate_may_be_an_exact_fraction_but_an_amount_may_not(tmp_path: Path) -> None:
+    # 15/26 triệu đồng × 2 = 30/26 triệu = 1.153.846,15…; rounded to the đồng: 1.153.846
+    report = check_text(
+        'title: T\nrounding: {to: 1 đồng}\nitems:\n  - {name: A, quantity: 2, rate: "15/26 triệu đồng"}\n'
+    )
+    assert report.items[0].value_vnd == 1_153_846
+    assert report.items[0].unrounded_vnd == Fraction(30_000_000, 26)
     with pytest.raises(InputError) as info:
-        check_text('title: T\nitems:\n  - {name: A, quantity: 1, rate: "15/26 triệu đồng"}\n')
+        check_text('title: T\nitems:\n  - {name: A, amount: "15/26 triệu đồng"}\n')
     assert 'times: ["15/26 tháng"]' in info.value.diagnostics[0].message
+    source = tmp_path / "phan-so.yaml"
+    source.write_text(
+        'title: T\nrounding: {to: 1 đồng}\nitems:\n  - {name: A, quantity: 2, rate: "15/26 triệu đồng"}\n',
+        encoding="utf-8",
+    )
+    target = tmp_path / "phan-so.xlsx"
+    assert invoke(["budget", "check", str(source), "--xlsx", str(target)]).exit_code == 0
+    from openpyxl import load_workbook
+
+    assert load_workbook(target).active["E5"].value == "=7500000/13"  # 15/26 triệu đồng in đồng, reduced
 
 
 def test_fractions_are_read_exactly() -> None:
@@ -457,3 +473,33 @@ def test_the_budget_schema_knows_the_new_keys() -> None:
     item = Budget.model_json_schema()["$defs"]["BudgetItem"]["properties"]
     assert {"id", "percent", "of", "for"} <= set(item)
     assert {"for", "rounding"} <= set(Budget.model_json_schema()["properties"])
+
+
+@needs_libreoffice
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [("half-up", [3000, 3000, 1000]), ("half-even", [2000, 3000, 0]), ("down", [2000, 2000, 0])],
+)
+def test_each_rounding_mode_recomputes_in_libreoffice(tmp_path: Path, mode: str, expected: list[int]) -> None:
+    from openpyxl import load_workbook
+
+    # 2.500 (an exact half), 2.501, and 10 % × 5.000 = 500 (a half of a percentage line)
+    source = tmp_path / "lam-tron.yaml"
+    source.write_text(
+        f"title: T\nrounding: {{to: 1.000 đồng, mode: {mode}}}\nitems:\n"
+        "  - {id: A, name: A, quantity: 1, rate: 2.500 đồng}\n"
+        "  - {name: B, quantity: 1, rate: 2.501 đồng}\n"
+        "  - {id: C, name: C, amount: 5.000 đồng}\n"
+        "  - {name: D, percent: 10, of: [C]}\n",
+        encoding="utf-8",
+    )
+    report = check_file(source, NormSet()).report
+    assert report is not None
+    assert [r.value_vnd for r in report.items] == [expected[0], expected[1], 5000, expected[2]]
+    target = tmp_path / "lam-tron.xlsx"
+    assert invoke(["budget", "check", str(source), "--xlsx", str(target)]).exit_code == 0
+    out, stderr = libreoffice_convert(tmp_path, target)
+    if not (out / target.name).exists():
+        pytest.skip(f"LibreOffice Calc không chuyển được tệp: {stderr.strip()}")
+    ws = load_workbook(out / target.name, data_only=True).active
+    assert [ws.cell(row=r, column=8).value for r in (5, 6, 8)] == expected

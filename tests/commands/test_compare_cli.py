@@ -220,9 +220,10 @@ def test_a_run_with_no_valid_result_keeps_the_old_page(cli: Callable[..., Run], 
     page, book = tmp_path / "so-sanh.html", tmp_path / "so-sanh.xlsx"
     page.write_text("trang cũ", encoding="utf-8")
     book.write_bytes(b"bang cu")
-    empty = tmp_path / "trong"
+    empty, other = tmp_path / "trong", tmp_path / "cung-trong"
     empty.mkdir()
-    run = cli("compare", empty, empty, *CRITERIA, "--html", page, "--xlsx", book)
+    other.mkdir()
+    run = cli("compare", empty, other, *CRITERIA, "--html", page, "--xlsx", book)
     assert run.exit_code == 1
     assert page.read_text(encoding="utf-8") == "trang cũ" and book.read_bytes() == b"bang cu"
     assert "tệp cũ được giữ nguyên" in run.stderr
@@ -282,3 +283,19 @@ def test_help_does_not_import_heavy_libraries() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_same_folder_twice_is_a_usage_error(cli: Callable[..., Run], tmp_path: Path) -> None:
+    (tmp_path / "lien-ket").symlink_to(HERE / "y2020")
+    for other in (HERE / "y2020", tmp_path / "lien-ket"):
+        run = cli("compare", HERE / "y2020", other, *CRITERIA, "--format", "json")
+        assert run.exit_code == 2
+        assert "cùng một" in run.stderr and run.stdout == ""
+
+
+def test_a_side_with_no_assessments_is_warned(cli: Callable[..., Run], tmp_path: Path) -> None:
+    empty = tmp_path / "trong"
+    empty.mkdir()
+    run = cli("compare", HERE / "y2020", empty, *CRITERIA)
+    assert run.exit_code == 0  # a warning: the old side is still listed
+    assert f"{empty}: cảnh báo" in run.stderr and "không có bản tự đánh giá nào" in run.stderr

@@ -105,3 +105,31 @@ def test_budget_check_with_nothing_valid_keeps_the_old_workbook(cli: Callable[..
     run = cli("budget", "check", bad, "--xlsx", out)
     assert run.exit_code == 1 and "tệp cũ được giữ nguyên" in run.stderr
     assert out.read_bytes() == b"old"
+
+
+BINH_PHUOC = ROOT / "examples" / "binh-phuoc-2021"
+
+
+def test_inspect_actions_refuses_an_xlsx_that_is_a_minutes_file(cli: Callable[..., Run], tmp_path: Path) -> None:
+    folder = tmp_path / "kiem-tra"
+    shutil.copytree(BINH_PHUOC, folder)
+    minutes = folder / "bien-ban" / "SKHDT.yaml"
+    before = minutes.read_bytes()
+    (tmp_path / "lien-ket.xlsx").symlink_to(minutes)
+    os.link(minutes, tmp_path / "cung-tep.xlsx")
+    for output in (tmp_path / "lien-ket.xlsx", tmp_path / "cung-tep.xlsx"):
+        _refused(cli("inspect", "actions", folder / "bien-ban", "--xlsx", output), minutes, before)
+    # through the inspection file that names the minutes folder
+    _refused(
+        cli("inspect", "actions", folder / "kiem-tra-2021.yaml", "--xlsx", tmp_path / "cung-tep.xlsx"), minutes, before
+    )
+
+
+def test_inspect_actions_with_nothing_valid_keeps_the_old_register(cli: Callable[..., Run], tmp_path: Path) -> None:
+    out = tmp_path / "khac-phuc.xlsx"
+    out.write_bytes(b"old")
+    bad = tmp_path / "bien-ban.yaml"
+    bad.write_text("inspection: ../kiem-tra.yaml\nagency: X\nsigned: 31/02/2026\nfindings: [\n", encoding="utf-8")
+    run = cli("inspect", "actions", bad, "--xlsx", out)
+    assert run.exit_code == 1 and "tệp cũ được giữ nguyên" in run.stderr
+    assert out.read_bytes() == b"old"

@@ -55,10 +55,12 @@ def test_json_matches_the_spec_key_for_key(score_json: Callable[..., tuple[Run, 
         "self_total",
         "total",
         "band",
+        "band_missed",  # SPEC §3b: every result, [] when no band was missed
         "rank",
         "groups",
         "warnings",
     ]
+    assert result["band_missed"] == []
     assert list(result["agency"]) == ["code", "name", "level"]
     assert result["groups"] == [{"id": "1", "earned": 2, "possible": 4}, {"id": "2", "earned": 9, "possible": 10}]
     assert list(out["errors"][0]) == ["file", "line", "column", "message"]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from isoprov.core.workers import WorkerFailed, can_fork, ordered_map
+from tests.conftest import process_alive
 
 pytestmark = pytest.mark.skipif(not can_fork() or not sys.platform.startswith("linux"), reason="forked workers")
 
@@ -26,20 +26,12 @@ def fail_at_13(i: int) -> int:
     return i
 
 
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 def test_results_come_in_order_from_several_workers() -> None:
     out = list(ordered_map(square_and_pid, 500, 2, 3))
     assert [v for v, _ in out] == [i * i for i in range(500)]
     pids = {pid for _, pid in out}
     assert len(pids) == 2 and os.getpid() not in pids
-    assert not any(_alive(p) for p in pids)
+    assert not any(process_alive(p) for p in pids)
 
 
 def test_an_error_in_a_worker_is_raised_with_its_traceback() -> None:
@@ -52,9 +44,9 @@ def test_leaving_early_ends_every_worker() -> None:
     pids = {next(results)[1] for _ in range(20)}
     results.close()  # as when the command is stopped between two results
     deadline = time.monotonic() + 5
-    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+    while any(process_alive(p) for p in pids) and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert not any(_alive(p) for p in pids)
+    assert not any(process_alive(p) for p in pids)
 
 
 def test_fewer_items_than_workers() -> None:

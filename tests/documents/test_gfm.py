@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from isoprov.documents.blocks import Paragraph
 from isoprov.documents.gfm import to_gfm
 from isoprov.documents.markup import parse_markup
 from tests import ROOT
@@ -85,3 +86,12 @@ def test_a_pipe_in_the_header_stays_in_its_cell() -> None:
     markdown = to_gfm(markup)
     assert markdown.splitlines()[0] == "| **SỞ A \\| B**<br>**C\\|D** | **X** |"
     assert to_html(markdown).count("<th ") == 2
+
+
+def test_an_escaped_list_number_is_plain_text_in_word_and_html() -> None:
+    # CommonMark: "1\. x" is the paragraph "1. x", not a list; the DOCX and HTML say the same
+    blocks = parse_markup("1\\. Đơn vị kiểm tra: Sở Khoa học và Công nghệ.\n\n12\\) Mười hai\n")
+    assert [b.text for b in blocks if isinstance(b, Paragraph)] == [
+        "1. Đơn vị kiểm tra: Sở Khoa học và Công nghệ.",
+        "12) Mười hai",
+    ]

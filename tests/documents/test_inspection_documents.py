@@ -76,6 +76,21 @@ def test_docx_opens_with_the_decree_header(kind: str, name: str, tmp_path: Path)
         assert "Nơi nhận" not in text
 
 
+@pytest.mark.parametrize(("kind", "name"), CASES, ids=[n for _, n in CASES])
+def test_no_markdown_escape_reaches_word_or_the_browser(kind: str, name: str, tmp_path: Path) -> None:
+    # "1\. Đơn vị kiểm tra" in the markup is "1. Đơn vị kiểm tra" on paper
+    out = tmp_path / f"{name}.docx"
+    assert render(kind, DOCS / f"{name}.yaml", out).exit_code == 0
+    document = docx.Document(str(out))
+    texts = [p.text for p in document.paragraphs] + [
+        c.text for t in document.tables for row in t.rows for c in row.cells
+    ]
+    assert not [t for t in texts if "\\" in t]
+    page = tmp_path / f"{name}.html"
+    assert render(kind, DOCS / f"{name}.yaml", page).exit_code == 0
+    assert "\\" not in page.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize(("kind", "name"), CASES[:4], ids=[n for _, n in CASES[:4]])
 def test_html_renders(kind: str, name: str, tmp_path: Path) -> None:
     out = tmp_path / f"{name}.html"
@@ -157,3 +172,16 @@ def test_the_output_never_overwrites_a_file_the_document_reads(tmp_path: Path) -
         assert result.exit_code == 2, result.stderr
         assert "chính là tệp đầu vào" in result.stderr
     assert minutes.read_bytes() == before
+
+
+def test_the_two_signers_of_the_minutes_sign_on_one_line(tmp_path: Path) -> None:
+    # Mẫu 21: the agency's representative (left) and the team leader (right) sign side by side;
+    # the names stand on one line however many lines each title takes
+    out = tmp_path / "bb.docx"
+    assert render("minutes", DOCS / "bien-ban-SKHDT.yaml", out).exit_code == 0
+    closing = docx.Document(str(out)).tables[-1]
+    titles, names = ([c.text.strip() for c in row.cells] for row in closing.rows)
+    assert titles == ["ĐẠI DIỆN SỞ KẾ HOẠCH VÀ ĐẦU TƯ", "TRƯỞNG ĐOÀN KIỂM TRA"]
+    assert names == ["Ngô Văn L", "Nguyễn Văn A"]
+    widths = [c.width for c in closing.rows[0].cells]
+    assert widths[0] == widths[1]  # two equal halves: neither title is squeezed

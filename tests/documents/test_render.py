@@ -119,6 +119,17 @@ def test_doan_keeps_text_that_looks_like_markup_as_text() -> None:
     assert o("a | b\nc") == "a \\| b<br>c"
 
 
+def test_doan_keeps_a_leading_number_from_starting_a_list() -> None:
+    # "2. Tổ chức …" in the data is that text, not item 2 of a numbered list in the Markdown,
+    # and the same text in Word and HTML
+    assert (
+        doan("2. Tổ chức thực hiện\n3) Báo cáo\nNăm 2021. Hết")
+        == "2\\. Tổ chức thực hiện\\\n3\\) Báo cáo\\\nNăm 2021. Hết"
+    )
+    (paragraph,) = parse_markup(doan("2. Tổ chức thực hiện"))
+    assert isinstance(paragraph, Paragraph) and paragraph.text == "2. Tổ chức thực hiện"
+
+
 # ---------------------------------------------------------------------------
 # Markup
 # ---------------------------------------------------------------------------

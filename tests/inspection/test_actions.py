@@ -118,3 +118,13 @@ def test_a_file_of_another_kind_is_an_error(cli: Cli) -> None:
     run = cli("inspect", "actions", BINH_PHUOC / "co-quan.yaml", "--format", "json")
     assert run.exit_code == 1
     assert "không phải biên bản" in json.loads(run.stdout)["errors"][0]["message"]
+
+
+def test_an_action_naming_no_finding_is_reported_by_the_register(folder: Writer) -> None:
+    # the register must not drop the report silently: the agency believes it reported
+    wrong = "actions:\n  - {finding: 3.x, reported: 01/11/2026, status: done}\n"
+    path = folder(3, ["CQ01"], minutes={"CQ01": ("12/10/2026", wrong)})
+    rows, errors = register([path], dt.date(2026, 11, 1))
+    assert [(r.finding, r.status) for r in rows] == [("1.đ", "open")]
+    (error,) = errors
+    assert error.code == "INS013" and error.line == 12 and "3.x" in error.message

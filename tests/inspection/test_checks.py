@@ -232,3 +232,25 @@ def test_codes_are_compared_as_the_registry_compares_them(folder: Writer) -> Non
     result = checked(path, dt.date(2026, 10, 10))
     assert [d.code for d in (*result.errors, *result.findings) if d.is_error] == []
     assert codes(result) == []
+
+
+def test_minutes_that_cannot_be_read_are_not_called_missing(folder: Writer, tmp_path: Path) -> None:
+    path = folder(3, ["CQ01"], minutes={"CQ01": ("12/10/2026", "")})
+    minutes = tmp_path / "bien-ban" / "CQ01.yaml"
+    minutes.write_text(minutes.read_text(encoding="utf-8").replace("12/10/2026", "31/02/2026"), encoding="utf-8")
+    found, _ = load_set(path)
+    assert found is not None and [d.line for d in found.diagnostics] == [4]
+    (warning,) = [d for d in check_set(found, dt.date(2026, 11, 1)).findings if d.code == "INS005"]
+    assert "chưa có biên bản" not in warning.message
+    assert "bien-ban/CQ01.yaml" in warning.message and "có lỗi" in warning.message
+
+
+def test_a_folder_without_an_inspection_file_is_an_error(cli: Cli, tmp_path: Path) -> None:
+    # `inspect check bien-ban/` checked nothing and said nothing, exit 0
+    minutes = tmp_path / "bien-ban"
+    minutes.mkdir()
+    (minutes / "CQ01.yaml").write_text("inspection: ../kiem-tra.yaml\nagency: CQ01\n", encoding="utf-8")
+    run = cli("inspect", "check", minutes, "--format", "json")
+    assert run.exit_code == 1
+    (error,) = run.json()["errors"]
+    assert error["file"] == str(minutes) and "không có tệp kế hoạch kiểm tra nào" in error["message"]

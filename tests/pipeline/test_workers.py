@@ -18,6 +18,7 @@ import pytest
 
 from isoprov.pipeline.score import PARALLEL_THRESHOLD
 from tests import ROOT
+from tests.conftest import process_alive
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2, reason="Linux, 2 cores"
@@ -38,14 +39,6 @@ def _children(pid: int) -> set[int]:
     for task in Path(f"/proc/{pid}/task").iterdir():
         out |= {int(c) for c in (task / "children").read_text().split()}
     return out
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def _start(batch: Path) -> tuple[subprocess.Popen[bytes], set[int]]:
@@ -72,9 +65,9 @@ def _start(batch: Path) -> tuple[subprocess.Popen[bytes], set[int]]:
 
 def _gone(workers: set[int]) -> bool:
     deadline = time.monotonic() + 10
-    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+    while any(process_alive(w) for w in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
-    return not any(_alive(w) for w in workers)
+    return not any(process_alive(w) for w in workers)
 
 
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129), (signal.SIGINT, 130)])

@@ -220,3 +220,13 @@ def test_mean_is_exact_then_rounded_half_up(values: list[str], expected: str) ->
 def test_mean_within_a_cent_of_the_exact_mean(values: list[Decimal]) -> None:
     exact = sum(values, Decimal(0)) / len(values)
     assert abs(mean(values) - exact) <= Decimal("0.005")
+
+
+def test_a_side_with_no_result_has_no_one_sided_criteria() -> None:
+    # a side whose files all failed says nothing about its criteria: no "different sets", and
+    # not every criterion of the other side listed as found on one side only
+    results = scored(HERE / "y2020")
+    for c in (compare_results(results, []), compare_results([], results)):
+        assert not c.sets_differ
+        assert c.criteria_only_old == c.criteria_only_new == ()
+    assert compare_results(scored(HERE / "y2020"), scored(HERE / "y2021b")).sets_differ

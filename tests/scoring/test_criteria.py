@@ -81,7 +81,7 @@ def test_a_closed_choice_lists_its_values_without_english(tmp_path: Path) -> Non
     (tmp_path / "c.yaml").write_text(text, encoding="utf-8")
     _, diagnostics = load_criteria_set(tmp_path / "c.yaml")
     [d] = diagnostics
-    assert d.message.endswith("chỉ chấp nhận: `score`, `bonus`, `penalty`"), d.message
+    assert d.message.endswith("chỉ chấp nhận: `score`, `bonus`, `penalty`, `condition`"), d.message
 
 
 def test_a_bonus_inside_a_group_is_reported_once() -> None:
