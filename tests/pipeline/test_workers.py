@@ -6,12 +6,14 @@ processes, signal it once its workers exist, and check that every worker is gone
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -39,6 +41,28 @@ def _children(pid: int) -> set[int]:
     for task in Path(f"/proc/{pid}/task").iterdir():
         out |= {int(c) for c in (task / "children").read_text().split()}
     return out
+
+
+Starter = Callable[[Path], tuple[subprocess.Popen[bytes], set[int]]]
+
+
+@pytest.fixture
+def started() -> Iterator[Starter]:
+    """Start the command; whatever the test finds, its whole process group is killed at the end,
+    so a failing test never leaves processes behind."""
+    running: list[subprocess.Popen[bytes]] = []
+
+    def start(batch: Path) -> tuple[subprocess.Popen[bytes], set[int]]:
+        process, workers = _start(batch)
+        running.append(process)
+        return process, workers
+
+    yield start
+    for process in running:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.communicate(timeout=10)
 
 
 def _start(batch: Path) -> tuple[subprocess.Popen[bytes], set[int]]:
@@ -72,9 +96,9 @@ def _gone(workers: set[int]) -> bool:
 
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129), (signal.SIGINT, 130)])
 def test_a_stopped_command_ends_its_workers_and_exits_with_the_convention(
-    batch: Path, signum: signal.Signals, code: int
+    batch: Path, signum: signal.Signals, code: int, started: Starter
 ) -> None:
-    process, workers = _start(batch)
+    process, workers = started(batch)
     process.send_signal(signum)
     out, err = process.communicate(timeout=60)
     assert process.returncode == code, err.decode()
@@ -84,15 +108,15 @@ def test_a_stopped_command_ends_its_workers_and_exits_with_the_convention(
     assert out == b""  # no half-printed JSON document
 
 
-def test_workers_die_with_a_killed_parent(batch: Path) -> None:
-    process, workers = _start(batch)
+def test_workers_die_with_a_killed_parent(batch: Path, started: Starter) -> None:
+    process, workers = started(batch)
     process.kill()  # SIGKILL: the parent cannot clean up; the kernel kills the workers
     process.communicate(timeout=60)
     assert _gone(workers), "workers outlived a killed parent"
 
 
-def test_a_finished_batch_leaves_no_worker(batch: Path) -> None:
-    process, workers = _start(batch)
+def test_a_finished_batch_leaves_no_worker(batch: Path, started: Starter) -> None:
+    process, workers = started(batch)
     _, err = process.communicate(timeout=300)
     assert process.returncode == 0, err.decode()[-2000:]
     assert _gone(workers)
