@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -24,7 +23,6 @@ from isoprov.excel.form_layout import (
     FORM_VERSION,
     HEADER_ROW,
     LABELS,
-    MAX_UNPACKED_BYTES,
     META_SHEET,
     NA_TEXT,
     PASS_TEXT,
@@ -34,6 +32,7 @@ from isoprov.excel.form_layout import (
     criteria_rows,
     criterion_digest,
 )
+from isoprov.excel.form_sheet import Sheet, open_form_workbook
 from isoprov.scoring.assessment import Assessment, PartialAssessmentError, check_assessment, load_assessment
 from isoprov.scoring.criteria import CriteriaSet, Criterion, level_name
 
@@ -101,9 +100,7 @@ _NUMBER_TEXT = re.compile(r"\d+(?:[.,]\d+)?")
 @dataclass
 class _Reader:
     file: str
-    ws: Any
-    #: The formula of each formula cell of the sheet, by (row, column).
-    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    ws: Sheet
     source: SourceMap = field(default_factory=SourceMap)
     errors: list[Diagnostic] = field(default_factory=list)
 
@@ -117,7 +114,7 @@ class _Reader:
         a workbook saved by a program that does not compute formulas (openpyxl, some
         converters) stores the formula alone, and the cell would read as empty, silently.
         """
-        cell = self.ws.cell(row=row, column=column)
+        cell = self.ws.cell(row, column)
         if cell.data_type == "e":
             self.error(
                 row,
@@ -127,9 +124,9 @@ class _Reader:
                 path,
             )
             return True
-        if cell.value is not None or (row, column) not in self.formulas:
+        if cell.value is not None or (row, column) not in self.ws.formulas:
             return False
-        formula = self.formulas[(row, column)]
+        formula = self.ws.formulas[(row, column)]
         shown = formula if len(formula) <= 60 else formula[:57] + "…"
         self.error(
             row,
@@ -147,7 +144,7 @@ class _Reader:
 
     def text(self, row: int, column: int) -> str | None:
         """A text cell's content (numbers as their digits), or None when empty."""
-        value = self.ws.cell(row=row, column=column).value
+        value = self.ws.cell(row, column).value
         if value is None:
             return None
         if isinstance(value, bool):
@@ -172,7 +169,7 @@ class _Reader:
 
         ``percent``: the cell holds a rate in % (a measured criterion, SPEC §3b), so 96,5 % typed
         into a Percent-formatted cell (stored 0,965) is read as 96.5."""
-        cell = self.ws.cell(row=row, column=column)
+        cell = self.ws.cell(row, column)
         value = cell.value
         self.source.values[path] = self.mark(row, column)
         if self.unusable(row, column, what, path) or value is None:
@@ -242,7 +239,7 @@ def read_assessment_form(path: Path, catalog: Catalog | None = None) -> tuple[As
     shipped with the package), to refuse a form made for another version of the set.
     """
     file = str(path)
-    wb = _open_workbook(path, file)
+    wb = open_form_workbook(path, file, (FORM_SHEET, META_SHEET))
     if FORM_SHEET not in wb.sheetnames and META_SHEET not in wb.sheetnames:
         shown = ", ".join(f"«{n}»" for n in wb.sheetnames)
         raise NotAFormError(
@@ -275,8 +272,8 @@ def read_assessment_form(path: Path, catalog: Catalog | None = None) -> tuple[As
                 )
             ]
         )
-    meta = _read_meta(wb[META_SHEET], file)
-    reader = _Reader(file, wb[FORM_SHEET], _formulas(path))
+    meta = _read_meta(wb.sheets[META_SHEET], file)
+    reader = _Reader(file, wb.sheets[FORM_SHEET])
     if catalog is None:
         from isoprov.scoring.catalog import Catalog
 
@@ -313,7 +310,7 @@ def _check_level(reader: _Reader, agency: dict[str, Any], cs: CriteriaSet) -> bo
     mark = reader.source.values.get(("agency", "level"))
     if mark is None or "level" not in agency:
         return False  # no label, or the cell is empty: reported already
-    raw = reader.ws.cell(row=mark.line, column=mark.column).value
+    raw = reader.ws.cell(mark.line, mark.column).value
     if isinstance(raw, str) and raw in cs.levels:
         return True
     codes = ", ".join(f"`{code}` ({level_name(code)})" for code in cs.levels)
@@ -334,7 +331,7 @@ def _check_merged(reader: _Reader, columns: dict[str, int], leaves: list[tuple[i
         (row, columns[key]) for row, _ in leaves for key in ("self", "team", "evidence", "note") if key in columns
     ]
     inputs += [(m.line, m.column) for path, m in reader.source.values.items() if path[:1] in (("agency",), ("period",))]
-    for merged in sorted(reader.ws.merged_cells.ranges, key=lambda m: (m.min_row, m.min_col)):
+    for merged in sorted(reader.ws.merged, key=lambda m: (m.min_row, m.min_col)):
         if any(merged.min_row <= r <= merged.max_row and merged.min_col <= c <= merged.max_col for r, c in inputs):
             reader.error(
                 merged.min_row,
@@ -405,70 +402,6 @@ def _in_cell_order(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return sorted(diagnostics, key=lambda d: (d.line or 0, d.column or 0))
 
 
-def _formulas(path: Path) -> dict[tuple[int, int], str]:
-    """The formula cells of the form sheet, by (row, column), from a second, formula-keeping read
-    (the main read gives each formula's computed value, None where none was saved)."""
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=False)
-    except Exception:  # pragma: no cover - the main read of the same file succeeded
-        return {}
-    try:
-        if FORM_SHEET not in wb.sheetnames:
-            return {}
-        out: dict[tuple[int, int], str] = {}
-        for row in wb[FORM_SHEET].iter_rows():
-            for cell in row:
-                if getattr(cell, "data_type", None) != "f" or cell.value is None:
-                    continue
-                value = cell.value
-                out[(cell.row, cell.column)] = value if isinstance(value, str) else str(getattr(value, "text", value))
-        return out
-    finally:
-        wb.close()
-
-
-def _open_workbook(path: Path, file: str) -> Any:
-    from openpyxl import load_workbook
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (OSError, zipfile.BadZipFile):
-        raise InputError(
-            [
-                Diagnostic(
-                    file,
-                    "tệp không phải tệp Excel .xlsx hợp lệ (có thể là tệp .xls cũ hoặc "
-                    "tệp hỏng); hãy mở bằng Excel và lưu lại dạng .xlsx",
-                )
-            ]
-        ) from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise InputError(
-            [
-                Diagnostic(
-                    file,
-                    "tệp Excel quá lớn sau khi giải nén; biểu mẫu tự đánh giá không "
-                    "lớn như vậy (có thể là tệp độc hại)",
-                )
-            ]
-        )
-    try:
-        # data_only: formula cells give their cached value (or None); the inputs are plain values.
-        return load_workbook(path, read_only=False, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise InputError(
-            [
-                Diagnostic(
-                    file,
-                    f"không đọc được tệp Excel ({type(exc).__name__}: {exc}); hãy mở bằng Excel và lưu lại dạng .xlsx",
-                )
-            ]
-        ) from None
-
-
 @dataclass(frozen=True, slots=True)
 class _MetaRow:
     row: int
@@ -485,13 +418,13 @@ class _Meta:
     rows: tuple[_MetaRow, ...]
 
 
-def _read_meta(meta: Any, file: str) -> _Meta:
+def _read_meta(meta: Sheet, file: str) -> _Meta:
     values: dict[str, str] = {}
-    for row in meta.iter_rows(min_row=1, max_row=5, max_col=2, values_only=True):
+    for row in meta.rows(1, 5, 2):
         if row[0] is not None and row[1] is not None:
             values[str(row[0])] = str(row[1])
     rows: list[_MetaRow] = []
-    for number, cid, digest, top, na in meta.iter_rows(min_row=7, max_col=5, values_only=True):
+    for number, cid, digest, top, na in meta.rows(7, None, 5):
         if not isinstance(number, int) or cid is None:
             break
         try:
@@ -615,7 +548,7 @@ def _check_structure(
                 "bị sửa (chèn, xóa, đổi chỗ dòng hoặc sửa mã tiêu chí)",
             )
         if want.max is not None:
-            value = reader.ws.cell(row=r, column=max_col).value
+            value = reader.ws.cell(r, max_col).value
             shown = _decimal(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
             if shown != want.max:
                 raise fail(
@@ -706,7 +639,7 @@ def _read_agency(reader: _Reader, header_row: int, data: dict[str, Any]) -> None
                 continue
             path: PathKey = ("period",) if key == "period" else ("agency", key)
             reader.source.values[path] = mark
-            value = reader.ws.cell(row=row, column=column + 1).value
+            value = reader.ws.cell(row, column + 1).value
             if reader.unusable(row, column + 1, f"«{LABELS[key]}»", path):
                 continue
             if isinstance(value, bool) or not isinstance(value, str | int | float | None):
