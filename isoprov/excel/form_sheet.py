@@ -118,14 +118,27 @@ def open_form_workbook(path: Path, file: str, wanted: tuple[str, ...]) -> Workbo
 
 
 def _read_sheet(wb: Any, ws: Any) -> Sheet:
-    from openpyxl.cell.read_only import ReadOnlyCell
-    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+    from openpyxl.worksheet._reader import FORMULA_TAG, MERGE_TAG, ROW_TAG, WorkSheetParser, iterparse
+    from openpyxl.worksheet.cell_range import CellRange
+    from openpyxl.worksheet.merge import MergeCells
 
     sheet = Sheet()
     formats: dict[int, str] = {}
 
     class _Parser(WorkSheetParser):  # type: ignore[misc]
-        """openpyxl's own sheet parser, which also keeps each cell's formula."""
+        """openpyxl's own sheet parser, which also keeps each cell's formula and reads only the
+        rows and the merged ranges (not the page setup, validations, formatting… of the sheet)."""
+
+        def parse(self) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+            for _, element in iterparse(self.source):
+                if element.tag == ROW_TAG:
+                    row = self.parse_row(element)
+                    element.clear()
+                    yield row
+                elif element.tag == MERGE_TAG:
+                    self.merged_cells = MergeCells.from_tree(element)
+                    element.clear()
 
         def parse_cell(self, element: Any) -> dict[str, Any]:
             cell: dict[str, Any] = super().parse_cell(element)
@@ -152,21 +165,23 @@ def _read_sheet(wb: Any, ws: Any) -> Sheet:
                 style_id = c["style_id"]
                 number_format = formats.get(style_id)
                 if number_format is None:
-                    number_format = ReadOnlyCell(ws, c["row"], c["column"], None, "n", style_id).number_format
+                    number_id = wb._cell_styles[style_id].numFmtId
+                    if number_id < BUILTIN_FORMATS_MAX_SIZE:
+                        number_format = BUILTIN_FORMATS.get(number_id, "General")
+                    else:
+                        number_format = wb._number_formats[number_id - BUILTIN_FORMATS_MAX_SIZE]
                     formats[style_id] = number_format
                 sheet.cells[(c["row"], c["column"])] = SheetCell(c["value"], c["data_type"], number_format)
         merges = parser.merged_cells
     # A full load keeps only the first cell of a merged range; the others read as empty.
-    from openpyxl.worksheet.cell_range import CellRange
-
     for ref in merges.mergeCell if merges is not None else ():
         r = CellRange(ref.ref)
         sheet.merged.append(MergedRange(r.min_row, r.min_col, r.max_row, r.max_col, r.coord))
         sheet.cells.setdefault((r.min_row, r.min_col), _EMPTY)
-        for row in range(r.min_row, r.max_row + 1):
-            for column in range(r.min_col, r.max_col + 1):
-                if (row, column) != (r.min_row, r.min_col):
-                    sheet.cells[(row, column)] = _EMPTY
+        for y in range(r.min_row, r.max_row + 1):
+            for x in range(r.min_col, r.max_col + 1):
+                if (y, x) != (r.min_row, r.min_col):
+                    sheet.cells[(y, x)] = _EMPTY
     if sheet.cells:
         sheet.max_row = max(row for row, _ in sheet.cells)
         sheet.max_column = max(column for _, column in sheet.cells)
