@@ -2,37 +2,27 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import unicodedata
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from isoprov.core.diagnostics import Diagnostic, InputError, format_path
-from isoprov.core.jsonout import plain_decimal
-from isoprov.core.loading import Mark, PathKey, SourceMap, YamlDocument, nfc
+from isoprov.core.loading import Mark, PathKey, YamlDocument
 from isoprov.core.vietnamese import format_number
 from isoprov.excel.cells import column_letter
 from isoprov.excel.form_layout import (
-    COLUMNS,
     CRITERIA_LABEL,
-    CRITERIA_ROW,
     FORM_SHEET,
-    FORM_VERSION,
-    HEADER_ROW,
     LABELS,
     META_SHEET,
     NA_TEXT,
     PASS_TEXT,
     RATIO_COLUMNS,
-    SCAN_ROWS,
-    criteria_fingerprint,
-    criteria_rows,
-    criterion_digest,
 )
-from isoprov.excel.form_sheet import Sheet, open_form_workbook
+from isoprov.excel.form_sheet import CellReader, norm_label, open_form_workbook
+from isoprov.excel.form_structure import MetaRow, check_structure, find_header, read_meta
 from isoprov.scoring.assessment import Assessment, PartialAssessmentError, check_assessment, load_assessment
 from isoprov.scoring.criteria import CriteriaSet, Criterion, level_name
 
@@ -87,151 +77,6 @@ class FormDocument(YamlDocument):
 _NAMED_ID = re.compile(r"`([^`]+)`")
 
 
-def _norm(text: str) -> str:
-    """Label and header text compared the forgiving way: NFC, case, spaces, a trailing colon."""
-    return " ".join(unicodedata.normalize("NFC", text).split()).rstrip(":").strip().casefold()
-
-
-#: Numbers a person may have typed into a cell formatted as text: 2, 2.5, 2,5. Points never use
-#: thousands grouping, so both marks can only be the decimal mark here.
-_NUMBER_TEXT = re.compile(r"\d+(?:[.,]\d+)?")
-
-
-@dataclass
-class _Reader:
-    file: str
-    ws: Sheet
-    source: SourceMap = field(default_factory=SourceMap)
-    errors: list[Diagnostic] = field(default_factory=list)
-
-    def mark(self, row: int, column: int) -> Mark:
-        return Mark(row, column)
-
-    def unusable(self, row: int, column: int, what: str, path: PathKey = ()) -> bool:
-        """Report an input cell whose value cannot be taken as typed; whether it is one.
-
-        A formula whose result is an error (``#NAME?``), and a formula with no computed value:
-        a workbook saved by a program that does not compute formulas (openpyxl, some
-        converters) stores the formula alone, and the cell would read as empty, silently.
-        """
-        cell = self.ws.cell(row, column)
-        if cell.data_type == "e":
-            self.error(
-                row,
-                column,
-                f"{what} là giá trị lỗi `{cell.value}` của một công thức; hãy sửa công thức hoặc xóa ô rồi gõ "
-                "thẳng giá trị vào ô",
-                path,
-            )
-            return True
-        if cell.value is not None or (row, column) not in self.ws.formulas:
-            return False
-        formula = self.ws.formulas[(row, column)]
-        shown = formula if len(formula) <= 60 else formula[:57] + "…"
-        self.error(
-            row,
-            column,
-            f"{what} là công thức `{shown}` chưa được tính ra giá trị (tệp được lưu bằng một chương trình "
-            "không tính công thức); hãy mở tệp bằng Excel hoặc LibreOffice rồi lưu lại, hoặc gõ thẳng "
-            "giá trị vào ô",
-            path,
-        )
-        return True
-
-    def error(self, row: int | None, column: int | None, message: str, path: PathKey = ()) -> None:
-        where = f"ô {FORM_SHEET}!{column_letter(column)}{row}: " if row and column else ""
-        self.errors.append(Diagnostic(self.file, where + message, line=row, column=column, path=format_path(path)))
-
-    def text(self, row: int, column: int) -> str | None:
-        """A text cell's content (numbers as their digits), or None when empty."""
-        value = self.ws.cell(row, column).value
-        if value is None:
-            return None
-        if isinstance(value, bool):
-            return "TRUE" if value else "FALSE"
-        if isinstance(value, int | float):
-            return plain_decimal(_decimal(value))
-        if isinstance(value, dt.datetime | dt.date):
-            # "05/01/2020" typed alone becomes a date: give it back as an office writes it
-            shown = f"{value.day:02d}/{value.month:02d}/{value.year}"
-            if isinstance(value, dt.datetime) and value.time() != dt.time():
-                shown += f" {value.hour:02d}:{value.minute:02d}"
-            return shown
-        if not isinstance(value, str):
-            return nfc(str(value))
-        text = nfc(value).strip()
-        return text or None
-
-    def number(
-        self, row: int, column: int, path: PathKey, what: str, limit: str, *, percent: bool = False
-    ) -> Decimal | str | None:
-        """A number cell: Decimal, the N/A text as is, None when empty; else an error.
-
-        ``percent``: the cell holds a rate in % (a measured criterion, SPEC §3b), so 96,5 % typed
-        into a Percent-formatted cell (stored 0,965) is read as 96.5."""
-        cell = self.ws.cell(row, column)
-        value = cell.value
-        self.source.values[path] = self.mark(row, column)
-        if self.unusable(row, column, what, path) or value is None:
-            return None
-        if isinstance(value, bool):
-            self.error(row, column, f"{what} là giá trị đúng/sai (TRUE/FALSE), không phải một số; {limit}", path)
-            return None
-        if isinstance(value, int | float):
-            if "%" in str(cell.number_format) and percent:
-                return _decimal(value) * 100
-            if "%" in str(cell.number_format):
-                # 50% typed into a score cell is stored as 0,5: not what the person meant
-                self.error(
-                    row,
-                    column,
-                    f"{what} `{format_number(_decimal(value) * 100)}%` ở ô định dạng phần trăm (Percent), được lưu "
-                    f"là {format_number(_decimal(value))}; ô này ghi số điểm, không ghi phần trăm: hãy đổi định dạng "
-                    f"ô về Số (Number) rồi gõ lại số điểm, {limit.removeprefix('hãy ')}",
-                    path,
-                )
-                return None
-            return _decimal(value)
-        if isinstance(value, str):
-            text = " ".join(nfc(value).split())
-            if not text:
-                return None
-            if _norm(text) == _norm(NA_TEXT):
-                return NA_TEXT
-            if _NUMBER_TEXT.fullmatch(text):
-                # Text that looks like a number ('1,5 typed into a Text cell): the form's own
-                # totals count it 0 (N(E28) = 0), so reading it as a number would give the agency
-                # a total its form never showed. It is refused like any other text.
-                self.error(
-                    row,
-                    column,
-                    f"{what} `{text}` là chữ (ô định dạng kiểu Văn bản/Text), không phải là một số, nên "
-                    "các dòng tổng của biểu mẫu tính ô này bằng 0; hãy xóa ô rồi gõ lại con số (định dạng "
-                    f"ô kiểu Số), {limit.removeprefix('hãy ')}",
-                    path,
-                )
-                return None
-            self.error(row, column, f"{what} `{text}` không phải là một số; {limit}", path)
-            return None
-        self.error(row, column, f"{what} là ngày tháng hoặc giá trị không phải số; {limit}", path)
-        return None
-
-
-def _decimal(value: int | float) -> Decimal:
-    """A cell's number as a Decimal, never through float arithmetic.
-
-    Excel stores numbers as binary doubles and openpyxl reads them as ``float``. ``str(float)``
-    is the shortest text that reads back as the same double, which for a value a person typed
-    (7.6, 0.25) is exactly what they typed; ``Decimal(float)`` would give 7.5999999999999996447….
-    """
-    if isinstance(value, int):
-        return Decimal(value)
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:  # pragma: no cover - inf and nan cannot be stored in a cell
-        return Decimal(0)
-
-
 def read_assessment_form(path: Path, catalog: Catalog | None = None) -> tuple[Assessment, FormDocument]:
     """Read a filled form as an assessment; raise :class:`InputError` naming the cells at fault.
 
@@ -272,8 +117,8 @@ def read_assessment_form(path: Path, catalog: Catalog | None = None) -> tuple[As
                 )
             ]
         )
-    meta = _read_meta(wb.sheets[META_SHEET], file)
-    reader = _Reader(file, wb.sheets[FORM_SHEET])
+    meta = read_meta(wb.sheets[META_SHEET], file)
+    reader = CellReader(file, wb.sheets[FORM_SHEET])
     if catalog is None:
         from isoprov.scoring.catalog import Catalog
 
@@ -281,8 +126,8 @@ def read_assessment_form(path: Path, catalog: Catalog | None = None) -> tuple[As
     # An unknown or invalid set is reported at the "Bộ tiêu chí" cell: by the caller, or with the
     # form's other problems.
     cs = catalog.get(meta.criteria)
-    header_row, columns = _find_header(reader)
-    leaves = _check_structure(reader, header_row, columns, meta, cs)
+    header_row, columns = find_header(reader)
+    leaves = check_structure(reader, header_row, columns, meta, cs)
     data: dict[str, Any] = {"criteria": meta.criteria}
     _read_agency(reader, header_row, data)
     data["scores"], refused = _read_scores(reader, header_row, columns, leaves, cs)
@@ -302,7 +147,7 @@ class NotAFormError(InputError):
     spreadsheet): a folder search may skip it, where a damaged form is an error."""
 
 
-def _check_level(reader: _Reader, agency: dict[str, Any], cs: CriteriaSet) -> bool:
+def _check_level(reader: CellReader, agency: dict[str, Any], cs: CriteriaSet) -> bool:
     """The level cell must hold one of the set's level codes exactly, as the drop-down list
     offers them: the form's formulas compare the cell with those codes (``$B$6="tinh"``), so a
     level written any other way («Cấp tỉnh», « tinh ») would make the form's totals differ from
@@ -324,7 +169,7 @@ def _check_level(reader: _Reader, agency: dict[str, Any], cs: CriteriaSet) -> bo
     return False
 
 
-def _check_merged(reader: _Reader, columns: dict[str, int], leaves: list[tuple[int, _MetaRow]]) -> None:
+def _check_merged(reader: CellReader, columns: dict[str, int], leaves: list[tuple[int, MetaRow]]) -> None:
     """Report each merged range that covers a cell to fill in: only its first cell keeps a value,
     so a score shown across two rows counts for the first criterion only."""
     inputs = [
@@ -402,234 +247,16 @@ def _in_cell_order(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return sorted(diagnostics, key=lambda d: (d.line or 0, d.column or 0))
 
 
-@dataclass(frozen=True, slots=True)
-class _MetaRow:
-    row: int
-    id: str
-    digest: str
-    max: Decimal | None  # leaves only
-    na: bool
-
-
-@dataclass(frozen=True, slots=True)
-class _Meta:
-    criteria: str
-    fingerprint: str
-    rows: tuple[_MetaRow, ...]
-
-
-def _read_meta(meta: Sheet, file: str) -> _Meta:
-    values: dict[str, str] = {}
-    for row in meta.rows(1, 5, 2):
-        if row[0] is not None and row[1] is not None:
-            values[str(row[0])] = str(row[1])
-    rows: list[_MetaRow] = []
-    for number, cid, digest, top, na in meta.rows(7, None, 5):
-        if not isinstance(number, int) or cid is None:
-            break
-        try:
-            limit = Decimal(str(top)) if top is not None else None
-        except InvalidOperation:
-            limit = None
-        rows.append(_MetaRow(number, str(cid), str(digest or ""), limit, str(na) == "1"))
-    version = values.get("form_version", "")
-    if not version.isdigit() or int(version) > FORM_VERSION or "criteria" not in values or not rows:
-        raise InputError(
-            [
-                Diagnostic(
-                    file,
-                    "phần nhận dạng của biểu mẫu bị hỏng hoặc do phiên bản isoprov mới "
-                    "hơn tạo; hãy tạo lại biểu mẫu bằng `isoprov form`",
-                )
-            ]
-        )
-    return _Meta(values["criteria"], values.get("fingerprint", ""), tuple(rows))
-
-
-#: The columns the reader takes values from (the title and guidance are for people only).
-_READ_COLUMNS = ("max", "self", "evidence", "note", "team")
-
-
-def _find_header(reader: _Reader) -> tuple[int, dict[str, int]]:
-    wanted = {_norm(text): key for key, text in (*COLUMNS.items(), *RATIO_COLUMNS.items())}
-    for row in range(1, SCAN_ROWS + 1):
-        found: dict[str, int] = {}
-        for column in range(1, min(reader.ws.max_column, 40) + 1):
-            text = reader.text(row, column)
-            if text is not None and _norm(text) in wanted:
-                found.setdefault(wanted[_norm(text)], column)
-        if "id" in found:
-            # every column read: without the team's, its scores would be dropped silently
-            missing = [COLUMNS[k] for k in _READ_COLUMNS if k not in found]
-            if missing:
-                raise InputError(
-                    [
-                        _cell_diagnostic(
-                            reader.file,
-                            row,
-                            found["id"],
-                            f"hàng tiêu đề của bảng (hàng {row}) thiếu cột "
-                            + ", ".join(f"«{m}»" for m in missing)
-                            + "; cấu trúc biểu mẫu đã bị sửa (sửa hoặc xóa cột), hãy tạo lại bằng `isoprov form`",
-                        )
-                    ]
-                )
-            return row, found
-    raise InputError(
-        [
-            Diagnostic(
-                reader.file,
-                f"không tìm thấy hàng tiêu đề có ô «{COLUMNS['id']}» trong trang "
-                f"«{FORM_SHEET}»; cấu trúc biểu mẫu đã bị sửa, hãy tạo lại bằng "
-                "`isoprov form`",
-            )
-        ]
-    )
-
-
-#: How far below an empty id cell to look for criteria rows that an inserted blank row pushed down.
-_INSERTED_ROWS_LOOKAHEAD = 20
-
-
-def _check_structure(
-    reader: _Reader,
-    header_row: int,
-    columns: dict[str, int],
-    meta: _Meta,
-    cs: CriteriaSet | None,
-) -> list[tuple[int, _MetaRow]]:
-    """The form's rows against the criteria they must hold; the leaf rows, or an InputError."""
-    redo = "; hãy tạo lại biểu mẫu bằng `isoprov form` rồi chép điểm sang"
-    if cs is not None and meta.fingerprint != criteria_fingerprint(cs):
-        raise InputError([_version_problem(reader, meta, cs, redo)])
-    # The set itself when it is known; otherwise what the form says it was made for.
-    expected = list(meta.rows) if cs is None else _set_rows(cs)
-    id_col, max_col = columns["id"], columns["max"]
-    found: list[tuple[int, str]] = []
-    row = header_row + 1
-    while (cid := reader.text(row, id_col)) is not None:
-        found.append((row, cid))
-        row += 1
-
-    def fail(r: int, c: int, message: str) -> InputError:
-        return InputError([_cell_diagnostic(reader.file, r, c, message + redo)])
-
-    for k, want in enumerate(expected):
-        if k >= len(found):
-            # the scan stopped at an empty id cell: a blank row inserted among the criteria when
-            # more criteria follow it, else rows removed
-            gap = row
-            below = range(gap + 1, gap + 1 + len(expected) - k + _INSERTED_ROWS_LOOKAHEAD)
-            if any(reader.text(r, id_col) is not None for r in below):
-                if any(reader.text(gap, c) is not None for c in columns.values()):
-                    raise fail(
-                        gap,
-                        id_col,
-                        f"ô mã tiêu chí để trống, phải là tiêu chí `{want.id}`: cấu trúc biểu mẫu đã bị sửa "
-                        "(xóa mã tiêu chí)",
-                    )
-                raise fail(
-                    gap,
-                    id_col,
-                    f"dòng {gap} trống chen giữa các tiêu chí, ô này phải là tiêu chí `{want.id}`: "
-                    "cấu trúc biểu mẫu đã bị sửa (chèn dòng)",
-                )
-            raise fail(
-                gap,
-                id_col,
-                f"thiếu tiêu chí `{want.id}`: cấu trúc biểu mẫu đã bị sửa (chèn, xóa hoặc đổi chỗ dòng)",
-            )
-        r, seen = found[k]
-        if seen != want.id:
-            raise fail(
-                r,
-                id_col,
-                f"ô này phải là tiêu chí `{want.id}` nhưng đang là `{seen}`: cấu trúc biểu mẫu đã "
-                "bị sửa (chèn, xóa, đổi chỗ dòng hoặc sửa mã tiêu chí)",
-            )
-        if want.max is not None:
-            value = reader.ws.cell(r, max_col).value
-            shown = _decimal(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-            if shown != want.max:
-                raise fail(
-                    r,
-                    max_col,
-                    f"điểm tối đa của tiêu chí `{want.id}` phải là {format_number(want.max)} "
-                    f"nhưng đang là `{'' if value is None else value}`: cấu trúc biểu mẫu đã bị sửa",
-                )
-    if len(found) > len(expected):
-        r, seen = found[len(expected)]
-        raise fail(r, id_col, f"dòng thừa `{seen}` không có trong bộ tiêu chí: cấu trúc biểu mẫu đã bị sửa")
-    conditions = {c.id for c in cs.conditions} if cs is not None else set()
-    return [
-        (r, want) for (r, _), want in zip(found, expected, strict=True) if want.max is not None or want.id in conditions
-    ]
-
-
-def _set_rows(cs: CriteriaSet) -> list[_MetaRow]:
-    """The rows a form of ``cs`` holds (row numbers unknown: 0)."""
-    return [
-        _MetaRow(0, c.id, criterion_digest(c, depth), c.max if c.is_leaf else None, c.na)
-        for c, depth in criteria_rows(cs)
-    ]
-
-
-def _version_problem(reader: _Reader, meta: _Meta, cs: CriteriaSet, redo: str) -> Diagnostic:
-    """The form was made for another set with this id, or another version of it: say where it differs."""
-    current = _set_rows(cs)
-    lead = (
-        f"biểu mẫu được tạo cho một bộ tiêu chí `{cs.id}` khác với bộ tiêu chí `{cs.id}` đang dùng "
-        "(khác bộ tiêu chí, hoặc bộ tiêu chí đã được sửa đổi sau khi tạo biểu mẫu)"
-    )
-    for k, old in enumerate(meta.rows):
-        if k >= len(current):
-            return _cell_diagnostic(
-                reader.file, old.row, 1, f"{lead}: tiêu chí `{old.id}` không còn trong bộ tiêu chí{redo}"
-            )
-        now = current[k]
-        if old.id != now.id:
-            return _cell_diagnostic(
-                reader.file,
-                old.row,
-                1,
-                f"{lead}: ở dòng này bộ tiêu chí có tiêu chí `{now.id}`, biểu mẫu có `{old.id}`{redo}",
-            )
-        if old.digest != now.digest:
-            return _cell_diagnostic(
-                reader.file,
-                old.row,
-                1,
-                f"{lead}: tiêu chí `{old.id}` đã khác (điểm tối đa, mức "
-                f"điểm, cấp áp dụng hoặc khai báo không áp dụng){redo}",
-            )
-    if len(current) > len(meta.rows):
-        row = meta.rows[-1].row + 1 if meta.rows else HEADER_ROW + 1
-        extra = current[len(meta.rows)].id
-        return _cell_diagnostic(
-            reader.file, row, 1, f"{lead}: bộ tiêu chí có thêm tiêu chí `{extra}` mà biểu mẫu không có{redo}"
-        )
-    return _cell_diagnostic(
-        reader.file,
-        CRITERIA_ROW,
-        2,
-        f"{lead}: các cấp của bộ tiêu chí đã khác, hoặc phần nhận dạng ẩn của biểu mẫu đã bị sửa{redo}",
-    )
-
-
-def _cell_diagnostic(file: str, row: int, column: int, message: str) -> Diagnostic:
-    return Diagnostic(file, f"ô {FORM_SHEET}!{column_letter(column)}{row}: {message}", line=row, column=column)
-
-
-def _read_agency(reader: _Reader, header_row: int, data: dict[str, Any]) -> None:
+def _read_agency(reader: CellReader, header_row: int, data: dict[str, Any]) -> None:
     """The labelled cells above the table, each value in the cell to the right of its label."""
-    wanted = {_norm(label): key for key, label in LABELS.items()}
-    wanted[_norm(CRITERIA_LABEL)] = "criteria"
+    wanted = {norm_label(label): key for key, label in LABELS.items()}
+    wanted[norm_label(CRITERIA_LABEL)] = "criteria"
     agency: dict[str, Any] = {}
     seen: set[str] = set()
     for row in range(1, header_row):
         for column in range(1, min(reader.ws.max_column, 40)):
             text = reader.text(row, column)
-            key = wanted.get(_norm(text)) if text is not None else None
+            key = wanted.get(norm_label(text)) if text is not None else None
             if key is None or key in seen:
                 continue
             seen.add(key)
@@ -670,10 +297,10 @@ def _read_agency(reader: _Reader, header_row: int, data: dict[str, Any]) -> None
 
 
 def _read_scores(
-    reader: _Reader,
+    reader: CellReader,
     header_row: int,
     columns: dict[str, int],
-    leaves: list[tuple[int, _MetaRow]],
+    leaves: list[tuple[int, MetaRow]],
     cs: CriteriaSet | None = None,
 ) -> tuple[dict[str, Any], set[str]]:
     """The score entries, and the ids of the leaves whose row has a cell the reader refused."""
@@ -700,7 +327,9 @@ def _read_scores(
     return scores, refused
 
 
-def _read_row(reader: _Reader, row: int, cid: str, columns: dict[str, int], limit: str, scores: dict[str, Any]) -> None:
+def _read_row(
+    reader: CellReader, row: int, cid: str, columns: dict[str, int], limit: str, scores: dict[str, Any]
+) -> None:
     """One leaf's row: its entry goes into ``scores`` unless it is empty or refused."""
     self_col = columns["self"]
     base: PathKey = ("scores", cid)
@@ -778,7 +407,7 @@ def _read_row(reader: _Reader, row: int, cid: str, columns: dict[str, int], limi
     scores[cid] = entry
 
 
-def _read_rule_row(reader: _Reader, row: int, c: Criterion, columns: dict[str, int], scores: dict[str, Any]) -> None:
+def _read_rule_row(reader: CellReader, row: int, c: Criterion, columns: dict[str, int], scores: dict[str, Any]) -> None:
     """A row of SPEC §3b: a condition's Đạt / Không đạt, a counted criterion's count, or a
     measured criterion's value or its two counts; the entry goes into ``scores``."""
     base: PathKey = ("scores", c.id)
@@ -845,7 +474,7 @@ def _read_rule_row(reader: _Reader, row: int, c: Criterion, columns: dict[str, i
 
 
 def _counts(
-    reader: _Reader, row: int, c: Criterion, columns: dict[str, int], who: str, path: PathKey
+    reader: CellReader, row: int, c: Criterion, columns: dict[str, int], who: str, path: PathKey
 ) -> dict[str, Decimal] | None:
     """A measured value's two counts in the ratio columns, {count, of}; None when both are empty."""
     keys = (f"{who}_count", f"{who}_of")
