@@ -15,7 +15,7 @@ from isoprov.core.discovery import FORM_SUFFIXES
 from isoprov.core.kinds import KIND_NAMES, detect_kind
 from isoprov.core.loading import YamlDocument, load_yaml
 from isoprov.core.validation import validate_document
-from isoprov.pipeline.score import assess, assessment_files, duplicate_of
+from isoprov.pipeline.score import assess, assessment_files, blank_form_note, duplicate_of, is_blank_form
 from isoprov.scoring.assessment import (
     Assessment,
     PartialAssessmentError,
@@ -49,9 +49,11 @@ def run(paths: list[Path], criteria: list[Path], strict: bool) -> int:
     if not files:
         stdout.print("Không có tệp YAML hay Excel nào để kiểm tra.")
     for path, explicit in files:
-        kind, diagnostics = validate_file(path, context)
+        kind, diagnostics = validate_file(path, context, explicit=explicit)
         if kind is None and not explicit and path.suffix.lower() in FORM_SUFFIXES:
-            stdout.print(f"[dim]–[/] {escape(str(path))} (tệp Excel khác, không phải biểu mẫu; bỏ qua)")
+            blank = diagnostics == [blank_form_note(path)]
+            what = "biểu mẫu chưa điền" if blank else "tệp Excel khác, không phải biểu mẫu"
+            stdout.print(f"[dim]–[/] {escape(str(path))} ({what}; bỏ qua)")
             continue
         diagnostics.extend(catalog.diagnostics)
         catalog.diagnostics.clear()
@@ -69,7 +71,7 @@ def run(paths: list[Path], criteria: list[Path], strict: bool) -> int:
     return int(ExitCode.INVALID if failed else ExitCode.OK)
 
 
-def validate_file(path: Path, context: Context) -> tuple[str | None, list[Diagnostic]]:
+def validate_file(path: Path, context: Context, *, explicit: bool = True) -> tuple[str | None, list[Diagnostic]]:
     """The kind of one file and its diagnostics."""
     if path.suffix.lower() in FORM_SUFFIXES:
         try:
@@ -79,6 +81,8 @@ def validate_file(path: Path, context: Context) -> tuple[str | None, list[Diagno
         except NotAFormError as exc:
             return None, exc.diagnostics
         except InputError as exc:
+            if not explicit and is_blank_form(exc):
+                return None, [blank_form_note(path)]
             return "assessment", exc.diagnostics
         return "assessment", _check_against_set(path, assessment, form, context)
     try:

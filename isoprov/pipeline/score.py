@@ -223,6 +223,7 @@ def score_found(
 
 def _collect(outcome: FileOutcome, batch: Batch, seen: dict[tuple[str, str, str], str]) -> None:
     if outcome.skipped:
+        batch.diagnostics.extend(outcome.diagnostics)  # what was passed over, and why
         return
     if outcome.submission is not None:
         batch.submitted.add(outcome.submission)
@@ -379,6 +380,8 @@ def score_file(path: Path, explicit: bool, catalog: Catalog, strict: bool) -> Fi
     except InputError as exc:
         if not explicit and _not_a_form(exc):
             return FileOutcome(path, skipped=True)  # a score or budget export beside the forms
+        if not explicit and is_blank_form(exc):  # a form kept to send out, not a submission
+            return FileOutcome(path, (blank_form_note(path),), skipped=True)
         return FileOutcome(path, tuple(exc.diagnostics))
     return assess(path, assessment, doc, partial, catalog, strict)
 
@@ -431,6 +434,26 @@ def assess(
         duplicate_at=(str(where.line or ""), str(where.column or "")),
         result=result,
         submission=submission,
+    )
+
+
+#: The labelled cells a filled form always has: all four empty means nobody filled it in.
+_AGENCY_CELLS = frozenset({"agency.code", "agency.name", "agency.level", "period"})
+
+
+def is_blank_form(exc: InputError) -> bool:
+    """A form nobody filled in: its only problems are its four agency cells left empty (a blank
+    form kept beside the submissions to send out is not one of them)."""
+    paths = {d.path for d in exc.diagnostics}
+    return paths == _AGENCY_CELLS and all(d.is_error and "chưa điền" in d.message for d in exc.diagnostics)
+
+
+def blank_form_note(path: Path) -> Diagnostic:
+    """The warning for a blank form found in a folder."""
+    return Diagnostic(
+        str(path),
+        "biểu mẫu chưa điền (ô mã cơ quan, tên, cấp, kỳ đều trống): không phải bản tự đánh giá, bỏ qua",
+        severity=Severity.WARNING,
     )
 
 

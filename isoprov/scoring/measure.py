@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, model_validator
 
+from isoprov.core.numbers import exact_decimal
 from isoprov.core.rounding import MODE_NAMES, RoundingMode, round_exact
 from isoprov.core.validation import Model, Points, bounded_points
 from isoprov.core.vietnamese import format_number
@@ -134,18 +135,8 @@ def unit_suffix(measure: Measure) -> str:
 
 def as_decimal(value: Fraction) -> Decimal | Fraction:
     """A ``Decimal`` when the fraction ends in decimal digits (7/4 → 1.75), else the fraction."""
-    den = value.denominator
-    twos = fives = 0
-    while den % 2 == 0:
-        den //= 2
-        twos += 1
-    while den % 5 == 0:
-        den //= 5
-        fives += 1
-    if den != 1:
-        return value
-    places = max(twos, fives)
-    return Decimal(value.numerator * 10**places // value.denominator).scaleb(-places)
+    exact = exact_decimal(value)
+    return value if exact is None else exact
 
 
 def show(value: Fraction | Decimal | int) -> str:

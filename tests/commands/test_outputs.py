@@ -133,3 +133,23 @@ def test_inspect_actions_with_nothing_valid_keeps_the_old_register(cli: Callable
     run = cli("inspect", "actions", bad, "--xlsx", out)
     assert run.exit_code == 1 and "tệp cũ được giữ nguyên" in run.stderr
     assert out.read_bytes() == b"old"
+
+
+def test_a_blank_form_beside_the_submissions_is_passed_over_with_a_word(
+    cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    """`isoprov init`'s README makes a blank form inside the working folder: scoring or validating
+    the folder then passes it over with a warning; named on its own, it is still an error."""
+    folder = tmp_path / "lam-viec"
+    shutil.copytree(EXAMPLE / "assessments", folder / "tu-danh-gia")
+    blank = folder / "bieu-mau" / "trang.xlsx"
+    assert cli("form", "mau-cap-tinh-huyen-xa", "-o", blank, "--criteria", ROOT / "criteria").exit_code == 0
+    scored = len(cli("score", folder / "tu-danh-gia", "--format", "json").json()["results"])
+    run = cli("score", folder, "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    assert len(run.json()["results"]) == scored and run.json()["errors"] == []
+    assert f"{blank}: cảnh báo: biểu mẫu chưa điền" in run.stderr
+    validated = cli("validate", folder)
+    assert validated.exit_code == 0 and "(biểu mẫu chưa điền; bỏ qua)" in validated.stdout
+    assert cli("score", blank).exit_code == 1  # named: the user means it, its empty cells are errors
+    assert cli("validate", blank).exit_code == 1
