@@ -301,8 +301,8 @@ def _summary_sheet(ws: Any, results: Sequence[Result], cells: Sequence[_TotalCel
             put_text(ws, row, 9, r.criteria)
             put_text(ws, row, 10, r.period)
             put_text(ws, row, 11, r.file)
-            for cell in ws[row][: len(SUMMARY_HEADERS)]:
-                restyle(cell, "border", _border)
+            for column in range(1, len(SUMMARY_HEADERS) + 1):  # not ws[row]: max_column is a scan
+                restyle(ws.cell(row=row, column=column), "border", _border)
     for j in range(keys):
         ws.column_dimensions[column_letter(len(SUMMARY_HEADERS) + 1 + j)].hidden = True
     if not results:
@@ -493,8 +493,8 @@ def _level_sheet(
                 f'=SUMIF({kinds(group_row + 1, row - 1)},"score",{letter}{group_row + 1}:{letter}{row - 1})',
                 total,
             )
-        for cell in ws[group_row][:last_col]:
-            restyle(cell, "group", _group)
+        for column in range(1, last_col + 1):
+            restyle(ws.cell(row=group_row, column=column), "group", _group)
         spans[node.id] = (group_row, group_row + 1, row - 1)
         return row, figures
 
