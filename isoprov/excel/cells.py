@@ -246,3 +246,19 @@ def restyle(cell: Any, key: Hashable, change: Callable[[Any], object]) -> Any:
     else:
         cell._style = StyleArray(after)
     return cell
+
+
+def merge_apart(ws: Any, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
+    """``ws.merge_cells`` for a range that overlaps no range merged before (the caller's promise).
+
+    openpyxl checks each new range against every merged one: quadratic in a sheet with a merged
+    header per agency. The rest is what ``merge_cells`` does (the covered cells become merged
+    cells, the borders of the first cell drawn around the range).
+    """
+    from openpyxl.worksheet.cell_range import CellRange
+    from openpyxl.worksheet.merge import MergedCellRange
+
+    coord = CellRange(min_col=start_column, min_row=start_row, max_col=end_column, max_row=end_row).coord
+    merged = MergedCellRange(ws, coord)
+    ws.merged_cells.ranges.add(merged)
+    ws._clean_merge_range(merged)

@@ -21,6 +21,7 @@ from isoprov.excel.cells import (
     column_letter,
     fit_columns,
     fit_row_heights,
+    merge_apart,
     print_landscape,
     put_formula,
     put_number,
@@ -422,7 +423,7 @@ def _level_sheet(
     for i, r in enumerate(results):
         column = first_col + 2 * i
         _header_row(ws, header, [r.agency_name], first=column)
-        ws.merge_cells(start_row=header, start_column=column, end_row=header, end_column=column + 1)
+        merge_apart(ws, header, column, header, column + 1)  # one per agency, side by side
         _header_row(ws, sub, [SELF_HEADER, FINAL_HEADER], first=column)
     put_text(ws, sub, kind_col, "kind")
     reference = results[0]
