@@ -1,11 +1,12 @@
-"""excel.cells.restyle (issue 16): a style change worked out once per workbook gives every cell
-exactly what setting the style objects one by one gives."""
+"""excel.cells.restyle and merge_apart (issue 16): a style change worked out once per workbook
+gives every cell exactly what setting the style objects one by one gives; a merge without the
+overlap check gives what merge_cells gives."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from isoprov.excel.cells import restyle, thin_border
+from isoprov.excel.cells import merge_apart, restyle, thin_border
 
 
 def _bold_top(cell: Any) -> None:
@@ -70,3 +71,24 @@ def test_a_key_stands_for_one_change_per_workbook_only() -> None:
     b = restyle(second.active.cell(row=1, column=1, value="x"), "k", italic)
     assert a.font.b and not a.font.i
     assert b.font.i and not b.font.b
+
+
+def test_merge_apart_merges_as_merge_cells_does() -> None:
+    from openpyxl import Workbook
+
+    def sheet(merge: Any) -> Any:
+        ws: Any = Workbook().active
+        for column in (1, 3, 5):
+            cell = ws.cell(row=2, column=column, value=f"Cơ quan {column}")
+            cell.border = thin_border()
+            merge(ws, column)
+        return ws
+
+    ours = sheet(lambda ws, c: merge_apart(ws, 2, c, 2, c + 1))
+    theirs = sheet(lambda ws, c: ws.merge_cells(start_row=2, start_column=c, end_row=2, end_column=c + 1))
+    assert sorted(map(str, ours.merged_cells.ranges)) == ["A2:B2", "C2:D2", "E2:F2"]
+    assert sorted(map(str, theirs.merged_cells.ranges)) == ["A2:B2", "C2:D2", "E2:F2"]
+    for column in range(1, 7):
+        a, b = ours.cell(row=2, column=column), theirs.cell(row=2, column=column)
+        assert (type(a).__name__, a.value, a.border.right.style) == (type(b).__name__, b.value, b.border.right.style)
+    assert type(ours["B2"]).__name__ == "MergedCell"
