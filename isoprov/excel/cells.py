@@ -19,8 +19,11 @@ only the writers (never ``isoprov --help``) import this module.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Hashable
 from decimal import Decimal
+from functools import cache
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from isoprov.core.jsonout import plain_decimal
 
@@ -198,8 +201,10 @@ def column_letter(column: int) -> str:
     return out
 
 
+@cache
 def thin_border() -> Any:
-    """The thin grey border of table cells."""
+    """The thin grey border of table cells (one shared object: openpyxl hashes each style it is
+    given, and a shared object is hashed without being rebuilt)."""
     from openpyxl.styles import Border, Side
 
     thin = Side(style="thin", color="A6A6A6")
@@ -214,3 +219,46 @@ def sheet_ref(title: str, cell: str) -> str:
 def formula_string(text: str) -> str:
     """``text`` inside an Excel string literal (quotes doubled)."""
     return text.replace('"', '""')
+
+
+#: Per workbook: (a cell's style before, the change asked) → the cell's style after.
+_RESTYLED: WeakKeyDictionary[Any, dict[tuple[tuple[int, ...], Hashable], tuple[int, ...]]] = WeakKeyDictionary()
+
+
+def restyle(cell: Any, key: Hashable, change: Callable[[Any], object]) -> Any:
+    """Apply ``change`` (named by ``key``: one key, one change) to ``cell``'s style.
+
+    openpyxl registers every style object a cell is given by hashing and comparing it with the
+    workbook's list (``Serialisable.__hash__``/``__eq__``): per cell, that is most of a large
+    export's time. Here each distinct (style before, change) pair of a workbook is worked out
+    once, through openpyxl's own setters, and every later cell gets the resulting style indices
+    copied: the same file, written in time linear in the number of cells.
+    """
+    from openpyxl.styles.cell_style import StyleArray
+
+    memo = _RESTYLED.setdefault(cell.parent.parent, {})
+    style = cell._style  # None until a cell is first styled
+    at = (tuple(style) if style is not None else (), key)
+    after = memo.get(at)
+    if after is None:
+        change(cell)
+        memo[at] = tuple(cell._style)
+    else:
+        cell._style = StyleArray(after)
+    return cell
+
+
+def merge_apart(ws: Any, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
+    """``ws.merge_cells`` for a range that overlaps no range merged before (the caller's promise).
+
+    openpyxl checks each new range against every merged one: quadratic in a sheet with a merged
+    header per agency. The rest is what ``merge_cells`` does (the covered cells become merged
+    cells, the borders of the first cell drawn around the range).
+    """
+    from openpyxl.worksheet.cell_range import CellRange
+    from openpyxl.worksheet.merge import MergedCellRange
+
+    coord = CellRange(min_col=start_column, min_row=start_row, max_col=end_column, max_row=end_row).coord
+    merged = MergedCellRange(ws, coord)
+    ws.merged_cells.ranges.add(merged)
+    ws._clean_merge_range(merged)

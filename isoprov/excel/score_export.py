@@ -21,10 +21,12 @@ from isoprov.excel.cells import (
     column_letter,
     fit_columns,
     fit_row_heights,
+    merge_apart,
     print_landscape,
     put_formula,
     put_number,
     put_text,
+    restyle,
     sheet_ref,
     thin_border,
 )
@@ -198,19 +200,72 @@ def _title_rows(ws: Any, title: str, subtitle: str) -> None:
 
 
 def _header_row(ws: Any, row: int, headers: Sequence[str], first: int = 1) -> None:
+    for column, text in enumerate(headers, start=first):
+        restyle(put_text(ws, row, column, text), "header", _header_style)
+
+
+# The styles of the exports' cells, each applied through excel.cells.restyle: one key, one change.
+
+
+def _header_style(cell: Any) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    for column, text in enumerate(headers, start=first):
-        cell = put_text(ws, row, column, text)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = thin_border()
+    cell.font = Font(bold=True)
+    cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    cell.border = thin_border()
+
+
+def _center(cell: Any) -> None:
+    from openpyxl.styles import Alignment
+
+    cell.alignment = Alignment(horizontal="center")
+
+
+def _bold(cell: Any) -> None:
+    from openpyxl.styles import Font
+
+    cell.font = Font(bold=True)
+
+
+def _border(cell: Any) -> None:
+    cell.border = thin_border()
+
+
+def _border_top(cell: Any) -> None:
+    cell.border = thin_border()
+    _top(cell)
+
+
+def _label(cell: Any) -> None:
+    """A total row's label: bold, right-aligned, wrapped."""
+    from openpyxl.styles import Alignment, Font
+
+    cell.font = Font(bold=True)
+    cell.alignment = Alignment(horizontal="right", wrap_text=True)
+
+
+def _group(cell: Any) -> None:
+    from openpyxl.styles import Font, PatternFill
+
+    cell.font = Font(bold=True)
+    cell.fill = PatternFill("solid", fgColor=GROUP_FILL)
+
+
+def _na(cell: Any) -> None:
+    from openpyxl.styles import Alignment
+
+    cell.alignment = Alignment(horizontal="center", wrap_text=True)
+
+
+def _wrap_top(cell: Any) -> None:
+    from openpyxl.styles import Alignment
+
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _summary_sheet(ws: Any, results: Sequence[Result], cells: Sequence[_TotalCells]) -> None:
     from openpyxl.chart import BarChart, Reference
-    from openpyxl.styles import Alignment
 
     periods = sorted({r.period for r in results})
     subtitle = ("Kỳ " + ", ".join(periods) + ". ") if periods else ""
@@ -236,7 +291,7 @@ def _summary_sheet(ws: Any, results: Sequence[Result], cells: Sequence[_TotalCel
                 for column, ref in zip(columns, where.tie_keys, strict=True):
                     put_formula(ws, row, column, f"=ROUND({ref},9)")
                 rank = tie_break_rank(row, "F", letters, header + 1 + start, header + start + len(pool))
-            put_formula(ws, row, 1, rank, fmt="0").alignment = Alignment(horizontal="center")
+            restyle(put_formula(ws, row, 1, rank, fmt="0"), "center", _center)
             put_text(ws, row, 2, r.agency_code)
             put_text(ws, row, 3, r.agency_name)
             put_text(ws, row, 4, level_name(r.level))
@@ -247,8 +302,8 @@ def _summary_sheet(ws: Any, results: Sequence[Result], cells: Sequence[_TotalCel
             put_text(ws, row, 9, r.criteria)
             put_text(ws, row, 10, r.period)
             put_text(ws, row, 11, r.file)
-            for cell in ws[row][: len(SUMMARY_HEADERS)]:
-                cell.border = thin_border()
+            for column in range(1, len(SUMMARY_HEADERS) + 1):  # not ws[row]: max_column is a scan
+                restyle(ws.cell(row=row, column=column), "border", _border)
     for j in range(keys):
         ws.column_dimensions[column_letter(len(SUMMARY_HEADERS) + 1 + j)].hidden = True
     if not results:
@@ -348,7 +403,7 @@ def _level_sheet(
     column after the agencies gives each row's kind (group, score, bonus, penalty), which the
     totals select on.
     """
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment
 
     first_col = 4
     last_col = first_col + 2 * len(results) - 1
@@ -368,7 +423,7 @@ def _level_sheet(
     for i, r in enumerate(results):
         column = first_col + 2 * i
         _header_row(ws, header, [r.agency_name], first=column)
-        ws.merge_cells(start_row=header, start_column=column, end_row=header, end_column=column + 1)
+        merge_apart(ws, header, column, header, column + 1)  # one per agency, side by side
         _header_row(ws, sub, [SELF_HEADER, FINAL_HEADER], first=column)
     put_text(ws, sub, kind_col, "kind")
     reference = results[0]
@@ -379,20 +434,21 @@ def _level_sheet(
         if any(r.details[k].applicable or r.details[k].na_reason is not None for r in results)
     }
     nodes = _prune(_tree(cs, reference), shown)
-    bold = Font(bold=True)
-    grey = PatternFill("solid", fgColor=GROUP_FILL)
     first = sub + 1
-    # the numbers written in score leaves' cells, to give each subtotal and total a format that
-    # shows its digits
-    figures: dict[tuple[int, int], Decimal] = {}
     spans: dict[str, tuple[int, int, int]] = {}  # node id → its row, first and last row below it
 
     def kinds(a: int, b: int) -> str:
         return f"${kind_letter}${a}:${kind_letter}${b}"
 
-    def write(node: _Node, depth: int, row: int) -> int:
+    def indented(cell: Any, depth: int) -> None:
+        cell.alignment = Alignment(wrap_text=True, vertical="top", indent=depth)
+
+    def write(node: _Node, depth: int, row: int) -> tuple[int, dict[int, Decimal]]:
+        """Write ``node`` from ``row``: the next row, and the sum of the numbers written in its
+        score leaves' cells by column (to give each subtotal a format that shows its digits)."""
+        figures: dict[int, Decimal] = {}
         put_text(ws, row, 1, node.id)
-        put_text(ws, row, 2, node.title).alignment = Alignment(wrap_text=True, vertical="top", indent=depth)
+        restyle(put_text(ws, row, 2, node.title), ("indent", depth), lambda cell: indented(cell, depth))
         if node.leaf is not None:
             spans[node.id] = (row, row, row)
             d = reference.details[node.leaf]
@@ -400,16 +456,16 @@ def _level_sheet(
             if d.kind != "condition":  # a condition has no points (SPEC §3b)
                 put_number(ws, row, 3, d.max)
             if d.kind == "score":
-                figures[(row, 3)] = d.max
+                figures[3] = d.max
             for i, r in enumerate(results):
                 mine = r.details[node.leaf]
                 column = first_col + 2 * i
                 if mine.na_reason is not None:
                     for c in (column, column + 1):
-                        put_text(ws, row, c, NA_TEXT).alignment = Alignment(horizontal="center", wrap_text=True)
+                        restyle(put_text(ws, row, c, NA_TEXT), "na", _na)
                 elif mine.applicable and d.kind == "condition":
                     for c, met in ((column, mine.self_input), (column + 1, _final_input(mine))):
-                        put_text(ws, row, c, PASS if met is True else FAIL).alignment = Alignment(horizontal="center")
+                        restyle(put_text(ws, row, c, PASS if met is True else FAIL), "center", _center)
                 elif mine.applicable:
                     own = mine.self_points if mine.self_points is not None else Decimal(0)
                     exact_own = mine.self_exact if mine.self_points is not None else None
@@ -419,16 +475,18 @@ def _level_sheet(
                         else:
                             put_number(ws, row, c, value)
                         if d.kind == "score":
-                            figures[(row, c)] = value
-            return row + 1
+                            figures[c] = value
+            return row + 1, figures
         group_row = row
         put_text(ws, row, kind_col, "group")
         row += 1
         for child in node.children:
-            row = write(child, depth + 1, row)
+            row, below = write(child, depth + 1, row)
+            for c, value in below.items():
+                figures[c] = figures.get(c, Decimal(0)) + value
         for column in range(3, last_col + 1):
             letter = column_letter(column)
-            total = sum((v for (r_, c), v in figures.items() if c == column and group_row < r_ < row), Decimal(0))
+            total = figures.get(column, Decimal(0))
             put_formula(
                 ws,
                 group_row,
@@ -436,15 +494,14 @@ def _level_sheet(
                 f'=SUMIF({kinds(group_row + 1, row - 1)},"score",{letter}{group_row + 1}:{letter}{row - 1})',
                 total,
             )
-        for cell in ws[group_row][:last_col]:
-            cell.font = bold
-            cell.fill = grey
+        for column in range(1, last_col + 1):
+            restyle(ws.cell(row=group_row, column=column), "group", _group)
         spans[node.id] = (group_row, group_row + 1, row - 1)
-        return row
+        return row, figures
 
     row = first
     for node in nodes:
-        row = write(node, 0, row)
+        row, _ = write(node, 0, row)
     last = max(first, row - 1)
     row += 1
     if cs is not None and cs.uses_rules:
@@ -461,9 +518,7 @@ def _level_sheet(
         (band_row, "Xếp loại"),
         (rank_row, "Hạng"),
     ):
-        cell = put_text(ws, at, 2, label)
-        cell.font = bold
-        cell.alignment = Alignment(horizontal="right", wrap_text=True)
+        restyle(put_text(ws, at, 2, label), "label", _label)
     rows_kind = kinds(first, last)
     max_range = f"$C${first}:$C${last}"
     out: list[_TotalCells] = []
@@ -488,16 +543,19 @@ def _level_sheet(
                     f'SUMIF({rows_kind},"penalty",{cells})',
                     cs.scale,
                 )
-                put_formula(ws, total_row, c, formula, fmt=POINTS_FORMAT).font = bold
+                restyle(put_formula(ws, total_row, c, formula, fmt=POINTS_FORMAT), "bold", _bold)
                 put_formula(ws, band_row, c, band_formula(f"{letter}{total_row}", cs.bands))
             else:  # the set is not at hand: the totals as isoprov computed them
-                put_number(ws, total_row, c, r.self_total if own else r.total, fmt=POINTS_FORMAT).font = bold
+                total = r.self_total if own else r.total
+                restyle(put_number(ws, total_row, c, total, fmt=POINTS_FORMAT), "bold", _bold)
                 if not own:
                     put_text(ws, band_row, c, r.band)
-            ws.cell(row=band_row, column=c).alignment = Alignment(horizontal="center")
-        put_formula(
-            ws, rank_row, column + 1, "=" + sheet_ref(SUMMARY_SHEET, f"A{summary_rows[i]}"), fmt="0"
-        ).alignment = Alignment(horizontal="center")
+            restyle(ws.cell(row=band_row, column=c), "center", _center)
+        restyle(
+            put_formula(ws, rank_row, column + 1, "=" + sheet_ref(SUMMARY_SHEET, f"A{summary_rows[i]}"), fmt="0"),
+            "center",
+            _center,
+        )
         self_letter, final_letter = column_letter(column), column_letter(column + 1)
         out.append(
             _TotalCells(
@@ -515,9 +573,10 @@ def _finish_level_sheet(
 ) -> None:
     for line in ws.iter_rows(min_row=header, max_row=rank_row, max_col=last_col):
         for cell in line:
-            cell.border = thin_border()
             if cell.row > sub:
-                _top(cell)
+                restyle(cell, "border-top", _border_top)
+            else:
+                restyle(cell, "border", _border)
     ws.freeze_panes = ws.cell(row=first, column=first_col).coordinate
     ws.column_dimensions["A"].width = 10
     ws.column_dimensions["B"].width = 56
@@ -566,7 +625,6 @@ def _rules_totals(
     top-level group, the unrounded total with the ceiling, the rounded total by the set's mode,
     the band with its requirements (a share row per group when a band asks for one), the rank.
     Returns each agency's total cells and the last row written."""
-    from openpyxl.styles import Alignment, Font
 
     from isoprov.excel.rule_formulas import (
         EPSILON,
@@ -578,7 +636,6 @@ def _rules_totals(
     )
     from isoprov.scoring.rules import DEFAULT_ROUNDING
 
-    bold = Font(bold=True)
     groups = [(c.id, cs.weights[c.id]) for c in cs.criteria if c.kind == "score" and c.id in spans]
     weighted = any(w != 1 for _, w in groups)
     shares = cs.bands is not None and any(b.each_group_min_percent is not None for b in cs.bands)
@@ -598,9 +655,7 @@ def _rules_totals(
     for gid, at in share_rows.items():
         labels[at] = f"Tỷ lệ điểm đạt của nhóm {gid} (%)"
     for at, label in labels.items():
-        cell = put_text(ws, at, 2, label)
-        cell.font = bold
-        cell.alignment = Alignment(horizontal="right", wrap_text=True)
+        restyle(put_text(ws, at, 2, label), "label", _label)
     rounding = cs.rounding or DEFAULT_ROUNDING
     scale, ceiling = plain_decimal(cs.scale), plain_decimal(cs.max_total or cs.scale)
     out: list[_TotalCells] = []
@@ -639,13 +694,17 @@ def _rules_totals(
                 ceiling,
             )
             put_formula(ws, exact_row, c, "=" + formula, fmt="General")
-            put_formula(
-                ws,
-                total_row,
-                c,
-                "=" + round_formula(f"{letter}{exact_row}", rounding),
-                fmt=_points_format(rounding.places),
-            ).font = bold
+            restyle(
+                put_formula(
+                    ws,
+                    total_row,
+                    c,
+                    "=" + round_formula(f"{letter}{exact_row}", rounding),
+                    fmt=_points_format(rounding.places),
+                ),
+                "bold",
+                _bold,
+            )
             needs: list[list[str]] = []
             for band in cs.bands or ():
                 tests = []
@@ -663,10 +722,12 @@ def _rules_totals(
                         tests.append(f'{letter}{spans[cid][0]}<>"{FAIL}"')
                 needs.append(tests)
             put_formula(ws, band_row, c, rules_band(f"{letter}{total_row}", cs.bands, needs))
-            ws.cell(row=band_row, column=c).alignment = Alignment(horizontal="center")
-        put_formula(
-            ws, rank_row, column + 1, "=" + sheet_ref(SUMMARY_SHEET, f"A{summary_rows[i]}"), fmt="0"
-        ).alignment = Alignment(horizontal="center")
+            restyle(ws.cell(row=band_row, column=c), "center", _center)
+        restyle(
+            put_formula(ws, rank_row, column + 1, "=" + sheet_ref(SUMMARY_SHEET, f"A{summary_rows[i]}"), fmt="0"),
+            "center",
+            _center,
+        )
         self_letter, final_letter = column_letter(column), column_letter(column + 1)
         keys: list[str] = []
         for key in cs.ranking.tie_break if cs.ranking is not None else ():
@@ -720,7 +781,6 @@ def _missing_sheet(ws: Any, batch: Batch) -> None:
 
 
 def _problems_sheet(ws: Any, diagnostics: Sequence[Diagnostic]) -> None:
-    from openpyxl.styles import Alignment
 
     _title_rows(ws, "LỖI VÀ CẢNH BÁO KHI CHẤM ĐIỂM", "Tệp có lỗi không được chấm điểm.")
     header = 3
@@ -733,7 +793,7 @@ def _problems_sheet(ws: Any, diagnostics: Sequence[Diagnostic]) -> None:
             ws.cell(row=row, column=3, value=d.column)
         put_text(ws, row, 4, SEVERITY_LABEL[d.severity])
         put_text(ws, row, 5, d.path)
-        put_text(ws, row, 6, d.message).alignment = Alignment(wrap_text=True, vertical="top")
+        restyle(put_text(ws, row, 6, d.message), "wrap-top", _wrap_top)
     ws.freeze_panes = f"A{header + 1}"
     fit_columns(ws, maximum=50, fixed={"B": 7, "C": 6, "F": 90})
     fit_row_heights(ws, header + 1, header + len(diagnostics))
