@@ -147,3 +147,18 @@ def criteria_fingerprint(cs: CriteriaSet) -> str:
     shape = {"id": cs.id, "levels": list(cs.levels), "criteria": [_criterion_shape(c, d) for c, d in criteria_rows(cs)]}
     text = json.dumps(shape, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def put_form_note(ws: Any, row: int, text: str, lines: int) -> int:
+    """The grey italic note under a form's totals, across the title to the team column, ``lines``
+    lines high; returns its row."""
+    from openpyxl.styles import Alignment, Font
+
+    from isoprov.excel.cells import GREY_FONT, LINE_HEIGHT, put_text
+
+    note = put_text(ws, row, COLUMN_NUMBER["title"], text)
+    note.font = Font(italic=True, color=GREY_FONT)
+    note.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(start_row=row, start_column=COLUMN_NUMBER["title"], end_row=row, end_column=COLUMN_NUMBER["team"])
+    ws.row_dimensions[row].height = lines * LINE_HEIGHT
+    return row

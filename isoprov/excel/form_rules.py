@@ -10,7 +10,7 @@ from typing import Any
 
 from isoprov.core.jsonout import plain_decimal
 from isoprov.core.vietnamese import format_number
-from isoprov.excel.cells import GREY_FONT, LINE_HEIGHT, POINTS_FORMAT, put_formula, put_text
+from isoprov.excel.cells import POINTS_FORMAT, put_formula, put_text
 from isoprov.excel.form_layout import (
     COLUMN_LETTER,
     COLUMN_NUMBER,
@@ -24,6 +24,7 @@ from isoprov.excel.form_layout import (
     POSSIBLE_COL,
     RATIO_LETTER,
     SELF_COL,
+    put_form_note,
 )
 from isoprov.excel.rule_formulas import (
     EPSILON,
@@ -210,21 +211,11 @@ def rules_form_totals(ws: Any, cs: CriteriaSet, first: int, last: int, row_of: d
         put_formula(
             ws, band_row, COLUMN_NUMBER[key], band_formula(f"{letter}{total_row}", cs.bands, needs)
         ).font = Font(bold=True)
-    note = put_text(
+    return put_form_note(
         ws,
         band_row + 2,
-        COLUMN_NUMBER["title"],
         "Điểm các dòng nhóm và dòng tổng để tham khảo khi điền, chỉ tính các tiêu chí áp dụng cho cấp của "
         "cơ quan; tiêu chí định lượng và tính theo số lần được quy ra điểm ở các dòng tổng; kết quả chính "
         "thức do isoprov score tính. Cột Điểm thẩm định ở dòng nhóm và dòng tổng: điểm cuối cùng.",
+        3,
     )
-    note.font = Font(italic=True, color=GREY_FONT)
-    note.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.merge_cells(
-        start_row=band_row + 2,
-        start_column=COLUMN_NUMBER["title"],
-        end_row=band_row + 2,
-        end_column=COLUMN_NUMBER["team"],
-    )
-    ws.row_dimensions[band_row + 2].height = 3 * LINE_HEIGHT
-    return band_row + 2

@@ -54,6 +54,7 @@ from isoprov.excel.form_layout import (
     criteria_fingerprint,
     criteria_rows,
     criterion_digest,
+    put_form_note,
 )
 from isoprov.excel.formulas import band_formula, total_formula
 from isoprov.scoring.criteria import CriteriaSet, Criterion
@@ -352,23 +353,14 @@ def _form_totals(ws: Any, cs: CriteriaSet, first: int, last: int) -> None:
         put_formula(ws, band_row, COLUMN_NUMBER[key], band_formula(f"{letter}{total_row}", cs.bands)).font = Font(
             bold=True
         )
-    note = put_text(
+    put_form_note(
         ws,
         total_row + 2,
-        COLUMN_NUMBER["title"],
         "Điểm các dòng nhóm và dòng tổng để tham khảo khi điền, chỉ tính các tiêu chí áp dụng cho "
         "cấp của cơ quan; kết quả chính thức do isoprov score tính. Cột Điểm thẩm định ở dòng nhóm và "
         "dòng tổng: điểm cuối cùng (điểm thẩm định nếu có, nếu không là điểm tự chấm).",
+        2,
     )
-    note.font = Font(italic=True, color=GREY_FONT)
-    note.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.merge_cells(
-        start_row=total_row + 2,
-        start_column=COLUMN_NUMBER["title"],
-        end_row=total_row + 2,
-        end_column=COLUMN_NUMBER["team"],
-    )
-    ws.row_dimensions[total_row + 2].height = 2 * LINE_HEIGHT
 
 
 def _form_validations(
