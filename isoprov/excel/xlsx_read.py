@@ -33,6 +33,8 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from isoprov.excel.cells import column_letter
@@ -114,6 +116,7 @@ class UnsafePart(ValueError):
 # ---- number formats -------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def is_date_format(code: str | None) -> bool:
     """Whether a number format shows a date or a time, decided as openpyxl decides it.
 
@@ -559,8 +562,8 @@ class _SheetReader:
                     if (y, x) != (merged.min_row, merged.min_col):
                         cells[(y, x)] = _EMPTY
         if cells:
-            sheet.max_row = max(row for row, _ in cells)
-            sheet.max_column = max(column for _, column in cells)
+            sheet.max_row = max(cells)[0]
+            sheet.max_column = max(map(itemgetter(1), cells))
         return sheet
 
     def _row(self, element: Any, row_number: int, sheet: Sheet) -> None:
