@@ -582,21 +582,23 @@ class _SheetReader:
             else:
                 raise ValueError("ô có kiểu định dạng (s) rỗng")
             value_node = formula = inline = None
-            for child in cell:
-                tag = child.tag
-                if tag == _VALUE:
-                    if value_node is None:
-                        value_node = child
-                elif tag == _FORMULA:
-                    if formula is None:
-                        formula = child
-                elif tag == _INLINE and inline is None:
-                    inline = child
+            if len(cell):  # most cells of a form are empty styled ones: no children to look at
+                for child in cell:
+                    tag = child.tag
+                    if tag == _VALUE:
+                        if value_node is None:
+                            value_node = child
+                    elif tag == _FORMULA:
+                        if formula is None:
+                            formula = child
+                    elif tag == _INLINE and inline is None:
+                        inline = child
             if reference:
                 position = known.get(reference) or cell_position(reference)
-                row, column = position
+                column = position[1]
             else:
-                row, column = row_number, column + 1
+                column += 1
+                position = (row_number, column)
             value: Any = None
             if kind != "inlineStr" and value_node is not None:
                 value = value_node.text or None
@@ -630,11 +632,11 @@ class _SheetReader:
                 blank = blanks.get((kind, number_format))
                 if blank is None:
                     blank = blanks[(kind, number_format)] = SheetCell(None, kind, number_format)
-                cells[(row, column)] = blank
+                cells[position] = blank
             else:
-                cells[(row, column)] = SheetCell(value, kind, number_format)
+                cells[position] = SheetCell(value, kind, number_format)
             if formula is not None:
-                formulas[(row, column)] = self._formula(formula, reference)
+                formulas[position] = self._formula(formula, reference)
 
     def _formula(self, formula: Any, reference: str | None) -> str:
         """A formula's text as openpyxl gives it; a shared formula's dependent gets its master's
