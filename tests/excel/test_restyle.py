@@ -92,3 +92,113 @@ def test_merge_apart_merges_as_merge_cells_does() -> None:
         a, b = ours.cell(row=2, column=column), theirs.cell(row=2, column=column)
         assert (type(a).__name__, a.value, a.border.right.style) == (type(b).__name__, b.value, b.border.right.style)
     assert type(ours["B2"]).__name__ == "MergedCell"
+
+
+def _whole(cell: Any) -> tuple[Any, ...]:
+    """Everything a reader sees of a cell: kind, value, type and every part of its style."""
+    return (
+        type(cell).__name__,
+        cell.value,
+        cell.data_type,
+        cell.number_format,
+        cell.quotePrefix,
+        repr(cell.font),
+        repr(cell.fill),
+        repr(cell.border),
+        repr(cell.alignment),
+        repr(cell.protection),
+    )
+
+
+def test_merge_apart_copies_the_styles_worked_out_for_the_first_range() -> None:
+    # the second and later ranges with the same first cell take the styles of the first merge:
+    # every cell of each range as merge_cells leaves it (openpyxl's merge internals, guarded here)
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    def sheet(merge: Any) -> Any:
+        ws: Any = Workbook().active
+        for column in range(1, 12, 2):
+            cell = ws.cell(row=2, column=column, value=f"Cơ quan {column}")
+            cell.border = thin_border()
+            if column > 6:
+                cell.font = Font(bold=True)
+            merge(ws, column)
+        return ws
+
+    ours = sheet(lambda ws, c: merge_apart(ws, 2, c, 3, c + 1))
+    theirs = sheet(lambda ws, c: ws.merge_cells(start_row=2, start_column=c, end_row=3, end_column=c + 1))
+    assert sorted(map(str, ours.merged_cells.ranges)) == sorted(map(str, theirs.merged_cells.ranges))
+    for row in (2, 3):
+        for column in range(1, 13):
+            assert _whole(ours.cell(row, column)) == _whole(theirs.cell(row, column)), (row, column)
+
+
+def test_sheet_writer_cells_match_the_cell_by_cell_helpers() -> None:
+    # SheetWriter makes cells with a copied style array (openpyxl internals, guarded here): each
+    # must be what put_text / put_number / put_formula and restyle give, first time and later
+    from decimal import Decimal
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    from isoprov.excel.cells import Look, SheetWriter, put_formula, put_number, put_text
+
+    def bold(cell: Any) -> None:
+        cell.font = Font(bold=True)
+
+    def centre(cell: Any) -> None:
+        cell.alignment = Alignment(horizontal="center")
+
+    bold_look = Look("bold", (bold,))
+    both = bold_look.then(Look("centre", (centre,)))
+    wb = Workbook()
+    ws: Any = wb.active
+    w = SheetWriter(ws)
+    for row in (1, 2, 3):  # row 1 works the styles out; rows 2 and 3 copy them
+        w.text(row, 1, "Sở Nội vụ")
+        w.text(row, 2, "=HYPERLINK(1)", both)
+        w.number(row, 3, Decimal("24.40"), bold_look)
+        w.number(row, 4, Decimal("126000000"), fmt="#,##0.00")
+        w.formula(row, 5, "=C1*2", Decimal("1.5"), both)
+        w.formula(row, 6, "=C1", fmt="0")
+        w.empty(row, 7, both)
+        put_text(ws, row, 11, "Sở Nội vụ")
+        for change in both.changes:
+            change(put_text(ws, row, 12, "=HYPERLINK(1)"))
+        bold(put_number(ws, row, 13, Decimal("24.40")))
+        put_number(ws, row, 14, Decimal("126000000"), fmt="#,##0.00")
+        for change in both.changes:
+            change(put_formula(ws, row, 15, "=C1*2", Decimal("1.5")))
+        put_formula(ws, row, 16, "=C1", fmt="0")
+        for change in both.changes:
+            change(ws.cell(row=row, column=17))
+    for row in (1, 2, 3):
+        for column in range(1, 8):
+            assert _whole(ws.cell(row, column)) == _whole(ws.cell(row, column + 10)), (row, column)
+    assert ws["B2"].data_type == "s" and ws["B2"].quotePrefix and ws["C3"].value == Decimal("24.4")
+    # a cell written before keeps what it had and takes the new value and look, as ws.cell does
+    ws["H1"].font = Font(italic=True)
+    w.text(1, 8, "lại", Look("centre", (centre,)))
+    assert ws["H1"].font.i and ws["H1"].alignment.horizontal == "center" and ws["H1"].value == "lại"
+
+
+def test_restyle_block_restyles_every_cell_of_the_block_as_restyle_does() -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from isoprov.excel.cells import SheetWriter
+
+    wb = Workbook()
+    ws: Any = wb.active
+    for row in (1, 2):
+        ws.cell(row=row, column=1, value="a").font = Font(italic=True)
+        ws.cell(row=row, column=11, value="a").font = Font(italic=True)
+    SheetWriter(ws).restyle_block(range(1, 3), range(1, 4), "bold-top", _bold_top)
+    for row in (1, 2):
+        for column in range(11, 14):
+            _bold_top(ws.cell(row=row, column=column))
+    for row in (1, 2):
+        for column in range(1, 4):
+            assert _whole(ws.cell(row, column)) == _whole(ws.cell(row, column + 10)), (row, column)
+    assert ws["A1"].value == "a" and ws["A1"].font.b and ws["C2"].border.left.style == "thin"
