@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from isoprov.core.atomic import write_atomic
 from isoprov.core.diagnostics import SEVERITY_LABEL, Diagnostic
 from isoprov.core.jsonout import plain_decimal
+from isoprov.core.loading import gc_paused
 from isoprov.core.vietnamese import format_number
 from isoprov.excel.cells import (
     GROUP_FILL,
@@ -73,6 +74,11 @@ def write_score_export(batch: Batch, target: Path, catalog: Catalog | None = Non
     against (default: ``./criteria/`` and the shipped sets); a set it cannot give, or that does
     not reproduce the batch's totals, leaves that pool's totals and bands as numbers.
     """
+    with gc_paused():  # see write_budget_xlsx
+        _write_score_export(batch, target, catalog)
+
+
+def _write_score_export(batch: Batch, target: Path, catalog: Catalog | None) -> None:
     from openpyxl import Workbook
 
     wb = Workbook()
