@@ -155,20 +155,27 @@ def fit_row_heights(ws: Any, min_row: int, max_row: int, *, line_height: float =
     """Give each row with wrapped text the height its longest cell needs.
 
     Only the cells that exist are looked at (not ``ws.iter_rows``, which makes every empty cell
-    of the sheet's rectangle), and a cell's alignment only when it holds text.
+    of the sheet's rectangle), and whether a cell wraps is read once per alignment of the
+    workbook (cells of one look share their alignment's index).
     """
     from openpyxl.utils import get_column_letter
 
     cells = ws._cells
     last_column = ws.max_column
     widths: dict[int, float] = {}
+    wraps: dict[int, bool] = {}
     for row in range(min_row, max_row + 1):
         lines = 1
         for column in range(1, last_column + 1):
             cell = cells.get((row, column))
             if cell is None or not isinstance(cell.value, str) or type(cell).__name__ == "MergedCell":
                 continue
-            if not (cell.alignment is not None and cell.alignment.wrap_text):
+            style = cell._style
+            alignment = style.alignmentId if style is not None else 0
+            wrap = wraps.get(alignment)
+            if wrap is None:
+                wrap = wraps[alignment] = bool(cell.alignment is not None and cell.alignment.wrap_text)
+            if not wrap:
                 continue
             if column not in widths:
                 width = ws.column_dimensions[get_column_letter(column)].width
@@ -342,9 +349,45 @@ class SheetWriter:
         self._made = _MADE.setdefault(ws.parent, {})
         self._restyled = _RESTYLED.setdefault(ws.parent, {})
         self._numbers: dict[Decimal, tuple[Decimal, str]] = {}
+        self._frame: tuple[int, int, Look] | None = None
+        self._framed: set[tuple[int, int]] = set()
+        self._in_frame: dict[Hashable, Look] = {}
+
+    def frame(self, first_row: int, last_column: int, key: Hashable, change: Callable[[Any], object]) -> None:
+        """From now on, a cell written in rows from ``first_row``, columns up to ``last_column``
+        gets ``change`` (named ``key``) after its own look: what :meth:`restyle_block` over those
+        cells would give it once everything is written, since each cell is written once.
+        :meth:`close_frame` then gives the change to the frame's other cells."""
+        self._frame = (first_row, last_column, Look(key, (change,)))
+        self._in_frame = {}
+
+    def close_frame(self, last_row: int) -> None:
+        """The frame's change to each cell of its rows up to ``last_row`` not written since
+        :meth:`frame`: empty ones made, others (written some other way) restyled."""
+        assert self._frame is not None
+        first_row, last_column, look = self._frame
+        framed, cells = self._framed, self._cells
+        for row in range(first_row, last_row + 1):
+            for column in range(1, last_column + 1):
+                at = (row, column)
+                if at in framed:
+                    continue
+                if at in cells:
+                    self.restyle_block(range(row, row + 1), range(column, column + 1), look.key, look.changes[0])
+                else:
+                    self._put(row, column, None, None, False, PLAIN)
+        self._frame = None
+        self._framed = set()
 
     def _put(self, row: int, column: int, value: Any, fmt: str | None, quote: bool, look: Look) -> Any:
         at = (row, column)
+        frame = self._frame
+        if frame is not None and row >= frame[0] and column <= frame[1]:
+            framed = self._in_frame.get(look.key)
+            if framed is None:
+                framed = self._in_frame[look.key] = look.then(frame[2])
+            look = framed
+            self._framed.add(at)
         if at not in self._cells:
             key = (fmt, quote, look.key)
             style = self._made.get(key)

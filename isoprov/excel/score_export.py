@@ -443,6 +443,8 @@ def _level_sheet(
         merge_apart(ws, header, column, header, column + 1)  # one per agency, side by side
         _header_row(w, sub, [SELF_HEADER, FINAL_HEADER], first=column)
     w.text(sub, kind_col, "kind")
+    # below the header, every cell of the table bordered and aligned to the top
+    w.frame(sub + 1, last_col, "border-top", _border_top)
     reference = results[0]
     # Every result of one pool was scored against the same set: details line up leaf by leaf.
     shown = {
@@ -592,10 +594,10 @@ def _level_sheet(
 def _finish_level_sheet(
     w: SheetWriter, header: int, sub: int, first: int, first_col: int, last_col: int, kind_letter: str, rank_row: int
 ) -> None:
-    # every cell of the table bordered, empty ones too; below the header, aligned to the top
+    # every cell of the table bordered, empty ones too (below the header: w.frame)
     ws = w.ws
     w.restyle_block(range(header, sub + 1), range(1, last_col + 1), "border", _border)
-    w.restyle_block(range(sub + 1, rank_row + 1), range(1, last_col + 1), "border-top", _border_top)
+    w.close_frame(rank_row)
     ws.freeze_panes = ws.cell(row=first, column=first_col).coordinate
     ws.column_dimensions["A"].width = 10
     ws.column_dimensions["B"].width = 56

@@ -202,3 +202,57 @@ def test_restyle_block_restyles_every_cell_of_the_block_as_restyle_does() -> Non
         for column in range(1, 4):
             assert _whole(ws.cell(row, column)) == _whole(ws.cell(row, column + 10)), (row, column)
     assert ws["A1"].value == "a" and ws["A1"].font.b and ws["C2"].border.left.style == "thin"
+
+
+def test_fit_row_heights_reads_wrapping_from_each_cells_alignment() -> None:
+    # fit_row_heights reads whether a cell wraps through its style's alignment index (openpyxl
+    # internals, guarded here): wrapped text sets the height, the same text unwrapped does not
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment
+
+    from isoprov.excel.cells import LINE_HEIGHT, fit_row_heights
+
+    ws: Any = Workbook().active
+    ws.column_dimensions["B"].width = 10  # 12 characters a line
+    long = "chữ " * 9  # 36 characters: 3 lines
+    for row in (1, 2, 3):
+        ws.cell(row=row, column=2, value=long)
+    ws["B1"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws["B3"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws["A3"].alignment = Alignment(horizontal="center")  # another alignment, no text
+    ws.cell(row=4, column=2, value=long + "\n" + long).alignment = Alignment(horizontal="left")
+    fit_row_heights(ws, 1, 4)
+    assert ws.row_dimensions[1].height == 3 * LINE_HEIGHT
+    assert ws.row_dimensions[2].height is None
+    assert ws.row_dimensions[3].height == 3 * LINE_HEIGHT
+    assert ws.row_dimensions[4].height is None
+
+
+def test_a_frame_gives_its_change_as_a_block_restyled_at_the_end_would() -> None:
+    from decimal import Decimal
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from isoprov.excel.cells import Look, SheetWriter, put_number, put_text
+
+    def italic(cell: Any) -> None:
+        cell.font = Font(italic=True)
+
+    wb = Workbook()
+    framed, plain = wb.create_sheet("a"), wb.create_sheet("b")
+    w = SheetWriter(framed)
+    w.frame(2, 3, "bold-top", _bold_top)
+    for ws in (framed, plain):
+        ws.cell(row=3, column=3, value="ngoài")  # written some other way: restyled on closing
+    for row in (1, 2, 3):  # row 1 is above the frame; column 4 right of it
+        w.text(row, 1, "a", Look("italic", (italic,)))
+        w.number(row, 4, Decimal("1.5"))
+        italic(put_text(plain, row, 1, "a"))
+        put_number(plain, row, 4, Decimal("1.5"))
+    w.close_frame(4)
+    SheetWriter(plain).restyle_block(range(2, 5), range(1, 4), "bold-top", _bold_top)
+    for row in range(1, 6):
+        for column in range(1, 6):
+            assert _whole(framed.cell(row, column)) == _whole(plain.cell(row, column)), (row, column)
+    assert framed["A2"].font.b and not framed["A1"].font.b and framed["B4"].border.left.style == "thin"
