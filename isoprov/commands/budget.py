@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -26,6 +25,7 @@ from isoprov.commands.common import (
     stderr,
     stdout,
 )
+from isoprov.commands.tables import LARGE_TABLE, box_table
 from isoprov.core.diagnostics import Diagnostic, ExitCode, Severity, os_error_text
 from isoprov.core.discovery import YAML_SUFFIXES, discover
 from isoprov.core.jsonout import dumps
@@ -256,10 +256,6 @@ def report_table(report: BudgetReport) -> Table:
     return table
 
 
-#: Above this many rows a table is laid out without rich's per-cell measurement (issue 16: at
-#: 10,000 items rich's layout was 84 % of the command); smaller tables keep rich's look.
-LARGE_TABLE = 500
-
 _HEADERS = ("TT", "Nội dung", "Đơn vị", "Số lượng", "Định mức", "Thành tiền (kê khai)", "Thành tiền (tính lại)")
 _RIGHT = (True, False, False, True, True, True, True)
 
@@ -289,19 +285,7 @@ def plain_table(report: BudgetReport) -> str:
     differs = declared_vnd is not None and declared_vnd != report.total_vnd
     total = format_number(report.total)
     footer = ["", "Tổng", "", "", "", _figure(report, declared_vnd), (_MISMATCH if differs else "") + total]
-    widths = [max(len(h), *(len(row[k]) for row in (*rows, footer))) for k, h in enumerate(_HEADERS)]
-
-    def line(cells: Sequence[str], bar: str) -> str:
-        padded = (c.rjust(w) if right else c.ljust(w) for c, w, right in zip(cells, widths, _RIGHT, strict=True))
-        return f"{bar} " + f" {bar} ".join(padded) + f" {bar}"
-
-    def rule(left: str, mid: str, right: str, fill: str) -> str:
-        return left + mid.join(fill * (w + 2) for w in widths) + right
-
-    out = [rule("┏", "┳", "┓", "━"), line(_HEADERS, "┃"), rule("┡", "╇", "┩", "━")]
-    out += [line(row, "│") for row in rows]
-    out += [rule("├", "┼", "┤", "─"), line(footer, "│"), rule("└", "┴", "┘", "─")]
-    return "\n".join(out) + "\n"
+    return box_table(_HEADERS, rows, _RIGHT, footer)
 
 
 def print_report(report: BudgetReport) -> None:

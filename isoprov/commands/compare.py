@@ -28,6 +28,7 @@ from isoprov.commands.common import (
     stdout,
     usage_error,
 )
+from isoprov.commands.tables import LARGE_TABLE, box_table
 from isoprov.core.diagnostics import Diagnostic, ExitCode, Severity, has_errors
 from isoprov.core.jsonout import dumps
 from isoprov.core.vietnamese import format_number
@@ -262,39 +263,44 @@ def _rank_move(a: AgencyChange) -> str:
     return f"▲{step}" if step > 0 else (f"▼{-step}" if step < 0 else "=")
 
 
+def _table_cells(a: AgencyChange, old: str) -> tuple[str, ...]:
+    """One agency's row of the comparison table."""
+    who = f"{a.name} ({a.code})"
+    if a.renamed:
+        who += f"\n  trước đây: {a.old.name}"
+    if a.level_changed:
+        who += f"\n  {old}: {level_name(a.old.level).lower()}"
+    band = (a.new.band or "") if a.old.band == a.new.band else f"{a.old.band or '—'} → {a.new.band or '—'}"
+    return (
+        who,
+        format_number(a.old.total, 2),
+        str(a.old.rank or ""),
+        format_number(a.new.total, 2),
+        f"{a.new.rank or ''} {_rank_move(a)}".strip(),
+        signed_points(a.change),
+        band,
+    )
+
+
 def print_table(c: Comparison, detail: bool) -> None:
     """Rich tables on stdout: one per (new) level, then agencies and criteria on one side only."""
     old, new = c.old_label, c.new_label
     if not c.agencies:
         stdout.print("Không có cơ quan nào có kết quả ở cả hai kỳ để so sánh.")
+    headers = ("Cơ quan", f"Điểm {old}", f"Hạng {old}", f"Điểm {new}", f"Hạng {new}", "Thay đổi", "Xếp loại")
+    right = (False, True, True, True, True, True, False)
     for level, group in groupby(c.agencies, key=lambda a: a.level):
-        table = Table(title=Text(f"{level_name(level)} — so sánh {old} và {new}"), title_justify="left")
-        for name, justify in (
-            ("Cơ quan", "left"),
-            (f"Điểm {old}", "right"),
-            (f"Hạng {old}", "right"),
-            (f"Điểm {new}", "right"),
-            (f"Hạng {new}", "right"),
-            ("Thay đổi", "right"),
-            ("Xếp loại", "left"),
-        ):
-            table.add_column(name, justify=justify)  # type: ignore[arg-type]
-        for a in group:
-            who = f"{a.name} ({a.code})"
-            if a.renamed:
-                who += f"\n  trước đây: {a.old.name}"
-            if a.level_changed:
-                who += f"\n  {old}: {level_name(a.old.level).lower()}"
-            band = (a.new.band or "") if a.old.band == a.new.band else f"{a.old.band or '—'} → {a.new.band or '—'}"
-            cells = (
-                who,
-                format_number(a.old.total, 2),
-                str(a.old.rank or ""),
-                format_number(a.new.total, 2),
-                f"{a.new.rank or ''} {_rank_move(a)}".strip(),
-                signed_points(a.change),
-                band,
-            )
+        title = f"{level_name(level)} — so sánh {old} và {new}"
+        rows = [_table_cells(a, old) for a in group]
+        if len(rows) > LARGE_TABLE:
+            stdout.print(Text(title, style="italic"))
+            stdout.file.write(box_table(headers, rows, right))
+            stdout.file.flush()
+            continue
+        table = Table(title=Text(title), title_justify="left")
+        for header, to_right in zip(headers, right, strict=True):
+            table.add_column(header, justify="right" if to_right else "left")
+        for cells in rows:
             table.add_row(*map(Text, cells))  # user text, never rich markup
         stdout.print(table)
     for title, results in (

@@ -28,6 +28,7 @@ from isoprov.commands.common import (
     stdout,
 )
 from isoprov.commands.common import signed_points as _signed
+from isoprov.commands.tables import LARGE_TABLE, box_table
 from isoprov.core.diagnostics import ExitCode, InputError, Severity
 from isoprov.core.jsonout import dumps
 from isoprov.core.loading import gc_paused
@@ -316,37 +317,40 @@ def _places(cs: CriteriaSet | None) -> int:
     return 2 if cs is None or cs.rounding is None else cs.rounding.places
 
 
+_TABLE_HEADERS = ("Hạng", "Cơ quan", "Cấp", "Tự chấm", "Thẩm định", "Chênh lệch", "Xếp loại")
+_TABLE_RIGHT = (True, False, False, True, True, True, False)
+
+
 def print_table(batch: Batch, detail: bool, catalog: Catalog | None = None) -> None:
     """Rich tables on stdout, one per criteria set, period and level."""
     if not batch.results:
         stdout.print("Không có bản tự đánh giá hợp lệ nào để chấm điểm.")
     sets = {r.criteria: catalog.get(r.criteria) if catalog is not None else None for r in batch.results}
     for (criteria, period, level), group in groupby(batch.results, key=lambda r: (r.criteria, r.period, r.level)):
-        rows = list(group)
         places = _places(sets[criteria])
-        table = Table(title=Text(f"{level_name(level)} — kỳ {period} — bộ tiêu chí {criteria}"), title_justify="left")
-        table.add_column("Hạng", justify="right")
-        table.add_column("Cơ quan")
-        table.add_column("Cấp")
-        table.add_column("Tự chấm", justify="right")
-        table.add_column("Thẩm định", justify="right")
-        table.add_column("Chênh lệch", justify="right")
-        table.add_column("Xếp loại")
-        for r in rows:
-            table.add_row(
-                *map(
-                    Text,  # user text, never rich markup: `[/]` in a name must print as written
-                    (
-                        str(r.rank),
-                        f"{r.agency_name} ({r.agency_code})",
-                        r.level,
-                        _vn(r.self_total, places),
-                        _vn(r.total, places),
-                        _signed(r.difference, places),
-                        r.band or "Không xếp loại",
-                    ),
-                )
+        title = f"{level_name(level)} — kỳ {period} — bộ tiêu chí {criteria}"
+        rows = [
+            (
+                str(r.rank),
+                f"{r.agency_name} ({r.agency_code})",
+                r.level,
+                _vn(r.self_total, places),
+                _vn(r.total, places),
+                _signed(r.difference, places),
+                r.band or "Không xếp loại",
             )
+            for r in group
+        ]
+        if len(rows) > LARGE_TABLE:
+            stdout.print(Text(title, style="italic"))
+            stdout.file.write(box_table(_TABLE_HEADERS, rows, _TABLE_RIGHT))
+            stdout.file.flush()
+            continue
+        table = Table(title=Text(title), title_justify="left")
+        for header, right in zip(_TABLE_HEADERS, _TABLE_RIGHT, strict=True):
+            table.add_column(header, justify="right" if right else "left")
+        for cells in rows:
+            table.add_row(*map(Text, cells))  # user text, never rich markup: `[/]` in a name prints as written
         stdout.print(table)
     if detail:
         for r in batch.results:

@@ -396,7 +396,7 @@ def _points_problem(c: Criterion, value: Decimal) -> str | None:
     assert c.max is not None
     if not _ZERO <= value <= c.max:
         return f"điểm {format_number(value)} nằm ngoài khoảng cho phép 0..{format_number(c.max)} của tiêu chí `{c.id}`"
-    if c.options is not None and all(value != o.points for o in c.options):
-        allowed = ", ".join(format_number(o.points) for o in c.options)
+    if c.option_points is not None and value not in c.option_points:
+        allowed = ", ".join(format_number(o.points) for o in c.options or ())
         return f"điểm {format_number(value)} không phải một mức của tiêu chí `{c.id}`; các mức cho phép: {allowed}"
     return None

@@ -104,6 +104,12 @@ class Criterion(Model):
     def applies_to(self, level: str) -> bool:
         return self.levels is None or level in self.levels
 
+    @cached_property
+    def option_points(self) -> frozenset[Decimal] | None:
+        """The points of ``options`` as a set (equal Decimals hash alike: 2 and 2.0 are one),
+        for the check of every entry against them."""
+        return None if self.options is None else frozenset(o.points for o in self.options)
+
 
 class CriteriaSet(Model):
     """A published criteria set (bộ tiêu chí) with its scale, levels and bands."""
