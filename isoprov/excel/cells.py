@@ -322,7 +322,7 @@ class Look:
 
     def then(self, other: Look) -> Look:
         """This look, then ``other``."""
-        return Look((self.key, other.key), self.changes + other.changes)
+        return Look(("then", self.key, other.key), self.changes + other.changes)
 
 
 #: A cell with no style of its own (only its number format, if it has one).
