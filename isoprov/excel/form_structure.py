@@ -123,7 +123,7 @@ def check_structure(
 ) -> list[tuple[int, MetaRow]]:
     """The form's rows against the criteria they must hold; the leaf rows, or an InputError."""
     redo = "; hãy tạo lại biểu mẫu bằng `isoprov form` rồi chép điểm sang"
-    if cs is not None and meta.fingerprint != criteria_fingerprint(cs):
+    if cs is not None and meta.fingerprint != _set_shape(cs)[0]:
         raise InputError([_version_problem(reader, meta, cs, redo)])
     # The set itself when it is known; otherwise what the form says it was made for.
     expected = list(meta.rows) if cs is None else _set_rows(cs)
@@ -191,10 +191,25 @@ def check_structure(
 
 def _set_rows(cs: CriteriaSet) -> list[MetaRow]:
     """The rows a form of ``cs`` holds (row numbers unknown: 0)."""
-    return [
-        MetaRow(0, c.id, criterion_digest(c, depth), c.max if c.is_leaf else None, c.na)
-        for c, depth in criteria_rows(cs)
-    ]
+    return list(_set_shape(cs)[1])
+
+
+#: Per criteria set (by identity: a set is immutable, and a batch of forms checks every form
+#: against the same object): its fingerprint and its rows, worked out once, not once per form.
+_SHAPES: dict[int, tuple[CriteriaSet, str, tuple[MetaRow, ...]]] = {}
+
+
+def _set_shape(cs: CriteriaSet) -> tuple[str, tuple[MetaRow, ...]]:
+    known = _SHAPES.get(id(cs))
+    if known is None or known[0] is not cs:
+        if len(_SHAPES) >= 64:
+            _SHAPES.clear()
+        rows = tuple(
+            MetaRow(0, c.id, criterion_digest(c, depth), c.max if c.is_leaf else None, c.na)
+            for c, depth in criteria_rows(cs)
+        )
+        known = _SHAPES[id(cs)] = (cs, criteria_fingerprint(cs), rows)
+    return known[1], known[2]
 
 
 def _version_problem(reader: CellReader, meta: Meta, cs: CriteriaSet, redo: str) -> Diagnostic:
