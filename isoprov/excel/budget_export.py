@@ -32,10 +32,10 @@ from isoprov.budget.results import BudgetReport, ItemResult, rules_summary
 from isoprov.core.atomic import write_atomic
 from isoprov.core.diagnostics import SEVERITY_LABEL
 from isoprov.core.jsonout import plain_decimal
-from isoprov.core.loading import PathKey
+from isoprov.core.loading import PathKey, gc_paused
 from isoprov.core.numbers import Figure, exact_decimal
 from isoprov.core.vietnamese import to_unit, unit_factor
-from isoprov.excel.cells import print_landscape, put_formula, put_number, put_text
+from isoprov.excel.cells import Look, SheetWriter, print_landscape, put_formula, put_number, put_text
 
 HEADERS = (
     "TT",
@@ -70,6 +70,8 @@ class _Styles:
         self.wb = wb
         self.names: dict[tuple[str, str], str] = {}
         self.arrays: dict[tuple[str, str], Any] = {}
+        self.looks: dict[str, Look] = {}
+        self.rows: dict[int, list[Look]] = {}
 
     def name(self, look: str, fmt: str) -> str:
         key = (look, fmt)
@@ -93,23 +95,37 @@ class _Styles:
             found = self.names[key] = style.name
         return found
 
-    def apply(self, ws: Any, row: int, depth: int) -> None:
-        """Style the cells of an item row: bordered, TT centred, names indented by depth.
+    def look(self, look: str) -> Look:
+        """The named style ``look`` (with the cell's number format) as a :class:`Look`.
 
-        Speed: a named style is set as openpyxl's own ``cell.style = name`` sets it (a copy of the
-        style's index array), without its lookup of every style name for every cell."""
-        for column in range(1, len(HEADERS) + 1):
-            cell = ws.cell(row=row, column=column)
-            if column == 1:
-                look = "tt" if depth == 0 else "cell"
-            elif column == 2:
-                look = f"name{depth}"
-            else:
-                look = "note" if column == 9 and cell.value is not None else "cell"
-            quoted = cell.quotePrefix  # user text that starts like a formula stays marked as text
-            cell._style = copy(self.array(look, cell.number_format))
-            if quoted:
-                cell.quotePrefix = True
+        A named style is set as openpyxl's own ``cell.style = name`` sets it (a copy of the style's
+        index array), without its lookup of every style name for every cell; a
+        :class:`~isoprov.excel.cells.SheetWriter` then copies the result to every later cell with
+        the same look, number format and quote prefix."""
+        found = self.looks.get(look)
+        if found is None:
+
+            def change(cell: Any) -> None:
+                quoted = cell.quotePrefix  # user text that starts like a formula stays marked as text
+                cell._style = copy(self.array(look, cell.number_format))
+                if quoted:
+                    cell.quotePrefix = True
+
+            found = self.looks[look] = Look(("named", look), (change,))
+        return found
+
+    def row_looks(self, depth: int) -> list[Look]:
+        """The looks of an item row's cells by column (index 0 unused): bordered, TT centred,
+        names indented by depth; the note column's look when it holds a note is :attr:`note`."""
+        found = self.rows.get(depth)
+        if found is None:
+            tt = self.look("tt" if depth == 0 else "cell")
+            found = self.rows[depth] = [tt, tt, self.look(f"name{depth}")] + [self.look("cell")] * 7
+        return found
+
+    @property
+    def note(self) -> Look:
+        return self.look("note")
 
     def array(self, look: str, fmt: str) -> Any:
         key = (look, fmt)
@@ -121,7 +137,18 @@ class _Styles:
 
 
 def write_budget_xlsx(reports: Sequence[BudgetReport], target: Path) -> None:
-    """Write one sheet per budget to ``target`` atomically."""
+    """Write one sheet per budget to ``target`` atomically.
+
+    Speed: the cyclic collector is paused while the workbook is built and saved. Each of its
+    hundreds of thousands of cells would otherwise trigger collections that walk every object
+    alive (the checked budgets, the workbook so far) and free nothing: the workbook lives until
+    it is saved, and what else is made here is freed by reference counting.
+    """
+    with gc_paused():
+        _write_budget_xlsx(reports, target)
+
+
+def _write_budget_xlsx(reports: Sequence[BudgetReport], target: Path) -> None:
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -172,9 +199,10 @@ def _fill_sheet(ws: Any, report: BudgetReport, styles: _Styles) -> None:
     rows = list(report.rows())
     row_of = {id(r): FIRST_ROW + k for k, r in enumerate(rows)}
     row_by_path = {r.path: FIRST_ROW + k for k, r in enumerate(rows)}
+    w = SheetWriter(ws)
+    in_unit = _InUnit(report)
     for r in rows:
-        _item_row(ws, report, r, row_of, row_by_path)
-        styles.apply(ws, row_of[id(r)], r.depth)
+        _item_row(w, in_unit, styles, r, row_of, row_by_path)
     last = FIRST_ROW + len(rows) - 1
 
     total_row = last + 1
@@ -351,43 +379,79 @@ def _figure_value(value: Figure) -> Decimal:
     return value
 
 
+class _InUnit:
+    """``report.in_unit`` of each amount once: items repeat their rates and amounts."""
+
+    def __init__(self, report: BudgetReport) -> None:
+        self.report = report
+        self.unit = report.unit
+        self.known: dict[Decimal, Decimal] = {}
+
+    def __call__(self, vnd: Decimal) -> Decimal:
+        found = self.known.get(vnd)
+        if found is None:  # equal amounts give equal figures (written through cells.exact)
+            found = self.known[vnd] = self.report.in_unit(vnd)
+        return found
+
+
 def _item_row(
-    ws: Any, report: BudgetReport, r: ItemResult, row_of: dict[int, int], row_by_path: dict[PathKey, int]
+    w: SheetWriter,
+    in_unit: _InUnit,
+    styles: _Styles,
+    r: ItemResult,
+    row_of: dict[int, int],
+    row_by_path: dict[PathKey, int],
 ) -> None:
+    """An item row: its cells, each written with its look (every column, empty ones too)."""
     n = row_of[id(r)]
     item = r.item
+    report = in_unit.report
+    looks = styles.row_looks(r.depth)
+    written: set[int] = set()
+
+    def text(column: int, value: object) -> None:
+        w.text(n, column, value, looks[column])
+        written.add(column)
+
+    def number(column: int, value: Decimal, fmt: str | None = None) -> None:
+        w.number(n, column, value, looks[column], fmt=fmt)
+        written.add(column)
+
+    def formula(column: int, formula: str, value: Decimal) -> None:
+        w.formula(n, column, formula, value, looks[column])
+        written.add(column)
+
     if r.depth == 0:
-        put_text(ws, n, 1, f"{r.number}.")
-    put_text(ws, n, 2, item.name)  # styles: _Styles.apply
+        text(1, f"{r.number}.")
+    text(2, item.name)
     if item.unit:
-        put_text(ws, n, 3, item.unit)
+        text(3, item.unit)
     if isinstance(item.quantity, Fraction):
-        put_formula(ws, n, _col(QTY), f"={_figure_text(item.quantity)}", _figure_value(item.quantity))
+        formula(_col(QTY), f"={_figure_text(item.quantity)}", _figure_value(item.quantity))
     elif item.quantity is not None:
-        put_number(ws, n, _col(QTY), item.quantity)
+        number(_col(QTY), item.quantity)
     if item.rate is not None and item.rate.ratio is not None:  # "15/26 triệu đồng": a live division
-        in_unit = item.rate.ratio / Fraction(unit_factor(report.unit))
-        put_formula(ws, n, _col(RATE), f"={_figure_text(in_unit)}", _figure_value(in_unit))
+        ratio = item.rate.ratio / Fraction(unit_factor(report.unit))
+        formula(_col(RATE), f"={_figure_text(ratio)}", _figure_value(ratio))
     elif item.rate is not None:
-        rate = report.in_unit(item.rate.to_vnd(report.unit))
-        put_number(ws, n, _col(RATE), rate)
+        number(_col(RATE), in_unit(item.rate.to_vnd(in_unit.unit)))
     if any(isinstance(m.value, Fraction) for m in item.times):
-        formula = "=" + "*".join(_figure_text(m.value) for m in item.times)
-        put_formula(ws, n, _col(TIMES), formula, _figure_value(item.times[0].value))
+        formula(
+            _col(TIMES), "=" + "*".join(_figure_text(m.value) for m in item.times), _figure_value(item.times[0].value)
+        )
     elif item.times:
         product = Decimal(1)
         for m in item.times:
             product *= _figure_value(m.value)
-        put_number(ws, n, _col(TIMES), product)
+        number(_col(TIMES), product)
     if item.percent is not None:
-        put_number(ws, n, _col(RATE), _figure_value(item.percent), fmt='0.####" %"')
+        number(_col(RATE), _figure_value(item.percent), fmt='0.####" %"')
     if r.declared_vnd is not None:
-        put_number(ws, n, _col(DECLARED), report.in_unit(r.declared_vnd))
+        number(_col(DECLARED), in_unit(r.declared_vnd))
     rounding = report.budget.rounding
     step = (rounding, to_unit(rounding.to.to_vnd(report.unit), report.unit)) if rounding is not None else None
-    formula = computed_formula(r, n, row_of, row_by_path, step)
-    put_formula(ws, n, _col(COMPUTED), formula, report.in_unit(r.value_vnd))
-    notes = [item.formula(report.unit)] if item.rate is not None else []
+    formula(_col(COMPUTED), computed_formula(r, n, row_of, row_by_path, step), in_unit(r.value_vnd))
+    notes = [item.formula(in_unit.unit)] if item.rate is not None else []
     if r.basis:
         notes.append(r.basis)
     if item.note:
@@ -395,4 +459,8 @@ def _item_row(
     if r.mismatch:
         notes.append("✗ thành tiền kê khai khác thành tiền tính lại")
     if notes:
-        put_text(ws, n, 9, "; ".join(notes))
+        w.text(n, 9, "; ".join(notes), styles.note)
+        written.add(9)
+    for column in range(1, len(HEADERS) + 1):
+        if column not in written:
+            w.empty(n, column, looks[column])

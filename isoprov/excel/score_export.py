@@ -13,20 +13,20 @@ from typing import TYPE_CHECKING, Any
 from isoprov.core.atomic import write_atomic
 from isoprov.core.diagnostics import SEVERITY_LABEL, Diagnostic
 from isoprov.core.jsonout import plain_decimal
+from isoprov.core.loading import gc_paused
 from isoprov.core.vietnamese import format_number
 from isoprov.excel.cells import (
     GROUP_FILL,
     HEADER_FILL,
     POINTS_FORMAT,
+    Look,
+    SheetWriter,
     column_letter,
     fit_columns,
     fit_row_heights,
     merge_apart,
     print_landscape,
-    put_formula,
-    put_number,
     put_text,
-    restyle,
     sheet_ref,
     thin_border,
 )
@@ -74,6 +74,11 @@ def write_score_export(batch: Batch, target: Path, catalog: Catalog | None = Non
     against (default: ``./criteria/`` and the shipped sets); a set it cannot give, or that does
     not reproduce the batch's totals, leaves that pool's totals and bands as numbers.
     """
+    with gc_paused():  # see write_budget_xlsx
+        _write_score_export(batch, target, catalog)
+
+
+def _write_score_export(batch: Batch, target: Path, catalog: Catalog | None) -> None:
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -199,12 +204,12 @@ def _title_rows(ws: Any, title: str, subtitle: str) -> None:
         put_text(ws, 2, 1, subtitle).font = Font(italic=True)
 
 
-def _header_row(ws: Any, row: int, headers: Sequence[str], first: int = 1) -> None:
+def _header_row(w: SheetWriter, row: int, headers: Sequence[str], first: int = 1) -> None:
     for column, text in enumerate(headers, start=first):
-        restyle(put_text(ws, row, column, text), "header", _header_style)
+        w.text(row, column, text, HEADER)
 
 
-# The styles of the exports' cells, each applied through excel.cells.restyle: one key, one change.
+# The styles of the exports' cells, each a Look of excel.cells: one key, one change.
 
 
 def _header_style(cell: Any) -> None:
@@ -264,6 +269,17 @@ def _wrap_top(cell: Any) -> None:
     cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
+HEADER = Look("header", (_header_style,))
+CENTER = Look("center", (_center,))
+BOLD = Look("bold", (_bold,))
+BORDER = Look("border", (_border,))
+LABEL = Look("label", (_label,))
+GROUP = Look("group", (_group,))
+NA = Look("na", (_na,))
+WRAP_TOP = Look("wrap-top", (_wrap_top,))
+RANK = CENTER.then(BORDER)
+
+
 def _summary_sheet(ws: Any, results: Sequence[Result], cells: Sequence[_TotalCells]) -> None:
     from openpyxl.chart import BarChart, Reference
 
@@ -275,7 +291,8 @@ def _summary_sheet(ws: Any, results: Sequence[Result], cells: Sequence[_TotalCel
     )
     _title_rows(ws, "KẾT QUẢ CHẤM ĐIỂM VIỆC ÁP DỤNG HỆ THỐNG QUẢN LÝ CHẤT LƯỢNG THEO TCVN ISO 9001", subtitle)
     header = SUMMARY_HEADER_ROW
-    _header_row(ws, header, SUMMARY_HEADERS)
+    w = SheetWriter(ws)
+    _header_row(w, header, SUMMARY_HEADERS)
     row = header
     keys = max((len(c.tie_keys) for c in cells), default=0)
     for _, start, pool in _pools(results):
@@ -289,21 +306,20 @@ def _summary_sheet(ws: Any, results: Sequence[Result], cells: Sequence[_TotalCel
                 columns = [len(SUMMARY_HEADERS) + 1 + j for j in range(len(where.tie_keys))]
                 letters = [column_letter(c) for c in columns]
                 for column, ref in zip(columns, where.tie_keys, strict=True):
-                    put_formula(ws, row, column, f"=ROUND({ref},9)")
+                    w.formula(row, column, f"=ROUND({ref},9)")
                 rank = tie_break_rank(row, "F", letters, header + 1 + start, header + start + len(pool))
-            restyle(put_formula(ws, row, 1, rank, fmt="0"), "center", _center)
-            put_text(ws, row, 2, r.agency_code)
-            put_text(ws, row, 3, r.agency_name)
-            put_text(ws, row, 4, level_name(r.level))
-            put_formula(ws, row, 5, "=" + where.self_total, fmt=POINTS_FORMAT)
-            put_formula(ws, row, 6, "=" + where.total, fmt=POINTS_FORMAT)
-            put_formula(ws, row, 7, f"=F{row}-E{row}", fmt=SIGNED_FORMAT)
-            put_formula(ws, row, 8, "=" + where.band)
-            put_text(ws, row, 9, r.criteria)
-            put_text(ws, row, 10, r.period)
-            put_text(ws, row, 11, r.file)
-            for column in range(1, len(SUMMARY_HEADERS) + 1):  # not ws[row]: max_column is a scan
-                restyle(ws.cell(row=row, column=column), "border", _border)
+            # every cell of the table's columns bordered (the rank centred first)
+            w.formula(row, 1, rank, look=RANK, fmt="0")
+            w.text(row, 2, r.agency_code, BORDER)
+            w.text(row, 3, r.agency_name, BORDER)
+            w.text(row, 4, level_name(r.level), BORDER)
+            w.formula(row, 5, "=" + where.self_total, look=BORDER, fmt=POINTS_FORMAT)
+            w.formula(row, 6, "=" + where.total, look=BORDER, fmt=POINTS_FORMAT)
+            w.formula(row, 7, f"=F{row}-E{row}", look=BORDER, fmt=SIGNED_FORMAT)
+            w.formula(row, 8, "=" + where.band, look=BORDER)
+            w.text(row, 9, r.criteria, BORDER)
+            w.text(row, 10, r.period, BORDER)
+            w.text(row, 11, r.file, BORDER)
     for j in range(keys):
         ws.column_dimensions[column_letter(len(SUMMARY_HEADERS) + 1 + j)].hidden = True
     if not results:
@@ -417,15 +433,18 @@ def _level_sheet(
         "công thức.",
     )
     header, sub = 4, 5
-    _header_row(ws, header, ["Mã tiêu chí", "Nội dung", "Điểm tối đa"])
+    w = SheetWriter(ws)
+    _header_row(w, header, ["Mã tiêu chí", "Nội dung", "Điểm tối đa"])
     for column in (1, 2, 3):
         ws.merge_cells(start_row=header, start_column=column, end_row=sub, end_column=column)
     for i, r in enumerate(results):
         column = first_col + 2 * i
-        _header_row(ws, header, [r.agency_name], first=column)
+        _header_row(w, header, [r.agency_name], first=column)
         merge_apart(ws, header, column, header, column + 1)  # one per agency, side by side
-        _header_row(ws, sub, [SELF_HEADER, FINAL_HEADER], first=column)
-    put_text(ws, sub, kind_col, "kind")
+        _header_row(w, sub, [SELF_HEADER, FINAL_HEADER], first=column)
+    w.text(sub, kind_col, "kind")
+    # below the header, every cell of the table bordered and aligned to the top
+    w.frame(sub + 1, last_col, "border-top", _border_top)
     reference = results[0]
     # Every result of one pool was scored against the same set: details line up leaf by leaf.
     shown = {
@@ -440,62 +459,71 @@ def _level_sheet(
     def kinds(a: int, b: int) -> str:
         return f"${kind_letter}${a}:${kind_letter}${b}"
 
-    def indented(cell: Any, depth: int) -> None:
-        cell.alignment = Alignment(wrap_text=True, vertical="top", indent=depth)
+    def indented(depth: int) -> Look:
+        def change(cell: Any) -> None:
+            cell.alignment = Alignment(wrap_text=True, vertical="top", indent=depth)
+
+        return Look(("indent", depth), (change,))
+
+    letters = [column_letter(column) for column in range(kind_col + 1)]  # letters[c]: column c
 
     def write(node: _Node, depth: int, row: int) -> tuple[int, dict[int, Decimal]]:
         """Write ``node`` from ``row``: the next row, and the sum of the numbers written in its
         score leaves' cells by column (to give each subtotal a format that shows its digits)."""
         figures: dict[int, Decimal] = {}
-        put_text(ws, row, 1, node.id)
-        restyle(put_text(ws, row, 2, node.title), ("indent", depth), lambda cell: indented(cell, depth))
         if node.leaf is not None:
+            w.text(row, 1, node.id)
+            w.text(row, 2, node.title, indented(depth))
             spans[node.id] = (row, row, row)
             d = reference.details[node.leaf]
-            put_text(ws, row, kind_col, d.kind)
+            w.text(row, kind_col, d.kind)
             if d.kind != "condition":  # a condition has no points (SPEC §3b)
-                put_number(ws, row, 3, d.max)
-            if d.kind == "score":
+                w.number(row, 3, d.max)
+            score = d.kind == "score"
+            if score:
                 figures[3] = d.max
-            for i, r in enumerate(results):
+            condition = d.kind == "condition"
+            column = first_col
+            for r in results:
                 mine = r.details[node.leaf]
-                column = first_col + 2 * i
                 if mine.na_reason is not None:
-                    for c in (column, column + 1):
-                        restyle(put_text(ws, row, c, NA_TEXT), "na", _na)
-                elif mine.applicable and d.kind == "condition":
+                    w.text(row, column, NA_TEXT, NA)
+                    w.text(row, column + 1, NA_TEXT, NA)
+                elif mine.applicable and condition:
                     for c, met in ((column, mine.self_input), (column + 1, _final_input(mine))):
-                        restyle(put_text(ws, row, c, PASS if met is True else FAIL), "center", _center)
+                        w.text(row, c, PASS if met is True else FAIL, CENTER)
                 elif mine.applicable:
                     own = mine.self_points if mine.self_points is not None else Decimal(0)
                     exact_own = mine.self_exact if mine.self_points is not None else None
                     for c, value, exact in ((column, own, exact_own), (column + 1, mine.final, mine.final_exact)):
                         if exact is not None:  # a proportion that does not end: the exact fraction
-                            put_formula(ws, row, c, f"={exact.numerator}/{exact.denominator}", value)
+                            w.formula(row, c, f"={exact.numerator}/{exact.denominator}", value)
                         else:
-                            put_number(ws, row, c, value)
-                        if d.kind == "score":
+                            w.number(row, c, value)
+                        if score:
                             figures[c] = value
+                column += 2
             return row + 1, figures
         group_row = row
-        put_text(ws, row, kind_col, "group")
         row += 1
         for child in node.children:
             row, below = write(child, depth + 1, row)
             for c, value in below.items():
                 figures[c] = figures.get(c, Decimal(0)) + value
+        # the group's own row, written once its subtotals are known: bold on grey
+        w.text(group_row, 1, node.id, GROUP)
+        w.text(group_row, 2, node.title, indented(depth).then(GROUP))
+        w.text(group_row, kind_col, "group")
+        rows_kind = kinds(group_row + 1, row - 1)
         for column in range(3, last_col + 1):
-            letter = column_letter(column)
-            total = figures.get(column, Decimal(0))
-            put_formula(
-                ws,
+            letter = letters[column]
+            w.formula(
                 group_row,
                 column,
-                f'=SUMIF({kinds(group_row + 1, row - 1)},"score",{letter}{group_row + 1}:{letter}{row - 1})',
-                total,
+                f'=SUMIF({rows_kind},"score",{letter}{group_row + 1}:{letter}{row - 1})',
+                figures.get(column, Decimal(0)),
+                GROUP,
             )
-        for column in range(1, last_col + 1):
-            restyle(ws.cell(row=group_row, column=column), "group", _group)
         spans[node.id] = (group_row, group_row + 1, row - 1)
         return row, figures
 
@@ -506,8 +534,8 @@ def _level_sheet(
     row += 1
     if cs is not None and cs.uses_rules:
         grid = _Grid(first, last, first_col, kind_letter)
-        rule_cells, rank_row = _rules_totals(ws, cs, results, summary_rows, grid, spans, row)
-        _finish_level_sheet(ws, header, sub, first, first_col, last_col, kind_letter, rank_row)
+        rule_cells, rank_row = _rules_totals(w, cs, results, summary_rows, grid, spans, row)
+        _finish_level_sheet(w, header, sub, first, first_col, last_col, kind_letter, rank_row)
         return rule_cells
     possible_row, earned_row, total_row, band_row, rank_row = range(row, row + 5)
     scale = format_number(cs.scale) if cs is not None else "của bộ tiêu chí"
@@ -518,7 +546,7 @@ def _level_sheet(
         (band_row, "Xếp loại"),
         (rank_row, "Hạng"),
     ):
-        restyle(put_text(ws, at, 2, label), "label", _label)
+        w.text(at, 2, label, LABEL)
     rows_kind = kinds(first, last)
     max_range = f"$C${first}:$C${last}"
     out: list[_TotalCells] = []
@@ -531,10 +559,8 @@ def _level_sheet(
             letter = column_letter(c)
             cells = f"{letter}{first}:{letter}{last}"
             earned = sum(((d.self_points or Decimal(0)) if own else d.final for d in counted), Decimal(0))
-            put_formula(
-                ws, possible_row, c, f'=SUMPRODUCT(({rows_kind}="score")*ISNUMBER({cells}),{max_range})', possible
-            )
-            put_formula(ws, earned_row, c, f'=SUMIF({rows_kind},"score",{cells})', earned)
+            w.formula(possible_row, c, f'=SUMPRODUCT(({rows_kind}="score")*ISNUMBER({cells}),{max_range})', possible)
+            w.formula(earned_row, c, f'=SUMIF({rows_kind},"score",{cells})', earned)
             if cs is not None:
                 formula = total_formula(
                     f"{letter}{earned_row}",
@@ -543,19 +569,16 @@ def _level_sheet(
                     f'SUMIF({rows_kind},"penalty",{cells})',
                     cs.scale,
                 )
-                restyle(put_formula(ws, total_row, c, formula, fmt=POINTS_FORMAT), "bold", _bold)
-                put_formula(ws, band_row, c, band_formula(f"{letter}{total_row}", cs.bands))
+                w.formula(total_row, c, formula, look=BOLD, fmt=POINTS_FORMAT)
+                w.formula(band_row, c, band_formula(f"{letter}{total_row}", cs.bands), look=CENTER)
             else:  # the set is not at hand: the totals as isoprov computed them
                 total = r.self_total if own else r.total
-                restyle(put_number(ws, total_row, c, total, fmt=POINTS_FORMAT), "bold", _bold)
+                w.number(total_row, c, total, BOLD, fmt=POINTS_FORMAT)
                 if not own:
-                    put_text(ws, band_row, c, r.band)
-            restyle(ws.cell(row=band_row, column=c), "center", _center)
-        restyle(
-            put_formula(ws, rank_row, column + 1, "=" + sheet_ref(SUMMARY_SHEET, f"A{summary_rows[i]}"), fmt="0"),
-            "center",
-            _center,
-        )
+                    w.text(band_row, c, r.band, CENTER)
+                else:
+                    w.empty(band_row, c, CENTER)
+        w.formula(rank_row, column + 1, "=" + sheet_ref(SUMMARY_SHEET, f"A{summary_rows[i]}"), look=CENTER, fmt="0")
         self_letter, final_letter = column_letter(column), column_letter(column + 1)
         out.append(
             _TotalCells(
@@ -564,19 +587,17 @@ def _level_sheet(
                 sheet_ref(title, f"{final_letter}{band_row}"),
             )
         )
-    _finish_level_sheet(ws, header, sub, first, first_col, last_col, kind_letter, rank_row)
+    _finish_level_sheet(w, header, sub, first, first_col, last_col, kind_letter, rank_row)
     return out
 
 
 def _finish_level_sheet(
-    ws: Any, header: int, sub: int, first: int, first_col: int, last_col: int, kind_letter: str, rank_row: int
+    w: SheetWriter, header: int, sub: int, first: int, first_col: int, last_col: int, kind_letter: str, rank_row: int
 ) -> None:
-    for line in ws.iter_rows(min_row=header, max_row=rank_row, max_col=last_col):
-        for cell in line:
-            if cell.row > sub:
-                restyle(cell, "border-top", _border_top)
-            else:
-                restyle(cell, "border", _border)
+    # every cell of the table bordered, empty ones too (below the header: w.frame)
+    ws = w.ws
+    w.restyle_block(range(header, sub + 1), range(1, last_col + 1), "border", _border)
+    w.close_frame(rank_row)
     ws.freeze_panes = ws.cell(row=first, column=first_col).coordinate
     ws.column_dimensions["A"].width = 10
     ws.column_dimensions["B"].width = 56
@@ -613,7 +634,7 @@ class _Grid:
 
 
 def _rules_totals(
-    ws: Any,
+    w: SheetWriter,
     cs: CriteriaSet,
     results: Sequence[Result],
     summary_rows: Sequence[int],
@@ -637,7 +658,7 @@ def _rules_totals(
     from isoprov.scoring.rules import DEFAULT_ROUNDING
 
     groups = [(c.id, cs.weights[c.id]) for c in cs.criteria if c.kind == "score" and c.id in spans]
-    weighted = any(w != 1 for _, w in groups)
+    weighted = any(factor != 1 for _, factor in groups)
     shares = cs.bands is not None and any(b.each_group_min_percent is not None for b in cs.bands)
     share_rows = {gid: row + 2 + k for k, (gid, _) in enumerate(groups)} if shares else {}
     possible_row, earned_row = row, row + 1
@@ -655,20 +676,20 @@ def _rules_totals(
     for gid, at in share_rows.items():
         labels[at] = f"Tỷ lệ điểm đạt của nhóm {gid} (%)"
     for at, label in labels.items():
-        restyle(put_text(ws, at, 2, label), "label", _label)
+        w.text(at, 2, label, LABEL)
     rounding = cs.rounding or DEFAULT_ROUNDING
     scale, ceiling = plain_decimal(cs.scale), plain_decimal(cs.max_total or cs.scale)
     out: list[_TotalCells] = []
-    title = ws.title
+    title = w.ws.title
     for i in range(len(results)):
         column = grid.first_col + 2 * i
         for c in (column, column + 1):
             letter = column_letter(c)
             cells = f"{letter}{grid.first}:{letter}{grid.last}"
             earned_terms, possible_terms = [], []
-            for gid, w in groups:
+            for gid, factor in groups:
                 at, a, b = spans[gid]
-                weight = "" if w == 1 else f"{plain_decimal(w)}*"
+                weight = "" if factor == 1 else f"{plain_decimal(factor)}*"
                 if a == at:  # a top-level leaf
                     earned_terms.append(f"{weight}N({letter}{at})")
                     possible_terms.append(f"{weight}IF(ISNUMBER({letter}{at}),$C${at},0)")
@@ -680,11 +701,11 @@ def _rules_totals(
                     )
                     possible_terms.append(f"{weight}{possible_g}")
                 if gid in share_rows:
-                    put_formula(
-                        ws, share_rows[gid], c, f"=IF({possible_g}>0,{letter}{at}/({possible_g})*100,100)", fmt="0.00"
+                    w.formula(
+                        share_rows[gid], c, f"=IF({possible_g}>0,{letter}{at}/({possible_g})*100,100)", fmt="0.00"
                     )
-            put_formula(ws, possible_row, c, "=" + ("+".join(possible_terms) or "0"), fmt="General")
-            put_formula(ws, earned_row, c, "=" + ("+".join(earned_terms) or "0"), fmt="General")
+            w.formula(possible_row, c, "=" + ("+".join(possible_terms) or "0"), fmt="General")
+            w.formula(earned_row, c, "=" + ("+".join(earned_terms) or "0"), fmt="General")
             formula = unrounded_total(
                 f"{letter}{earned_row}",
                 f"{letter}{possible_row}",
@@ -693,17 +714,13 @@ def _rules_totals(
                 scale,
                 ceiling,
             )
-            put_formula(ws, exact_row, c, "=" + formula, fmt="General")
-            restyle(
-                put_formula(
-                    ws,
-                    total_row,
-                    c,
-                    "=" + round_formula(f"{letter}{exact_row}", rounding),
-                    fmt=_points_format(rounding.places),
-                ),
-                "bold",
-                _bold,
+            w.formula(exact_row, c, "=" + formula, fmt="General")
+            w.formula(
+                total_row,
+                c,
+                "=" + round_formula(f"{letter}{exact_row}", rounding),
+                look=BOLD,
+                fmt=_points_format(rounding.places),
             )
             needs: list[list[str]] = []
             for band in cs.bands or ():
@@ -721,22 +738,18 @@ def _rules_totals(
                     if cid in spans:
                         tests.append(f'{letter}{spans[cid][0]}<>"{FAIL}"')
                 needs.append(tests)
-            put_formula(ws, band_row, c, rules_band(f"{letter}{total_row}", cs.bands, needs))
-            restyle(ws.cell(row=band_row, column=c), "center", _center)
-        restyle(
-            put_formula(ws, rank_row, column + 1, "=" + sheet_ref(SUMMARY_SHEET, f"A{summary_rows[i]}"), fmt="0"),
-            "center",
-            _center,
-        )
+            w.formula(band_row, c, rules_band(f"{letter}{total_row}", cs.bands, needs), look=CENTER)
+        w.formula(rank_row, column + 1, "=" + sheet_ref(SUMMARY_SHEET, f"A{summary_rows[i]}"), look=CENTER, fmt="0")
         self_letter, final_letter = column_letter(column), column_letter(column + 1)
         keys: list[str] = []
         for key in cs.ranking.tie_break if cs.ranking is not None else ():
             if key == "exact":
                 keys.append(sheet_ref(title, f"{final_letter}{exact_row}"))
             elif key in spans:
-                w = cs.weights[key]
+                key_weight = cs.weights[key]
                 keys.append(
-                    sheet_ref(title, f"{final_letter}{spans[key][0]}") + ("" if w == 1 else f"*{plain_decimal(w)}")
+                    sheet_ref(title, f"{final_letter}{spans[key][0]}")
+                    + ("" if key_weight == 1 else f"*{plain_decimal(key_weight)}")
                 )
             else:
                 keys.append("0")
@@ -767,7 +780,7 @@ def _top(cell: Any) -> None:
 def _missing_sheet(ws: Any, batch: Batch) -> None:
     _title_rows(ws, "CƠ QUAN CHƯA NỘP BẢN TỰ ĐÁNH GIÁ", "")
     header = 3
-    _header_row(ws, header, ("STT", "Mã cơ quan", "Tên cơ quan", "Cấp"))
+    _header_row(SheetWriter(ws), header, ("STT", "Mã cơ quan", "Tên cơ quan", "Cấp"))
     for k, a in enumerate(batch.missing, start=1):
         row = header + k
         ws.cell(row=row, column=1, value=k)
@@ -784,7 +797,8 @@ def _problems_sheet(ws: Any, diagnostics: Sequence[Diagnostic]) -> None:
 
     _title_rows(ws, "LỖI VÀ CẢNH BÁO KHI CHẤM ĐIỂM", "Tệp có lỗi không được chấm điểm.")
     header = 3
-    _header_row(ws, header, ("Tệp", "Dòng", "Cột", "Mức độ", "Vị trí", "Nội dung"))
+    w = SheetWriter(ws)
+    _header_row(w, header, ("Tệp", "Dòng", "Cột", "Mức độ", "Vị trí", "Nội dung"))
     for row, d in enumerate(diagnostics, start=header + 1):
         put_text(ws, row, 1, d.file)
         if d.line is not None:
@@ -793,7 +807,7 @@ def _problems_sheet(ws: Any, diagnostics: Sequence[Diagnostic]) -> None:
             ws.cell(row=row, column=3, value=d.column)
         put_text(ws, row, 4, SEVERITY_LABEL[d.severity])
         put_text(ws, row, 5, d.path)
-        restyle(put_text(ws, row, 6, d.message), "wrap-top", _wrap_top)
+        w.text(row, 6, d.message, WRAP_TOP)
     ws.freeze_panes = f"A{header + 1}"
     fit_columns(ws, maximum=50, fixed={"B": 7, "C": 6, "F": 90})
     fit_row_heights(ws, header + 1, header + len(diagnostics))
