@@ -11,6 +11,7 @@ refreshed only with ``ISOPROV_UPDATE_GOLDEN=1 python -m pytest tests/excel/test_
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -101,10 +102,13 @@ def test_score_export_without_its_set_is_cell_identical(tmp_path: Path, monkeypa
     from isoprov.pipeline.score import score_paths
     from isoprov.scoring.catalog import Catalog
 
+    # relative paths: the problems sheet shows them, and its column width follows their length
+    shutil.copytree(ROOT / "tests/data/export/assessments", tmp_path / "assessments")
+    shutil.copytree(ROOT / "tests/data/export/criteria", tmp_path / "sets")
     monkeypatch.chdir(tmp_path)
-    catalog = Catalog.default([ROOT / "tests/data/export/criteria"])
+    catalog = Catalog.default([Path("sets")])
     catalog.load_explicit()
-    write_score_export(score_paths([ROOT / "tests/data/export/assessments"], catalog), tmp_path / "k.xlsx")
+    write_score_export(score_paths([Path("assessments")], catalog), tmp_path / "k.xlsx")
     check_golden("diem-khong-bo", snapshot(tmp_path / "k.xlsx"))
 
 
