@@ -43,30 +43,16 @@ class WorkerFailed(RuntimeError):
     """A worker raised, or died without answering: the traceback text it sent, if any."""
 
 
-def ordered_map(
-    function: Callable[[int], T],
-    count: int,
-    workers: int,
-    chunksize: int,
-    *,
-    local: Callable[[int], T] | None = None,
-) -> Iterator[T]:
+def ordered_map(function: Callable[[int], T], count: int, workers: int, chunksize: int) -> Iterator[T]:
     """``function(0)``, ``function(1)``, … ``function(count - 1)`` computed in ``workers`` forked
     processes, chunk by chunk, and yielded in order. ``function`` must be a module-level function;
-    the job it works on is inherited through the fork.
-
-    With ``local``, this process is one of the ``workers``: it forks one process fewer and, while
-    no answer is waiting, computes chunks itself with ``local`` (its results need no pickling, and
-    no process of ours waits idle on a core). It works one item at a time and reads the workers'
-    answers between items, so a worker never waits long on a full pipe.
-    """
+    the job it works on is inherited through the fork."""
     context = mp.get_context("fork")
     chunks = [(start, min(start + chunksize, count)) for start in range(0, count, chunksize)]
-    forked = min(workers - (local is not None), len(chunks))
     processes: list[Any] = []
     pipes: list[Connection] = []
     try:
-        for _ in range(forked):
+        for _ in range(min(workers, len(chunks))):
             mine, theirs = context.Pipe(duplex=True)
             process = context.Process(target=_serve, args=(function, theirs, os.getpid()), daemon=True)
             process.start()
@@ -84,8 +70,11 @@ def ordered_map(
                 working[pipe] = given
                 given += 1
 
-        def receive(timeout: float | None) -> None:
-            for ready in wait(list(working), timeout):
+        for pipe in pipes:
+            give(pipe)
+        shown = 0
+        while shown < len(chunks):
+            for ready in wait(list(working)):
                 assert isinstance(ready, Connection)
                 try:
                     answer = ready.recv()
@@ -95,23 +84,6 @@ def ordered_map(
                     raise answer
                 done[working.pop(ready)] = answer
                 give(ready)
-
-        for pipe in pipes:
-            give(pipe)
-        shown = 0
-        while shown < len(chunks):
-            if local is not None and given < len(chunks):
-                mine_index = given
-                given += 1
-                start, stop = chunks[mine_index]
-                computed: list[T] = []
-                for i in range(start, stop):
-                    computed.append(local(i))
-                    if working:
-                        receive(0)
-                done[mine_index] = computed
-            else:
-                receive(None)
             while shown in done:
                 yield from done.pop(shown)
                 shown += 1

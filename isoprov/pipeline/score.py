@@ -297,12 +297,7 @@ def _outcomes(files: list[tuple[Path, bool]], catalog: Catalog, strict: bool) ->
         # fork: workers inherit the imported modules and the job, nothing is re-imported
         # small chunks: when the files run out, a worker waits for the other's last chunk
         chunksize = max(1, len(files) // (workers * 32))
-
-        def here(index: int) -> FileOutcome:  # this process scores its share as the serial path does
-            path, explicit = files[index]
-            return score_file(path, explicit, catalog, strict)
-
-        yield from ordered_map(_score_index, len(files), workers, chunksize, local=here)
+        yield from ordered_map(_score_index, len(files), workers, chunksize)
     finally:
         _WORKER_JOB = None
         _TABLES.clear()

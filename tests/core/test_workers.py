@@ -52,31 +52,3 @@ def test_leaving_early_ends_every_worker() -> None:
 def test_fewer_items_than_workers() -> None:
     assert [v for v, _ in ordered_map(square_and_pid, 1, 4, 10)] == [0]
     assert list(ordered_map(square_and_pid, 0, 4, 10)) == []
-
-
-def test_this_process_takes_a_share_when_it_works_locally() -> None:
-    out = list(ordered_map(square_and_pid, 500, 2, 3, local=square_and_pid))
-    assert [v for v, _ in out] == [i * i for i in range(500)]
-    pids = {pid for _, pid in out}
-    assert os.getpid() in pids and len(pids) == 2  # one worker forked, this process the other
-    assert not any(process_alive(p) for p in pids - {os.getpid()})
-
-
-def test_local_work_alone_when_one_worker_is_asked() -> None:
-    out = list(ordered_map(square_and_pid, 50, 1, 3, local=square_and_pid))
-    assert out == [(i * i, os.getpid()) for i in range(50)]
-
-
-def test_an_error_in_local_work_ends_the_workers() -> None:
-    def here(i: int) -> tuple[int, int]:
-        if i >= 300:
-            raise ValueError("ba trăm")
-        return square_and_pid(i)
-
-    pids: set[int] = set()
-    with pytest.raises(ValueError, match="ba trăm"):
-        for _, pid in ordered_map(square_and_pid, 2_000, 2, 10, local=here):
-            pids.add(pid)
-    forked = pids - {os.getpid()}
-    assert forked  # the worker answered before this process failed
-    assert not any(process_alive(p) for p in forked)
