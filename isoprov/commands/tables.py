@@ -10,12 +10,37 @@ rich's look.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-
-from rich.cells import cell_len
 
 #: Above this many rows a table is laid out here, without rich's per-cell measurement.
 LARGE_TABLE = 500
+
+#: Characters whose width on a terminal is not one column: combining marks (zero), East Asian
+#: wide and fullwidth forms, emoji (two). Text without any (Vietnamese NFC text, numbers) is
+#: as wide as it is long; other text is measured by rich.
+_NOT_ONE_COLUMN = re.compile(
+    "[\u0300-\u036f\u1100-\u115f\u200b-\u200f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff"
+    "\ufe00-\ufe0f\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U0001f000-\U0001faff\U00020000-\U0003fffd]"
+)
+
+
+def _width(text: str) -> int:
+    if text.isascii() or _NOT_ONE_COLUMN.search(text) is None:
+        return len(text)
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+Cell = tuple[tuple[str, ...], tuple[int, ...]]  # a cell's lines and their widths
+
+
+def _cell(text: str) -> Cell:
+    if "\n" not in text:
+        return (text,), (_width(text),)
+    lines = tuple(text.split("\n"))
+    return lines, tuple(map(_width, lines))
 
 
 def box_table(
@@ -26,34 +51,36 @@ def box_table(
 ) -> str:
     """The table as text, one line per line of a cell (a cell may hold several lines);
     ``right``: which columns are aligned right (numbers); ``footer``: a total row after a rule."""
-    split_rows = [[cell.split("\n") for cell in row] for row in rows]
-    split_footer = [[cell] for cell in footer] if footer is not None else None
-    every = [*split_rows, *([split_footer] if split_footer is not None else [])]
-    widths = [
-        max(cell_len(header), *(cell_len(line) for row in every for line in row[k])) for k, header in enumerate(headers)
-    ]
+    head = [_cell(h) for h in headers]
+    body = [[_cell(c) for c in row] for row in rows]
+    foot = [_cell(c) for c in footer] if footer is not None else None
+    widths = [max(head[k][1]) for k in range(len(headers))]
+    for row in (*body, *([foot] if foot is not None else [])):
+        for k, (_, sizes) in enumerate(row):
+            widest = max(sizes)
+            if widest > widths[k]:
+                widths[k] = widest
+    columns = list(zip(widths, right, strict=True))
 
-    def pad(text: str, width: int, to_right: bool) -> str:
-        fill = " " * (width - cell_len(text))
-        return fill + text if to_right else text + fill
-
-    def lines(cells: Sequence[Sequence[str]], bar: str) -> list[str]:
-        height = max(len(cell) for cell in cells)
+    def lines(cells: Sequence[Cell], bar: str) -> list[str]:
+        height = max(len(texts) for texts, _ in cells)
         out = []
         for i in range(height):
-            padded = (
-                pad(cell[i] if i < len(cell) else "", w, r) for cell, w, r in zip(cells, widths, right, strict=True)
-            )
+            padded = []
+            for (texts, sizes), (width, to_right) in zip(cells, columns, strict=True):
+                text, size = (texts[i], sizes[i]) if i < len(texts) else ("", 0)
+                fill = " " * (width - size)
+                padded.append(fill + text if to_right else text + fill)
             out.append(f"{bar} " + f" {bar} ".join(padded) + f" {bar}")
         return out
 
     def rule(left: str, mid: str, end: str, fill: str) -> str:
         return left + mid.join(fill * (w + 2) for w in widths) + end
 
-    out = [rule("┏", "┳", "┓", "━"), *lines([[h] for h in headers], "┃"), rule("┡", "╇", "┩", "━")]
-    for row in split_rows:
+    out = [rule("┏", "┳", "┓", "━"), *lines(head, "┃"), rule("┡", "╇", "┩", "━")]
+    for row in body:
         out += lines(row, "│")
-    if split_footer is not None:
-        out += [rule("├", "┼", "┤", "─"), *lines(split_footer, "│")]
+    if foot is not None:
+        out += [rule("├", "┼", "┤", "─"), *lines(foot, "│")]
     out.append(rule("└", "┴", "┘", "─"))
     return "\n".join(out) + "\n"

@@ -36,9 +36,14 @@ def test_a_footer_comes_after_a_rule() -> None:
     assert lines[-3].startswith("├") and lines[-2] == "│ Tổng │ 1 │" and lines[-1].startswith("└")
 
 
-def test_wide_characters_take_two_columns() -> None:
-    lines = box_table(("Tên",), [("漢字",), ("ab",)], (False,)).splitlines()
-    assert lines[3] == "│ 漢字 │" and lines[4] == "│ ab   │"
+def test_wide_characters_take_two_columns_and_combining_marks_none() -> None:
+    lines = box_table(("Tên",), [("漢字",), ("ab",), ("Sở\u0301",)], (False,)).splitlines()
+    assert lines[3] == "│ 漢字 │" and lines[4] == "│ ab   │" and lines[5] == "│ Sở\u0301  │"
+
+
+def test_vietnamese_text_is_as_wide_as_it_is_long() -> None:
+    lines = box_table(("Tên", "Số"), [("Ủy ban nhân dân xã Tân Yên", "1.500")], (False, True)).splitlines()
+    assert lines[3] == "│ Ủy ban nhân dân xã Tân Yên │ 1.500 │"
 
 
 def _body(stdout: str) -> list[list[str]]:
