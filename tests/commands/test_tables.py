@@ -38,7 +38,7 @@ def test_a_footer_comes_after_a_rule() -> None:
 
 def test_wide_characters_take_two_columns_and_combining_marks_none() -> None:
     lines = box_table(("Tên",), [("漢字",), ("ab",), ("Sở\u0301",)], (False,)).splitlines()
-    assert lines[3] == "│ 漢字 │" and lines[4] == "│ ab   │" and lines[5] == "│ Sở\u0301  │"
+    assert lines[3] == "│ 漢字 │" and lines[4] == "│ ab   │" and lines[5] == "│ Sở\u0301   │"
 
 
 def test_vietnamese_text_is_as_wide_as_it_is_long() -> None:
