@@ -28,7 +28,7 @@ from isoprov.commands.common import (
     stdout,
     usage_error,
 )
-from isoprov.commands.tables import LARGE_TABLE, box_table
+from isoprov.commands.tables import show_table
 from isoprov.core.diagnostics import Diagnostic, ExitCode, Severity, has_errors
 from isoprov.core.jsonout import dumps
 from isoprov.core.vietnamese import format_number
@@ -292,17 +292,7 @@ def print_table(c: Comparison, detail: bool) -> None:
     for level, group in groupby(c.agencies, key=lambda a: a.level):
         title = f"{level_name(level)} — so sánh {old} và {new}"
         rows = [_table_cells(a, old) for a in group]
-        if len(rows) > LARGE_TABLE:
-            stdout.print(Text(title, style="italic"))
-            stdout.file.write(box_table(headers, rows, right))
-            stdout.file.flush()
-            continue
-        table = Table(title=Text(title), title_justify="left")
-        for header, to_right in zip(headers, right, strict=True):
-            table.add_column(header, justify="right" if to_right else "left")
-        for cells in rows:
-            table.add_row(*map(Text, cells))  # user text, never rich markup
-        stdout.print(table)
+        show_table(stdout, title, headers, right, rows)
     for title, results in (
         (f"Chỉ có ở {old} (không có ở {new}):", c.only_old),
         (f"Chỉ có ở {new} (không có ở {old}):", c.only_new),

@@ -28,7 +28,7 @@ from isoprov.commands.common import (
     stdout,
 )
 from isoprov.commands.common import signed_points as _signed
-from isoprov.commands.tables import LARGE_TABLE, box_table
+from isoprov.commands.tables import show_table
 from isoprov.core.diagnostics import ExitCode, InputError, Severity
 from isoprov.core.jsonout import dumps
 from isoprov.core.loading import gc_paused
@@ -341,17 +341,7 @@ def print_table(batch: Batch, detail: bool, catalog: Catalog | None = None) -> N
             )
             for r in group
         ]
-        if len(rows) > LARGE_TABLE:
-            stdout.print(Text(title, style="italic"))
-            stdout.file.write(box_table(_TABLE_HEADERS, rows, _TABLE_RIGHT))
-            stdout.file.flush()
-            continue
-        table = Table(title=Text(title), title_justify="left")
-        for header, right in zip(_TABLE_HEADERS, _TABLE_RIGHT, strict=True):
-            table.add_column(header, justify="right" if right else "left")
-        for cells in rows:
-            table.add_row(*map(Text, cells))  # user text, never rich markup: `[/]` in a name prints as written
-        stdout.print(table)
+        show_table(stdout, title, _TABLE_HEADERS, _TABLE_RIGHT, rows)
     if detail:
         for r in batch.results:
             print_detail(r, sets[r.criteria])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 #: Above this many rows a table is laid out here, without rich's per-cell measurement.
 LARGE_TABLE = 500
@@ -84,3 +85,24 @@ def box_table(
         out += [rule("├", "┼", "┤", "─"), *lines(foot, "│")]
     out.append(rule("└", "┴", "┘", "─"))
     return "\n".join(out) + "\n"
+
+
+def show_table(
+    console: Any, title: str, headers: Sequence[str], right: Sequence[bool], rows: Sequence[Sequence[str]]
+) -> None:
+    """A titled table of user text on ``console`` (a rich Console): rich's table up to
+    :data:`LARGE_TABLE` rows, :func:`box_table` above."""
+    from rich.table import Table
+    from rich.text import Text
+
+    if len(rows) > LARGE_TABLE:
+        console.print(Text(title, style="italic"))
+        console.file.write(box_table(headers, rows, right))
+        console.file.flush()
+        return
+    table = Table(title=Text(title), title_justify="left")
+    for header, to_right in zip(headers, right, strict=True):
+        table.add_column(header, justify="right" if to_right else "left")
+    for cells in rows:
+        table.add_row(*map(Text, cells))  # user text, never rich markup: `[/]` in a name prints as written
+    console.print(table)

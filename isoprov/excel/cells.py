@@ -249,18 +249,26 @@ def restyle(cell: Any, key: Hashable, change: Callable[[Any], object]) -> Any:
     once, through openpyxl's own setters, and every later cell gets the resulting style indices
     copied: the same file, written in time linear in the number of cells.
     """
+    _restyle_with(_RESTYLED.setdefault(cell.parent.parent, {}), cell, key, change)
+    return cell
+
+
+def _restyle_with(
+    memo: dict[tuple[tuple[int, ...], Hashable], tuple[int, ...]],
+    cell: Any,
+    key: Hashable,
+    change: Callable[[Any], object],
+) -> None:
+    """:func:`restyle` with the workbook's memo already at hand."""
     from openpyxl.styles.cell_style import StyleArray
 
-    memo = _RESTYLED.setdefault(cell.parent.parent, {})
-    style = cell._style  # None until a cell is first styled
-    at = (tuple(style) if style is not None else (), key)
+    at = (_style_of(cell), key)  # a cell's style is None until it is first styled
     after = memo.get(at)
     if after is None:
         change(cell)
         memo[at] = tuple(cell._style)
     else:
         cell._style = StyleArray(after)
-    return cell
 
 
 def merge_apart(ws: Any, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
@@ -458,21 +466,13 @@ class SheetWriter:
     def restyle_block(self, rows: range, columns: range, key: Hashable, change: Callable[[Any], object]) -> None:
         """:func:`restyle` every cell of ``rows`` × ``columns``, empty ones made (as iterating
         ``ws.iter_rows`` over them does)."""
-        from openpyxl.styles.cell_style import StyleArray
-
         cells, memo, make = self._cells, self._restyled, self._new_cell
         for row in rows:
             for column in columns:
                 cell = cells.get((row, column))
                 if cell is None:
                     cell = cells[row, column] = make(self.ws, row, column)
-                at = (_style_of(cell), key)
-                after = memo.get(at)
-                if after is None:
-                    change(cell)
-                    memo[at] = tuple(cell._style)
-                else:
-                    cell._style = StyleArray(after)
+                _restyle_with(memo, cell, key, change)
 
 
 #: Per workbook: (number format, quote prefix, look) → the style of a new cell written with them.
