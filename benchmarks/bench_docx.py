@@ -31,6 +31,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bytecode import compile_package
+
 COLUMNS = ("TT", "Nội dung", "Thực hiện", "Thời gian thực hiện")
 
 
@@ -129,6 +131,7 @@ def main() -> None:
     parser.add_argument("--job", choices=("isoprov", "floor"), help=argparse.SUPPRESS)
     parser.add_argument("--rows", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    compile_package()
     if args.job is not None:
         measure(args.job, args.rows, args.repeat)
         return

@@ -31,6 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_score import isoprov_command, write_criteria
+from bytecode import compile_package
 
 PLACEHOLDER = "CQ-PLACEHOLDER"
 
@@ -126,6 +127,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10,100,300,1000")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    compile_package()
     sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

@@ -35,6 +35,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bytecode import compile_package
+
 LEAVES_PER_GROUP = 10
 GROUPS = 6
 
@@ -257,6 +259,7 @@ def main() -> None:
         "--rules", action="store_true", help="also the 60-leaf set with every §3b rule against the plain one"
     )
     args = parser.parse_args()
+    compile_package()
     cpus = len(os.sched_getaffinity(0))
     print(f"CPUs: {cpus}; best of {args.repeat}; every command a fresh process")
     head = f"{'leaves':>6} {'files':>6} {'load s':>7} {'compose':>7} {'1 cpu s':>7} {'all s':>7}"

@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 from bench_score import write_assessments, write_criteria
+from bytecode import compile_package
 
 FLOOR = """
 import pickle, sys
@@ -85,6 +86,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10,100,1000")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    compile_package()
     isoprov = [sys.executable, "-m", "isoprov"]
     header = ("files", "cells", "floor", "score", "export", "ratio", "own ratio", "floor MB", "export MB")
     print(" ".join(f"{h:>9}" for h in header))
