@@ -444,8 +444,11 @@ class _Builder:
         shallow = len(path) < MAX_DEPTH  # a child's path is one longer, still within the limit
         out: list[Any] = []
         for i, item in enumerate(node.value):
-            if shallow and type(item) is yaml.ScalarNode:
+            kind = type(item)
+            if shallow and kind is yaml.ScalarNode:
                 out.append(self._inline(item, path, i))
+            elif shallow and (kind is yaml.MappingNode or kind is yaml.SequenceNode):
+                out.append(self._collection(item, (*path, i)))
             else:
                 out.append(self.build(item, (*path, i)))
         return out
@@ -476,15 +479,28 @@ class _Builder:
                 )
                 self.recoverable += 1
                 continue
-            if shallow and type(value_node) is yaml.ScalarNode:  # as `build` does, without the call
+            kind = type(value_node)
+            if shallow and kind is yaml.ScalarNode:  # as `build` does, without the call
                 self._budget -= 1
                 if self._budget < 0:
                     raise self._too_large(value_node)
                 value = _scalar_value(value_node)
                 out[key] = self._scalar(value_node, (*path, key)) if value is _REFUSED else value
+            elif shallow and (kind is yaml.MappingNode or kind is yaml.SequenceNode):
+                out[key] = self._collection(value_node, (*path, key))
             else:
                 out[key] = self.build(value_node, (*path, key))
         return out
+
+    def _collection(self, node: yaml.MappingNode | yaml.SequenceNode, path: PathKey) -> Any:
+        """A mapping or sequence child within the depth limit (``path`` no longer than
+        MAX_DEPTH), built as :meth:`build` would, without its checks of kind and depth."""
+        self._budget -= 1
+        if self._budget < 0:
+            raise self._too_large(node)
+        if isinstance(node, yaml.MappingNode):  # the exact class: `_collection` is only given those
+            return self._mapping(node, path)
+        return self._sequence(node, path)
 
     def _scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
         value = _scalar_value(node)
