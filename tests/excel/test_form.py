@@ -732,12 +732,16 @@ def test_an_xml_entity_bomb_inside_a_workbook_is_refused(cli: Cli, filled: Path,
         for info in src.infolist():
             data = src.read(info)
             if info.filename == "xl/worksheets/sheet1.xml":
-                head, _, rest = data.decode("utf-8").partition("?>")
-                data = f"{head}?><!DOCTYPE worksheet [{lol}]>{rest}".replace("<v>", "<v>&l9;", 1).encode()
+                text = data.decode("utf-8")
+                # the DTD goes before the root element: after the XML declaration if the part has one
+                declaration, _, rest = text.partition("?>") if text.startswith("<?xml") else ("", "", text)
+                head = f"{declaration}?>" if declaration else ""
+                data = f"{head}<!DOCTYPE worksheet [{lol}]>{rest}".replace("<v>", "<v>&l9;", 1).encode()
             dst.writestr(info, data)
     run = cli("score", bomb, "--criteria", CRITERIA)
     assert run.exit_code == 1
     assert "không đọc được tệp Excel" in run.stderr and "Traceback" not in run.stderr
+    assert "DTD" in run.stderr  # refused for its DTD, not for being malformed
 
 
 @pytest.mark.parametrize("text", ["Cấp tỉnh", "tỉnh", "TINH", " tinh", "tinh "])
