@@ -11,7 +11,6 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from rich.table import Table
 from rich.text import Text
 
 from isoprov.commands.common import csv_number as _num
@@ -352,6 +351,8 @@ def print_table(batch: Batch, detail: bool, catalog: Catalog | None = None) -> N
 
 
 def print_detail(r: Result, cs: CriteriaSet | None = None) -> None:
+    from rich.table import Table  # only for a detail table: not on the start-up of --format json
+
     table = Table(
         title=Text(f"Chi tiết: {r.agency_name} ({r.agency_code}) — {format_number(r.total, _places(cs))} điểm"),
         title_justify="left",
