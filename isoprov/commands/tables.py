@@ -12,22 +12,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 #: Above this many rows a table is laid out here, without rich's per-cell measurement.
 LARGE_TABLE = 500
 
-#: Characters whose width on a terminal is not one column: combining marks (zero), East Asian
-#: wide and fullwidth forms, emoji (two). Text without any (Vietnamese NFC text, numbers) is
-#: as wide as it is long; other text is measured by rich.
-_NOT_ONE_COLUMN = re.compile(
-    "[\u0300-\u036f\u1100-\u115f\u200b-\u200f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff"
-    "\ufe00-\ufe0f\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U0001f000-\U0001faff\U00020000-\U0003fffd]"
-)
+
+@cache
+def _not_one_column() -> re.Pattern[str]:
+    """Characters whose width on a terminal is not one column: combining marks (zero), East
+    Asian wide and fullwidth forms, emoji (two). Text without any (Vietnamese NFC text, numbers)
+    is as wide as it is long; other text is measured by rich. Compiled on first use (~4 ms):
+    not on the start-up of every command that prints."""
+    return re.compile(
+        "[\u0300-\u036f\u1100-\u115f\u200b-\u200f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff"
+        "\ufe00-\ufe0f\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U0001f000-\U0001faff\U00020000-\U0003fffd]"
+    )
 
 
 def _width(text: str) -> int:
-    if text.isascii() or _NOT_ONE_COLUMN.search(text) is None:
+    if text.isascii() or _not_one_column().search(text) is None:
         return len(text)
     from rich.cells import cell_len
 
