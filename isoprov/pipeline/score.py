@@ -36,7 +36,7 @@ from isoprov.scoring.assessment import (
 from isoprov.scoring.batch import Batch, Submission
 from isoprov.scoring.catalog import Catalog
 from isoprov.scoring.registry import Registry, agency_key, check_registry, match_submissions, missing_agencies
-from isoprov.scoring.rules import CriterionResult, GroupResult, Result, rank, score
+from isoprov.scoring.rules import DETAILS_AT, Result, criterion_from_tuple, rank, result_from_fields, score
 
 
 def looks_like_assessment(data: Any) -> bool:
@@ -108,60 +108,37 @@ def _outcome_from_fields(
     )
 
 
-# A result sent by a worker: its details without what every result of one criteria set shares
-# (id, title, group, kind and maximum of each leaf, in the set's order). That part, the set's
+# A result sent by a worker: its fields as :meth:`Result.plain_fields` gives them, the details
+# field by field (one tuple per field, a value per leaf: far fewer objects to pickle and
+# unpickle than a tuple per leaf), without what every result of one criteria set shares (id,
+# title, group, kind and maximum of each leaf, in the set's order). That part, the set's
 # "static table", goes once per worker and set, with the first result of the set the worker
 # sends; the parent unpickles a pool's results in the order they were sent, and keeps each
 # table (by worker and set) until the batch ends.
 _IN_WORKER = False
+_SHARED_FIELDS = 5  # id, title, group, kind, max: the same in every result of a set
 _SENT_TABLES: set[str] = set()  # in a worker: the sets whose table it has sent
 _TABLES: dict[tuple[int, str], tuple[tuple[Any, ...], ...]] = {}  # in the parent
 
 
 def _compact_result(result: Result) -> tuple[Any, ...]:
+    columns = tuple(zip(*result.details, strict=True))  # field by field
     table = None
     if result.criteria not in _SENT_TABLES:
         _SENT_TABLES.add(result.criteria)
-        table = tuple(d[:5] for d in result.details)
-    dynamic = tuple(d[5:] for d in result.details)
-    fields = (result.file, result.agency_code, result.agency_name, result.level, result.criteria, result.period)
-    return (
-        os.getpid(),
-        table,
-        *fields,
-        result.self_total,
-        result.total,
-        result.band,
-        tuple(map(tuple, result.groups)),
-        dynamic,
-        result.rank,
-        result.warnings,
-    )
+        table = columns[:_SHARED_FIELDS]
+    return (os.getpid(), table, result.plain_fields(columns[_SHARED_FIELDS:]))
 
 
 def _result_from_compact(compact: tuple[Any, ...]) -> Result:
-    pid, table, file, code, name, level, criteria, period, self_total, total, band, groups, dynamic, *rest = compact
-    rank, warnings = rest
+    pid, table, fields = compact
+    key = (pid, fields[4])  # the worker and the criteria set
     if table is not None:
-        _TABLES[(pid, criteria)] = table
+        _TABLES[key] = table
     else:
-        table = _TABLES[(pid, criteria)]
-    details = tuple(map(CriterionResult._make, map(tuple.__add__, table, dynamic)))
-    return Result(
-        file,
-        code,
-        name,
-        level,
-        criteria,
-        period,
-        self_total,
-        total,
-        band,
-        tuple(map(GroupResult._make, groups)),
-        details,
-        rank,
-        warnings,
-    )
+        table = _TABLES[key]
+    details = zip(*table, *fields[DETAILS_AT], strict=True)  # leaf by leaf again
+    return result_from_fields(fields, tuple(map(criterion_from_tuple, details)))
 
 
 def score_paths(

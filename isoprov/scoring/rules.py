@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import partial
 from typing import Any, NamedTuple
 
 from isoprov.core.rounding import round_exact
@@ -117,48 +118,50 @@ class Result:
     def __reduce__(self) -> tuple[Callable[..., Result], tuple[Any, ...]]:
         # Speed: results cross process boundaries in large batches, and plain tuples pickle and
         # unpickle several times faster than named tuples and a dataclass's state.
+        return (_result_from_tuples, self.plain_fields(tuple(map(tuple, self.details))))
+
+    def plain_fields(self, details: Any) -> tuple[Any, ...]:
+        """Every field in order as plain values (tuples, integer pairs for fractions), with
+        ``details`` in the place of the details: how a result travels between processes
+        (:func:`result_from_fields` puts it back together)."""
         return (
-            _result_from_tuples,
-            (
-                self.file,
-                self.agency_code,
-                self.agency_name,
-                self.level,
-                self.criteria,
-                self.period,
-                self.self_total,
-                self.total,
-                self.band,
-                tuple(map(tuple, self.groups)),
-                tuple(map(tuple, self.details)),
-                self.rank,
-                self.warnings,
-                self.band_missed,
-                None if self.exact_total is None else self.exact_total.as_integer_ratio(),
-                tuple(_pair(k) for k in self.tie_keys),
-            ),
+            self.file,
+            self.agency_code,
+            self.agency_name,
+            self.level,
+            self.criteria,
+            self.period,
+            self.self_total,
+            self.total,
+            self.band,
+            tuple(map(tuple, self.groups)),
+            details,
+            self.rank,
+            self.warnings,
+            self.band_missed,
+            None if self.exact_total is None else self.exact_total.as_integer_ratio(),
+            tuple(_pair(k) for k in self.tie_keys),
         )
 
 
-def _result_from_tuples(
-    file: str,
-    agency_code: str,
-    agency_name: str,
-    level: str,
-    criteria: str,
-    period: str,
-    self_total: Decimal,
-    total: Decimal,
-    band: str | None,
-    groups: tuple[tuple[Any, ...], ...],
-    details: tuple[tuple[Any, ...], ...],
-    rank: int | None,
-    warnings: tuple[str, ...],
-    band_missed: tuple[MissedBand, ...] = (),
-    exact_total: tuple[int, int] | None = None,
-    tie_keys: tuple[Exact | tuple[int, int], ...] = (),
-) -> Result:
+#: A :class:`CriterionResult` from a plain tuple of its fields, without a Python call per leaf.
+criterion_from_tuple: Callable[[tuple[Any, ...]], CriterionResult] = partial(tuple.__new__, CriterionResult)
+
+
+def _result_from_tuples(*fields: Any) -> Result:
     """A :class:`Result` from what its ``__reduce__`` gave."""
+    return result_from_fields(fields, tuple(map(criterion_from_tuple, fields[DETAILS_AT])))
+
+
+#: Where the details stand in :meth:`Result.plain_fields`.
+DETAILS_AT = 10
+
+
+def result_from_fields(fields: Sequence[Any], details: tuple[CriterionResult, ...]) -> Result:
+    """A :class:`Result` from :meth:`Result.plain_fields` and its details (the value in the
+    details' place is not read)."""
+    (file, agency_code, agency_name, level, criteria, period, self_total, total, band, groups, _,
+     rank, warnings, band_missed, exact_total, tie_keys) = fields  # fmt: skip
     return Result(
         file,
         agency_code,
@@ -170,7 +173,7 @@ def _result_from_tuples(
         total,
         band,
         tuple(map(GroupResult._make, groups)),
-        tuple(map(CriterionResult._make, details)),
+        details,
         rank,
         warnings,
         band_missed,
