@@ -8,7 +8,9 @@ two outputs must be the same text: results, ranks, bands, the problems of invali
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +18,9 @@ import pytest
 import isoprov.pipeline.score as pipeline
 from isoprov.core.workers import can_fork
 from isoprov.core.workers import ordered_map as real_ordered_map
-from tests import ROOT
+from tests import DATA, ROOT
 from tests.conftest import Run
+from tests.excel.test_form import CRITERIA, ROW, edit, fill_form, make_form
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="workers are forked")
 
@@ -62,3 +65,24 @@ def test_workers_report_what_one_process_reports(
     assert used and set(used) == {2}  # the second run went through the workers
     assert (parallel.exit_code, parallel.stdout, parallel.stderr) == (alone.exit_code, alone.stdout, alone.stderr)
     assert alone.stdout.strip()
+
+
+def test_filled_forms_on_workers_as_in_one_process(
+    cli: Callable[..., Run], tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """Filled forms (one with a score out of range) beside a YAML assessment."""
+    form = make_form(cli, tmp_path / "bieu-mau.xlsx")
+    folder = tmp_path / "nop"
+    folder.mkdir()
+    fill_form(form, DATA / "assessment" / "valid-skhcn.yaml", folder / "skhcn.xlsx")
+    bad = fill_form(form, DATA / "assessment" / "valid-snv.yaml", tmp_path / "snv.xlsx")
+    edit(bad, folder / "snv.xlsx", **{f"E{ROW['1.1']}": 99})
+    shutil.copy(DATA / "assessment" / "valid-stc.yaml", folder / "stc.yaml")
+    args = ["score", folder, "--criteria", CRITERIA, "--format", "json"]
+    alone = cli(*args)
+    used = request.getfixturevalue("workers")
+    parallel = cli(*args)
+    assert used == [2]
+    assert (parallel.exit_code, parallel.stdout, parallel.stderr) == (alone.exit_code, alone.stdout, alone.stderr)
+    report = alone.json()
+    assert len(report["results"]) == 2 and any("99" in e["message"] for e in report["errors"])
