@@ -34,6 +34,18 @@ def test_plain_decimal_round_trips(value: Decimal) -> None:
     assert Decimal(text) == value
 
 
+@given(
+    st.lists(st.decimals(allow_nan=False, allow_infinity=False, places=3, min_value=-1000, max_value=1000), max_size=8),
+    st.integers(min_value=0, max_value=3),
+)
+def test_json_writes_equal_decimals_alike_however_written(values: list[Decimal], zeros: int) -> None:
+    """Each number as plain_decimal writes it, also when an equal one written otherwise (``2.50``
+    after ``2.5``, ``-0`` after ``0``) came first: the text of a value is remembered."""
+    padded = [Decimal(f"{v:f}" + ("0" * zeros if "." in f"{v:f}" else "")) for v in values]
+    for batch in (values, padded, [-v for v in values]):
+        assert json.loads(dumps(batch), parse_float=str, parse_int=str) == [plain_decimal(v) for v in batch]
+
+
 def test_json_refuses_floats_and_other_objects() -> None:
     with pytest.raises(TypeError):
         dumps({"x": object()})
