@@ -7,8 +7,12 @@ import time
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from isoprov.core.diagnostics import InputError
 from isoprov.core.loading import decode_text, load_yaml, parse_yaml
@@ -226,3 +230,63 @@ def test_an_office_file_is_not_called_a_bad_encoding(raw: bytes, said: str) -> N
 
 def decode_and_parse(raw: bytes) -> object:
     return parse_yaml(decode_text(raw, "t.yaml"), "t.yaml")
+
+
+# ---- the fast paths against a plain reference -------------------------------------------------
+
+#: Plain scalars whose YAML 1.1 kind turns on their text: numbers of every form, booleans, null,
+#: timestamps, leading zeros, and text that merely looks like one of them.
+_TRICKY = [
+    "0", "08", "-01", "+1", "1.5", "-.5", "1e3", "1E-2", "1_0", "0x1A", "0o7", "1:30", ".inf", "-.INF", ".nan",
+    "yes", "No", "ON", "off", "y", "n", "true", "False", "~", "null", "Null", "2020-01-05", "2020-1-5 10:30",
+    "1.", "+.5e2", "abc", "Đạt", "điểm", "1.1", "2.10", "3.1.2", "tRUE", "nULL", "yEs", "oFF", "NuLL", ".Inf",
+]  # fmt: skip
+
+
+def _reference_data(node: Any) -> Any:
+    """The data as the builder should make it, from nodes composed with PyYAML's own resolver,
+    by a plain recursion (no tag cache, no inline conversion)."""
+    from isoprov.core import loading
+
+    if isinstance(node, yaml.ScalarNode):
+        return loading._scalar_value(node)
+    if isinstance(node, yaml.SequenceNode):
+        return [_reference_data(item) for item in node.value]
+    return {unicodedata.normalize("NFC", k.value): _reference_data(v) for k, v in node.value}
+
+
+def _scalar_text(draw: Any) -> str:
+    text = draw(st.sampled_from(_TRICKY) | st.from_regex(r"[A-Za-z0-9.+_]{1,6}", fullmatch=True))
+    style = draw(st.sampled_from(["plain", "plain", "single", "double"]))
+    return text if style == "plain" else ("'" + text + "'" if style == "single" else '"' + text + '"')
+
+
+@st.composite
+def _flow_documents(draw: Any, depth: int = 0) -> str:
+    if depth >= 3 or draw(st.integers(0, 3)) == 0:
+        return _scalar_text(draw)
+    if draw(st.booleans()):
+        items = draw(st.lists(_flow_documents(depth + 1), max_size=4))
+        return "[" + ", ".join(items) + "]"
+    keys = draw(st.lists(st.sampled_from(_TRICKY), max_size=4, unique=True))
+    values = [draw(_flow_documents(depth + 1)) for _ in keys]
+    return "{" + ", ".join(f"'{k}': {v}" for k, v in zip(keys, values, strict=True)) + "}"
+
+
+@given(_flow_documents())
+def test_the_loader_builds_what_a_plain_reading_of_the_yaml_gives(text: str) -> None:
+    """The tag cache of the loader and the builder's inline scalars give the same data as
+    PyYAML's resolver and a plain recursion, for every kind of plain and quoted scalar."""
+    document = f"root: {text}\n"
+    expected = _typed(_reference_data(yaml.compose(document, Loader=yaml.CSafeLoader)))
+    assert _typed(parse_yaml(document, "t.yaml").data) == expected
+    assert _typed(parse_yaml(document, "t.yaml").data) == expected  # and again, from the filled caches
+
+
+def _typed(data: Any) -> Any:
+    """``data`` with each scalar's type beside it (``True == Decimal(1)`` in Python)."""
+    if isinstance(data, dict):
+        return {k: _typed(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_typed(v) for v in data]
+    return (type(data).__name__, str(data))
