@@ -105,21 +105,25 @@ def open_form_workbook(path: Path, file: str, wanted: tuple[str, ...]) -> Workbo
                     )
                 ]
             )
-        from isoprov.excel.xlsx_read import read_workbook
+        from isoprov.excel.xlsx_read import DamagedPart, UnsafePart, read_workbook
 
         try:
             # the values a full load with data_only gives (a formula's saved result, or None),
             # and the formulas apart
             return read_workbook(archive, wanted)
-        except Exception as exc:  # a damaged package fails in many ways
+        except UnsafePart as exc:
             raise InputError(
-                [
-                    Diagnostic(
-                        file,
-                        f"không đọc được tệp Excel ({type(exc).__name__}: {exc}); hãy mở bằng Excel và lưu "
-                        "lại dạng .xlsx",
-                    )
-                ]
+                [Diagnostic(file, f"tệp Excel bị từ chối: {exc}; hãy đề nghị gửi lại tệp khác")]
+            ) from None
+        except DamagedPart as exc:
+            if exc.cause is None:
+                problem = f"thiếu phần `{exc.part}` (trang tính có tên trong tệp nhưng dữ liệu của nó bị mất)"
+            else:
+                problem = (
+                    f"phần `{exc.part}` không đọc được (chi tiết kỹ thuật: {type(exc.cause).__name__}: {exc.cause})"
+                )
+            raise InputError(
+                [Diagnostic(file, f"tệp Excel bị hỏng: {problem}; hãy mở bằng Excel và lưu lại dạng .xlsx")]
             ) from None
 
 

@@ -32,6 +32,8 @@ import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
@@ -111,6 +113,28 @@ _MAC_EPOCH = dt.datetime(1904, 1, 1)
 
 class UnsafePart(ValueError):
     """A part of the package declares a DTD (``<!DOCTYPE …>``), which no spreadsheet writes."""
+
+
+class DamagedPart(ValueError):
+    """A part of the package that is missing or cannot be read: ``part`` names it, ``cause``
+    is what reading it raised (None: the part is missing)."""
+
+    def __init__(self, part: str, cause: BaseException | None = None) -> None:
+        super().__init__(part, cause)
+        self.part = part
+        self.cause = cause
+
+
+@contextmanager
+def _reading(part: str) -> Iterator[None]:
+    """Anything reading ``part`` raises (a damaged package fails in many ways) as a
+    :class:`DamagedPart` naming it; a refused DTD stays what it is."""
+    try:
+        yield
+    except (UnsafePart, DamagedPart):
+        raise
+    except Exception as exc:
+        raise DamagedPart(part, exc) from exc
 
 
 # ---- number formats -------------------------------------------------------------------------
@@ -343,6 +367,8 @@ class _Package:
     mac_epoch: bool = False
     #: (name, part path, chart sheet) of each sheet, in the workbook's order.
     sheets: list[tuple[str, str, bool]] = field(default_factory=list)
+    #: Sheets the workbook lists whose part is not in the package: name → part path.
+    missing: dict[str, str] = field(default_factory=dict)
 
     def read_manifest(self) -> None:
         overrides: list[tuple[str, str]] = []
@@ -391,6 +417,8 @@ class _Package:
             kind, target = rels[rel_id]
             if target in self.names:
                 self.sheets.append((title, target, "chartsheet" in kind))
+            else:
+                self.missing[title] = target
 
     def read_strings(self) -> list[str]:
         if self.strings_part is None:
@@ -430,10 +458,14 @@ def read_workbook(archive: zipfile.ZipFile, wanted: tuple[str, ...]) -> Workbook
     """The workbook's sheet names and the cells of the ``wanted`` sheets it has (a chart sheet
     has none). Raises on a part that is missing, damaged or declares a DTD."""
     package = _Package(archive, set(archive.namelist()))
-    package.read_manifest()
-    strings = package.read_strings()
-    package.read_workbook()
-    styles = package.read_styles()
+    with _reading(_CONTENT_TYPES):
+        package.read_manifest()
+    with _reading(package.strings_part or "xl/sharedStrings.xml"):
+        strings = package.read_strings()
+    with _reading(package.workbook_part):
+        package.read_workbook()
+    with _reading(_STYLES):
+        styles = package.read_styles()
     names = [title for title, _, _ in package.sheets]
     sheets: dict[str, Sheet] = {}
     for want in wanted:
@@ -441,10 +473,14 @@ def read_workbook(archive: zipfile.ZipFile, wanted: tuple[str, ...]) -> Workbook
             continue
         found = next(((part, chart) for title, part, chart in package.sheets if title == want), None)
         if found is None:
+            missing = package.missing.get(want)
+            if missing is not None:  # listed in the workbook, its cells lost (openpyxl skips it)
+                raise DamagedPart(missing)
             continue
         part, chart = found
         reader = _SheetReader(strings, styles, package.mac_epoch)
-        sheets[want] = Sheet() if chart else reader.read(archive, part)
+        with _reading(part):
+            sheets[want] = Sheet() if chart else reader.read(archive, part)
     return Workbook(names, sheets)
 
 

@@ -508,6 +508,14 @@ def _rewritten(source: Path, target: Path, part: str, change: Any) -> Path:
     return target
 
 
+def _without(source: Path, target: Path, part: str) -> Path:
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as dst:
+        for info in src.infolist():
+            if info.filename != part:
+                dst.writestr(info, src.read(info))
+    return target
+
+
 def _with_doctype(declaration: str) -> Any:
     def change(data: bytes) -> bytes:
         text = data.decode("utf-8")
@@ -551,8 +559,8 @@ def test_a_part_declaring_a_dtd_is_refused(filled_form: Path, tmp_path: Path, pa
     with pytest.raises(InputError) as caught:
         open_form_workbook(path, "dtd.xlsx", (FORM_SHEET, META_SHEET))
     (problem,) = caught.value.diagnostics
-    assert problem.message.startswith("không đọc được tệp Excel (UnsafePart: phần ")
-    assert "DTD" in problem.message and "hãy mở bằng Excel và lưu lại dạng .xlsx" in problem.message
+    assert problem.message.startswith("tệp Excel bị từ chối: phần ")
+    assert "DTD" in problem.message and problem.message.endswith("tệp có thể độc hại; hãy đề nghị gửi lại tệp khác")
 
 
 def test_a_dtd_in_shared_strings_and_in_utf16_is_refused(tmp_path: Path) -> None:
@@ -570,7 +578,7 @@ def test_a_dtd_in_shared_strings_and_in_utf16_is_refused(tmp_path: Path) -> None
         ),
     )
     for bad in (refused, utf16):
-        with pytest.raises(InputError, match=r"UnsafePart: phần xl/.* có khai báo DTD"):
+        with pytest.raises(InputError, match=r"bị từ chối: phần xl/.* có khai báo DTD"):
             open_form_workbook(bad, bad.name, ("A",))
 
 
@@ -589,7 +597,7 @@ def test_an_entity_bomb_is_refused_at_once(filled_form: Path, tmp_path: Path) ->
     ]
     started = time.perf_counter()
     for bomb in bombs:
-        with pytest.raises(InputError, match="không đọc được tệp Excel"):
+        with pytest.raises(InputError, match=r"tệp Excel bị từ chối: phần xl/worksheets/sheet1\.xml có khai báo DTD"):
             open_form_workbook(bomb, bomb.name, (FORM_SHEET,))
     assert time.perf_counter() - started < 1
 
@@ -604,13 +612,25 @@ def test_damaged_packages_are_refused_with_the_usual_messages(filled_form: Path,
     (tmp_path / "not.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
     assert refused(tmp_path / "not.xlsx").startswith("tệp không phải tệp Excel .xlsx hợp lệ")
     broken_xml = _rewritten(filled_form, tmp_path / "xml.xlsx", "xl/worksheets/sheet1.xml", lambda d: d[:-20])
-    assert refused(broken_xml).startswith("không đọc được tệp Excel (XMLSyntaxError: ")
+    assert refused(broken_xml).startswith(
+        "tệp Excel bị hỏng: phần `xl/worksheets/sheet1.xml` không đọc được (chi tiết kỹ thuật: XMLSyntaxError: "
+    )
     no_workbook = _rewritten(filled_form, tmp_path / "nowb.xlsx", "xl/workbook.xml", lambda d: b"")
-    assert refused(no_workbook).startswith("không đọc được tệp Excel (")
+    assert refused(no_workbook).startswith("tệp Excel bị hỏng: phần `xl/workbook.xml` không đọc được (")
     bad_string = package(tmp_path / "ss.xlsx", {"A": _one_cell('<c r="A1" t="s"><v>7</v></c>')})
-    assert refused(bad_string, ("A",)).startswith("không đọc được tệp Excel (IndexError: ")
+    assert refused(bad_string, ("A",)).startswith(
+        "tệp Excel bị hỏng: phần `xl/worksheets/sheet1.xml` không đọc được (chi tiết kỹ thuật: IndexError: "
+    )
     bad_reference = package(tmp_path / "ref.xlsx", {"A": _one_cell('<c r="$B$1"><v>2</v></c>')})
-    assert refused(bad_reference, ("A",)).startswith("không đọc được tệp Excel (ValueError: ")
+    assert refused(bad_reference, ("A",)).startswith(
+        "tệp Excel bị hỏng: phần `xl/worksheets/sheet1.xml` không đọc được (chi tiết kỹ thuật: ValueError: "
+    )
+    lost_sheet = _without(filled_form, tmp_path / "lost.xlsx", "xl/worksheets/sheet1.xml")
+    assert refused(lost_sheet) == (
+        "tệp Excel bị hỏng: thiếu phần `xl/worksheets/sheet1.xml` (trang tính có tên trong tệp nhưng dữ liệu "
+        "của nó bị mất); hãy mở bằng Excel và lưu lại dạng .xlsx"
+    )
+    assert all(m.endswith("hãy mở bằng Excel và lưu lại dạng .xlsx") for m in map(refused, (broken_xml, no_workbook)))
     big = tmp_path / "big.xlsx"
     with zipfile.ZipFile(big, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/big.bin", b"\0" * (65 * 1024 * 1024))
