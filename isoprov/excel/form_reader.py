@@ -73,6 +73,12 @@ class FormDocument(YamlDocument):
         )
 
 
+def _sheets_shown(names: list[str], *, other: bool = False) -> str:
+    if not names:
+        return "tệp không có trang tính nào khác" if other else "tệp không có trang tính nào"
+    return "các trang có: " + ", ".join(f"«{n}»" for n in names)
+
+
 #: The first criterion id a message names (`2.1`).
 _NAMED_ID = re.compile(r"`([^`]+)`")
 
@@ -86,24 +92,23 @@ def read_assessment_form(path: Path, catalog: Catalog | None = None) -> tuple[As
     file = str(path)
     wb = open_form_workbook(path, file, (FORM_SHEET, META_SHEET))
     if FORM_SHEET not in wb.sheetnames and META_SHEET not in wb.sheetnames:
-        shown = ", ".join(f"«{n}»" for n in wb.sheetnames)
         raise NotAFormError(
             [
                 Diagnostic(
                     file,
                     f"tệp Excel này không phải biểu mẫu tự đánh giá do `isoprov form` tạo "
-                    f"(không có trang «{FORM_SHEET}»; các trang có: {shown})",
+                    f"(không có trang «{FORM_SHEET}»; {_sheets_shown(wb.sheetnames)})",
                 )
             ]
         )
     if FORM_SHEET not in wb.sheetnames:
-        shown = ", ".join(f"«{n}»" for n in wb.sheetnames if n != META_SHEET)
+        shown = _sheets_shown([n for n in wb.sheetnames if n != META_SHEET], other=True)
         raise InputError(
             [
                 Diagnostic(
                     file,
                     f"không có trang tính «{FORM_SHEET}» của biểu mẫu tự đánh giá "
-                    f"(các trang có: {shown}); hãy dùng biểu mẫu do `isoprov form` tạo",
+                    f"({shown}); hãy dùng biểu mẫu do `isoprov form` tạo",
                 )
             ]
         )

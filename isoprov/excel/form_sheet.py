@@ -112,9 +112,7 @@ def open_form_workbook(path: Path, file: str, wanted: tuple[str, ...]) -> Workbo
             # and the formulas apart
             return read_workbook(archive, wanted)
         except UnsafePart as exc:
-            raise InputError(
-                [Diagnostic(file, f"tệp Excel bị từ chối: {exc}; hãy đề nghị gửi lại tệp khác")]
-            ) from None
+            raise InputError([Diagnostic(file, f"tệp Excel bị từ chối: {exc}; hãy đề nghị gửi lại tệp khác")]) from None
         except DamagedPart as exc:
             if exc.cause is None:
                 problem = f"thiếu phần `{exc.part}` (trang tính có tên trong tệp nhưng dữ liệu của nó bị mất)"

@@ -675,6 +675,20 @@ def test_a_workbook_that_is_not_a_form_is_refused(cli: Cli, tmp_path: Path) -> N
     assert run.exit_code == 1 and "isoprov form" in run.stderr
 
 
+def test_a_form_without_its_sheet_lists_what_it_has(cli: Cli, filled: Path, tmp_path: Path) -> None:
+    wb = load_workbook(filled)
+    wb[FORM_SHEET].title = "Trang 1"
+    wb.save(tmp_path / "doi-ten.xlsx")
+    del wb["Trang 1"]
+    wb[META_SHEET].sheet_state = "visible"  # Excel keeps one sheet visible
+    wb.save(tmp_path / "xoa.xlsx")
+    renamed = cli("score", tmp_path / "doi-ten.xlsx", "--criteria", CRITERIA)
+    assert f"không có trang tính «{FORM_SHEET}» của biểu mẫu tự đánh giá (các trang có: «Trang 1»)" in renamed.stderr
+    removed = cli("score", tmp_path / "xoa.xlsx", "--criteria", CRITERIA)
+    assert "(tệp không có trang tính nào khác); hãy dùng biểu mẫu do `isoprov form` tạo" in removed.stderr
+    assert renamed.exit_code == removed.exit_code == 1
+
+
 def test_a_damaged_file_is_refused(cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
     run = cli("score", tmp_path / "broken.xlsx", "--criteria", CRITERIA)
