@@ -26,7 +26,7 @@ from isoprov.core.diagnostics import Diagnostic, ExitCode, InputError
 from isoprov.core.jsonout import dumps
 from isoprov.core.kinds import KIND_NAMES, detect_kind
 from isoprov.core.loading import load_yaml
-from isoprov.inspection.actions import ActionRow, input_files, register
+from isoprov.inspection.actions import NO_MINUTES, ActionRow, input_files, register
 from isoprov.inspection.checks import CheckResult, check_set
 from isoprov.inspection.load import YAML_SUFFIXES, load_set
 from isoprov.inspection.model import STATUS_LABELS, Inspection, load_inspection
@@ -171,10 +171,11 @@ def run_actions(paths: list[Path], today: str | None, output_format: str, xlsx: 
                 {
                     "today": day.isoformat(),
                     "actions": [r.as_json() for r in rows],
-                    "errors": [d.as_json() for d in errors],
+                    "errors": [d.as_json() for d in errors if d.is_error],
                 }
             )
         )
+        print_diagnostics(d for d in errors if not d.is_error)  # a warning is not an entry of `errors`
     elif output_format == "csv":
         emit(actions_csv(rows))
         print_diagnostics(errors)
@@ -182,9 +183,12 @@ def run_actions(paths: list[Path], today: str | None, output_format: str, xlsx: 
         print_actions(rows, day)
         print_diagnostics(errors)
     kept = False
+    failed = any(d.is_error for d in errors)
     if xlsx is not None:
-        # as `score --xlsx`: a run where no minutes could be read keeps the existing register
-        if rows or not errors or not xlsx.exists():
+        # as `score --xlsx`: a run where no minutes could be read (or none was found: a wrong
+        # folder) keeps the existing register
+        nothing_read = failed or any(d.code == NO_MINUTES for d in errors)
+        if rows or not nothing_read or not xlsx.exists():
             from isoprov.excel.actions_export import write_actions_export
 
             write_actions_export(rows, xlsx, day, STATUS_LABELS)
@@ -195,7 +199,7 @@ def run_actions(paths: list[Path], today: str | None, output_format: str, xlsx: 
     overdue = [r for r in rows if r.overdue]
     if overdue and output_format == "table":
         stderr.print(f"{len(overdue)} hành động khắc phục quá hạn.", style="bold red", markup=False)
-    return int(ExitCode.INVALID if errors or overdue or kept else ExitCode.OK)
+    return int(ExitCode.INVALID if failed or overdue or kept else ExitCode.OK)
 
 
 def print_actions(rows: list[ActionRow], day: dt.date) -> None:

@@ -152,7 +152,19 @@ def register(paths: Iterable[Path], today: dt.date) -> tuple[list[ActionRow], li
         # an action naming no finding would vanish from the register: say so (as `inspect check`)
         diagnostics += [d for d in minutes_findings(loaded) if d.severity is Severity.ERROR]
         rows += rows_of(loaded, names_cache[inspection_path], today)
+    if not expanded and not diagnostics:  # a wrong or empty folder: say so, not an empty register
+        diagnostics += [
+            Diagnostic(str(path), NO_MINUTES_MESSAGE, severity=Severity.WARNING, code=NO_MINUTES) for path in given
+        ]
     return rows, diagnostics
+
+
+#: The warning of a run that found no minutes at all (its code lets the command keep an old register).
+NO_MINUTES = "no-minutes"
+NO_MINUTES_MESSAGE = (
+    "không có biên bản kiểm tra nào ở đây (tệp YAML có `findings`, `signed`; hoặc kế hoạch kiểm tra "
+    "có thư mục `bien-ban/` bên cạnh)"
+)
 
 
 def _names(inspection_path: Path, loaded: LoadedMinutes) -> tuple[dict[str, str], list[Diagnostic]]:

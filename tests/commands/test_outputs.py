@@ -135,6 +135,25 @@ def test_inspect_actions_with_nothing_valid_keeps_the_old_register(cli: Callable
     assert out.read_bytes() == b"old"
 
 
+def test_inspect_actions_on_a_folder_without_minutes_keeps_the_old_register(
+    cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    """A wrong folder (one without minutes) is said, and does not empty the register kept from a
+    run on the right one."""
+    out = tmp_path / "khac-phuc.xlsx"
+    right = ROOT / "examples" / "binh-phuoc-2021"
+    assert cli("inspect", "actions", right, "--today", "2022-03-01", "--xlsx", out).exit_code == 1  # overdue
+    before = out.read_bytes()
+    for wrong in (ROOT / "examples" / "bac-giang-2020", tmp_path / "trong"):
+        wrong.mkdir(exist_ok=True)
+        run = cli("inspect", "actions", wrong, "--today", "2022-03-01", "--xlsx", out)
+        assert run.exit_code == 1 and "tệp cũ được giữ nguyên" in run.stderr
+        assert f"{wrong}: cảnh báo (no-minutes): không có biên bản kiểm tra nào ở đây" in run.stderr
+        assert out.read_bytes() == before
+    listed = cli("inspect", "actions", tmp_path / "trong", "--format", "json")
+    assert listed.exit_code == 0 and listed.json()["errors"] == [] and "không có biên bản" in listed.stderr
+
+
 def test_a_blank_form_beside_the_submissions_is_passed_over_with_a_word(
     cli: Callable[..., Run], tmp_path: Path
 ) -> None:
