@@ -48,6 +48,7 @@ def run_check(files: list[Path], output_format: str, xlsx: Path | None, norms: l
     errors: list[Diagnostic] = []
     reports: list[BudgetReport] = []
     errors.extend(found.problems)
+    empty = found.empty_folders(files, "dự toán (.yaml, .yml)")
     for path, explicit in found.files:
         checked = check_file(path, lookup.for_budget(path), explicit=explicit)
         errors.extend(checked.problems)
@@ -61,7 +62,7 @@ def run_check(files: list[Path], output_format: str, xlsx: Path | None, norms: l
             print_report(report)
         if not reports and not errors:
             stdout.print("Không có dự toán nào để kiểm tra.")
-    print_diagnostics(errors)
+    print_diagnostics([*empty, *errors])  # a warning is not an entry of `errors`
     failed = bool(errors) or any(not r.ok for r in reports)
     if xlsx is not None and not write_xlsx(reports, xlsx):
         failed = True

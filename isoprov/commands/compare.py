@@ -32,7 +32,7 @@ from isoprov.commands.tables import show_table
 from isoprov.core.diagnostics import Diagnostic, ExitCode, Severity, has_errors
 from isoprov.core.jsonout import dumps
 from isoprov.core.vietnamese import format_number
-from isoprov.pipeline.score import assessment_files, score_found
+from isoprov.pipeline.score import ASSESSMENTS_WANTED, assessment_files, score_found
 from isoprov.scoring.catalog import Catalog
 from isoprov.scoring.compare import AgencyChange, Comparison, SelfTeam, compare_results, self_team_gaps
 from isoprov.scoring.criteria import level_name
@@ -75,9 +75,9 @@ def run(
         )
     sides = [assessment_files(paths)] if self_team else [assessment_files([paths[0]]), assessment_files([paths[1]])]
     empty = [
-        Diagnostic(str(path), "không có bản tự đánh giá nào (.yaml, .xlsx) ở đây", severity=Severity.WARNING)
+        warning
         for path, side in zip(paths, sides, strict=False)
-        if not side.files and not side.problems
+        for warning in side.empty_folders([path], ASSESSMENTS_WANTED)
     ]
     refuse_overwriting_inputs([("--xlsx", xlsx), ("--html", html)], [*(p for f in sides for p in f.paths), *criteria])
     catalog = Catalog.default(criteria)

@@ -32,7 +32,7 @@ from isoprov.core.diagnostics import ExitCode, InputError, Severity
 from isoprov.core.jsonout import dumps
 from isoprov.core.loading import gc_paused
 from isoprov.core.vietnamese import format_number
-from isoprov.pipeline.score import assessment_files, score_found
+from isoprov.pipeline.score import ASSESSMENTS_WANTED, assessment_files, score_found
 from isoprov.scoring.batch import Batch
 from isoprov.scoring.catalog import Catalog
 from isoprov.scoring.criteria import CriteriaSet, Criterion, level_name
@@ -72,6 +72,7 @@ def run(
         except InputError as exc:
             early.extend(exc.diagnostics)
     found = assessment_files(paths)
+    early.extend(found.empty_folders(paths, ASSESSMENTS_WANTED))
     refuse_overwriting_inputs(
         [("--xlsx", xlsx), ("--html", html)], [*found.paths, *criteria, *([agencies] if agencies else [])]
     )

@@ -46,6 +46,7 @@ def run(paths: list[Path], criteria: list[Path], strict: bool) -> int:
     found = assessment_files(paths)
     files = found.files
     everything.extend(found.problems)
+    everything.extend(found.empty_folders(paths, "tệp YAML hay Excel (.yaml, .yml, .xlsx)"))
     if not files:
         stdout.print("Không có tệp YAML hay Excel nào để kiểm tra.")
     for path, explicit in files:

@@ -10,7 +10,9 @@ while a workbook is open). Everything else that is passed over is said, once per
 - a link that leads nowhere, with a suffix the command reads, is a warning;
 - where the command reads Excel forms, a spreadsheet in another format (``.xlsm``, ``.xls``,
   ``.ods``, ``.xlsb``) is an error that asks for ``.xlsx``: an agency's submission must not
-  vanish from the ranking because of how it was saved.
+  vanish from the ranking because of how it was saved;
+- a folder in which nothing at all is found (a wrong or an empty folder) is a warning
+  (:meth:`Discovery.empty_folders`).
 
 Files come in path order: the paths in the order given, each folder's files sorted. A file
 reached twice (``score dir dir/a.yaml``) is read once.
@@ -48,6 +50,16 @@ class Discovery:
     @property
     def paths(self) -> list[Path]:
         return [path for path, _ in self.files]
+
+    def empty_folders(self, paths: Iterable[Path], what: str) -> list[Diagnostic]:
+        """A warning for each folder of ``paths`` under which nothing was found, neither a file
+        to read nor one passed over with a word: ``what`` names what the command looked for."""
+        seen = [*self.paths, *(Path(d.file) for d in self.problems)]
+        return [
+            Diagnostic(str(folder), f"không có {what} nào ở đây", severity=Severity.WARNING, code="nothing-found")
+            for folder in dict.fromkeys(paths)
+            if folder.is_dir() and not any(f.is_relative_to(folder) for f in seen)
+        ]
 
 
 def discover(paths: Iterable[Path], suffixes: tuple[str, ...], *, forms: bool = False) -> Discovery:

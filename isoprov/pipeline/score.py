@@ -158,6 +158,10 @@ def score_paths(
     return score_found(found, catalog, strict=strict, registry=registry, progress=progress)
 
 
+#: What ``score`` looks for in a folder, as a warning about a folder without any names it.
+ASSESSMENTS_WANTED = "bản tự đánh giá (.yaml, .xlsx)"
+
+
 def assessment_files(paths: Iterable[Path]) -> Discovery:
     """The files ``score`` reads under ``paths``: YAML assessments and filled forms."""
     return discover(paths, ASSESSMENT_SUFFIXES, forms=True)

@@ -298,4 +298,4 @@ def test_a_side_with_no_assessments_is_warned(cli: Callable[..., Run], tmp_path:
     empty.mkdir()
     run = cli("compare", HERE / "y2020", empty, *CRITERIA)
     assert run.exit_code == 0  # a warning: the old side is still listed
-    assert f"{empty}: cảnh báo" in run.stderr and "không có bản tự đánh giá nào" in run.stderr
+    assert f"{empty}: cảnh báo (nothing-found): không có bản tự đánh giá (.yaml, .xlsx) nào ở đây" in run.stderr

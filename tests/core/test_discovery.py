@@ -108,3 +108,40 @@ def test_budget_check_skips_hidden_folders_like_score(cli: Callable[..., Run], t
     (tmp_path / "norms").symlink_to(ROOT / "examples" / "bac-giang-2020" / "norms", target_is_directory=True)
     done = cli("budget", "check", tmp_path, "--format", "json")
     assert [Path(b["file"]).name for b in done.json()["budgets"]] == ["du-toan.yaml"]
+
+
+def test_a_folder_with_nothing_found_is_named(tmp_path: Path) -> None:
+    root = _tree(tmp_path, "nop/a.yaml", "trong/.history/a.yaml", "trong/ghi-chu.txt", "xls/a.xls")
+    (tmp_path / "rong").mkdir()
+    folders = [root / "nop", root / "trong", root / "rong", root / "xls", root / "nop" / "a.yaml"]
+    found = discover(folders, ASSESSMENT_SUFFIXES, forms=True)
+    empty = found.empty_folders([*folders, root / "rong"], "bản tự đánh giá")
+    assert [(Path(d.file).name, d.severity, d.code) for d in empty] == [
+        ("trong", Severity.WARNING, "nothing-found"),  # only hidden copies and other files
+        ("rong", Severity.WARNING, "nothing-found"),
+    ]  # `xls` has a file passed over with an error: said already
+    assert empty[0].message == "không có bản tự đánh giá nào ở đây"
+
+
+@pytest.mark.parametrize(
+    ("command", "options", "said"),
+    [
+        (["score"], [], "không có bản tự đánh giá (.yaml, .xlsx) nào ở đây"),
+        (["score"], ["--format", "json"], "không có bản tự đánh giá (.yaml, .xlsx) nào ở đây"),
+        (["validate"], [], "không có tệp YAML hay Excel (.yaml, .yml, .xlsx) nào ở đây"),
+        (["budget", "check"], [], "không có dự toán (.yaml, .yml) nào ở đây"),
+        (["budget", "check"], ["--format", "json"], "không có dự toán (.yaml, .yml) nào ở đây"),
+    ],
+)
+def test_a_command_on_an_empty_folder_warns_and_exits_0(
+    cli: Callable[..., Run], tmp_path: Path, command: list[str], options: list[str], said: str
+) -> None:
+    """A wrong or empty folder is said on stderr (nothing in it is invalid: exit 0), and in JSON
+    it is not one of the `errors`."""
+    empty = tmp_path / "trong"
+    empty.mkdir()
+    run = cli(*command, empty, *options)
+    assert run.exit_code == 0
+    assert f"{empty}: cảnh báo (nothing-found): {said}" in run.stderr
+    if options:
+        assert run.json()["errors"] == []
