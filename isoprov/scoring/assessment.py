@@ -208,8 +208,12 @@ def check_partial(
     exc: PartialAssessmentError, cs: CriteriaSet, doc: YamlDocument, *, strict: bool = False
 ) -> list[Diagnostic]:
     """The file's own errors, then what checking its valid entries against ``cs`` finds (an entry
-    left out because it is invalid is not reported again as missing)."""
-    return [*exc.diagnostics, *check_assessment(exc.partial, cs, doc, strict=strict, invalid=exc.dropped)]
+    left out because it is invalid is not reported again as missing; nor is any when the file's
+    `scores` could not be read at all: a misspelt `score:` is one error, not one per leaf)."""
+    invalid: Collection[str] = exc.dropped
+    if not isinstance(doc.value_at(("scores",)), dict):
+        invalid = cs.index.keys()
+    return [*exc.diagnostics, *check_assessment(exc.partial, cs, doc, strict=strict, invalid=invalid)]
 
 
 def check_assessment(

@@ -593,3 +593,20 @@ def test_a_large_batch_shows_a_progress_bar_on_a_terminal(monkeypatch: pytest.Mo
 def test_no_progress_bar_when_stderr_is_not_a_terminal(cli: Callable[..., Run], data: Path) -> None:
     run = cli("score", data / "assessment" / "valid-skhcn.yaml", "--criteria", data / "criteria" / "valid.yaml")
     assert run.exit_code == 0 and "Đang chấm điểm" not in run.stderr
+
+
+def test_a_misspelt_scores_key_is_one_error_not_a_warning_per_leaf(cli: Callable[..., Run], tmp_path: Path) -> None:
+    """`score:` for `scores:`: the file is refused for that key; it is not scored, so no leaf is
+    reported unscored ("tính 0 điểm" would be false). An entry refused in a readable `scores`
+    still leaves the other missing leaves reported."""
+    misspelt = _assessment(tmp_path, "a.yaml", "T1", "tinh", "  '1.1.1': 1\n")
+    misspelt.write_text(misspelt.read_text(encoding="utf-8").replace("scores:", "score:"), encoding="utf-8")
+    run = cli("score", misspelt, "--criteria", NESTED, "--format", "json")
+    assert run.exit_code == 1
+    assert [e["message"][:40] for e in run.json()["errors"]] == ["score: khóa `score` không được phép ở đây"[:40]]
+    assert "missing-entry" not in run.stderr and "chưa được chấm" not in run.stderr
+    partly = _assessment(tmp_path, "b.yaml", "T2", "tinh", "  '1.1.1': 1\n  '1.1.2': {self: 2, sefl: 1}\n")
+    run = cli("score", partly, "--criteria", NESTED)
+    assert "khóa `sefl` không được phép" in run.stderr
+    assert "tiêu chí `1.2`" in run.stderr and "chưa được chấm" in run.stderr  # the other leaves still said
+    assert not any("`1.1.2`" in line and "chưa được chấm" in line for line in run.stderr.splitlines())
