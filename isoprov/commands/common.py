@@ -21,8 +21,10 @@ from isoprov.excel.cells import looks_like_formula
 
 # Piped or redirected output is read in files and e-mails, not 80-column terminals: give tables
 # room so Vietnamese agency names stay on one line.
-stdout = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+# No emoji codes: `f.yaml:100:19` must not print as `f.yaml💯19` (rich reads `:100:` as one),
+# nor an agency's name lose a `:smile:`.
+stdout = Console(highlight=False, soft_wrap=False, emoji=False, width=None if sys.stdout.isatty() else 160)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
 

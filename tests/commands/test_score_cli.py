@@ -610,3 +610,19 @@ def test_a_misspelt_scores_key_is_one_error_not_a_warning_per_leaf(cli: Callable
     assert "khóa `sefl` không được phép" in run.stderr
     assert "tiêu chí `1.2`" in run.stderr and "chưa được chấm" in run.stderr  # the other leaves still said
     assert not any("`1.1.2`" in line and "chưa được chấm" in line for line in run.stderr.splitlines())
+
+
+def test_line_100_and_emoji_codes_in_names_print_as_written(cli: Callable[..., Run], tmp_path: Path) -> None:
+    """rich reads `:100:` as an emoji code: `a.yaml:100:5` once printed as `a.yaml💯5`."""
+    padding = "".join(f"# dòng {k}\n" for k in range(94))
+    path = tmp_path / "a.yaml"
+    path.write_text(
+        "agency: {code: T1, name: 'Sở :100: và :smile:', level: tinh}\ncriteria: nhom-long-nhau\n"
+        f"period: '2020'\n{padding}scores:\n  '1.1.1': 1\n  '1.1.2': 9\n",
+        encoding="utf-8",
+    )
+    run = cli("score", path, "--criteria", NESTED)
+    assert f"{path}:100:" in run.stderr and "💯" not in run.stderr
+    path.write_text(path.read_text(encoding="utf-8").replace("'1.1.2': 9", "'1.1.2': 2"), encoding="utf-8")
+    run = cli("score", path, "--criteria", NESTED)
+    assert "Sở :100: và :smile:" in run.stdout and "💯" not in run.stdout
