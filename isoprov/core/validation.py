@@ -119,10 +119,35 @@ def diagnostics_from_validation(exc: ValidationError, doc: YamlDocument, model: 
             continue
         seen.add((path, message))
         key = error["type"] == "extra_forbidden"
+        if key:
+            message += _split_decimal_hint(doc, path)
         # a missing field has no node: point at the mapping that lacks it
         at = path[:-1] if error["type"] == "missing" else path
         out.append(doc.diagnostic(path, message, key=key, at=at))
     return out
+
+
+#: The end of the text before a key YAML split off a decimal: ``{self: 2,5}`` → key ``5``.
+_BEFORE_SPLIT_KEY = re.compile(r"(\d+),$")
+
+
+def _split_decimal_hint(doc: YamlDocument, path: PathKey) -> str:
+    """For an unknown key made of digits written right after ``digits,`` in the source (``{self:
+    2,5, team: 2}``: YAML splits the flow mapping at the comma, the key ``5``), what was meant."""
+    if not path or not str(path[-1]).isdigit() or not doc.text:
+        return ""
+    mark = doc.source.locate(path, key=True)
+    lines = doc.text.splitlines()
+    if mark is None or not 0 < mark.line <= len(lines):
+        return ""
+    found = _BEFORE_SPLIT_KEY.search(lines[mark.line - 1][: mark.column - 1])
+    if found is None:
+        return ""
+    written = f"{found[1]},{path[-1]}"
+    return (
+        f"; nếu `{written}` là một số thập phân: trong `{{...}}` YAML tách số ở dấu phẩy, "
+        f"hãy viết `{found[1]}.{path[-1]}`"
+    )
 
 
 def data_path(data: Any, loc: tuple[int | str, ...], *, missing: bool = True) -> PathKey:

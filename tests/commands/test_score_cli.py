@@ -626,3 +626,16 @@ def test_line_100_and_emoji_codes_in_names_print_as_written(cli: Callable[..., R
     path.write_text(path.read_text(encoding="utf-8").replace("'1.1.2': 9", "'1.1.2': 2"), encoding="utf-8")
     run = cli("score", path, "--criteria", NESTED)
     assert "Sở :100: và :smile:" in run.stdout and "💯" not in run.stdout
+
+
+def test_a_decimal_comma_split_by_yaml_in_braces_is_explained(cli: Callable[..., Run], tmp_path: Path) -> None:
+    """`{self: 2,5, team: 2}`: YAML reads `self: 2` and a key `5`; the error says what was meant."""
+    split = _assessment(
+        tmp_path, "a.yaml", "T1", "tinh", "  '1.1.1': {self: 1,5, team: 1}\n  '1.1.2': {self: 2, 5: 1}\n"
+    )
+    run = cli("score", split, "--criteria", NESTED)
+    lines = run.stderr.splitlines()
+    hinted = [line for line in lines if "`1,5` là một số thập phân" in line]
+    assert len(hinted) == 1 and 'scores."1.1.1"."5"' in hinted[0] and "hãy viết `1.5`" in hinted[0]
+    plain = [line for line in lines if 'scores."1.1.2"."5"' in line]
+    assert len(plain) == 1 and "số thập phân" not in plain[0]  # `2, 5`: a key of its own, no hint
