@@ -11,9 +11,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from isoprov.core.rounding import round_ratio
 from isoprov.core.vietnamese import format_number
 from isoprov.scoring.criteria import Band, CriteriaSet
+from isoprov.scoring.measure import show
 
 if TYPE_CHECKING:
     from isoprov.scoring.rules import CriterionResult, GroupResult, MissedBand
@@ -100,8 +100,9 @@ _THRESHOLDS: dict[tuple[Decimal, Decimal], tuple[int, int]] = {}
 
 
 def _percent(earned: Decimal | Fraction, possible: Decimal) -> str:
-    """earned / possible in %, to 2 decimals, truncated: a share below the requirement never
-    shows as equal to it (49,999 % → "49,99")."""
+    """earned / possible in %, as the explanation shows values: exact when it ends (42,5), else
+    to 6 decimals cut, then "…" (3/7 → "42,857142…"): a share below the requirement never shows
+    as equal to it, and is never shown rounded down as if exact (once "42,85")."""
     en, ed = earned.as_integer_ratio()
     pn, pd = possible.as_integer_ratio()
-    return format_number(round_ratio(en * 100 * pd, ed * pn, 2, "down"))
+    return show(Fraction(en * 100 * pd, ed * pn))

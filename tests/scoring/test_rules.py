@@ -324,7 +324,11 @@ def test_share_shown_truncated_never_equal_to_the_requirement(tmp_path: Path) ->
         },
     )
     r = checked(assess({"1": D(2), "2": D(7)}, criteria="thu"), cs)  # 2/3 = 66,666… % < 66,67 %
-    assert r.band_missed == (("Đạt", ("tiêu chí 1 đạt 66,66 % < 66,67 %",)),)
+    assert r.band_missed == (("Đạt", ("tiêu chí 1 đạt 66,666666… % < 66,67 %",)),)
+    r = checked(assess({"1": D(1), "2": D(3)}, criteria="thu"), cs)  # 1/3 and 3/7, cut, not rounded
+    assert r.band_missed == (
+        ("Đạt", ("tiêu chí 1 đạt 33,333333… % < 66,67 %", "tiêu chí 2 đạt 42,857142… % < 66,67 %")),
+    )
 
 
 def test_an_unmet_condition_misses_the_band() -> None:
