@@ -29,6 +29,7 @@ import argparse
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -206,10 +207,31 @@ def write_rules_assessments(folder: Path, n: int, seed: int = 7) -> None:
 def best_of(cmd: list[str], repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
-        started = time.perf_counter()
-        subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        best = min(best, time.perf_counter() - started)
+        best = min(best, timed(cmd))
     return best
+
+
+def timed(cmd: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def interleaved(commands: dict[str, list[str]], repeat: int) -> dict[str, list[float]]:
+    """Each command once per round, round after round: a ratio of two commands of one round was
+    measured at the same speed of this shared machine, whose speed drifts by tens of percent
+    over a minute (the min of each command alone can pair a fast minute with a slow one)."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, cmd in commands.items():
+            times[name].append(timed(cmd))
+    return times
+
+
+def ratio(times: dict[str, list[float]], ours: str, floor: str) -> tuple[float, float]:
+    """(min of ours / min of floor, median of the rounds' own ratios)."""
+    rounds = sorted(a / b for a, b in zip(times[ours], times[floor], strict=True))
+    return min(times[ours]) / min(times[floor]), statistics.median(rounds)
 
 
 FLOOR = (
@@ -261,9 +283,9 @@ def main() -> None:
     args = parser.parse_args()
     compile_package()
     cpus = len(os.sched_getaffinity(0))
-    print(f"CPUs: {cpus}; best of {args.repeat}; every command a fresh process")
+    print(f"CPUs: {cpus}; {args.repeat} rounds, each command once per round, each a fresh process")
     head = f"{'leaves':>6} {'files':>6} {'load s':>7} {'compose':>7} {'1 cpu s':>7} {'all s':>7}"
-    print(head + f" {'1cpu/compose':>12} {'all/load':>8} {'speed-up':>8} {'compose x2':>10}")
+    print(head + f" {'1cpu/compose':>12} {'all/load':>11} {'speed-up':>11} {'compose x2':>11}")
     for leaves in (int(x) for x in args.leaves.split(",")):
         for files in (int(x) for x in args.files.split(",")):
             with tempfile.TemporaryDirectory() as tmp:
@@ -272,18 +294,26 @@ def main() -> None:
                 folder = root / "assessments"
                 folder.mkdir()
                 write_assessments(folder, files, leaves=leaves)
-                load = best_of([sys.executable, "-c", FLOOR, str(folder)], args.repeat)
-                compose = best_of([sys.executable, "-c", COMPOSE, str(folder)], args.repeat)
-                compose_2 = compose
-                if cpus > 1:
-                    compose_2 = best_of([sys.executable, "-c", COMPOSE_2, str(folder)], args.repeat)
                 cmd = [*isoprov_command(), "score", str(folder), "--criteria", str(criteria), "--format", "json"]
-                one = best_of(on_cpus(1, cmd), args.repeat)
-                both = best_of(cmd, args.repeat) if cpus > 1 else one
+                commands = {
+                    "load": [sys.executable, "-c", FLOOR, str(folder)],
+                    "compose": [sys.executable, "-c", COMPOSE, str(folder)],
+                    "one": on_cpus(1, cmd),
+                }
+                if cpus > 1:
+                    commands |= {"compose 2": [sys.executable, "-c", COMPOSE_2, str(folder)], "both": cmd}
+                times = interleaved(commands, args.repeat)
+            if cpus == 1:
+                times |= {"compose 2": times["compose"], "both": times["one"]}
+            best = {name: min(values) for name, values in times.items()}
+            one_compose, all_load = ratio(times, "one", "compose"), ratio(times, "both", "load")
+            speed_up, compose_x2 = ratio(times, "one", "both"), ratio(times, "compose", "compose 2")
+            shown = " ".join(f"{a:5.2f}/{m:5.2f}" for a, m in (all_load, speed_up, compose_x2))
             print(
-                f"{leaves:>6} {files:>6} {load:7.3f} {compose:7.3f} {one:7.3f} {both:7.3f}"
-                f" {one / compose:12.2f} {both / load:8.2f} {one / both:8.2f} {compose / compose_2:10.2f}"
+                f"{leaves:>6} {files:>6} {best['load']:7.3f} {best['compose']:7.3f} {best['one']:7.3f}"
+                f" {best['both']:7.3f}  {one_compose[0]:5.2f}/{one_compose[1]:5.2f} {shown}"
             )
+    print("ratios: of the mins / median of the rounds' own ratios")
     print("targets (issue 16): 1cpu/compose ≤ 1.5; all/load ≤ 0.5; speed-up ≥ 1.7 on 2 CPUs (300 leaves)")
     print("compose x2: the floor's own speed-up, composing in 2 processes against 1")
     if args.startup:
