@@ -278,7 +278,7 @@ def minutes_context(
     loaded: LoadedMinutes, found: InspectionSet, as_of: dt.date, document: InspectionDocument
 ) -> dict[str, Any]:
     """One visit: the agency, who signs, the results per Điều 36 item, the corrective actions."""
-    from isoprov.inspection.actions import rows_of
+    from isoprov.inspection.actions import latest_reports, rows_of
 
     m = loaded.minutes
     results = {f.item: f for f in m.findings}
@@ -302,7 +302,7 @@ def minutes_context(
         groups.append({"id": gid, "label": label, "rows": rows})
     names = {a.code: a.name for a in found.agencies}
     register = rows_of(loaded, names, as_of)
-    latest = {a.finding: a for a in m.actions}
+    latest = latest_reports(m, as_of)
     actions = []
     for r in register:
         reported = latest.get(r.finding)
@@ -348,7 +348,7 @@ def minutes_context(
                 "reason": a.note,
             }
             for a in m.actions
-            if a.status == "not-accepted"
+            if a.status == "not-accepted" and (a.reported is None or a.reported <= as_of)
         ],
     }
 

@@ -2,8 +2,9 @@
 
 Every unmet finding (chưa đạt) of a minutes file is a corrective action due 2 months after the
 minutes were signed (TT 26/2014 Điều 37.2.c; the month rule of :func:`isoprov.core.dates.add_months`).
-Its status is that of the last ``actions`` entry naming it, or ``open`` when the agency has not
-reported yet. An action is overdue when it is open or not accepted after its due date.
+Its status is that of the last ``actions`` entry naming it dated on or before the day the register
+is made for (``--today``), or ``open`` when the agency had not reported by then. An action is
+overdue when it is open or not accepted after its due date.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from isoprov.core.diagnostics import Diagnostic, InputError, Severity
 from isoprov.inspection.checks import minutes_findings
 from isoprov.inspection.load import YAML_SUFFIXES, LoadedMinutes, minutes_files
-from isoprov.inspection.model import Inspection, Status, load_inspection, load_minutes, resolve
+from isoprov.inspection.model import Action, Inspection, Minutes, Status, load_inspection, load_minutes, resolve
 from isoprov.scoring.registry import Registry, agency_key, load_registry
 
 
@@ -62,10 +63,17 @@ def overdue_days(status: Status, due: dt.date, today: dt.date) -> int:
     return (today - due).days
 
 
+def latest_reports(minutes: Minutes, today: dt.date) -> dict[str, Action]:
+    """The last report on each finding as known on ``today``: a report dated later had not been
+    made yet (the register "tính đến ngày" a past date, a November summary written before the
+    December reports). A report without a date counts whenever."""
+    return {a.finding: a for a in minutes.actions if a.reported is None or a.reported <= today}
+
+
 def rows_of(loaded: LoadedMinutes, names: dict[str, str], today: dt.date) -> list[ActionRow]:
-    """The register rows of one minutes file, in the order of its findings."""
+    """The register rows of one minutes file, in the order of its findings, as on ``today``."""
     m = loaded.minutes
-    latest = {a.finding: a for a in m.actions}
+    latest = latest_reports(m, today)
     name = {agency_key(code): text for code, text in names.items()}.get(agency_key(m.agency), m.agency)
     rows = []
     for i, finding in enumerate(m.findings):

@@ -72,6 +72,35 @@ def test_the_last_report_gives_the_status(folder: Writer) -> None:
     assert (row.status, row.due, row.overdue_days) == ("not-accepted", dt.date(2026, 12, 12), 8)
 
 
+def test_a_report_made_after_the_day_of_the_register_is_not_yet_known(folder: Writer) -> None:
+    """The register made for a past day (`--today 31/12/2021`, the December report) shows each
+    action as it stood on that day: the report not accepted on 20/12, not the one accepted on
+    10/01; before any report the action is open, and overdue once its due date passed."""
+    reports = (
+        "actions:\n  - {finding: 1.đ, reported: 01/12/2026, status: not-accepted, note: Thiếu bằng chứng}\n"
+        "  - {finding: 1.đ, reported: 20/12/2026, status: done}\n"
+    )
+    path = folder(3, ["CQ01"], minutes={"CQ01": ("12/10/2026", reports)})  # due 12/12/2026
+    seen = {}
+    for day in ((2026, 11, 30), (2026, 12, 1), (2026, 12, 15), (2026, 12, 20)):
+        rows, errors = register([path], dt.date(*day))
+        assert errors == []
+        ((row),) = rows
+        seen[day] = (row.status, row.reported, row.overdue_days)
+    assert seen == {
+        (2026, 11, 30): ("open", None, 0),
+        (2026, 12, 1): ("not-accepted", dt.date(2026, 12, 1), 0),
+        (2026, 12, 15): ("not-accepted", dt.date(2026, 12, 1), 3),
+        (2026, 12, 20): ("done", dt.date(2026, 12, 20), 0),
+    }
+
+
+def test_binh_phuoc_at_the_end_of_2021(cli: Cli) -> None:
+    run = cli("inspect", "actions", BINH_PHUOC / "kiem-tra-2021.yaml", "--today", "31/12/2021", "--format", "json")
+    rows = {a["agency"]: (a["status"], a["reported"]) for a in json.loads(run.stdout)["actions"]}
+    assert rows == {"SKHDT": ("not-accepted", "2021-12-20"), "SXD": ("open", None)}  # the 10/01/2022 report: later
+
+
 def test_csv_and_table(cli: Cli) -> None:
     run = cli("inspect", "actions", BINH_PHUOC / "kiem-tra-2021.yaml", "--today", "15/02/2022", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(run.stdout)))
