@@ -15,7 +15,14 @@ from isoprov.core.discovery import FORM_SUFFIXES
 from isoprov.core.kinds import KIND_NAMES, detect_kind
 from isoprov.core.loading import YamlDocument, load_yaml
 from isoprov.core.validation import validate_document
-from isoprov.pipeline.score import assess, assessment_files, blank_form_note, duplicate_of, is_blank_form
+from isoprov.pipeline.score import (
+    assess,
+    assessment_files,
+    blank_form_note,
+    duplicate_of,
+    is_blank_form,
+    is_unscored_form,
+)
 from isoprov.scoring.assessment import (
     Assessment,
     PartialAssessmentError,
@@ -52,7 +59,7 @@ def run(paths: list[Path], criteria: list[Path], strict: bool) -> int:
     for path, explicit in files:
         kind, diagnostics = validate_file(path, context, explicit=explicit)
         if kind is None and not explicit and path.suffix.lower() in FORM_SUFFIXES:
-            blank = diagnostics == [blank_form_note(path)]
+            blank = diagnostics in ([blank_form_note(path)], [blank_form_note(path, agency_filled=True)])
             what = "biểu mẫu chưa điền" if blank else "tệp Excel khác, không phải biểu mẫu"
             stdout.print(f"[dim]–[/] {escape(str(path))} ({what}; bỏ qua)")
             continue
@@ -85,6 +92,8 @@ def validate_file(path: Path, context: Context, *, explicit: bool = True) -> tup
             if not explicit and is_blank_form(exc):
                 return None, [blank_form_note(path)]
             return "assessment", exc.diagnostics
+        if not explicit and is_unscored_form(path, assessment, None):
+            return None, [blank_form_note(path, agency_filled=True)]
         return "assessment", _check_against_set(path, assessment, form, context)
     try:
         doc = load_yaml(path)

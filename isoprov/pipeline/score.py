@@ -366,6 +366,8 @@ def score_file(path: Path, explicit: bool, catalog: Catalog, strict: bool) -> Fi
         if not explicit and is_blank_form(exc):  # a form kept to send out, not a submission
             return FileOutcome(path, (blank_form_note(path),), skipped=True)
         return FileOutcome(path, tuple(exc.diagnostics))
+    if not explicit and is_unscored_form(path, assessment, partial):
+        return FileOutcome(path, (blank_form_note(path, agency_filled=True),), skipped=True)
     return assess(path, assessment, doc, partial, catalog, strict)
 
 
@@ -431,13 +433,23 @@ def is_blank_form(exc: InputError) -> bool:
     return paths == _AGENCY_CELLS and all(d.is_error and "chưa điền" in d.message for d in exc.diagnostics)
 
 
-def blank_form_note(path: Path) -> Diagnostic:
-    """The warning for a blank form found in a folder."""
-    return Diagnostic(
-        str(path),
-        "biểu mẫu chưa điền (ô mã cơ quan, tên, cấp, kỳ đều trống): không phải bản tự đánh giá, bỏ qua",
-        severity=Severity.WARNING,
+def blank_form_note(path: Path, *, agency_filled: bool = False) -> Diagnostic:
+    """The warning for a form found in a folder that nobody scored: blank, or with only the
+    agency's cells filled (``isoprov form --agency-code …`` makes one to send out)."""
+    what = (
+        "biểu mẫu chưa chấm điểm (mới có thông tin cơ quan, chưa ô điểm nào được điền)"
+        if agency_filled
+        else "biểu mẫu chưa điền (ô mã cơ quan, tên, cấp, kỳ đều trống)"
     )
+    return Diagnostic(str(path), f"{what}: không phải bản tự đánh giá, bỏ qua", severity=Severity.WARNING)
+
+
+def is_unscored_form(path: Path, assessment: Assessment, partial: PartialAssessmentError | None) -> bool:
+    """A form with its agency's cells filled and not one score cell: sent out, not sent back. In
+    a folder it is passed over (named on its own it is scored, every leaf unscored): otherwise a
+    form prepared for an agency, kept beside the submissions, ranks 0 points and, read first,
+    makes the agency's own filled form a duplicate."""
+    return path.suffix.lower() in FORM_SUFFIXES and partial is None and not assessment.scores
 
 
 def _not_a_form(exc: InputError) -> bool:
