@@ -172,3 +172,33 @@ def test_a_blank_form_beside_the_submissions_is_passed_over_with_a_word(
     assert validated.exit_code == 0 and "(biểu mẫu chưa điền; bỏ qua)" in validated.stdout
     assert cli("score", blank).exit_code == 1  # named: the user means it, its empty cells are errors
     assert cli("validate", blank).exit_code == 1
+
+
+def test_a_form_made_for_an_agency_and_not_scored_is_passed_over_in_a_folder(
+    cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    """The starter's README makes a form for Sở Tài chính (agency cells filled) inside the working
+    folder; the agency's filled copy goes to `tu-danh-gia/`. Scoring the folder ranks the filled
+    copy, not the unscored form read first (which once made the filled one a duplicate)."""
+    from openpyxl import load_workbook
+
+    from isoprov.excel.form_layout import FORM_SHEET, HEADER_ROW
+
+    folder = tmp_path / "lam-viec"
+    (folder / "tu-danh-gia").mkdir(parents=True)
+    made = folder / "bieu-mau" / "stc.xlsx"
+    args = ["--agency-code", "STC", "--agency-name", "Sở Tài chính", "--level", "tinh", "--period", "2020"]
+    assert cli("form", "mau-cap-tinh-huyen-xa", "-o", made, "--criteria", ROOT / "criteria", *args).exit_code == 0
+    wb = load_workbook(made)
+    wb[FORM_SHEET].cell(HEADER_ROW + 2, 5).value = 1  # the first leaf's self score
+    wb.save(folder / "tu-danh-gia" / "stc.xlsx")
+    run = cli("score", folder, "--format", "json")
+    assert [(r["file"], r["self_total"] > 0) for r in run.json()["results"]] == [
+        (str(folder / "tu-danh-gia" / "stc.xlsx"), True)
+    ]
+    assert run.json()["errors"] == []
+    assert f"{made}: cảnh báo: biểu mẫu chưa chấm điểm (mới có thông tin cơ quan" in run.stderr
+    validated = cli("validate", folder)
+    assert "bieu-mau/stc.xlsx (biểu mẫu chưa điền; bỏ qua)" in validated.stdout
+    named = cli("score", made, "--format", "json")  # named on its own: scored, every leaf unscored
+    assert [r["total"] for r in named.json()["results"]] == [0]
