@@ -185,3 +185,13 @@ def test_the_two_signers_of_the_minutes_sign_on_one_line(tmp_path: Path) -> None
     assert names == ["Ngô Văn L", "Nguyễn Văn A"]
     widths = [c.width for c in closing.rows[0].cells]
     assert widths[0] == widths[1]  # two equal halves: neither title is squeezed
+
+
+@pytest.mark.parametrize(("kind", "name"), CASES, ids=[n for _, n in CASES])
+def test_every_body_ends_with_the_decree_mark(kind: str, name: str, tmp_path: Path) -> None:
+    """Nghị định 30/2020: the last paragraph of the body ends with `./.`, also where the template
+    writes that paragraph itself (a letter asking for correction, the report to the Ministry)."""
+    out = tmp_path / f"{name}.md"
+    assert render(kind, DOCS / f"{name}.yaml", out).exit_code == 0
+    body = out.read_text(encoding="utf-8").split("**Nơi nhận:**")[0]
+    assert "./." in body, name
