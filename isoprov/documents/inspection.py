@@ -22,6 +22,7 @@ ministry-report      Báo cáo tháng 12 (QĐ 19 Phụ lục II)          inspec
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,7 +35,7 @@ from isoprov.core.diagnostics import Diagnostic, InputError, Severity
 from isoprov.core.loading import YamlDocument, load_yaml
 from isoprov.core.validation import validate_document
 from isoprov.core.vietnamese import format_date, format_number
-from isoprov.documents.model import BudgetAppendix, Document, Line, Signature
+from isoprov.documents.model import BudgetAppendix, Document, IssueDate, Line, Signature
 from isoprov.inspection.load import InspectionSet, LoadedMinutes, load_set
 from isoprov.inspection.model import (
     FORM_LABELS,
@@ -132,6 +133,7 @@ def check(kind: str, document: InspectionDocument, source: YamlDocument) -> list
     if document.budget is not None:
         message = "dự toán lấy từ `budget` của tệp kế hoạch kiểm tra; bỏ `budget` ở văn bản"
         out.append(source.diagnostic(("budget",), message, key=True))
+    out += check_as_of(document, source)
     symbol = document.header.symbol
     if code and not symbol.startswith(code + "-"):
         message = f"ký hiệu `{symbol}` thường bắt đầu bằng `{code}-` với loại văn bản này"
@@ -140,6 +142,36 @@ def check(kind: str, document: InspectionDocument, source: YamlDocument) -> list
         message = f"công văn không có tên loại; ký hiệu `{symbol}` chỉ gồm tên viết tắt cơ quan, ví dụ SKHCN-TĐC"
         out.append(source.diagnostic(("header", "symbol"), message, severity=Severity.WARNING))
     return out
+
+
+def check_as_of(document: InspectionDocument, source: YamlDocument) -> list[Diagnostic]:
+    """A warning when the figures are counted at a day (`as_of`) after the document's own date:
+    it would state as done what had not happened when it was signed."""
+    if document.as_of is None or document.as_of <= _latest_day(document.header.date):
+        return []
+    message = (
+        f"số liệu tính đến ngày {short_date(document.as_of)} (`as_of`), sau ngày ban hành văn bản "
+        f"({_shown_date(document.header.date)}): văn bản sẽ nêu những việc chưa xảy ra khi ký; "
+        "hãy ghi `as_of` không muộn hơn ngày văn bản, hoặc sửa ngày văn bản"
+    )
+    return [source.diagnostic(("as_of",), message, severity=Severity.WARNING)]
+
+
+def _latest_day(date: IssueDate) -> dt.date:
+    """The last day a date left partly blank for the office (``2021-12``, ``2021``) may be."""
+    if date.month is None:
+        return dt.date(date.year, 12, 31)
+    if date.day is None:
+        return dt.date(date.year, date.month, calendar.monthrange(date.year, date.month)[1])
+    return dt.date(date.year, date.month, date.day)
+
+
+def _shown_date(date: IssueDate) -> str:
+    if date.month is None:
+        return f"năm {date.year}"
+    if date.day is None:
+        return f"tháng {date.month:02d}/{date.year}"
+    return f"{date.day:02d}/{date.month:02d}/{date.year}"
 
 
 def build(

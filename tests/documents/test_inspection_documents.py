@@ -5,6 +5,7 @@ python-docx opens, and the kind-specific errors."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 
 from tests import ROOT
 from tests.clirun import invoke
+from tests.conftest import Run
 
 GOLDEN = ROOT / "tests" / "golden"
 DOCS = ROOT / "examples" / "binh-phuoc-2021" / "van-ban"
@@ -195,3 +197,27 @@ def test_every_body_ends_with_the_decree_mark(kind: str, name: str, tmp_path: Pa
     assert render(kind, DOCS / f"{name}.yaml", out).exit_code == 0
     body = out.read_text(encoding="utf-8").split("**Nơi nhận:**")[0]
     assert "./." in body, name
+
+
+@pytest.mark.parametrize(
+    ("date", "warned"),
+    [("2022-02-15", False), ("2022-02", False), ("2022", False), ("2022-02-14", True), ("2021-12", True)],
+)
+def test_figures_counted_after_the_documents_date_are_a_warning(
+    date: str, warned: bool, cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    """`as_of: 15/02/2022` under a report dated in December 2021 would state as done a corrective
+    action reported in January: validate and render say so (a date left partly blank for the
+    office counts up to its last possible day)."""
+    text = (DOCS / "tong-hop-thang-11.yaml").read_text(encoding="utf-8")
+    source = tmp_path / "van-ban" / "tong-hop.yaml"
+    source.parent.mkdir()
+    source.write_text(text.replace("date: 2022-02-15", f"date: {date}"), encoding="utf-8")
+    (tmp_path / "kiem-tra-2021.yaml").symlink_to(DOCS.parent / "kiem-tra-2021.yaml")
+    for name in ("co-quan.yaml", "du-toan-kiem-tra.yaml", "bien-ban"):
+        (tmp_path / name).symlink_to(DOCS.parent / name)
+    said = "sau ngày ban hành văn bản"
+    validated = cli("validate", source)
+    rendered = cli("render", "inspection-summary", source, "-o", tmp_path / "tong-hop.md")
+    assert rendered.exit_code == 0, rendered.stderr
+    assert (said in validated.stderr, said in rendered.stderr) == (warned, warned)
