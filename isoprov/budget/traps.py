@@ -38,15 +38,27 @@ def comma_traps(doc: YamlDocument) -> list[Diagnostic]:
         if match is None or not _read_as(value, match["figure"]):
             continue
         written = f"{match['figure']},{match['rest'].rstrip()}"
+        if key in MONEY_KEYS and match["rest"].strip().isdigit():  # a money string carries its
+            written += f" {_budget_unit(doc.data)}"  # unit (SPEC §5): the budget's, when none follows
         out.append(
             doc.diagnostic(
                 path,
-                f"`{key}`: `{written}` bị YAML tách ở dấu phẩy thành hai giá trị ({match['figure']} và "
-                f'{match["rest"].rstrip()}); nếu là số thập phân hãy viết trong ngoặc kép: `"{written}"`'
+                f"`{key}`: `{match['figure']},{match['rest'].rstrip()}` bị YAML tách ở dấu phẩy thành hai giá "
+                f"trị ({match['figure']} và {match['rest'].rstrip()}); nếu là số thập phân hãy viết trong "
+                f'ngoặc kép: `"{written}"`'
                 + (f', ví dụ `{key}: ["{written}"]`' if key == "times" else f', ví dụ `{key}: "{written}"`'),
             )
         )
     return out
+
+
+#: The figures that are money: written in quotes, they need their unit.
+MONEY_KEYS = ("rate",)
+
+
+def _budget_unit(data: Any) -> str:
+    unit = data.get("unit") if isinstance(data, dict) else None
+    return " ".join(unit.split()) if isinstance(unit, str) and unit.strip() else "đồng"
 
 
 def _read_as(value: Any, figure: str) -> bool:

@@ -80,6 +80,28 @@ def test_a_figure_split_at_its_comma_is_refused_with_what_to_write(name: str, li
     assert "tách ở dấu phẩy" in message
 
 
+@pytest.mark.parametrize(
+    ("figures", "example", "millions"),
+    [
+        ("quantity: 2, rate: 10,5", 'rate: "10,5 triệu đồng"', 21),  # money: with the budget's unit
+        ("quantity: 2, rate: 10,5 triệu đồng", 'rate: "10,5 triệu đồng"', 21),
+        ("quantity: 2,5, rate: 4", 'quantity: "2,5"', 10),
+        ("quantity: 2, rate: 4, times: [1,5 tháng]", 'times: ["1,5 tháng"]', 12),
+    ],
+)
+def test_what_the_trap_says_to_write_is_read_as_meant(figures: str, example: str, millions: int) -> None:
+    """The message's example, written in place of the split figure, checks clean and counts the
+    decimal (2 × 10,5 triệu; 2,5 × 4 triệu; 2 × 4 triệu × 1,5)."""
+    text = "title: T\nunit: triệu đồng\nitems:\n  - {{name: A, unit: ngày, {}}}\n"
+    with pytest.raises(InputError) as info:
+        check_text(text.format(figures))
+    ((diag),) = info.value.diagnostics
+    assert diag.message.endswith(f"ví dụ `{example}`")
+    key = example.split(":")[0]
+    fixed = ", ".join(example if part.startswith(key) else part for part in figures.split(", "))
+    assert check_text(text.format(fixed)).total_vnd == millions * 1_000_000
+
+
 def test_the_trap_in_block_style_items_and_a_percent() -> None:
     text = "title: T\nitems:\n  - {id: A, name: A, amount: 10}\n  - {name: B, percent: 2,5, of: [A]}\n"
     with pytest.raises(InputError) as info:
