@@ -51,7 +51,8 @@ def score_report(
     catalog.load_explicit()
     found = assessment_files([p for k, p in paths if k == "assessments"])
     batch = score_found(found, catalog, strict=spec.strict, registry=registry)
-    scanned = f"đã đọc {len(found.files)} tệp tự đánh giá (.yaml, .xlsx) từ `assessments`"
+    named = ", ".join(f"`{name}`" for name in spec.assessments)
+    scanned = f"đã đọc {len(found.files)} tệp tự đánh giá (.yaml, .xlsx) từ {named}"
     diagnostics.append(source.diagnostic(("report", "assessments"), scanned, severity=Severity.NOTE))
     diagnostics.extend(batch.diagnostics)
     if not batch.ok:

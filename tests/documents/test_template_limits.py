@@ -125,7 +125,7 @@ def test_report_searches_an_allowed_folder_and_says_how_many_files(tmp_path: Pat
     assert refused.exit_code == 1 and "ngoài thư mục của tệp dữ liệu" in refused.stderr
     result = invoke(["render", "report", str(data), "-o", str(out), "--allow-folder", str(tmp_path / "nop")])
     assert result.exit_code == 0, result.stderr
-    assert "đã đọc 4 tệp tự đánh giá" in result.stderr
+    assert "đã đọc 4 tệp tự đánh giá (.yaml, .xlsx) từ `../nop`" in result.stderr  # the folder as written
 
 
 def test_report_reads_files_named_outside_its_tree(tmp_path: Path) -> None:
