@@ -3,6 +3,8 @@ the budget check computes them."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -12,7 +14,7 @@ from isoprov.core.diagnostics import Diagnostic, Severity
 from isoprov.core.loading import PathKey, WrittenNumber, YamlDocument
 from isoprov.core.numbers import format_approximate, format_figure
 from isoprov.core.vietnamese import unit_factor
-from isoprov.documents.model import Document, resolve
+from isoprov.documents.model import Block, Document, resolve
 
 
 def _as_written(doc: YamlDocument, path: PathKey, value: Decimal | Fraction | None) -> str:
@@ -76,6 +78,7 @@ def budget_appendix(
                 "note": item.note,
             }
         )
+    diagnostics += _stated_totals(document, source, report.total_vnd, budget.unit)
     appendix = {
         "label": ref.label,
         "title": ref.title or budget.title.upper(),
@@ -90,3 +93,72 @@ def budget_appendix(
         "caps": [line.strip().replace("`", "") for line in rules_summary(report) if line.startswith("  ")],
     }
     return appendix, diagnostics
+
+
+#: An amount of money in running text: ``60.000.000 đồng``, ``63 triệu đồng``, ``1,5 tỷ đồng``.
+_AMOUNT = re.compile(r"(?<![\d.,])(\d[\d.,]*\d|\d)\s+((?:nghìn|ngàn|triệu|tỷ|tỉ)\s+)?đồng", re.IGNORECASE)
+#: A paragraph that speaks of the budget (kinh phí, dự toán): its amounts are the budget's total.
+_ABOUT_FUNDS = re.compile(r"kinh phí|dự toán", re.IGNORECASE)
+
+
+def stated_totals(document: Document, source: YamlDocument, base_dir: Path) -> list[Diagnostic]:
+    """For ``validate``: the warning of :func:`_stated_totals` on a document's own text, against
+    the total of the budget it attaches (nothing when the budget cannot be checked: that budget's
+    own problems are reported on it)."""
+    from isoprov.budget.norms import NormLookup
+    from isoprov.pipeline.budget import check_file
+
+    if document.budget is None:
+        return []
+    path = resolve(base_dir, document.budget.file)
+    if not path.is_file():
+        return []
+    checked = check_file(path, NormLookup().for_budget(path))
+    if checked.report is None or not checked.report.ok:
+        return []
+    return _stated_totals(document, source, checked.report.total_vnd, checked.report.budget.unit)
+
+
+def _stated_totals(document: Document, source: YamlDocument, total_vnd: Decimal, unit: str) -> list[Diagnostic]:
+    """A warning where the document's own text gives the funds as an amount that is not the
+    total of the budget it attaches ("… là 60.000.000 đồng (có dự toán chi tiết kèm theo)" over an
+    appendix of 63.000.000 đồng): the text was written by hand, the appendix is computed."""
+    from isoprov.core.vietnamese import MoneyParseError, format_number, parse_money
+
+    for path, text in _paragraphs(document):
+        if not _ABOUT_FUNDS.search(text):
+            continue
+        stated = []
+        for match in _AMOUNT.finditer(text):
+            try:
+                stated.append((match[0], parse_money(f"{match[1]} {match[2] or ''}đồng")[0]))
+            except MoneyParseError:
+                continue  # a figure that reads two ways is not compared
+        if stated and all(amount != total_vnd for _, amount in stated):
+            shown = ", ".join(f"`{written}`" for written, _ in stated)
+            message = (
+                f"nội dung nêu kinh phí {shown}, khác tổng dự toán kèm theo ({format_number(total_vnd)} đồng"
+                f"{'' if unit == 'đồng' else f', {unit}'}): hãy sửa con số trong nội dung cho khớp với dự toán"
+            )
+            return [source.diagnostic(path, message, severity=Severity.WARNING)]
+    return []
+
+
+def _paragraphs(document: Document) -> Iterator[tuple[PathKey, str]]:
+    """Every paragraph and bullet of the body, the articles and the closing, with its path."""
+    for key in ("body", "closing"):
+        yield from _block_texts(getattr(document, key, ()), (key,))
+    for k, article in enumerate(getattr(document, "articles", ())):
+        if article.text is not None:
+            yield ("articles", k, "text"), article.text
+        yield from _block_texts(article.blocks, ("articles", k, "blocks"))
+
+
+def _block_texts(blocks: tuple[Block, ...], path: PathKey) -> Iterator[tuple[PathKey, str]]:
+    for i, block in enumerate(blocks):
+        here = (*path, i)
+        if block.text is not None:
+            yield here, block.text
+        for j, line in enumerate(block.bullets or ()):
+            yield (*here, "bullets", j), str(line)
+        yield from _block_texts(block.blocks, (*here, "blocks"))

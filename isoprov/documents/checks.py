@@ -179,16 +179,20 @@ def check_search_folders(
 
 
 def validate_document_file(path: Path, doc: YamlDocument) -> list[Diagnostic]:
-    """``isoprov validate`` on a document: the model, and that the files it names exist
-    (the budget and the assessments are checked by rendering, not here)."""
+    """``isoprov validate`` on a document: the model, that the files it names exist, and that
+    the funds its text states are the attached budget's total (the budget itself is checked as a
+    budget, the assessments by rendering)."""
     try:
         document = validate_document(Document, doc)
     except InputError as exc:
         return exc.diagnostics
+    from isoprov.documents.budget_appendix import stated_totals
+
     out = check_conventions(document, doc)
     base = path.parent
     for where, name in named_files(document):
         target = resolve(base, name)
         if not target.exists():
             out.append(doc.diagnostic(where, f"không tìm thấy `{target}`"))
+    out += stated_totals(document, doc, base)  # the text's figure against the attached budget
     return out
