@@ -280,7 +280,7 @@ class _Checker:
             if len(target) == 2 and isinstance(target[1], int):
                 names.append(f"mục {target[1] + 1}")
             else:
-                names.append(f"„{self.refs.items[target].name}”")
+                names.append(f"“{self.refs.items[target].name}”")
         joined = " + ".join(names)
         return (
             f"{format_figure(item.percent or 0)} % × ({joined})"
@@ -587,8 +587,8 @@ class _Checker:
                 read = None
             if read is not None and read == total:
                 message = (
-                    f"số tiền bằng chữ „{b.total_in_words}” đọc ra đúng {format_number(total)} đồng nhưng "
-                    f"viết không theo cách viết chuẩn; phải viết „{words}”"
+                    f"số tiền bằng chữ “{b.total_in_words}” đọc ra đúng {format_number(total)} đồng nhưng "
+                    f"viết không theo cách viết chuẩn; phải viết “{words}”"
                 )
             else:
                 shown = (
@@ -597,8 +597,8 @@ class _Checker:
                     else "chữ đã ghi không đọc được thành số"
                 )
                 message = (
-                    f"số tiền bằng chữ „{b.total_in_words}” ({shown}) không khớp tổng tính lại "
-                    f"{format_number(total)} đồng; phải là „{words}”"
+                    f"số tiền bằng chữ “{b.total_in_words}” ({shown}) không khớp tổng tính lại "
+                    f"{format_number(total)} đồng; phải là “{words}”"
                 )
             self.find(WORDS_MISMATCH, ("total_in_words",), message, key=True)
         return words

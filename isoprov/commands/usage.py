@@ -76,6 +76,8 @@ def usage_error_text(exc: Any) -> str:
     """A click usage error, said in Vietnamese."""
     if isinstance(exc, cx.NoSuchOption):
         text = f"không có tùy chọn `{exc.option_name}`"
+        if exc.option_name[1:2].isdigit():  # `-5`: a number read as an option
+            text += "; một số âm không dùng được ở đây (số tiền, số lượng không âm)"
         if exc.possibilities:
             text += "; có phải là " + ", ".join(f"`{p}`" for p in sorted(exc.possibilities)) + "?"
         return text

@@ -437,7 +437,7 @@ def test_words_with_the_right_figure_but_non_standard_wording(amount: str, writt
     figure = amount.strip('"').removesuffix(" đồng")
     assert f"đọc ra đúng {figure} đồng" in finding.message
     assert "không theo cách viết chuẩn" in finding.message
-    assert f"„{standard}”" in finding.message
+    assert f"“{standard}”" in finding.message
     assert "không khớp" not in finding.message
 
 

@@ -155,7 +155,7 @@ def test_a_percentage_of_a_percentage_line_and_of_a_sub_item() -> None:
         "  - {name: Dự phòng, percent: 50, of: P}\n"  # 100.000
     )
     assert [r.value_vnd for r in report.items] == [2_000_000, 200_000, 100_000]
-    assert report.items[1].basis == "10 % × „Nước”"
+    assert report.items[1].basis == "10 % × “Nước”"
 
 
 def test_a_declared_amount_that_differs_from_the_percentage(shipped: NormSet) -> None:

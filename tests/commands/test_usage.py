@@ -33,6 +33,7 @@ EXAMPLE = ROOT / "examples" / "bac-giang-2015" / "ke-hoach-52.yaml"
         (("--versio",), "có phải là `--version`?"),
         (("budget", "words", "5", "6"), "thừa tham số: 6"),
         (("scor", "."), "không có lệnh `scor`"),
+        (("budget", "words", "-5"), "không có tùy chọn `-5`; một số âm không dùng được ở đây"),
     ],
 )
 def test_usage_errors_are_in_vietnamese(cli: Callable[..., Run], args: tuple[str, ...], message: str) -> None:
