@@ -17,6 +17,11 @@ from isoprov.core.loading import PathKey, YamlDocument
 from isoprov.core.validation import validate_document
 from isoprov.documents.model import KINDS, Block, Document, named_files, resolve
 
+#: A signature without the signer's name: allowed (filled in by hand), but said.
+NO_SIGNER_NAME = (
+    "chữ ký chưa có họ tên người ký (`name`): văn bản in ra để trống chỗ họ tên, phải điền tay trước khi ký"
+)
+
 
 def check_kind(kind: str, document: Document, source: YamlDocument) -> list[Diagnostic]:
     """Kind-specific rules the model alone cannot know (it does not know KIND)."""
@@ -60,7 +65,7 @@ def check_conventions(document: Document, source: YamlDocument) -> list[Diagnost
     if document.signature.name is None:
         warn(
             ("signature",),
-            "chữ ký chưa có họ tên người ký (`name`): văn bản in ra để trống chỗ họ tên, phải điền tay trước khi ký",
+            NO_SIGNER_NAME,
             key=True,
         )
     titles: list[tuple[PathKey, str]] = [(("header", "title"), header.title)]

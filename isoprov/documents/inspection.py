@@ -123,6 +123,11 @@ def check(kind: str, document: InspectionDocument, source: YamlDocument) -> list
     if kind != "minutes":
         if document.signature is None:
             out.append(source.diagnostic(("signature",), "thiếu trường bắt buộc `signature`", at=()))
+        elif document.signature.name is None:  # as every other document (check_conventions)
+            message = (
+                "chữ ký chưa có họ tên người ký (`name`): văn bản in ra để trống chỗ họ tên, phải điền tay trước khi ký"
+            )
+            out.append(source.diagnostic(("signature",), message, key=True, severity=Severity.WARNING))
         if not document.recipients:
             out.append(source.diagnostic(("recipients",), "thiếu trường bắt buộc `recipients` (Nơi nhận)", at=()))
     if document.articles:

@@ -221,3 +221,10 @@ def test_figures_counted_after_the_documents_date_are_a_warning(
     rendered = cli("render", "inspection-summary", source, "-o", tmp_path / "tong-hop.md")
     assert rendered.exit_code == 0, rendered.stderr
     assert (said in validated.stderr, said in rendered.stderr) == (warned, warned)
+
+
+def test_an_inspection_document_without_the_signers_name_is_warned_as_every_document(
+    cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    run = cli("render", "correction-request", DOCS / "de-nghi-khac-phuc-SXD.yaml", "-o", tmp_path / "d.md")
+    assert "cảnh báo signature: chữ ký chưa có họ tên người ký (`name`)" in run.stderr
