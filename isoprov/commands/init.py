@@ -1,6 +1,8 @@
 """``isoprov init DIR``: a working folder that ``score``, ``budget check`` and ``render`` run on
-as it is: a criteria set, three assessments, an agency registry, a budget, a plan, a README in
-Vietnamese, and the JSON Schemas the YAML files point their editor at."""
+as it is: one working year (2026, tỉnh Bắc Ninh, levels ``tinh`` and ``xa``) with a criteria set,
+three assessments, an agency registry, a budget, a plan, a score report, the yearly inspection, a
+README in Vietnamese, and the JSON Schemas the YAML files point their editor at. Every file under
+``isoprov/starter/`` is written (package data of the wheel, since it lies inside the package)."""
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -23,6 +24,7 @@ EXPECTED = {
     "criteria/bo-tieu-chi-mau.yaml",
     "du-toan.yaml",
     "ke-hoach.yaml",
+    "bao-cao.yaml",
     *(f"schemas/{kind}.json" for kind in KINDS),
 }
 
@@ -85,6 +87,71 @@ def test_render_runs_on_it_as_is(cli: Cli, folder: Path) -> None:
     assert (folder / "ke-hoach.docx").stat().st_size > 0
 
 
+def test_the_score_report_renders_from_its_assessments(cli: Cli, folder: Path) -> None:
+    run = cli("render", "report", "bao-cao.yaml", "-o", "bao-cao.md")
+    assert run.exit_code == 0, run.stderr
+    text = (folder / "bao-cao.md").read_text(encoding="utf-8")
+    for name in ("Sở Khoa học và Công nghệ", "Sở Nội vụ", "UBND xã Tân An"):  # the three assessments
+        assert name in text
+    assert "Sở Tài chính" in text  # registered in co-quan.yaml, not submitted
+    assert "Bắc Ninh" in text and "2026" in text
+
+
+def _plan_text(folder: Path) -> str:
+    """ke-hoach.yaml's text with YAML's folded lines joined, as the document reads."""
+    return " ".join((folder / "ke-hoach.yaml").read_text(encoding="utf-8").split())
+
+
+def test_the_plan_states_the_budget_total_in_figures_and_words(cli: Cli, folder: Path) -> None:
+    (budget,) = cli("budget", "check", "du-toan.yaml", "--format", "json").json()["budgets"]
+    figures = f"{budget['total_vnd']:,}".replace(",", ".")
+    assert f"là {figures} đồng (bằng chữ: {budget['total_in_words']})" in _plan_text(folder)
+
+
+def test_the_starter_is_one_working_year_of_one_province(folder: Path) -> None:
+    """Tỉnh Bắc Ninh, 2026, levels tinh and xa only: no pre-2025 province, no district level."""
+    import yaml
+
+    texts = {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in folder.rglob("*.yaml")}
+    for name, text in texts.items():
+        data = yaml.safe_load(text)
+        header = data.get("header") or {}
+        if header:
+            assert header["place"] == "Bắc Ninh", name
+            assert "tỉnh Bắc Ninh" in header["parent_body"], name
+            assert str(header["date"]).startswith("2026"), name
+        if "period" in data:
+            assert data["period"] == "2026", name
+        assert "huyen" not in text and "huyện" not in text.replace("cấp huyện", ""), name
+        assert "Bắc Giang" not in text.replace("tỉnh Bắc Giang từ 01/7/2025", ""), name
+    criteria = yaml.safe_load(texts["criteria/bo-tieu-chi-mau.yaml"])
+    assert criteria["levels"] == ["tinh", "xa"]
+    assert "UBND các xã, phường" in _plan_text(folder)
+    assert "Bắc Ninh" in (folder / "README.md").read_text(encoding="utf-8")
+
+
+def _readme_commands(folder: Path) -> list[str]:
+    text = (folder / "README.md").read_text(encoding="utf-8")
+    lines = [line for block in re.findall(r"```sh\n(.*?)```", text, re.S) for line in block.splitlines()]
+    return [re.sub(r"\s+#.*$", "", line).strip() for line in lines if line.strip()]
+
+
+def test_every_command_of_its_readme_runs_as_written(cli: Cli, folder: Path) -> None:
+    commands = _readme_commands(folder)
+    assert len(commands) >= 15
+    for command in commands:
+        args = shlex.split(command)
+        assert args[0] == "isoprov", command
+        run = cli(*args[1:])
+        if "--today 15/12/2026" in command:  # documented: exit 1 when an action is overdue
+            assert run.exit_code == 1, command
+        elif args[1:3] == ["inspect", "actions"]:  # on the real today, overdue after 14/12/2026
+            assert run.exit_code in (0, 1), command
+        else:
+            assert run.exit_code == 0, f"{command}\n{run.stdout}{run.stderr}"
+        assert "Lỗi" not in run.stderr, command
+
+
 def test_validate_finds_nothing_wrong(cli: Cli, folder: Path) -> None:
     run = cli("validate", ".")
     assert run.exit_code == 0, run.stderr
@@ -111,7 +178,8 @@ def test_its_yaml_files_point_at_the_schemas_it_wrote(folder: Path) -> None:
 def test_the_readme_is_in_vietnamese(folder: Path) -> None:
     text = (folder / "README.md").read_text(encoding="utf-8")
     assert "Thư mục làm việc" in text
-    for command in ("isoprov score", "isoprov budget check", "isoprov render plan", "isoprov form"):
+    commands = ("isoprov score", "isoprov budget check", "isoprov render plan", "isoprov render report", "isoprov form")
+    for command in commands:
         assert command in text
 
 
@@ -144,7 +212,14 @@ def test_a_file_in_the_way_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
 
 def test_the_starter_ships_inside_the_package() -> None:
     names = {name for name, _ in starter_files()}
-    assert names >= {"README.md", "co-quan.yaml", "du-toan.yaml", "ke-hoach.yaml", "criteria/bo-tieu-chi-mau.yaml"}
+    assert names >= {
+        "README.md",
+        "co-quan.yaml",
+        "du-toan.yaml",
+        "ke-hoach.yaml",
+        "bao-cao.yaml",
+        "criteria/bo-tieu-chi-mau.yaml",
+    }
     assert not any("__pycache__" in n for n in names)
 
 

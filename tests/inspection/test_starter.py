@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -44,10 +45,18 @@ def test_the_starter_action_is_due_two_months_after_signing(cli: Cli, folder: Pa
 
 
 @pytest.mark.parametrize(
-    ("kind", "data"),
-    [("inspection-plan", "ke-hoach-kiem-tra.yaml"), ("minutes", "bien-ban-XA-TANAN.yaml")],
+    ("kind", "data", "date_line"),
+    [
+        ("inspection-plan", "ke-hoach-kiem-tra.yaml", "*Bắc Ninh, ngày tháng 3 năm 2026*"),
+        ("minutes", "bien-ban-XA-TANAN.yaml", "*Bắc Ninh, ngày 14 tháng 10 năm 2026*"),
+    ],
 )
-def test_the_starter_documents_render(cli: Cli, folder: Path, kind: str, data: str) -> None:
+def test_the_starter_documents_render(cli: Cli, folder: Path, kind: str, data: str, date_line: str) -> None:
     run = cli("render", kind, f"kiem-tra/van-ban/{data}", "-o", "out.docx")
     assert run.exit_code == 0, run.stderr
     assert (folder / "out.docx").is_file()
+    # the same province as the rest of the starter (tỉnh Bắc Ninh), in the header and the date line
+    assert cli("render", kind, f"kiem-tra/van-ban/{data}", "-o", "out.md").exit_code == 0
+    header = (folder / "out.md").read_text(encoding="utf-8").split("\n\n", 1)[0]
+    header = re.sub(r"[ \xa0]+", " ", header)  # the blank day of a draft is non-breaking spaces
+    assert "TỈNH BẮC NINH" in header and date_line in header
