@@ -43,6 +43,16 @@ def cli() -> Callable[..., Run]:
     return run
 
 
+@pytest.fixture
+def starter(cli: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working folder written by ``isoprov init``, made the current folder."""
+    folder = tmp_path / "lam-viec"
+    run = cli("init", folder)
+    assert run.exit_code == 0, run.stderr
+    monkeypatch.chdir(folder)
+    return folder
+
+
 #: Tests that open a file with LibreOffice run where it is installed (a CI machine may lack it).
 needs_libreoffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 

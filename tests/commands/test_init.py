@@ -30,12 +30,8 @@ EXPECTED = {
 
 
 @pytest.fixture
-def folder(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    target = tmp_path / "lam-viec"
-    run = cli("init", target)
-    assert run.exit_code == 0, run.stderr
-    monkeypatch.chdir(target)
-    return target
+def folder(starter: Path) -> Path:
+    return starter
 
 
 def files(root: Path) -> set[str]:

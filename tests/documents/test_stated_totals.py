@@ -6,20 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import Run
 
 Cli = Callable[..., Run]
 SAID = "khác tổng dự toán kèm theo"
-
-
-@pytest.fixture
-def starter(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "lam-viec"
-    assert cli("init", folder).exit_code == 0
-    monkeypatch.chdir(folder)
-    return folder
 
 
 def _stated(folder: Path) -> str:

@@ -14,15 +14,7 @@ from tests.conftest import Run
 Cli = Callable[..., Run]
 
 
-@pytest.fixture
-def folder(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    target = tmp_path / "w"
-    assert cli("init", target).exit_code == 0
-    monkeypatch.chdir(target)
-    return target
-
-
-def test_the_starter_inspection_checks_clean(cli: Cli, folder: Path) -> None:
+def test_the_starter_inspection_checks_clean(cli: Cli, starter: Path) -> None:
     run = cli("inspect", "check", "kiem-tra/kiem-tra-2026.yaml", "--format", "json", "--today", "2026-12-01")
     assert run.exit_code == 0, run.stderr
     report = json.loads(run.stdout)
@@ -31,12 +23,12 @@ def test_the_starter_inspection_checks_clean(cli: Cli, folder: Path) -> None:
     assert inspection["findings"] == [] and report["errors"] == []
 
 
-def test_the_starter_has_no_district_level(folder: Path) -> None:
-    text = (folder / "co-quan.yaml").read_text(encoding="utf-8")
+def test_the_starter_has_no_district_level(starter: Path) -> None:
+    text = (starter / "co-quan.yaml").read_text(encoding="utf-8")
     assert "level: huyen" not in text and "level: xa" in text and "level: tinh" in text
 
 
-def test_the_starter_action_is_due_two_months_after_signing(cli: Cli, folder: Path) -> None:
+def test_the_starter_action_is_due_two_months_after_signing(cli: Cli, starter: Path) -> None:
     on_time = cli("inspect", "actions", "kiem-tra", "--today", "2026-12-14", "--format", "json")
     assert on_time.exit_code == 0
     (action,) = json.loads(on_time.stdout)["actions"]
@@ -51,12 +43,12 @@ def test_the_starter_action_is_due_two_months_after_signing(cli: Cli, folder: Pa
         ("minutes", "bien-ban-XA-TANAN.yaml", "*Bắc Ninh, ngày 14 tháng 10 năm 2026*"),
     ],
 )
-def test_the_starter_documents_render(cli: Cli, folder: Path, kind: str, data: str, date_line: str) -> None:
+def test_the_starter_documents_render(cli: Cli, starter: Path, kind: str, data: str, date_line: str) -> None:
     run = cli("render", kind, f"kiem-tra/van-ban/{data}", "-o", "out.docx")
     assert run.exit_code == 0, run.stderr
-    assert (folder / "out.docx").is_file()
+    assert (starter / "out.docx").is_file()
     # the same province as the rest of the starter (tỉnh Bắc Ninh), in the header and the date line
     assert cli("render", kind, f"kiem-tra/van-ban/{data}", "-o", "out.md").exit_code == 0
-    header = (folder / "out.md").read_text(encoding="utf-8").split("\n\n", 1)[0]
+    header = (starter / "out.md").read_text(encoding="utf-8").split("\n\n", 1)[0]
     header = re.sub(r"[ \xa0]+", " ", header)  # the blank day of a draft is non-breaking spaces
     assert "TỈNH BẮC NINH" in header and date_line in header
