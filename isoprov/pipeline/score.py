@@ -36,7 +36,7 @@ from isoprov.scoring.assessment import (
 from isoprov.scoring.batch import Batch, Submission
 from isoprov.scoring.catalog import Catalog
 from isoprov.scoring.registry import Registry, agency_key, check_registry, match_submissions, missing_agencies
-from isoprov.scoring.rules import DETAILS_AT, Result, criterion_from_tuple, rank, result_from_fields, score
+from isoprov.scoring.rules import CRITERIA_AT, DETAILS_AT, Result, criterion_from_tuple, rank, result_from_fields, score
 
 
 def looks_like_assessment(data: Any) -> bool:
@@ -132,7 +132,7 @@ def _compact_result(result: Result) -> tuple[Any, ...]:
 
 def _result_from_compact(compact: tuple[Any, ...]) -> Result:
     pid, table, fields = compact
-    key = (pid, fields[4])  # the worker and the criteria set
+    key = (pid, fields[CRITERIA_AT])  # the worker and the criteria set
     if table is not None:
         _TABLES[key] = table
     else:

@@ -153,7 +153,8 @@ def _result_from_tuples(*fields: Any) -> Result:
     return result_from_fields(fields, tuple(map(criterion_from_tuple, fields[DETAILS_AT])))
 
 
-#: Where the details stand in :meth:`Result.plain_fields`.
+#: Where the criteria set's id and the details stand in :meth:`Result.plain_fields`.
+CRITERIA_AT = 4
 DETAILS_AT = 10
 
 
