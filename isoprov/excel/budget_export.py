@@ -12,7 +12,7 @@ one, and a lump sum whose declared amount differs from the sum of its sub-items.
 
 SPEC §5b: a fraction stays a live division (``=15/26``); a percentage line computes
 ``=5/100*(H5+H6)`` from the cells of its items; with ``rounding`` each computed amount is wrapped
-in ``ROUND(…/step;0)*step`` (``ROUNDDOWN`` for ``down``; ``half-even`` rounds an exact half to the
+in ``ROUND(ROUND(…/step;9);0)*step`` (``ROUNDDOWN`` for ``down``; ``half-even`` rounds an exact half to the
 even multiple), so the sheet recomputes the rounded figures the command counts.
 
 openpyxl is imported inside the functions only: ``isoprov --help`` must not pay for it.
@@ -350,8 +350,11 @@ def total_formula(column: str, top_rows: Sequence[int], last: int) -> str:
 
 
 def _rounded(body: str, rounding: Rounding, step: Decimal) -> str:
+    """``body`` rounded to a multiple of ``step`` as the command rounds it. The count of steps is
+    first rounded to 9 decimals: the sheet computes in binary floating point, where 1,0025 triệu
+    over a step of 0,001 is 1002.4999999999999, and must round it as the exact 1002.5."""
     q = plain_decimal(step)
-    y = f"({body})/{q}"
+    y = f"ROUND(({body})/{q},9)"
     if rounding.mode == "down":
         return f"ROUNDDOWN({y},0)*{q}"
     if rounding.mode == "half-even":

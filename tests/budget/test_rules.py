@@ -459,8 +459,8 @@ def test_the_xlsx_keeps_live_percentage_and_rounding_formulas(tmp_path: Path) ->
     assert invoke(["budget", "check", str(EXAMPLE), "--xlsx", str(target)]).exit_code == 0
     ws = load_workbook(target).active
     assert ws["F11"].value == "=15/26"
-    assert ws["H11"].value == "=ROUND((D11*E11*F11)/1000,0)*1000"
-    assert ws["H12"].value == "=ROUND((2/100*(H5+H6+H7))/1000,0)*1000"
+    assert ws["H11"].value == "=ROUND(ROUND((D11*E11*F11)/1000,9),0)*1000"
+    assert ws["H12"].value == "=ROUND(ROUND((2/100*(H5+H6+H7))/1000,9),0)*1000"
 
 
 @needs_libreoffice
@@ -525,3 +525,32 @@ def test_each_rounding_mode_recomputes_in_libreoffice(tmp_path: Path, mode: str,
         pytest.skip(f"LibreOffice Calc không chuyển được tệp: {stderr.strip()}")
     ws = load_workbook(out / target.name, data_only=True).active
     assert [ws.cell(row=r, column=8).value for r in (5, 6, 8)] == expected
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("mode", ["half-up", "half-even", "down"])
+def test_rounding_in_millions_recomputes_in_libreoffice_as_the_command_counts(tmp_path: Path, mode: str) -> None:
+    """In triệu đồng a half-thousand (1,0025 triệu) divided by the step 0,001 is 1002.4999999999999
+    in binary floating point: the sheet must still round it as the command does (found by a QA
+    pass: LibreOffice gave 1,002 where the command said 1,003)."""
+    from openpyxl import load_workbook
+
+    figures = ("1,0025", "2,0045", "0,2905", "3,0015", "0,0415")
+    items = "".join(f'  - {{name: K{k}, quantity: 1, rate: "{v} triệu đồng"}}\n' for k, v in enumerate(figures))
+    source = tmp_path / "trieu.yaml"
+    source.write_text(
+        f"title: T\nunit: triệu đồng\nrounding: {{to: 1.000 đồng, mode: {mode}}}\nitems:\n{items}", encoding="utf-8"
+    )
+    report = check_file(source, NormSet()).report
+    assert report is not None
+    expected = [Decimal(r.value_vnd) / 1_000_000 for r in report.items]
+    target = tmp_path / "trieu.xlsx"
+    assert invoke(["budget", "check", str(source), "--xlsx", str(target)]).exit_code == 0
+    out, stderr = libreoffice_convert(tmp_path, target)
+    if not (out / target.name).exists():
+        pytest.skip(f"LibreOffice Calc không chuyển được tệp: {stderr.strip()}")
+    ws = load_workbook(out / target.name, data_only=True).active
+    recomputed = [round(Decimal(str(ws.cell(row=r, column=8).value)), 6) for r in range(5, 5 + len(figures))]
+    assert recomputed == expected
+    total = round(Decimal(str(ws.cell(row=5 + len(figures), column=8).value)), 6)
+    assert total == Decimal(report.total_vnd) / 1_000_000
