@@ -391,6 +391,17 @@ class Rounding(Model):
         step = Fraction(self.to.to_vnd(budget_unit))
         return Fraction(round_exact(vnd / step, 0, self.mode)) * step
 
+    def before(self, vnd: Fraction, budget_unit: str) -> str:
+        """An amount before this rounding, in the budget's unit, with two decimals more than the
+        rounded amount has (``≈ 4,84615`` beside 4,846 in triệu đồng rounded to 1.000 đồng; never
+        ``≈ 4,85`` beside 4,846)."""
+        step = Fraction(self.to.to_vnd(budget_unit)) / Fraction(unit_factor(budget_unit))
+        places = 0
+        while step.denominator != 1 and places < 12:  # the step's own decimals in the unit
+            step *= 10
+            places += 1
+        return format_approximate(vnd / Fraction(unit_factor(budget_unit)), max(2, places + 2))
+
     def shown(self, budget_unit: str) -> str:
         """ "tới 1.000 đồng (5 trở lên làm tròn lên)"."""
         mode = {

@@ -29,8 +29,8 @@ from isoprov.commands.tables import LARGE_TABLE, box_table
 from isoprov.core.diagnostics import Diagnostic, ExitCode, Severity, os_error_text
 from isoprov.core.discovery import YAML_SUFFIXES, discover
 from isoprov.core.jsonout import dumps
-from isoprov.core.numbers import exact_decimal, format_approximate, format_figure
-from isoprov.core.vietnamese import format_number, unit_factor
+from isoprov.core.numbers import exact_decimal, format_figure
+from isoprov.core.vietnamese import format_number
 from isoprov.pipeline.budget import check_file
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
@@ -198,7 +198,8 @@ def _label(report: BudgetReport, r: ItemResult) -> str:
         base = _figure(report, r.base_vnd)
         label += f" ({r.basis} = {format_figure(item.percent or 0)} % × {base})"
     if r.unrounded_vnd is not None:
-        label += f" (làm tròn từ {format_approximate(r.unrounded_vnd / Fraction(unit_factor(report.unit)))})"
+        assert report.budget.rounding is not None  # an amount is rounded only by the budget's rule
+        label += f" (làm tròn từ {report.budget.rounding.before(r.unrounded_vnd, report.unit)})"
     return label
 
 

@@ -12,8 +12,7 @@ from typing import Any
 
 from isoprov.core.diagnostics import Diagnostic, Severity
 from isoprov.core.loading import PathKey, WrittenNumber, YamlDocument
-from isoprov.core.numbers import format_approximate, format_figure
-from isoprov.core.vietnamese import unit_factor
+from isoprov.core.numbers import format_figure
 from isoprov.documents.model import Block, Document, resolve
 
 
@@ -69,8 +68,8 @@ def budget_appendix(
                 else (f"{format_figure(item.percent)} %" if item.percent is not None else None),
                 # SPEC §5b: how a percentage line is computed; the exact amount before rounding
                 "basis": r.basis,
-                "unrounded": format_approximate(r.unrounded_vnd / Fraction(unit_factor(budget.unit)))
-                if r.unrounded_vnd is not None
+                "unrounded": budget.rounding.before(r.unrounded_vnd, budget.unit)
+                if r.unrounded_vnd is not None and budget.rounding is not None
                 else "",
                 "times": [m.shown() for m in item.times],
                 "formula": item.formula(budget.unit),

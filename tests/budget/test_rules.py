@@ -554,3 +554,18 @@ def test_rounding_in_millions_recomputes_in_libreoffice_as_the_command_counts(tm
     assert recomputed == expected
     total = round(Decimal(str(ws.cell(row=5 + len(figures), column=8).value)), 6)
     assert total == Decimal(report.total_vnd) / 1_000_000
+
+
+@pytest.mark.parametrize(
+    ("unit", "to", "vnd", "shown"),
+    [
+        ("triệu đồng", "1.000 đồng", Fraction(63_000_000, 13), "≈ 4,84615"),  # beside 4,846
+        ("đồng", "1.000 đồng", Fraction(27_000_000, 13), "≈ 2.076.923,08"),  # beside 2.077.000
+        ("triệu đồng", "1 đồng", Fraction(10, 3), "≈ 0,00000333"),
+        ("đồng", "1.000 đồng", Fraction(2_500), "2.500"),  # exact: as it is
+    ],
+)
+def test_an_amount_before_rounding_shows_more_decimals_than_the_rounded_one(
+    unit: str, to: str, vnd: Fraction, shown: str
+) -> None:
+    assert Rounding.model_validate({"to": to}).before(vnd, unit) == shown
