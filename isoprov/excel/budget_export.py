@@ -216,9 +216,11 @@ def _fill_sheet(ws: Any, report: BudgetReport, styles: _Styles) -> None:
         put_number(ws, total_row, _col(DECLARED), value).font = Font(bold=True)
     else:
         declared = [r.declared_vnd for r in report.items if r.declared_vnd is not None]
-        declared_sum = report.in_unit(sum(declared, Decimal(0)))
-        formula = total_formula(DECLARED, top_rows, last)
-        put_formula(ws, total_row, _col(DECLARED), formula, declared_sum).font = Font(bold=True)
+        if declared:  # without one declared amount the cell stays empty: a 0 there read as a
+            # declared total of 0 (and the mark below coloured the computed total as differing)
+            declared_sum = report.in_unit(sum(declared, Decimal(0)))
+            formula = total_formula(DECLARED, top_rows, last)
+            put_formula(ws, total_row, _col(DECLARED), formula, declared_sum).font = Font(bold=True)
     formula = total_formula(COMPUTED, top_rows, last)
     put_formula(ws, total_row, _col(COMPUTED), formula, report.total).font = Font(bold=True)
     for cell in ws[total_row][: len(HEADERS)]:

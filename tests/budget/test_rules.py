@@ -569,3 +569,22 @@ def test_an_amount_before_rounding_shows_more_decimals_than_the_rounded_one(
     unit: str, to: str, vnd: Fraction, shown: str
 ) -> None:
     assert Rounding.model_validate({"to": to}).before(vnd, unit) == shown
+
+
+def test_the_xlsx_total_row_declares_nothing_when_the_budget_declares_nothing(tmp_path: Path) -> None:
+    """Without `total:` and without one declared amount, the total row's declared cell stays
+    empty (it once showed a declared total of 0 beside the computed one, marked as differing)."""
+    from openpyxl import load_workbook
+
+    for declared, expected in ((False, None), (True, "=SUM(G5,G6)")):
+        source = tmp_path / f"khai-{declared}.yaml"
+        amount = ", amount: 2.000 đồng" if declared else ""
+        source.write_text(
+            f"title: T\nitems:\n  - {{name: A, quantity: 2, rate: 1.000 đồng{amount}}}\n"
+            "  - {name: B, quantity: 1, rate: 3.000 đồng}\n",
+            encoding="utf-8",
+        )
+        target = tmp_path / f"khai-{declared}.xlsx"
+        assert invoke(["budget", "check", str(source), "--xlsx", str(target)]).exit_code == 0
+        ws = load_workbook(target).active
+        assert (ws["B7"].value, ws["G7"].value, ws["H7"].value) == ("Tổng cộng", expected, "=SUM(H5,H6)")
