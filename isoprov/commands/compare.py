@@ -327,10 +327,17 @@ def _print_detail(a: AgencyChange, old: str, new: str) -> None:
         stdout.print(Text(title + ": không tiêu chí nào thay đổi"))
         return
     stdout.print(Text(title, style="bold"))
-    table = Table()
+    shown = a.criteria[:DETAIL_SHOWN]
+    # a change is what the criterion adds to the total: fewer penalty points is a gain (2 → 0: +2)
+    caption = (
+        "Với điểm trừ, thay đổi là phần cộng vào tổng điểm: bớt điểm trừ là tăng."
+        if any(x.kind == "penalty" for x in shown)
+        else None
+    )
+    table = Table(caption=caption, caption_justify="left")
     for name, justify in (("Mã", "left"), ("Tiêu chí", "left"), (old, "right"), (new, "right"), ("Thay đổi", "right")):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for x in a.criteria[:DETAIL_SHOWN]:
+    for x in shown:
         table.add_row(*map(Text, (x.id, x.title, _points(x.old), _points(x.new), signed_points(x.change))))
     stdout.print(table)
     more = len(a.criteria) - DETAIL_SHOWN

@@ -299,3 +299,11 @@ def test_a_side_with_no_assessments_is_warned(cli: Callable[..., Run], tmp_path:
     run = cli("compare", HERE / "y2020", empty, *CRITERIA)
     assert run.exit_code == 0  # a warning: the old side is still listed
     assert f"{empty}: cảnh báo (nothing-found): không có bản tự đánh giá (.yaml, .xlsx) nào ở đây" in run.stderr
+
+
+def test_a_penalty_change_is_said_to_be_its_effect_on_the_total(cli: Callable[..., Run]) -> None:
+    """Yên Thế's penalty D went 2 → 0: +2 points for the total, said under the table."""
+    run = cli("compare", BG2020, BG2021, "--detail")
+    row = next(line for line in run.stdout.splitlines() if "│ D " in line and "Điểm trừ" in line)
+    assert [cell.strip() for cell in row.split("│")[3:6]] == ["2", "0", "+2,00"]
+    assert "Với điểm trừ, thay đổi là phần cộng vào tổng điểm: bớt điểm trừ là tăng." in run.stdout
