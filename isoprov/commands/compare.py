@@ -238,7 +238,9 @@ def csv_report(c: Comparison, detail: bool) -> str:
             writer.writerow(
                 [
                     status,
-                    *map(csv_text, (r.agency_code, r.agency_name, r.level, r.agency_name, r.level)),
+                    *map(csv_text, (r.agency_code, r.agency_name, r.level)),
+                    # the name and level in the old period: only an agency that had one has them
+                    *(map(csv_text, (r.agency_name, r.level)) if status == "only_old" else ("", "")),
                     *old,
                     *new,
                     "",

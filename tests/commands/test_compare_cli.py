@@ -92,6 +92,9 @@ def test_csv(cli: Callable[..., Run]) -> None:
     a1 = rows[2]
     assert (a1["old_name"], a1["name"], a1["old_rank"], a1["new_rank"]) == ("Sở A", "Sở A (tên mới)", "1", "3")
     assert (rows[4]["old_total"], rows[4]["new_total"]) == ("2", "")
+    only_old, only_new = rows[4], rows[5]  # the old name and level only where there was an old result
+    assert only_old["old_name"] == only_old["name"] and only_old["old_level"] == only_old["level"]
+    assert (only_new["old_name"], only_new["old_level"], only_new["old_total"]) == ("", "", "")
 
 
 def test_csv_detail(cli: Callable[..., Run]) -> None:
