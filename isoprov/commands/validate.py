@@ -195,11 +195,11 @@ def _minutes(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic
 
 
 def _inspection_document(path: Path, doc: YamlDocument, context: Context) -> list[Diagnostic]:
-    from isoprov.documents.inspection import InspectionDocument, check_as_of
+    from isoprov.documents.inspection import InspectionDocument, cycle_conventions
     from isoprov.inspection.model import resolve
 
     document = validate_document(InspectionDocument, doc)
-    out = check_as_of(document, doc)
+    out = cycle_conventions(document, doc)
     for key in ("inspection", "minutes"):
         name = getattr(document, key)
         if name is not None and not resolve(path.parent, name).is_file():

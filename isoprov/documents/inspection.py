@@ -123,11 +123,6 @@ def check(kind: str, document: InspectionDocument, source: YamlDocument) -> list
     if kind != "minutes":
         if document.signature is None:
             out.append(source.diagnostic(("signature",), "thiếu trường bắt buộc `signature`", at=()))
-        elif document.signature.name is None:  # as every other document (check_conventions)
-            message = (
-                "chữ ký chưa có họ tên người ký (`name`): văn bản in ra để trống chỗ họ tên, phải điền tay trước khi ký"
-            )
-            out.append(source.diagnostic(("signature",), message, key=True, severity=Severity.WARNING))
         if not document.recipients:
             out.append(source.diagnostic(("recipients",), "thiếu trường bắt buộc `recipients` (Nơi nhận)", at=()))
     if document.articles:
@@ -138,7 +133,7 @@ def check(kind: str, document: InspectionDocument, source: YamlDocument) -> list
     if document.budget is not None:
         message = "dự toán lấy từ `budget` của tệp kế hoạch kiểm tra; bỏ `budget` ở văn bản"
         out.append(source.diagnostic(("budget",), message, key=True))
-    out += check_as_of(document, source)
+    out += cycle_conventions(document, source)
     symbol = document.header.symbol
     if code and not symbol.startswith(code + "-"):
         message = f"ký hiệu `{symbol}` thường bắt đầu bằng `{code}-` với loại văn bản này"
@@ -149,17 +144,32 @@ def check(kind: str, document: InspectionDocument, source: YamlDocument) -> list
     return out
 
 
-def check_as_of(document: InspectionDocument, source: YamlDocument) -> list[Diagnostic]:
-    """A warning when the figures are counted at a day (`as_of`) after the document's own date:
-    it would state as done what had not happened when it was signed."""
-    if document.as_of is None or document.as_of <= _latest_day(document.header.date):
-        return []
-    message = (
-        f"số liệu tính đến ngày {short_date(document.as_of)} (`as_of`), sau ngày ban hành văn bản "
-        f"({_shown_date(document.header.date)}): văn bản sẽ nêu những việc chưa xảy ra khi ký; "
-        "hãy ghi `as_of` không muộn hơn ngày văn bản, hoặc sửa ngày văn bản"
-    )
-    return [source.diagnostic(("as_of",), message, severity=Severity.WARNING)]
+def cycle_conventions(document: InspectionDocument, source: YamlDocument) -> list[Diagnostic]:
+    """The warnings every document of the cycle gets, whatever its kind, from ``validate`` and
+    ``render`` alike: a signature without the signer's name (as any document,
+    :data:`~isoprov.documents.checks.NO_SIGNER_NAME`), and figures counted at a day (`as_of`)
+    after the document's own date, which would state as done what had not happened when it was
+    signed."""
+    from isoprov.documents.checks import NO_SIGNER_NAME
+
+    out = []
+    if document.signature is not None and document.signature.name is None:
+        out.append(source.diagnostic(("signature",), NO_SIGNER_NAME, key=True, severity=Severity.WARNING))
+    if document.as_of is not None and document.as_of > _latest_day(document.header.date):
+        message = (
+            f"số liệu tính đến ngày {short_date(document.as_of)} (`as_of`), sau ngày ban hành văn bản "
+            f"({_shown_date(document.header.date)}): văn bản sẽ nêu những việc chưa xảy ra khi ký; "
+            "hãy ghi `as_of` không muộn hơn ngày văn bản, hoặc sửa ngày văn bản"
+        )
+        out.append(source.diagnostic(("as_of",), message, severity=Severity.WARNING))
+    return out
+
+
+def counted_at(document: InspectionDocument) -> dt.date:
+    """The day a document's figures are counted at (overdue days, the reports made by then):
+    its `as_of`, else its own date — a date left partly blank for the office (``2021-12``)
+    counting up to its last possible day, as :func:`cycle_conventions` reads it."""
+    return document.as_of or _latest_day(document.header.date)
 
 
 def _latest_day(date: IssueDate) -> dt.date:
@@ -213,7 +223,7 @@ def build(
         return {}, problems
     from isoprov.inspection.checks import check_set
 
-    as_of = document.as_of or document.header.date.complete or dt.date(found.inspection.year, 11, 30)
+    as_of = counted_at(document)
     result = check_set(found, as_of)
     diagnostics += [d for d in (*result.errors, *result.findings) if d.is_error]
     if diagnostics:

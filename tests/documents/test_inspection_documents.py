@@ -228,3 +228,25 @@ def test_an_inspection_document_without_the_signers_name_is_warned_as_every_docu
 ) -> None:
     run = cli("render", "correction-request", DOCS / "de-nghi-khac-phuc-SXD.yaml", "-o", tmp_path / "d.md")
     assert "cảnh báo signature: chữ ký chưa có họ tên người ký (`name`)" in run.stderr
+
+
+def test_a_letter_dated_with_the_day_left_blank_counts_the_reports_of_its_month(
+    cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    """`date: 2021-12` (the day left for the office): the reports of December count, as on the
+    month's last day — not as on 30/11, which dropped the report not accepted on 20/12/2021."""
+    text = (DOCS / "chua-chap-nhan-SKHDT.yaml").read_text(encoding="utf-8")
+    assert "date: 2021-12-" in text
+    source = tmp_path / "van-ban" / "chua-chap-nhan.yaml"
+    source.parent.mkdir()
+    source.write_text(text.replace("date: 2021-12-", "date: 2021-12 #"), encoding="utf-8")
+    for name in ("kiem-tra-2021.yaml", "co-quan.yaml", "du-toan-kiem-tra.yaml", "bien-ban"):
+        (tmp_path / name).symlink_to(DOCS.parent / name)
+    run = cli("render", "action-rejection", source, "-o", tmp_path / "r.md")
+    assert run.exit_code == 0, run.stderr
+    assert "20/12/2021" in (tmp_path / "r.md").read_text(encoding="utf-8")
+
+
+def test_validate_gives_an_inspection_document_the_warnings_render_gives(cli: Callable[..., Run]) -> None:
+    validated = cli("validate", DOCS / "de-nghi-khac-phuc-SXD.yaml")
+    assert "cảnh báo signature: chữ ký chưa có họ tên người ký (`name`)" in validated.stderr
