@@ -48,7 +48,7 @@ def run_check(files: list[Path], output_format: str, xlsx: Path | None, norms: l
     errors: list[Diagnostic] = []
     reports: list[BudgetReport] = []
     errors.extend(found.problems)
-    empty = found.empty_folders(files, "dự toán (.yaml, .yml)")
+    empty = found.empty_folders("dự toán (.yaml, .yml)")
     for path, explicit in found.files:
         checked = check_file(path, lookup.for_budget(path), explicit=explicit)
         errors.extend(checked.problems)

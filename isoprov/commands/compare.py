@@ -30,6 +30,7 @@ from isoprov.commands.common import (
 )
 from isoprov.commands.tables import show_table
 from isoprov.core.diagnostics import Diagnostic, ExitCode, Severity, has_errors
+from isoprov.core.discovery import NOTHING_FOUND
 from isoprov.core.jsonout import dumps
 from isoprov.core.vietnamese import format_number
 from isoprov.pipeline.score import ASSESSMENTS_WANTED, assessment_files, score_found
@@ -74,18 +75,14 @@ def run(
             "thay đổi; hãy chỉ hai kỳ khác nhau (hai năm, hoặc bản trước và sau khi thẩm định lại)"
         )
     sides = [assessment_files(paths)] if self_team else [assessment_files([paths[0]]), assessment_files([paths[1]])]
-    empty = [
-        warning
-        for path, side in zip(paths, sides, strict=False)
-        for warning in side.empty_folders([path], ASSESSMENTS_WANTED)
-    ]
+    empty = [warning for side in sides for warning in side.empty_folders(ASSESSMENTS_WANTED)]
     refuse_overwriting_inputs([("--xlsx", xlsx), ("--html", html)], [*(p for f in sides for p in f.paths), *criteria])
     catalog = Catalog.default(criteria)
     catalog.load_explicit()
     if self_team:
         batch = score_found(sides[0], catalog)
         gaps = self_team_gaps(batch.results)
-        failed = _report_self_team(gaps, batch.diagnostics, output_format)
+        failed = _report_self_team(gaps, [*empty, *batch.diagnostics], output_format)
         if html is not None:
             from isoprov.pages.self_team import self_team_page
 
@@ -97,7 +94,7 @@ def run(
     diagnostics = [*empty, *old.diagnostics, *new.diagnostics, *comparison.warnings]
     if output_format == "json":
         emit(dumps(json_report(comparison, diagnostics, detail)))
-        print_diagnostics(d for d in diagnostics if d.severity is Severity.ERROR)
+        print_diagnostics(d for d in diagnostics if d.severity is Severity.ERROR or d.code == NOTHING_FOUND)
     elif output_format == "csv":
         emit(csv_report(comparison, detail))
         print_diagnostics(diagnostics)
@@ -404,7 +401,7 @@ def _report_self_team(s: SelfTeam, diagnostics: list[Diagnostic], output_format:
     """Print the report; returns whether some input failed."""
     if output_format == "json":
         emit(dumps(self_team_json(s, diagnostics)))
-        print_diagnostics(d for d in diagnostics if d.severity is Severity.ERROR)
+        print_diagnostics(d for d in diagnostics if d.severity is Severity.ERROR or d.code == NOTHING_FOUND)
     elif output_format == "csv":
         emit(self_team_csv(s))
         print_diagnostics(diagnostics)

@@ -72,7 +72,7 @@ def run(
         except InputError as exc:
             early.extend(exc.diagnostics)
     found = assessment_files(paths)
-    early.extend(found.empty_folders(paths, ASSESSMENTS_WANTED))
+    early.extend(found.empty_folders(ASSESSMENTS_WANTED))
     refuse_overwriting_inputs(
         [("--xlsx", xlsx), ("--html", html)], [*found.paths, *criteria, *([agencies] if agencies else [])]
     )

@@ -35,6 +35,11 @@ ASSESSMENT_SUFFIXES = (*YAML_SUFFIXES, *FORM_SUFFIXES)
 OTHER_SPREADSHEETS = (".xlsm", ".xls", ".ods", ".xlsb")
 
 
+#: The code of the warning for a folder given in which nothing was found (a wrong or empty one):
+#: said on stderr also where a command's JSON lists only errors.
+NOTHING_FOUND = "nothing-found"
+
+
 def is_passed_over(name: str) -> bool:
     """Hidden files and folders, and Office lock files: never read from a folder."""
     return name.startswith((".", "~$"))
@@ -46,19 +51,20 @@ class Discovery:
 
     files: list[tuple[Path, bool]] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
+    #: The folders given in which the search found nothing at all: no file to read (even one
+    #: read already through another path) and nothing passed over with a word.
+    empty: list[Path] = field(default_factory=list)
 
     @property
     def paths(self) -> list[Path]:
         return [path for path, _ in self.files]
 
-    def empty_folders(self, paths: Iterable[Path], what: str) -> list[Diagnostic]:
-        """A warning for each folder of ``paths`` under which nothing was found, neither a file
-        to read nor one passed over with a word: ``what`` names what the command looked for."""
-        seen = [*self.paths, *(Path(d.file) for d in self.problems)]
+    def empty_folders(self, what: str) -> list[Diagnostic]:
+        """A warning for each folder given in which nothing was found: ``what`` names what the
+        command looked for."""
         return [
-            Diagnostic(str(folder), f"không có {what} nào ở đây", severity=Severity.WARNING, code="nothing-found")
-            for folder in dict.fromkeys(paths)
-            if folder.is_dir() and not any(f.is_relative_to(folder) for f in seen)
+            Diagnostic(str(folder), f"không có {what} nào ở đây", severity=Severity.WARNING, code=NOTHING_FOUND)
+            for folder in self.empty
         ]
 
 
@@ -80,7 +86,11 @@ def discover(paths: Iterable[Path], suffixes: tuple[str, ...], *, forms: bool = 
 
     for path in paths:
         if path.is_dir():
-            for p in _folder_files(path, suffixes, forms, found.problems):
+            said = len(found.problems)
+            inside = _folder_files(path, suffixes, forms, found.problems)
+            if not inside and len(found.problems) == said and path not in found.empty:
+                found.empty.append(path)
+            for p in inside:
                 add(p, False)
         else:
             add(path, True)

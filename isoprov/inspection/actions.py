@@ -160,10 +160,17 @@ def register(paths: Iterable[Path], today: dt.date) -> tuple[list[ActionRow], li
         # an action naming no finding would vanish from the register: say so (as `inspect check`)
         diagnostics += [d for d in minutes_findings(loaded) if d.severity is Severity.ERROR]
         rows += rows_of(loaded, names_cache[inspection_path], today)
-    if not expanded and not diagnostics:  # a wrong or empty folder: say so, not an empty register
-        diagnostics += [
-            Diagnostic(str(path), NO_MINUTES_MESSAGE, severity=Severity.WARNING, code=NO_MINUTES) for path in given
-        ]
+    # a wrong or empty folder is said (not an empty register in silence): each folder given with
+    # no minutes under it and nothing said about a file in it; when nothing at all was found, every
+    # path given (an inspection file without minutes beside it too)
+    read = [*expanded, *(Path(d.file) for d in diagnostics)]
+    nothing = [p for p in given if p.is_dir() and not any(f.is_relative_to(p) for f in read)]
+    if not read:
+        nothing = given
+    diagnostics += [
+        Diagnostic(str(path), NO_MINUTES_MESSAGE, severity=Severity.WARNING, code=NO_MINUTES)
+        for path in dict.fromkeys(nothing)
+    ]
     return rows, diagnostics
 
 

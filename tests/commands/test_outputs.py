@@ -152,6 +152,9 @@ def test_inspect_actions_on_a_folder_without_minutes_keeps_the_old_register(
         assert out.read_bytes() == before
     listed = cli("inspect", "actions", tmp_path / "trong", "--format", "json")
     assert listed.exit_code == 0 and listed.json()["errors"] == [] and "không có biên bản" in listed.stderr
+    both = cli("inspect", "actions", right, tmp_path / "trong", "--today", "2022-03-01", "--format", "json")
+    assert len(both.json()["actions"]) == 2  # the right folder's actions, and a word on the empty one
+    assert f"{tmp_path / 'trong'}: cảnh báo (no-minutes)" in both.stderr and f"{right}:" not in both.stderr
 
 
 def test_a_blank_form_beside_the_submissions_is_passed_over_with_a_word(
@@ -199,6 +202,6 @@ def test_a_form_made_for_an_agency_and_not_scored_is_passed_over_in_a_folder(
     assert run.json()["errors"] == []
     assert f"{made}: cảnh báo: biểu mẫu chưa chấm điểm (mới có thông tin cơ quan" in run.stderr
     validated = cli("validate", folder)
-    assert "bieu-mau/stc.xlsx (biểu mẫu chưa điền; bỏ qua)" in validated.stdout
+    assert "bieu-mau/stc.xlsx (biểu mẫu chưa chấm điểm; bỏ qua)" in validated.stdout
     named = cli("score", made, "--format", "json")  # named on its own: scored, every leaf unscored
     assert [r["total"] for r in named.json()["results"]] == [0]

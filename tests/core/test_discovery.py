@@ -113,9 +113,20 @@ def test_budget_check_skips_hidden_folders_like_score(cli: Callable[..., Run], t
 def test_a_folder_with_nothing_found_is_named(tmp_path: Path) -> None:
     root = _tree(tmp_path, "nop/a.yaml", "trong/.history/a.yaml", "trong/ghi-chu.txt", "xls/a.xls")
     (tmp_path / "rong").mkdir()
-    folders = [root / "nop", root / "trong", root / "rong", root / "xls", root / "nop" / "a.yaml"]
+    (tmp_path / "lien-ket").symlink_to(root / "nop", target_is_directory=True)
+    folders = [
+        root / "nop",
+        root / "trong",
+        root / "rong",
+        root / "xls",
+        root / "nop" / "a.yaml",
+        root / "rong",  # given twice: said once
+        root / "nop" / ".." / "nop",  # the same folder again, its file read once: not empty
+        root / "lien-ket",  # a link to it: not empty either
+    ]
     found = discover(folders, ASSESSMENT_SUFFIXES, forms=True)
-    empty = found.empty_folders([*folders, root / "rong"], "bản tự đánh giá")
+    assert len(found.files) == 1
+    empty = found.empty_folders("bản tự đánh giá")
     assert [(Path(d.file).name, d.severity, d.code) for d in empty] == [
         ("trong", Severity.WARNING, "nothing-found"),  # only hidden copies and other files
         ("rong", Severity.WARNING, "nothing-found"),
