@@ -53,14 +53,18 @@ def run(paths: list[Path], criteria: list[Path], strict: bool) -> int:
     found = assessment_files(paths)
     files = found.files
     everything.extend(found.problems)
-    everything.extend(found.empty_folders(paths, "tệp YAML hay Excel (.yaml, .yml, .xlsx)"))
+    everything.extend(found.empty_folders("tệp YAML hay Excel (.yaml, .yml, .xlsx)"))
     if not files:
         stdout.print("Không có tệp YAML hay Excel nào để kiểm tra.")
     for path, explicit in files:
         kind, diagnostics = validate_file(path, context, explicit=explicit)
         if kind is None and not explicit and path.suffix.lower() in FORM_SUFFIXES:
-            blank = diagnostics in ([blank_form_note(path)], [blank_form_note(path, agency_filled=True)])
-            what = "biểu mẫu chưa điền" if blank else "tệp Excel khác, không phải biểu mẫu"
+            if diagnostics == [blank_form_note(path)]:
+                what = "biểu mẫu chưa điền"
+            elif diagnostics == [blank_form_note(path, agency_filled=True)]:
+                what = "biểu mẫu chưa chấm điểm"
+            else:
+                what = "tệp Excel khác, không phải biểu mẫu"
             stdout.print(f"[dim]–[/] {escape(str(path))} ({what}; bỏ qua)")
             continue
         diagnostics.extend(catalog.diagnostics)

@@ -95,7 +95,11 @@ def budget_appendix(
 
 
 #: An amount of money in running text: ``60.000.000 đồng``, ``63 triệu đồng``, ``1,5 tỷ đồng``.
-_AMOUNT = re.compile(r"(?<![\d.,])(\d[\d.,]*\d|\d)\s+((?:nghìn|ngàn|triệu|tỷ|tỉ)\s+)?đồng", re.IGNORECASE)
+_AMOUNT = re.compile(
+    r"(?<![\d.,])(\d[\d.,]*\d|\d)\s+((?:nghìn|ngàn|triệu|tỷ|tỉ)\s+)?đồng(?!\s*/)", re.IGNORECASE
+)  # a rate per unit (150.000 đồng/người/ngày) is not an amount of the funds
+#: The code of the warning on funds the text states that are not the attached budget's total.
+STATED_TOTAL = "stated-total"
 #: A paragraph that speaks of the budget (kinh phí, dự toán): its amounts are the budget's total.
 _ABOUT_FUNDS = re.compile(r"kinh phí|dự toán", re.IGNORECASE)
 
@@ -122,7 +126,7 @@ def _stated_totals(document: Document, source: YamlDocument, total_vnd: Decimal,
     """A warning where the document's own text gives the funds as an amount that is not the
     total of the budget it attaches ("… là 60.000.000 đồng (có dự toán chi tiết kèm theo)" over an
     appendix of 63.000.000 đồng): the text was written by hand, the appendix is computed."""
-    from isoprov.core.vietnamese import MoneyParseError, format_number, parse_money
+    from isoprov.core.vietnamese import MoneyParseError, format_number, parse_money, to_unit
 
     for path, text in _paragraphs(document):
         if not _ABOUT_FUNDS.search(text):
@@ -135,11 +139,14 @@ def _stated_totals(document: Document, source: YamlDocument, total_vnd: Decimal,
                 continue  # a figure that reads two ways is not compared
         if stated and all(amount != total_vnd for _, amount in stated):
             shown = ", ".join(f"`{written}`" for written, _ in stated)
+            total = f"{format_number(total_vnd)} đồng"
+            if unit != "đồng":
+                total = f"{format_number(to_unit(total_vnd, unit))} {unit} = {total}"
             message = (
-                f"nội dung nêu kinh phí {shown}, khác tổng dự toán kèm theo ({format_number(total_vnd)} đồng"
-                f"{'' if unit == 'đồng' else f', {unit}'}): hãy sửa con số trong nội dung cho khớp với dự toán"
+                f"nội dung nêu kinh phí {shown}, khác tổng dự toán kèm theo ({total}): "
+                "hãy sửa con số trong nội dung cho khớp với dự toán"
             )
-            return [source.diagnostic(path, message, severity=Severity.WARNING)]
+            return [source.diagnostic(path, message, severity=Severity.WARNING, code=STATED_TOTAL)]
     return []
 
 

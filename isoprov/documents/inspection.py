@@ -195,7 +195,7 @@ def build(
     """The template context: ``doc``, ``kind``, ``kind_name``, ``budget`` as for every document,
     and ``inspection`` (the year's figures) or ``minutes`` (one visit). Any error in the files
     the figures come from leaves nothing to render."""
-    from isoprov.documents.budget_appendix import budget_appendix
+    from isoprov.documents.budget_appendix import STATED_TOTAL, budget_appendix
     from isoprov.documents.markup import escape_data
 
     diagnostics: list[Diagnostic] = []
@@ -244,7 +244,8 @@ def build(
         budget_file = resolve(inspection_path.parent, found.inspection.budget).resolve()
         ref = BudgetAppendix(file=str(budget_file), label="Phụ lục")
         budget, found_budget = budget_appendix(document.model_copy(update={"budget": ref}), source, base_dir)
-        diagnostics += [d for d in found_budget if d.is_error]
+        # the budget's own findings belong to `budget check`; the funds the text states do not
+        diagnostics += [d for d in found_budget if d.is_error or d.code == STATED_TOTAL]
         context["budget"] = budget
     if loaded is not None:
         context["minutes"] = minutes = minutes_context(loaded, found, as_of, document)

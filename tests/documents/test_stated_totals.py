@@ -43,10 +43,25 @@ def _millions(figure: str) -> str:
     return f"{value:g} triệu đồng".replace(".", ",")
 
 
-def test_amounts_outside_a_sentence_on_funds_are_not_compared(cli: Cli, starter: Path) -> None:
+def test_amounts_outside_a_sentence_on_funds_and_rates_are_not_compared(cli: Cli, starter: Path) -> None:
     plan = starter / "ke-hoach.yaml"
     text = plan.read_text(encoding="utf-8").replace(
-        "body:\n", "body:\n  - Mức hỗ trợ tiền ăn theo quy định là 150.000 đồng/người/ngày.\n", 1
+        "body:\n",
+        "body:\n  - Mức hỗ trợ tiền ăn theo quy định là 150.000 đồng/người/ngày.\n"
+        "  - Chi hỗ trợ theo dự toán, mức chi bồi dưỡng 150.000 đồng / người / ngày.\n",
+        1,
     )
     plan.write_text(text, encoding="utf-8")
     assert SAID not in cli("render", "plan", "ke-hoach.yaml", "-o", "kh.md").stderr
+
+
+def test_a_total_kept_in_millions_is_said_in_millions_and_in_dong(starter: Path) -> None:
+    from decimal import Decimal
+
+    from isoprov.documents.budget_appendix import _stated_totals
+    from isoprov.documents.model import load_document
+
+    document, source = load_document(starter / "ke-hoach.yaml")
+    (warning,) = _stated_totals(document, source, Decimal(61_154_000), "triệu đồng")
+    assert "khác tổng dự toán kèm theo (61,154 triệu đồng = 61.154.000 đồng)" in warning.message
+    assert warning.code == "stated-total"
