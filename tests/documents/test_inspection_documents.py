@@ -250,3 +250,18 @@ def test_a_letter_dated_with_the_day_left_blank_counts_the_reports_of_its_month(
 def test_validate_gives_an_inspection_document_the_warnings_render_gives(cli: Callable[..., Run]) -> None:
     validated = cli("validate", DOCS / "de-nghi-khac-phuc-SXD.yaml")
     assert "cảnh báo signature: chữ ký chưa có họ tên người ký (`name`)" in validated.stderr
+
+
+def test_an_inspection_plan_stating_other_funds_than_its_budget_is_warned(
+    cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    text = (DOCS / "ke-hoach.yaml").read_text(encoding="utf-8")
+    source = tmp_path / "van-ban" / "ke-hoach.yaml"
+    source.parent.mkdir()
+    funds = "body:\n  - Kinh phí kiểm tra là 50.000.000 đồng (có dự toán kèm theo).\n"
+    source.write_text(text.replace("body:\n", funds, 1), encoding="utf-8")
+    for name in ("kiem-tra-2021.yaml", "co-quan.yaml", "du-toan-kiem-tra.yaml", "bien-ban"):
+        (tmp_path / name).symlink_to(DOCS.parent / name)
+    run = cli("render", "inspection-plan", source, "-o", tmp_path / "kh.md")
+    assert run.exit_code == 0, run.stderr
+    assert "nội dung nêu kinh phí `50.000.000 đồng`, khác tổng dự toán kèm theo (18.770.000 đồng)" in run.stderr
