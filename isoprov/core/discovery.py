@@ -51,8 +51,9 @@ class Discovery:
 
     files: list[tuple[Path, bool]] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
-    #: The folders given in which the search found nothing at all: no file to read (even one
-    #: read already through another path) and nothing passed over with a word.
+    #: The folders given, in order; and those in which the search found nothing at all: no
+    #: file to read (even one read already through another path), nothing passed over with a word.
+    folders: list[Path] = field(default_factory=list)
     empty: list[Path] = field(default_factory=list)
 
     @property
@@ -86,6 +87,7 @@ def discover(paths: Iterable[Path], suffixes: tuple[str, ...], *, forms: bool = 
 
     for path in paths:
         if path.is_dir():
+            found.folders.append(path)
             said = len(found.problems)
             inside = _folder_files(path, suffixes, forms, found.problems)
             if not inside and len(found.problems) == said and path not in found.empty:

@@ -17,6 +17,7 @@ from isoprov.core.diagnostics import Diagnostic, InputError, Severity, has_error
 from isoprov.core.discovery import (
     ASSESSMENT_SUFFIXES,
     FORM_SUFFIXES,
+    NOTHING_FOUND,
     OTHER_SPREADSHEETS,
     Discovery,
     discover,
@@ -181,15 +182,19 @@ def score_found(
     files = found.files
     batch.diagnostics.extend(found.problems)
     seen: dict[tuple[str, str, str], str] = {}
+    read: list[Path] = []  # the files that were assessments, or were said something about
     with _gc_paused():
         for i, outcome in enumerate(_outcomes(files, catalog, strict)):
             if progress is not None:
                 progress(i, len(files))
+            if not outcome.skipped or outcome.diagnostics:
+                read.append(outcome.path)
             _collect(outcome, batch, seen)
         for criteria_id in sorted({s.criteria for s in batch.submitted}):
             catalog.get(criteria_id)  # gathers the criteria sets' own problems once, in this process
     batch.diagnostics[:0] = catalog.diagnostics  # criteria problems first
     catalog.diagnostics.clear()
+    batch.diagnostics[:0] = _only_other_kinds(found, read)
     batch.results = rank(batch.results)
     batch.results.sort(key=lambda r: (r.criteria, r.period, batch.level_order.get(r.level, 99)))
     if registry is not None:
@@ -200,6 +205,21 @@ def score_found(
             *match_submissions(registry, batch.submitted),
         ]
     return batch
+
+
+def _only_other_kinds(found: Discovery, read: list[Path]) -> list[Diagnostic]:
+    """A warning for each folder given whose files are all of other kinds (criteria sets,
+    budgets, plans, exports) and passed over without a word: `score criteria/` by mistake."""
+    return [
+        Diagnostic(
+            str(folder),
+            f"không có {ASSESSMENTS_WANTED} nào ở đây: các tệp ở đây là loại khác (bộ tiêu chí, dự toán, văn bản…)",
+            severity=Severity.WARNING,
+            code=NOTHING_FOUND,
+        )
+        for folder in dict.fromkeys(found.folders)
+        if folder not in found.empty and not any(f.is_relative_to(folder) for f in read)
+    ]
 
 
 def _collect(outcome: FileOutcome, batch: Batch, seen: dict[tuple[str, str, str], str]) -> None:

@@ -156,3 +156,19 @@ def test_a_command_on_an_empty_folder_warns_and_exits_0(
     assert f"{empty}: cảnh báo (nothing-found): {said}" in run.stderr
     if options:
         assert run.json()["errors"] == []
+
+
+def test_score_on_a_folder_of_other_kinds_says_so(cli: Callable[..., Run], tmp_path: Path) -> None:
+    """`isoprov score criteria/` by mistake: every file there is of another kind, passed over;
+    the folder is named on stderr (also with --format json), and the exit status stays 0."""
+    folder = tmp_path / "bo-tieu-chi"
+    folder.mkdir()
+    criteria = (ROOT / "criteria" / "mau-cap-tinh-huyen-xa.yaml").read_text(encoding="utf-8")
+    (folder / "mau-cap-tinh-huyen-xa.yaml").write_text(criteria, encoding="utf-8")
+    run = cli("score", folder, "--criteria", folder, "--format", "json")
+    assert run.exit_code == 0 and run.json()["results"] == [] and run.json()["errors"] == []
+    assert (
+        f"{folder}: cảnh báo (nothing-found): không có bản tự đánh giá (.yaml, .xlsx) nào ở đây: các tệp" in run.stderr
+    )
+    beside = cli("score", folder, ROOT / "examples" / "bac-giang-2021" / "assessments", "--format", "json")
+    assert beside.json()["results"] and f"{folder}: cảnh báo (nothing-found)" in beside.stderr
