@@ -7,11 +7,12 @@ file is still scored. This is the core behind ``isoprov score`` and the score re
 from __future__ import annotations
 
 import os
+import pickle
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from isoprov.core.diagnostics import Diagnostic, InputError, Severity, has_errors
 from isoprov.core.discovery import (
@@ -37,7 +38,16 @@ from isoprov.scoring.assessment import (
 from isoprov.scoring.batch import Batch, Submission
 from isoprov.scoring.catalog import Catalog
 from isoprov.scoring.registry import Registry, agency_key, check_registry, match_submissions, missing_agencies
-from isoprov.scoring.rules import CRITERIA_AT, DETAILS_AT, Result, criterion_from_tuple, rank, result_from_fields, score
+from isoprov.scoring.rules import (
+    CRITERIA_AT,
+    DETAILS_AT,
+    CriterionResult,
+    Result,
+    criterion_from_tuple,
+    rank,
+    result_from_fields,
+    score,
+)
 
 
 def looks_like_assessment(data: Any) -> bool:
@@ -128,7 +138,9 @@ def _compact_result(result: Result) -> tuple[Any, ...]:
     if result.criteria not in _SENT_TABLES:
         _SENT_TABLES.add(result.criteria)
         table = columns[:_SHARED_FIELDS]
-    return (os.getpid(), table, result.plain_fields(columns[_SHARED_FIELDS:]))
+    # the details go pickled on their own: the parent unpickles them only if it reads them
+    own = pickle.dumps(columns[_SHARED_FIELDS:], protocol=pickle.HIGHEST_PROTOCOL)
+    return (os.getpid(), table, result.plain_fields(own))
 
 
 def _result_from_compact(compact: tuple[Any, ...]) -> Result:
@@ -138,8 +150,54 @@ def _result_from_compact(compact: tuple[Any, ...]) -> Result:
         _TABLES[key] = table
     else:
         table = _TABLES[key]
-    details = zip(*table, *fields[DETAILS_AT], strict=True)  # leaf by leaf again
-    return result_from_fields(fields, tuple(map(criterion_from_tuple, details)))
+    return result_from_fields(fields, _Details(table, fields[DETAILS_AT]))
+
+
+class _Details(Sequence[CriterionResult]):
+    """A result's details as a worker sent them, put back leaf by leaf when first read.
+
+    Speed: most runs never read them (JSON, the summary table and CSV show totals and groups);
+    building 300 named tuples per result in the parent, while the workers still run on the same
+    CPUs, was a third of its time (2 CPUs, 1,000 files of 300 leaves: 3.20 → 2.91 s without)."""
+
+    __slots__ = ("_parts", "_rows")
+
+    def __init__(self, table: tuple[tuple[Any, ...], ...], columns: bytes) -> None:
+        self._parts: tuple[tuple[tuple[Any, ...], ...], bytes] | None = (table, columns)
+        self._rows: tuple[CriterionResult, ...] = ()
+
+    def _all(self) -> tuple[CriterionResult, ...]:
+        if self._parts is not None:
+            table, columns = self._parts
+            # the worker's own pickle of its own values (the pipe joins this command's processes)
+            rows = zip(*table, *pickle.loads(columns), strict=True)  # leaf by leaf
+            self._rows = tuple(map(criterion_from_tuple, rows))
+            self._parts = None
+        return self._rows
+
+    @overload
+    def __getitem__(self, index: int) -> CriterionResult: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[CriterionResult, ...]: ...
+    def __getitem__(self, index: int | slice) -> CriterionResult | tuple[CriterionResult, ...]:
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self) -> Iterator[CriterionResult]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _Details):
+            other = other._all()
+        return self._all() == other
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __repr__(self) -> str:
+        return repr(self._all())
 
 
 def score_paths(

@@ -99,7 +99,9 @@ class Result:
     total: Decimal
     band: str | None
     groups: tuple[GroupResult, ...]
-    details: tuple[CriterionResult, ...]
+    #: Every leaf of the set, in its order (a tuple; from a worker process, a sequence put
+    #: back together when first read: see ``isoprov.pipeline.score``).
+    details: Sequence[CriterionResult]
     rank: int | None = None
     warnings: tuple[str, ...] = ()
     band_missed: tuple[MissedBand, ...] = ()
@@ -158,7 +160,7 @@ CRITERIA_AT = 4
 DETAILS_AT = 10
 
 
-def result_from_fields(fields: Sequence[Any], details: tuple[CriterionResult, ...]) -> Result:
+def result_from_fields(fields: Sequence[Any], details: Sequence[CriterionResult]) -> Result:
     """A :class:`Result` from :meth:`Result.plain_fields` and its details (the value in the
     details' place is not read)."""
     (file, agency_code, agency_name, level, criteria, period, self_total, total, band, groups, _,

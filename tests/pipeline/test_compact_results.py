@@ -117,3 +117,18 @@ def test_workers_rank_a_rules_set_as_one_process_does(
     assert ranked == [("Z", 1, "Đạt", True), ("Y", 2, "Chưa đạt", True), ("X", 3, "Đạt", False)]
     assert maps == [2]  # the second run was scored by two worker processes
     assert parallel.stdout == alone.stdout
+
+
+def test_the_details_are_put_back_only_when_read(in_a_worker: None) -> None:
+    """The parent builds a result's details (a named tuple per leaf) only for an output that reads
+    them: JSON and the summary table never do."""
+    first, _ = _outcomes()
+    assert first.result is not None
+    back = pickle.loads(pickle.dumps(first))
+    assert back.result is not None
+    details = back.result.details
+    assert isinstance(details, pipeline._Details) and details._parts is not None  # not built yet
+    assert (back.result.total, back.result.groups) == (first.result.total, first.result.groups)
+    assert details._parts is not None  # reading the totals did not build them
+    assert len(details) == len(first.result.details) and details[0] == first.result.details[0]
+    assert details._parts is None and tuple(details) == tuple(first.result.details)
