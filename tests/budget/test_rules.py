@@ -9,6 +9,7 @@ import os
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -465,15 +466,7 @@ def test_the_xlsx_keeps_live_percentage_and_rounding_formulas(tmp_path: Path) ->
 
 @needs_libreoffice
 def test_the_xlsx_recomputed_by_libreoffice_gives_the_commands_figures(tmp_path: Path) -> None:
-    from openpyxl import load_workbook
-
-    target = tmp_path / "du-toan.xlsx"
-    assert invoke(["budget", "check", str(EXAMPLE), "--xlsx", str(target)]).exit_code == 0
-    out, stderr = libreoffice_convert(tmp_path, target)
-    recalculated = out / target.name
-    if not recalculated.exists():
-        pytest.skip(f"LibreOffice Calc không chuyển được tệp: {stderr.strip()}")
-    ws = load_workbook(recalculated, data_only=True).active
+    ws = recomputed_by_libreoffice(tmp_path, EXAMPLE)
     values = [round(Decimal(str(ws.cell(row=r, column=8).value)), 6) for r in range(5, 14)]
     assert values == [
         Decimal(v)
@@ -497,14 +490,25 @@ def test_the_budget_schema_knows_the_new_keys() -> None:
     assert {"for", "rounding"} <= set(Budget.model_json_schema()["properties"])
 
 
+def recomputed_by_libreoffice(tmp_path: Path, source: Path) -> Any:
+    """The sheet `budget check --xlsx` writes for ``source``, recomputed by LibreOffice Calc (the
+    values of its formulas as a spreadsheet program computes them)."""
+    from openpyxl import load_workbook
+
+    target = tmp_path / f"{source.stem}.xlsx"
+    assert invoke(["budget", "check", str(source), "--xlsx", str(target)]).exit_code == 0
+    out, stderr = libreoffice_convert(tmp_path, target)
+    if not (out / target.name).exists():
+        pytest.skip(f"LibreOffice Calc không chuyển được tệp: {stderr.strip()}")
+    return load_workbook(out / target.name, data_only=True).active
+
+
 @needs_libreoffice
 @pytest.mark.parametrize(
     ("mode", "expected"),
     [("half-up", [3000, 3000, 1000]), ("half-even", [2000, 3000, 0]), ("down", [2000, 2000, 0])],
 )
 def test_each_rounding_mode_recomputes_in_libreoffice(tmp_path: Path, mode: str, expected: list[int]) -> None:
-    from openpyxl import load_workbook
-
     # 2.500 (an exact half), 2.501, and 10 % × 5.000 = 500 (a half of a percentage line)
     source = tmp_path / "lam-tron.yaml"
     source.write_text(
@@ -518,12 +522,7 @@ def test_each_rounding_mode_recomputes_in_libreoffice(tmp_path: Path, mode: str,
     report = check_file(source, NormSet()).report
     assert report is not None
     assert [r.value_vnd for r in report.items] == [expected[0], expected[1], 5000, expected[2]]
-    target = tmp_path / "lam-tron.xlsx"
-    assert invoke(["budget", "check", str(source), "--xlsx", str(target)]).exit_code == 0
-    out, stderr = libreoffice_convert(tmp_path, target)
-    if not (out / target.name).exists():
-        pytest.skip(f"LibreOffice Calc không chuyển được tệp: {stderr.strip()}")
-    ws = load_workbook(out / target.name, data_only=True).active
+    ws = recomputed_by_libreoffice(tmp_path, source)
     assert [ws.cell(row=r, column=8).value for r in (5, 6, 8)] == expected
 
 
@@ -533,8 +532,6 @@ def test_rounding_in_millions_recomputes_in_libreoffice_as_the_command_counts(tm
     """In triệu đồng a half-thousand (1,0025 triệu) divided by the step 0,001 is 1002.4999999999999
     in binary floating point: the sheet must still round it as the command does (found by a QA
     pass: LibreOffice gave 1,002 where the command said 1,003)."""
-    from openpyxl import load_workbook
-
     figures = ("1,0025", "2,0045", "0,2905", "3,0015", "0,0415")
     items = "".join(f'  - {{name: K{k}, quantity: 1, rate: "{v} triệu đồng"}}\n' for k, v in enumerate(figures))
     source = tmp_path / "trieu.yaml"
@@ -544,12 +541,7 @@ def test_rounding_in_millions_recomputes_in_libreoffice_as_the_command_counts(tm
     report = check_file(source, NormSet()).report
     assert report is not None
     expected = [Decimal(r.value_vnd) / 1_000_000 for r in report.items]
-    target = tmp_path / "trieu.xlsx"
-    assert invoke(["budget", "check", str(source), "--xlsx", str(target)]).exit_code == 0
-    out, stderr = libreoffice_convert(tmp_path, target)
-    if not (out / target.name).exists():
-        pytest.skip(f"LibreOffice Calc không chuyển được tệp: {stderr.strip()}")
-    ws = load_workbook(out / target.name, data_only=True).active
+    ws = recomputed_by_libreoffice(tmp_path, source)
     recomputed = [round(Decimal(str(ws.cell(row=r, column=8).value)), 6) for r in range(5, 5 + len(figures))]
     assert recomputed == expected
     total = round(Decimal(str(ws.cell(row=5 + len(figures), column=8).value)), 6)
