@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_score import write_assessments, write_criteria
+from bench_score import write_batch
 from bytecode import compile_package
 
 
@@ -88,11 +88,7 @@ def main() -> None:
     print(f"{'leaves':>6} " + " ".join(f"{n:>13}" for n in names))
     for leaves in (int(x) for x in args.leaves.split(",")):
         with tempfile.TemporaryDirectory() as tmp:
-            root = Path(tmp)
-            criteria = write_criteria(root, leaves)
-            folder = root / "assessments"
-            folder.mkdir()
-            write_assessments(folder, args.files, leaves=leaves)
+            criteria, folder = write_batch(Path(tmp), args.files, leaves)
             ms = phases(folder, criteria, args.repeat)
         values = ms["load"] - ms["compose"]
         total = ms["load"] + ms["validate"] + ms["check"] + ms["score"]

@@ -105,6 +105,16 @@ def write_assessments(folder: Path, n: int, seed: int = 7, leaves: int = GROUPS 
         (folder / f"cq{i:05d}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def write_batch(root: Path, files: int, leaves: int = GROUPS * LEAVES_PER_GROUP) -> tuple[Path, Path]:
+    """A criteria set of ``leaves`` leaves in ``root`` and ``files`` assessments of it in
+    ``root/assessments``: (criteria file, assessments folder)."""
+    criteria = write_criteria(root, leaves)
+    folder = root / "assessments"
+    folder.mkdir()
+    write_assessments(folder, files, leaves=leaves)
+    return criteria, folder
+
+
 def write_rules_criteria(folder: Path) -> Path:
     """60 leaves as :func:`write_criteria`, using every key of SPEC §3b: in each group 5 leaves
     with options, 2 measured by a threshold table, 1 by ``full_at`` (rounded), 1 counted (−1 per
@@ -290,10 +300,7 @@ def main() -> None:
         for files in (int(x) for x in args.files.split(",")):
             with tempfile.TemporaryDirectory() as tmp:
                 root = Path(tmp)
-                criteria = write_criteria(root, leaves)
-                folder = root / "assessments"
-                folder.mkdir()
-                write_assessments(folder, files, leaves=leaves)
+                criteria, folder = write_batch(root, files, leaves)
                 cmd = [*isoprov_command(), "score", str(folder), "--criteria", str(criteria), "--format", "json"]
                 commands = {
                     "load": [sys.executable, "-c", FLOOR, str(folder)],
@@ -325,10 +332,7 @@ def main() -> None:
         files = int(args.files.split(",")[0])
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp)
-            criteria = write_criteria(root)
-            folder = root / "assessments"
-            folder.mkdir()
-            write_assessments(folder, files)
+            criteria, folder = write_batch(root, files)
             scored = best_of(
                 [*isoprov_command(), "score", str(folder), "--criteria", str(criteria), "--format", "json"],
                 args.repeat,
